@@ -1,0 +1,1 @@
+//! The build-script API. (Being written.)

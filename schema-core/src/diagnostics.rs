@@ -1,0 +1,54 @@
+//! Diagnostics of the whole-schema checks and the emitters, printed by build
+//! scripts as `path:line:col: message`.
+
+use crate::model::Location;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One finding, located in the user's source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub location: Location,
+    pub message: String,
+    /// How to fix it, shown on a `help:` line.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(location: &Location, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Error, location: location.clone(), message: message.into(), help: None }
+    }
+
+    pub fn warning(location: &Location, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, location: location.clone(), message: message.into(), help: None }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl std::fmt::Display for Diagnostic {
+    /// `src/schema.rs:12:5: error: message` then, if any, an indented `help:` line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}: {level}: {}", self.location, self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}

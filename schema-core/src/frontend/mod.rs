@@ -1,0 +1,1 @@
+//! The syn front end shared by the macros and build scripts. (Being written.)

@@ -1,0 +1,1 @@
+//! Cross-cutting transforms. (Being written.)

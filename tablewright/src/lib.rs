@@ -1,0 +1,61 @@
+//! # tablewright
+//!
+//! Write your database schema once, as Rust structs. The compiler checks the
+//! relations; `cargo build` writes migrations for PostgreSQL, MySQL/MariaDB
+//! and SQLite (and, as they land, RLS policies, types for other languages,
+//! ORM files, an ERD, seed data and a schema review).
+//!
+//! ```
+//! use tablewright::prelude::*;
+//!
+//! /// A person who can sign in.
+//! #[entity]
+//! #[timestamps]
+//! pub struct User {
+//!     #[id]
+//!     pub id: Uuid,
+//!     #[unique]
+//!     #[column(max_len = 320)]
+//!     pub email: String,
+//!     pub display_name: Option<String>,
+//! }
+//!
+//! assert_eq!(User::TABLE, "users");
+//! assert_eq!(User::COLUMNS, &["id", "email", "display_name", "created_at", "updated_at"]);
+//! ```
+//!
+//! In `build.rs` (with the `build` feature in `[build-dependencies]`):
+//!
+//! ```no_run
+//! fn main() {
+//!     tablewright::build::Builder::new().run();
+//! }
+//! ```
+
+pub use sea_query;
+pub use tablewright_core::runtime::{DbEnum, Entity};
+
+#[cfg(feature = "build")]
+pub use tablewright_core::build;
+
+/// Everything a schema file needs: the attributes, the runtime traits and the
+/// column types of the DSL.
+pub mod prelude {
+    pub use crate::{DbEnum, Entity};
+    pub use tablewright_macros::{
+        audited, check, db_enum, entity, index, many_to_many, soft_delete, tenant, tenant_scoped, timestamps,
+        unique, versioned,
+    };
+
+    pub use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+    pub use rust_decimal::Decimal;
+    pub use uuid::Uuid;
+    /// A JSON column: `serde_json::Value`.
+    pub type Json = serde_json::Value;
+}
+
+#[doc(hidden)]
+pub mod __private {
+    pub use tablewright_core::runtime::__private::*;
+    pub use sea_query;
+}
