@@ -28,6 +28,8 @@ pub mod quote;
 pub mod transform;
 #[cfg(feature = "model")]
 pub mod types;
+#[cfg(feature = "model")]
+pub mod validate;
 
 #[cfg(feature = "frontend")]
 pub mod frontend;

@@ -7,26 +7,7 @@
 /// sea-query identifiers to build queries against the same names the
 /// migrations create.
 ///
-/// ```
-/// use tablewright::prelude::*;
-/// use tablewright::sea_query::{PostgresQueryBuilder, Query};
-///
-/// #[entity]
-/// pub struct Tag {
-///     #[id(auto)]
-///     pub id: i64,
-///     #[unique]
-///     pub name: String,
-/// }
-///
-/// assert_eq!(Tag::TABLE, "tags");
-/// assert_eq!(Tag::COLUMNS, &["id", "name"]);
-/// let sql = Query::select()
-///     .column(TagIden::Name)
-///     .from(TagIden::Table)
-///     .to_string(PostgresQueryBuilder);
-/// assert_eq!(sql, r#"SELECT "name" FROM "tags""#);
-/// ```
+/// See the `tablewright` crate's documentation for an example.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a tablewright entity",
     label = "this type has no `#[entity]` attribute",

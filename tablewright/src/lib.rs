@@ -22,6 +22,15 @@
 //!
 //! assert_eq!(User::TABLE, "users");
 //! assert_eq!(User::COLUMNS, &["id", "email", "display_name", "created_at", "updated_at"]);
+//!
+//! // The macro also writes sea-query identifiers, so queries use the same names
+//! // as the migrations.
+//! use tablewright::sea_query::{PostgresQueryBuilder, Query};
+//! let sql = Query::select()
+//!     .column(UserIden::Email)
+//!     .from(UserIden::Table)
+//!     .to_string(PostgresQueryBuilder);
+//! assert_eq!(sql, r#"SELECT "email" FROM "users""#);
 //! ```
 //!
 //! In `build.rs` (with the `build` feature in `[build-dependencies]`):
