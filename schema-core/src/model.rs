@@ -403,9 +403,7 @@ impl Schema {
         while out.len() < by_table.len() {
             let next = by_table.iter().find(|e| {
                 !done.contains(&e.name.as_str())
-                    && e.foreign_keys
-                        .iter()
-                        .all(|fk| fk.target == e.name || done.contains(&fk.target.as_str()))
+                    && e.foreign_keys.iter().all(|fk| fk.target == e.name || done.contains(&fk.target.as_str()))
             });
             let next = match next {
                 Some(e) => *e,

@@ -84,8 +84,22 @@ pub fn apply_entity(entity: &mut Entity, tenant: Option<&TenantInfo>) {
         add_junction_keys(entity, &junction);
     }
     if entity.traits.timestamps {
-        add_column(entity, "created_at", ColumnType::DateTimeUtc, false, Some(DefaultValue::Now), ColumnOrigin::Timestamps);
-        add_column(entity, "updated_at", ColumnType::DateTimeUtc, false, Some(DefaultValue::Now), ColumnOrigin::Timestamps);
+        add_column(
+            entity,
+            "created_at",
+            ColumnType::DateTimeUtc,
+            false,
+            Some(DefaultValue::Now),
+            ColumnOrigin::Timestamps,
+        );
+        add_column(
+            entity,
+            "updated_at",
+            ColumnType::DateTimeUtc,
+            false,
+            Some(DefaultValue::Now),
+            ColumnOrigin::Timestamps,
+        );
     }
     if entity.traits.soft_delete {
         add_column(entity, "deleted_at", ColumnType::DateTimeUtc, true, None, ColumnOrigin::SoftDelete);
@@ -121,11 +135,8 @@ pub fn apply(schema: &mut Schema) -> Vec<Diagnostic> {
 
 /// Fills each foreign key's target table and columns from the target entity.
 fn resolve_foreign_keys(schema: &mut Schema, diagnostics: &mut Vec<Diagnostic>) {
-    let keys: Vec<(String, String, Vec<String>)> = schema
-        .entities
-        .iter()
-        .map(|e| (e.name.clone(), e.table.clone(), e.primary_key.columns.clone()))
-        .collect();
+    let keys: Vec<(String, String, Vec<String>)> =
+        schema.entities.iter().map(|e| (e.name.clone(), e.table.clone(), e.primary_key.columns.clone())).collect();
     for entity in &mut schema.entities {
         for fk in &mut entity.foreign_keys {
             match keys.iter().find(|(name, _, _)| *name == fk.target) {
@@ -136,9 +147,15 @@ fn resolve_foreign_keys(schema: &mut Schema, diagnostics: &mut Vec<Diagnostic>) 
                 None => diagnostics.push(
                     Diagnostic::error(
                         &fk.location,
-                        format!("`{}` references `{}`, which is not an `#[entity]` in the scanned sources", entity.name, fk.target),
+                        format!(
+                            "`{}` references `{}`, which is not an `#[entity]` in the scanned sources",
+                            entity.name, fk.target
+                        ),
                     )
-                    .with_help(format!("mark `{}` with `#[entity]`, or fix the name in `#[belongs_to(...)]`", fk.target)),
+                    .with_help(format!(
+                        "mark `{}` with `#[entity]`, or fix the name in `#[belongs_to(...)]`",
+                        fk.target
+                    )),
                 ),
             }
         }
@@ -149,7 +166,11 @@ fn add_tenant_key(entity: &mut Entity, tenant: &TenantInfo) {
     let column = naming::key_column(&tenant.entity);
     entity.tenant_scope = Some(TenantScope { tenant: tenant.entity.clone(), column: column.clone() });
     if entity.column(&column).is_none() {
-        let at = entity.columns.iter().position(|c| !entity.primary_key.columns.contains(&c.name)).unwrap_or(entity.columns.len());
+        let at = entity
+            .columns
+            .iter()
+            .position(|c| !entity.primary_key.columns.contains(&c.name))
+            .unwrap_or(entity.columns.len());
         let mut col = new_column(&column, tenant.key_type.clone(), false, None, ColumnOrigin::Tenant, &entity.location);
         col.doc = Some(format!("The {} this row belongs to.", naming::snake_case(&tenant.entity).replace('_', " ")));
         entity.columns.insert(at, col);
@@ -178,7 +199,8 @@ fn add_polymorphic_type(entity: &mut Entity, link: &Polymorphic) {
     let nullable = entity.columns[id_at].nullable;
     let location = entity.columns[id_at].location.clone();
     if entity.column(&link.type_column).is_none() {
-        let mut col = new_column(&link.type_column, ColumnType::String, nullable, None, ColumnOrigin::Polymorphic, &location);
+        let mut col =
+            new_column(&link.type_column, ColumnType::String, nullable, None, ColumnOrigin::Polymorphic, &location);
         let names: Vec<&str> = link.targets.iter().map(|t| t.entity.as_str()).collect();
         col.doc = Some(format!("Which entity `{}` points at: {}.", link.id_column, names.join(", ")));
         // Long enough for every target value, so MySQL can index it.
@@ -258,7 +280,14 @@ fn add_index_unless_led_by(entity: &mut Entity, columns: &[&str], origin: Column
     });
 }
 
-fn add_column(entity: &mut Entity, name: &str, ty: ColumnType, nullable: bool, default: Option<DefaultValue>, origin: ColumnOrigin) {
+fn add_column(
+    entity: &mut Entity,
+    name: &str,
+    ty: ColumnType,
+    nullable: bool,
+    default: Option<DefaultValue>,
+    origin: ColumnOrigin,
+) {
     match entity.columns.iter_mut().find(|c| c.name == name) {
         Some(declared) => {
             if declared.default.is_none() {
@@ -285,7 +314,14 @@ fn added_column_doc(name: &str) -> &'static str {
     }
 }
 
-fn new_column(name: &str, ty: ColumnType, nullable: bool, default: Option<DefaultValue>, origin: ColumnOrigin, location: &Location) -> Column {
+fn new_column(
+    name: &str,
+    ty: ColumnType,
+    nullable: bool,
+    default: Option<DefaultValue>,
+    origin: ColumnOrigin,
+    location: &Location,
+) -> Column {
     Column {
         name: name.to_string(),
         field: name.to_string(),
@@ -315,7 +351,10 @@ mod tests {
         let table = naming::table_name(name);
         Entity {
             name: name.into(),
-            primary_key: PrimaryKey { name: format!("pk_{table}"), columns: key.iter().map(|k| k.to_string()).collect() },
+            primary_key: PrimaryKey {
+                name: format!("pk_{table}"),
+                columns: key.iter().map(|k| k.to_string()).collect(),
+            },
             table,
             doc: None,
             columns,
@@ -342,7 +381,11 @@ mod tests {
 
     #[test]
     fn tenant_scoped_gets_key_fk_and_index_after_the_primary_key() {
-        let mut task = entity("Task", vec![column("id", ColumnType::Uuid, false), column("title", ColumnType::String, false)], &["id"]);
+        let mut task = entity(
+            "Task",
+            vec![column("id", ColumnType::Uuid, false), column("title", ColumnType::String, false)],
+            &["id"],
+        );
         task.traits.tenant_scoped = true;
         let mut schema = Schema { enums: vec![], entities: vec![org(), task] };
         let diags = apply(&mut schema);
@@ -357,7 +400,11 @@ mod tests {
 
     #[test]
     fn soft_delete_makes_uniques_partial_and_appends_columns_in_order() {
-        let mut e = entity("Project", vec![column("id", ColumnType::Uuid, false), column("slug", ColumnType::String, false)], &["id"]);
+        let mut e = entity(
+            "Project",
+            vec![column("id", ColumnType::Uuid, false), column("slug", ColumnType::String, false)],
+            &["id"],
+        );
         e.traits = EntityTraits { soft_delete: true, timestamps: true, versioned: true, ..Default::default() };
         e.indexes.push(Index {
             name: "uq_projects_slug".into(),
@@ -379,7 +426,11 @@ mod tests {
 
     #[test]
     fn polymorphic_adds_type_column_check_and_index() {
-        let mut a = entity("Attachment", vec![column("id", ColumnType::Uuid, false), column("entity_id", ColumnType::Uuid, false)], &["id"]);
+        let mut a = entity(
+            "Attachment",
+            vec![column("id", ColumnType::Uuid, false), column("entity_id", ColumnType::Uuid, false)],
+            &["id"],
+        );
         a.polymorphic.push(Polymorphic {
             id_column: "entity_id".into(),
             type_column: "entity_type".into(),
@@ -399,13 +450,19 @@ mod tests {
     fn junction_gets_composite_key_cascading_fks_and_reverse_index() {
         let task = entity("Task", vec![column("id", ColumnType::Uuid, false)], &["id"]);
         let label = entity("Label", vec![column("id", ColumnType::Uuid, false)], &["id"]);
-        let mut tl = entity("TaskLabel", vec![column("task_id", ColumnType::Uuid, false), column("label_id", ColumnType::Uuid, false)], &[]);
+        let mut tl = entity(
+            "TaskLabel",
+            vec![column("task_id", ColumnType::Uuid, false), column("label_id", ColumnType::Uuid, false)],
+            &[],
+        );
         tl.junction = Some(Junction { left: "Task".into(), right: "Label".into() });
         let mut schema = Schema { enums: vec![], entities: vec![task, label, tl] };
         assert!(apply(&mut schema).is_empty());
         let tl = schema.entity("TaskLabel").unwrap();
         assert_eq!(tl.primary_key.columns, ["task_id", "label_id"]);
-        assert!(tl.foreign_keys.iter().all(|fk| fk.on_delete == ReferentialAction::Cascade && !fk.target_table.is_empty()));
+        assert!(
+            tl.foreign_keys.iter().all(|fk| fk.on_delete == ReferentialAction::Cascade && !fk.target_table.is_empty())
+        );
         assert_eq!(tl.indexes[0].name, "idx_task_labels_label_id");
     }
 
@@ -420,14 +477,27 @@ mod tests {
         let mut schema = Schema { enums: vec![], entities: vec![a, b] };
         let diags = apply(&mut schema);
         let text: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
-        assert!(text.iter().any(|t| t.starts_with("src/schema.rs:1:1: error: `Task` is `#[tenant_scoped]` but no entity is marked `#[tenant]`")), "{text:?}");
-        assert!(text.iter().any(|t| t.starts_with("src/schema.rs:9:1: error: `Task` and `Other` both use the table name `tasks`")), "{text:?}");
+        assert!(
+            text.iter().any(|t| t.starts_with(
+                "src/schema.rs:1:1: error: `Task` is `#[tenant_scoped]` but no entity is marked `#[tenant]`"
+            )),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.starts_with("src/schema.rs:9:1: error: `Task` and `Other` both use the table name `tasks`")),
+            "{text:?}"
+        );
     }
 
     #[test]
     fn foreign_key_to_unknown_entity_or_wrong_type_is_reported() {
         let user = entity("User", vec![column("id", ColumnType::Uuid, false)], &["id"]);
-        let mut post = entity("Post", vec![column("id", ColumnType::I64, false), column("author_id", ColumnType::I64, false)], &["id"]);
+        let mut post = entity(
+            "Post",
+            vec![column("id", ColumnType::I64, false), column("author_id", ColumnType::I64, false)],
+            &["id"],
+        );
         for target in ["User", "Ghost"] {
             post.foreign_keys.push(ForeignKey {
                 name: format!("fk_{target}"),
@@ -444,6 +514,9 @@ mod tests {
         let mut schema = Schema { enums: vec![], entities: vec![user, post] };
         let text: Vec<String> = apply(&mut schema).iter().map(|d| d.message.clone()).collect();
         assert!(text.contains(&"`Post.author_id` references `User.id` but their types differ".to_string()), "{text:?}");
-        assert!(text.contains(&"`Post` references `Ghost`, which is not an `#[entity]` in the scanned sources".to_string()), "{text:?}");
+        assert!(
+            text.contains(&"`Post` references `Ghost`, which is not an `#[entity]` in the scanned sources".to_string()),
+            "{text:?}"
+        );
     }
 }

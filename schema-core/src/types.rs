@@ -96,10 +96,7 @@ pub fn type_row(ty: &ColumnType, sized: bool) -> &'static TypeRow {
         ColumnType::StringArray => "Vec<String>",
         ColumnType::Enum(_) | ColumnType::Other(_) => "#[db_enum] E",
     };
-    TYPE_TABLE
-        .iter()
-        .find(|r| r.rust == key)
-        .expect("every ColumnType has a row in TYPE_TABLE")
+    TYPE_TABLE.iter().find(|r| r.rust == key).expect("every ColumnType has a row in TYPE_TABLE")
 }
 
 /// The column type a dialect gets for a column, with its size filled in.

@@ -39,19 +39,28 @@ pub fn check_tenants(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) -> Vec<
                     diagnostics.push(
                         Diagnostic::error(
                             &entity.location,
-                            format!("`{}` is scoped to `{}`, which is not a `#[tenant]` entity", entity.name, scope.tenant),
+                            format!(
+                                "`{}` is scoped to `{}`, which is not a `#[tenant]` entity",
+                                entity.name, scope.tenant
+                            ),
                         )
                         .with_help(format!("mark `{}` with `#[tenant]`", scope.tenant)),
                     );
                 }
             }
             None if roots.is_empty() => diagnostics.push(
-                Diagnostic::error(&entity.location, format!("`{}` is `#[tenant_scoped]` but no entity is marked `#[tenant]`", entity.name))
-                    .with_help("mark the tenant root (e.g. `Organization`) with `#[tenant]`"),
+                Diagnostic::error(
+                    &entity.location,
+                    format!("`{}` is `#[tenant_scoped]` but no entity is marked `#[tenant]`", entity.name),
+                )
+                .with_help("mark the tenant root (e.g. `Organization`) with `#[tenant]`"),
             ),
             None if roots.len() > 1 => diagnostics.push(
-                Diagnostic::error(&entity.location, format!("`{}` is `#[tenant_scoped]` but the tenant is ambiguous", entity.name))
-                    .with_help("name it: `#[tenant_scoped(Organization)]`"),
+                Diagnostic::error(
+                    &entity.location,
+                    format!("`{}` is `#[tenant_scoped]` but the tenant is ambiguous", entity.name),
+                )
+                .with_help("name it: `#[tenant_scoped(Organization)]`"),
             ),
             None => {}
         }
@@ -78,7 +87,10 @@ pub fn check_unique_table_names(schema: &Schema, diagnostics: &mut Vec<Diagnosti
             diagnostics.push(
                 Diagnostic::error(
                     &entity.location,
-                    format!("`{}` and `{}` both use the table name `{}` (first at {})", first.name, entity.name, entity.table, first.location),
+                    format!(
+                        "`{}` and `{}` both use the table name `{}` (first at {})",
+                        first.name, entity.name, entity.table, first.location
+                    ),
                 )
                 .with_help("give one of them another name: `#[entity(table = \"...\")]`"),
             );
@@ -94,8 +106,14 @@ pub fn check_unique_enum_names(schema: &Schema, diagnostics: &mut Vec<Diagnostic
     for e in sorted_by_location(&schema.enums, |e| &e.location) {
         if let Some(first) = seen.get(e.sql_name.as_str()) {
             diagnostics.push(
-                Diagnostic::error(&e.location, format!("`{}` and `{}` both use the SQL type name `{}` (first at {})", first.name, e.name, e.sql_name, first.location))
-                    .with_help("rename one of them: `#[db_enum(name = \"...\")]`"),
+                Diagnostic::error(
+                    &e.location,
+                    format!(
+                        "`{}` and `{}` both use the SQL type name `{}` (first at {})",
+                        first.name, e.name, e.sql_name, first.location
+                    ),
+                )
+                .with_help("rename one of them: `#[db_enum(name = \"...\")]`"),
             );
         } else {
             seen.insert(&e.sql_name, e);
@@ -114,8 +132,14 @@ pub fn check_unique_constraint_names(schema: &Schema, diagnostics: &mut Vec<Diag
         for (name, location) in names {
             if let Some(first_table) = seen.get(&name) {
                 diagnostics.push(
-                    Diagnostic::error(location, format!("the constraint or index name `{name}` is used twice (on `{first_table}` and `{}`)", entity.table))
-                        .with_help("choose another name with `name = \"...\"`"),
+                    Diagnostic::error(
+                        location,
+                        format!(
+                            "the constraint or index name `{name}` is used twice (on `{first_table}` and `{}`)",
+                            entity.table
+                        ),
+                    )
+                    .with_help("choose another name with `name = \"...\"`"),
                 );
             } else {
                 seen.insert(name, entity.table.clone());
@@ -131,14 +155,25 @@ pub fn check_enum_columns(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
             let ColumnType::Enum(name) = &column.ty else { continue };
             match schema.enum_type(name) {
                 None if column.sql_type.is_none() => diagnostics.push(
-                    Diagnostic::error(&column.location, format!("`{}.{}` has type `{name}`, which is not a `#[db_enum]` in the scanned sources", entity.name, column.field))
-                        .with_help(format!("mark `{name}` with `#[db_enum]`, or give the column `#[column(sql_type = \"...\")]`")),
+                    Diagnostic::error(
+                        &column.location,
+                        format!(
+                            "`{}.{}` has type `{name}`, which is not a `#[db_enum]` in the scanned sources",
+                            entity.name, column.field
+                        ),
+                    )
+                    .with_help(format!(
+                        "mark `{name}` with `#[db_enum]`, or give the column `#[column(sql_type = \"...\")]`"
+                    )),
                 ),
                 None => {}
                 Some(e) => {
                     if let Some(DefaultValue::EnumValue(v)) = &column.default {
                         if !e.variants.iter().any(|var| &var.value == v) {
-                            diagnostics.push(Diagnostic::error(&column.location, format!("default `{v}` is not a value of `{name}`")));
+                            diagnostics.push(Diagnostic::error(
+                                &column.location,
+                                format!("default `{v}` is not a value of `{name}`"),
+                            ));
                         }
                     }
                 }
@@ -155,7 +190,12 @@ pub fn check_foreign_key_types(schema: &Schema, diagnostics: &mut Vec<Diagnostic
             if fk.columns.len() != target.primary_key.columns.len() {
                 diagnostics.push(Diagnostic::error(
                     &fk.location,
-                    format!("`{}` references `{}`, whose primary key has {} columns", entity.name, target.name, target.primary_key.columns.len()),
+                    format!(
+                        "`{}` references `{}`, whose primary key has {} columns",
+                        entity.name,
+                        target.name,
+                        target.primary_key.columns.len()
+                    ),
                 ));
                 continue;
             }
@@ -165,13 +205,19 @@ pub fn check_foreign_key_types(schema: &Schema, diagnostics: &mut Vec<Diagnostic
                     diagnostics.push(
                         Diagnostic::error(
                             &c.location,
-                            format!("`{}.{}` references `{}.{}` but their types differ", entity.name, c.field, target.name, t.field),
+                            format!(
+                                "`{}.{}` references `{}.{}` but their types differ",
+                                entity.name, c.field, target.name, t.field
+                            ),
                         )
                         .with_help("a foreign key has the type of the key it references"),
                     );
                 }
                 if c.nullable && fk.on_delete == ReferentialAction::SetDefault && c.default.is_none() {
-                    diagnostics.push(Diagnostic::error(&fk.location, format!("`on_delete = set_default` on `{}.{}`, which has no default", entity.name, c.field)));
+                    diagnostics.push(Diagnostic::error(
+                        &fk.location,
+                        format!("`on_delete = set_default` on `{}.{}`, which has no default", entity.name, c.field),
+                    ));
                 }
             }
         }
@@ -185,8 +231,14 @@ pub fn check_junction_sides(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) 
         for side in [&j.left, &j.right] {
             if schema.entity(side).is_none() {
                 diagnostics.push(
-                    Diagnostic::error(&entity.location, format!("`#[many_to_many({}, {})]` on `{}`: `{side}` is not an `#[entity]`", j.left, j.right, entity.name))
-                        .with_help(format!("mark `{side}` with `#[entity]`")),
+                    Diagnostic::error(
+                        &entity.location,
+                        format!(
+                            "`#[many_to_many({}, {})]` on `{}`: `{side}` is not an `#[entity]`",
+                            j.left, j.right, entity.name
+                        ),
+                    )
+                    .with_help(format!("mark `{side}` with `#[entity]`")),
                 );
             }
         }
