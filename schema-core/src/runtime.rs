@@ -69,4 +69,17 @@ pub mod __private {
     pub const fn assert_db_enum<E: super::DbEnum>() {}
     pub const fn assert_same_key<Field: SameKeyType<Key>, Key>() {}
     pub const fn assert_same_polymorphic_key<A: SamePolymorphicKey<B>, B>() {}
+
+    /// Asserts that `E` is an entity and that a foreign key of type `Key`
+    /// holds its primary key. One bound fails at a time, so a relation to a
+    /// non-entity is one error, not two.
+    pub const fn assert_references<E: super::Entity, Key: SameKeyType<E::PrimaryKey>>() {}
+
+    /// Asserts that `Other` is an entity whose key type equals that of
+    /// `First`, the first target of the same `#[polymorphic(...)]`.
+    pub const fn assert_polymorphic_target<First: super::Entity, Other: super::Entity>()
+    where
+        Other::PrimaryKey: SamePolymorphicKey<First::PrimaryKey>,
+    {
+    }
 }

@@ -72,10 +72,10 @@ pub const NOT_DELETED: &str = "deleted_at IS NULL";
 /// assert_eq!(names, ["created_at", "updated_at", "version"]);
 /// ```
 pub fn apply_entity(entity: &mut Entity, tenant: Option<&TenantInfo>) {
-    if entity.traits.tenant_scoped {
-        if let Some(tenant) = tenant {
-            add_tenant_key(entity, tenant);
-        }
+    if entity.traits.tenant_scoped
+        && let Some(tenant) = tenant
+    {
+        add_tenant_key(entity, tenant);
     }
     for link in entity.polymorphic.clone() {
         add_polymorphic_type(entity, &link);

@@ -34,20 +34,14 @@ pub fn check_tenants(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) -> Vec<
     }
     for entity in schema.entities.iter().filter(|e| e.traits.tenant_scoped) {
         match &entity.tenant_scope {
-            Some(scope) => {
-                if !roots.iter().any(|r| r.name == scope.tenant) {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            &entity.location,
-                            format!(
-                                "`{}` is scoped to `{}`, which is not a `#[tenant]` entity",
-                                entity.name, scope.tenant
-                            ),
-                        )
-                        .with_help(format!("mark `{}` with `#[tenant]`", scope.tenant)),
-                    );
-                }
-            }
+            Some(scope) if !roots.iter().any(|r| r.name == scope.tenant) => diagnostics.push(
+                Diagnostic::error(
+                    &entity.location,
+                    format!("`{}` is scoped to `{}`, which is not a `#[tenant]` entity", entity.name, scope.tenant),
+                )
+                .with_help(format!("mark `{}` with `#[tenant]`", scope.tenant)),
+            ),
+            Some(_) => {}
             None if roots.is_empty() => diagnostics.push(
                 Diagnostic::error(
                     &entity.location,
@@ -168,13 +162,13 @@ pub fn check_enum_columns(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
                 ),
                 None => {}
                 Some(e) => {
-                    if let Some(DefaultValue::EnumValue(v)) = &column.default {
-                        if !e.variants.iter().any(|var| &var.value == v) {
-                            diagnostics.push(Diagnostic::error(
-                                &column.location,
-                                format!("default `{v}` is not a value of `{name}`"),
-                            ));
-                        }
+                    if let Some(DefaultValue::EnumValue(v)) = &column.default
+                        && !e.variants.iter().any(|var| &var.value == v)
+                    {
+                        diagnostics.push(Diagnostic::error(
+                            &column.location,
+                            format!("default `{v}` is not a value of `{name}`"),
+                        ));
                     }
                 }
             }

@@ -1,1 +1,252 @@
-//! The build-script API. (Being written.)
+//! The build-script API: scan a crate's sources with the same front end the
+//! macros use, apply the cross-cutting transforms, run every emitter and
+//! write the artifacts.
+//!
+//! Shaped like cbindgen's: a by-value [`Builder`] with `with_*` options,
+//! [`Builder::generate`] returning in-memory [`Artifacts`] that know the
+//! files they read, and [`Artifacts::write`], which rewrites a file only when
+//! its bytes changed (see [`writer`]).
+//!
+//! The usual `build.rs` is one line in `fn main`:
+//!
+//! ```no_run
+//! tablewright_core::build::Builder::new().run();
+//! ```
+
+use std::env;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+use crate::emit::{self, EmitOptions};
+use crate::frontend::scan;
+use crate::transform;
+
+mod artifacts;
+mod error;
+pub mod writer;
+
+pub use artifacts::Artifacts;
+pub use error::Error;
+pub use writer::{CheckReport, WriteSummary};
+
+/// The environment variable that turns [`Builder::run`] into a check: when
+/// it is `1` or `true`, the build writes nothing and fails if the files in
+/// the out dir differ from what the schema produces. CI sets it so that a
+/// schema change committed without its regenerated files fails the build.
+pub const CHECK_ENV: &str = "TABLEWRIGHT_CHECK";
+
+/// Where [`Builder`] writes.
+#[derive(Clone, Debug, Default)]
+enum OutDir {
+    /// `<crate dir>/generated`.
+    #[default]
+    Generated,
+    /// A directory given by the user (relative to the crate dir).
+    Path(PathBuf),
+    /// `$OUT_DIR/tablewright`.
+    OutDirEnv,
+}
+
+/// Configures and runs one generation.
+///
+/// Relative paths given to the `with_*` directory options are taken relative
+/// to the crate directory.
+///
+/// ```
+/// use std::fs;
+/// use tablewright_core::build::Builder;
+///
+/// // A tiny crate in a temporary directory.
+/// let krate = std::env::temp_dir().join(format!("tw-builder-doc-{}", std::process::id()));
+/// fs::create_dir_all(krate.join("src")).unwrap();
+/// fs::write(
+///     krate.join("src/lib.rs"),
+///     "use tablewright::prelude::*;\n\
+///      /// A person who can sign in.\n\
+///      #[entity]\n\
+///      pub struct User {\n    #[id]\n    pub id: Uuid,\n    pub email: String,\n}\n",
+/// )
+/// .unwrap();
+///
+/// let artifacts = Builder::new()
+///     .with_crate_dir(&krate)
+///     .with_out_dir("generated")
+///     .generate()
+///     .unwrap_or_else(|e| panic!("{e}"));
+/// assert_eq!(artifacts.files_read(), [krate.join("src/lib.rs")]);
+/// assert!(artifacts.get("migrations/postgres/0001_initial.up.sql").is_some());
+/// assert_eq!(artifacts.cargo_directives()[0], format!("cargo::rerun-if-changed={}", krate.join("src/lib.rs").display()));
+///
+/// let first = artifacts.write().unwrap();
+/// assert!(!first.written.is_empty());
+/// // Writing the same schema again touches nothing.
+/// let second = artifacts.write().unwrap();
+/// assert!(second.written.is_empty());
+/// assert_eq!(second.unchanged, first.written);
+/// assert!(artifacts.check().unwrap().is_clean());
+/// # fs::remove_dir_all(&krate).unwrap();
+/// ```
+#[derive(Clone, Debug, Default)]
+#[must_use = "a Builder does nothing until `generate()` or `run()`"]
+pub struct Builder {
+    crate_dir: Option<PathBuf>,
+    src_dir: Option<PathBuf>,
+    out_dir: OutDir,
+    emit_options: EmitOptions,
+}
+
+impl Builder {
+    /// A builder for the crate being built: crate dir `$CARGO_MANIFEST_DIR`,
+    /// sources in `<crate>/src`, output in `<crate>/generated`.
+    pub fn new() -> Self {
+        Builder::default()
+    }
+
+    /// Uses `dir` as the crate directory instead of `$CARGO_MANIFEST_DIR`.
+    /// Diagnostics print paths relative to it.
+    pub fn with_crate_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.crate_dir = Some(dir.into());
+        self
+    }
+
+    /// Scans `dir` instead of `<crate>/src`.
+    pub fn with_src_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.src_dir = Some(dir.into());
+        self
+    }
+
+    /// Writes into `dir` instead of `<crate>/generated`.
+    pub fn with_out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.out_dir = OutDir::Path(dir.into());
+        self
+    }
+
+    /// Writes into `$OUT_DIR/tablewright`, cargo's per-build directory, for
+    /// crates that `include_str!` the artifacts rather than commit them.
+    pub fn with_cargo_out_dir(mut self) -> Self {
+        self.out_dir = OutDir::OutDirEnv;
+        self
+    }
+
+    /// Options for the emitters (the initial migration's name, ...).
+    pub fn with_emit_options(mut self, options: EmitOptions) -> Self {
+        self.emit_options = options;
+        self
+    }
+
+    /// Scans the sources, applies the transforms, runs every emitter and
+    /// returns the artifacts in memory.
+    ///
+    /// Fails with [`Error::Diagnostics`] (every diagnostic, errors first)
+    /// when the schema has errors, and with [`Error::Io`] when the sources
+    /// cannot be read.
+    pub fn generate(self) -> Result<Artifacts, Error> {
+        let crate_dir = self.crate_dir()?;
+        let src_dir = resolve(&crate_dir, self.src_dir.as_deref(), "src");
+        let out_dir = match &self.out_dir {
+            OutDir::Generated => crate_dir.join("generated"),
+            OutDir::Path(dir) => resolve(&crate_dir, Some(dir), ""),
+            OutDir::OutDirEnv => {
+                let out = env::var_os("OUT_DIR").ok_or(Error::MissingEnv {
+                    var: "OUT_DIR",
+                    help: "`with_out_dir(path)` instead of `with_cargo_out_dir()`",
+                })?;
+                PathBuf::from(out).join("tablewright")
+            }
+        };
+
+        let scanned = scan::scan_dir(&src_dir, &crate_dir).map_err(|e| Error::io(&src_dir, e))?;
+        let mut schema = scanned.schema;
+        let mut diagnostics: Vec<Diagnostic> = scanned.diagnostics;
+        let mut files_read: Vec<PathBuf> = scanned
+            .files
+            .into_iter()
+            .map(|file| if file.is_relative() { crate_dir.join(file) } else { file })
+            .collect();
+        files_read.sort();
+        files_read.dedup();
+
+        if !diagnostics.iter().any(Diagnostic::is_error) {
+            diagnostics.extend(transform::apply(&mut schema));
+        }
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(Error::Diagnostics(sorted(diagnostics)));
+        }
+
+        let emitted = emit::emit_all(&schema, &self.emit_options);
+        diagnostics.extend(emitted.diagnostics);
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(Error::Diagnostics(sorted(diagnostics)));
+        }
+        let mut artifacts = emitted.artifacts;
+        artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+        writer::validate_paths(&artifacts)?;
+
+        Ok(Artifacts { out_dir, artifacts, files_read, diagnostics: sorted(diagnostics) })
+    }
+
+    /// The whole build script: generates, prints the cargo directives and
+    /// writes the artifacts (or, with `TABLEWRIGHT_CHECK=1`, see
+    /// [`CHECK_ENV`], checks them without writing).
+    ///
+    /// On failure prints every diagnostic as `path:line:col: error: message`
+    /// (with its `help:` line) to stderr and exits with status 1, which
+    /// fails the build.
+    pub fn run(self) {
+        println!("cargo::rerun-if-env-changed={CHECK_ENV}");
+        let check_only = env::var(CHECK_ENV).is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
+        let result = self.generate().and_then(|artifacts| {
+            artifacts.emit_cargo_directives();
+            if check_only {
+                let report = artifacts.check()?;
+                if !report.is_clean() {
+                    return Err(Error::Stale { out_dir: artifacts.out_dir.clone(), report });
+                }
+            } else {
+                artifacts.write()?;
+            }
+            Ok(())
+        });
+        if let Err(error) = result {
+            eprintln!("{error}");
+            if let Error::Diagnostics(diagnostics) = &error {
+                let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+                eprintln!(
+                    "tablewright: the schema has {errors} error{}; no files were written",
+                    if errors == 1 { "" } else { "s" }
+                );
+            }
+            std::process::exit(1);
+        }
+    }
+
+    fn crate_dir(&self) -> Result<PathBuf, Error> {
+        let dir = match &self.crate_dir {
+            Some(dir) => dir.clone(),
+            None => PathBuf::from(
+                env::var_os("CARGO_MANIFEST_DIR")
+                    .ok_or(Error::MissingEnv { var: "CARGO_MANIFEST_DIR", help: "`with_crate_dir(path)`" })?,
+            ),
+        };
+        if dir.is_absolute() {
+            return Ok(dir);
+        }
+        let cwd = env::current_dir().map_err(|e| Error::io(".", e))?;
+        Ok(cwd.join(dir))
+    }
+}
+
+/// `dir` relative to the crate dir, or `<crate>/<default>`.
+fn resolve(crate_dir: &Path, dir: Option<&Path>, default: &str) -> PathBuf {
+    match dir {
+        Some(dir) => crate_dir.join(dir),
+        None => crate_dir.join(default),
+    }
+}
+
+/// Errors first, then warnings; each by location. Stable, so diagnostics at
+/// one location keep their order.
+fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics.sort_by(|a, b| (a.severity, &a.location).cmp(&(b.severity, &b.location)));
+    diagnostics
+}

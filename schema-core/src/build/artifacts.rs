@@ -1,0 +1,101 @@
+//! [`Artifacts`]: what one build produced, in memory, with the inputs it read.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::emit::Artifact;
+
+use super::Error;
+use super::writer::{self, CheckReport, WriteSummary};
+
+/// The result of [`Builder::generate`](super::Builder::generate): every
+/// output file in memory, the source files that were read and the warnings.
+///
+/// Nothing is on disk until [`Artifacts::write`].
+#[derive(Clone, Debug)]
+pub struct Artifacts {
+    pub(super) out_dir: PathBuf,
+    pub(super) artifacts: Vec<Artifact>,
+    pub(super) files_read: Vec<PathBuf>,
+    pub(super) diagnostics: Vec<Diagnostic>,
+}
+
+impl Artifacts {
+    /// Writes every artifact under [`out_dir`](Self::out_dir): only files
+    /// whose bytes changed, each atomically, and removes files an earlier
+    /// build wrote that are no longer produced (see [`writer`]).
+    pub fn write(&self) -> Result<WriteSummary, Error> {
+        writer::write(&self.out_dir, &self.artifacts)
+    }
+
+    /// Compares the artifacts with the files in [`out_dir`](Self::out_dir)
+    /// without writing: which files are stale, missing or left over.
+    pub fn check(&self) -> Result<CheckReport, Error> {
+        writer::check(&self.out_dir, &self.artifacts)
+    }
+
+    /// The directory the artifacts are written to.
+    pub fn out_dir(&self) -> &Path {
+        &self.out_dir
+    }
+
+    /// Every artifact, sorted by path (relative to the out dir).
+    pub fn artifacts(&self) -> &[Artifact] {
+        &self.artifacts
+    }
+
+    /// The artifact at `path` (relative to the out dir, `/`-separated), if any.
+    pub fn get(&self, path: impl AsRef<Path>) -> Option<&Artifact> {
+        let path = path.as_ref();
+        self.artifacts.iter().find(|a| a.path == path)
+    }
+
+    /// The `.rs` files that were scanned, sorted: the build script's inputs.
+    pub fn files_read(&self) -> &[PathBuf] {
+        &self.files_read
+    }
+
+    /// The warnings of the build (errors make [`generate`](super::Builder::generate) fail).
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// The lines [`emit_cargo_directives`](Self::emit_cargo_directives)
+    /// prints: one `cargo::rerun-if-changed=<file>` per input `.rs` file
+    /// (never a directory, never an output), then one
+    /// `cargo::warning=path:line:col: message` per warning (a `help:` becomes
+    /// a second warning line).
+    pub fn cargo_directives(&self) -> Vec<String> {
+        let mut lines: Vec<String> =
+            self.files_read.iter().map(|file| format!("cargo::rerun-if-changed={}", file.display())).collect();
+        for diagnostic in &self.diagnostics {
+            let message = one_line(&diagnostic.message);
+            let prefix = match diagnostic.severity {
+                Severity::Warning => "",
+                Severity::Error => "error: ",
+            };
+            lines.push(format!("cargo::warning={}: {prefix}{message}", diagnostic.location));
+            if let Some(help) = &diagnostic.help {
+                lines.push(format!("cargo::warning=  help: {}", one_line(help)));
+            }
+        }
+        lines
+    }
+
+    /// Prints [`cargo_directives`](Self::cargo_directives) to stdout, where
+    /// cargo reads a build script's instructions.
+    pub fn emit_cargo_directives(&self) {
+        let stdout = io::stdout();
+        let mut out = stdout.lock();
+        for line in self.cargo_directives() {
+            // A closed stdout in a build script is not worth a panic.
+            let _ = writeln!(out, "{line}");
+        }
+    }
+}
+
+/// Cargo reads one directive per line.
+fn one_line(text: &str) -> String {
+    text.lines().map(str::trim_end).collect::<Vec<_>>().join(" ")
+}
