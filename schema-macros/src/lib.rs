@@ -1,10 +1,73 @@
-//! The attribute macros of tablewright. (Being written.)
+//! The attribute macros of tablewright: `#[entity]`, `#[db_enum]` and the
+//! entity-level attributes (`#[tenant]`, `#[soft_delete]`, ...).
+//!
+//! Parsing and the per-item checks live in `tablewright_core::frontend`, the
+//! same code the build script runs, so what compiles is what gets emitted.
+//! This crate only expands: the struct with the columns the cross-cutting
+//! attributes add, the `Entity` impl, the sea-query identifiers, and
+//! compile-time assertions for the facts one macro call cannot see (is the
+//! target of a relation an entity, do key types match).
+//!
+//! Users depend on the `tablewright` facade, which re-exports these macros in
+//! its prelude; the documentation with examples lives there.
+
 use proc_macro::TokenStream;
 
-macro_rules! passthrough {
-    ($($name:ident),*) => {$(
+mod enum_expand;
+mod expand;
+mod fallback;
+mod forward;
+mod iden;
+mod partial;
+mod tenant;
+
+/// Marks a struct with named fields as a table. See the `tablewright` crate
+/// for the attributes it reads.
+#[proc_macro_attribute]
+pub fn entity(args: TokenStream, item: TokenStream) -> TokenStream {
+    let file = proc_macro::Span::call_site().local_file();
+    expand::expand_entity(args.into(), item.into(), file).into()
+}
+
+/// Marks a fieldless enum as a database enum stored as snake_case strings.
+#[proc_macro_attribute]
+pub fn db_enum(args: TokenStream, item: TokenStream) -> TokenStream {
+    enum_expand::expand_db_enum(args.into(), item.into()).into()
+}
+
+/// Defines the entity-level attributes as macros too, so they also work when
+/// written above `#[entity]`: each moves itself below `#[entity]`, which then
+/// reads it like any other of its attributes.
+macro_rules! forwarders {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$doc])*
         #[proc_macro_attribute]
-        pub fn $name(_args: TokenStream, item: TokenStream) -> TokenStream { item }
+        pub fn $name(args: TokenStream, item: TokenStream) -> TokenStream {
+            forward::forward(stringify!($name), args.into(), item.into()).into()
+        }
     )*};
 }
-passthrough!(entity, db_enum, tenant, tenant_scoped, soft_delete, timestamps, audited, versioned, index, unique, check, many_to_many);
+
+forwarders! {
+    /// `#[tenant]`: this entity is the tenant root that `#[tenant_scoped]` entities point at.
+    tenant,
+    /// `#[tenant_scoped]` (or `#[tenant_scoped(Tenant)]`): adds the tenant key column, its
+    /// foreign key and index, and row-level-security policies.
+    tenant_scoped,
+    /// `#[soft_delete]`: adds `deleted_at`; unique indexes apply to live rows only.
+    soft_delete,
+    /// `#[timestamps]`: adds `created_at` and `updated_at`.
+    timestamps,
+    /// `#[audited]`: row changes are written to the audit log.
+    audited,
+    /// `#[versioned]`: adds `version` for optimistic locking.
+    versioned,
+    /// `#[index(cols..., unique, where = "...", include(...), name = "...")]`.
+    index,
+    /// `#[unique(col_a, col_b)]`: a composite unique index.
+    unique,
+    /// `#[check(name = "...", "expr")]`: a CHECK constraint.
+    check,
+    /// `#[many_to_many(A, B)]`: this entity is the junction of A and B.
+    many_to_many,
+}

@@ -1,0 +1,6 @@
+use tablewright::prelude::*;
+
+#[db_enum]
+pub enum Plan {}
+
+fn main() {}

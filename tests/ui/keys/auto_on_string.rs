@@ -1,0 +1,9 @@
+use tablewright::prelude::*;
+
+#[entity]
+pub struct Note {
+    #[id(auto)]
+    pub id: String,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use tablewright::prelude::*;
+
+#[entity]
+pub struct Note {
+    #[id(cuid)]
+    pub id: Uuid,
+}
+
+fn main() {}

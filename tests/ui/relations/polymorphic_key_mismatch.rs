@@ -1,0 +1,23 @@
+use tablewright::prelude::*;
+
+#[entity]
+pub struct Task {
+    #[id]
+    pub id: Uuid,
+}
+
+#[entity]
+pub struct Comment {
+    #[id(auto)]
+    pub id: i64,
+}
+
+#[entity]
+pub struct Attachment {
+    #[id]
+    pub id: Uuid,
+    #[polymorphic(Task, Comment)]
+    pub entity_id: Uuid,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use tablewright::prelude::*;
+
+#[entity]
+pub struct Wrapper<T> {
+    #[id]
+    pub id: Uuid,
+    pub value: T,
+}
+
+fn main() {}

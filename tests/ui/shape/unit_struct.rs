@@ -1,0 +1,6 @@
+use tablewright::prelude::*;
+
+#[entity]
+pub struct Marker;
+
+fn main() {}

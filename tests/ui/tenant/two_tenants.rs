@@ -1,0 +1,24 @@
+use tablewright::prelude::*;
+
+#[entity]
+#[tenant]
+pub struct Organization {
+    #[id]
+    pub id: Uuid,
+}
+
+#[entity]
+#[tenant]
+pub struct Workspace {
+    #[id]
+    pub id: Uuid,
+}
+
+#[entity]
+#[tenant_scoped]
+pub struct Project {
+    #[id]
+    pub id: Uuid,
+}
+
+fn main() {}
