@@ -41,6 +41,9 @@
 //! }
 //! ```
 
+// The build-script example shows a whole build.rs, `fn main` included.
+#![allow(clippy::needless_doctest_main)]
+
 pub use sea_query;
 pub use tablewright_core::runtime::{DbEnum, Entity};
 
@@ -52,8 +55,8 @@ pub use tablewright_core::build;
 pub mod prelude {
     pub use crate::{DbEnum, Entity};
     pub use tablewright_macros::{
-        audited, check, db_enum, entity, index, many_to_many, soft_delete, tenant, tenant_scoped, timestamps,
-        unique, versioned,
+        audited, check, db_enum, entity, index, many_to_many, soft_delete, tenant, tenant_scoped, timestamps, unique,
+        versioned,
     };
 
     pub use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
@@ -65,6 +68,6 @@ pub mod prelude {
 
 #[doc(hidden)]
 pub mod __private {
-    pub use tablewright_core::runtime::__private::*;
     pub use sea_query;
+    pub use tablewright_core::runtime::__private::*;
 }

@@ -44,7 +44,7 @@ enum OutDir {
     /// A directory given by the user (relative to the crate dir).
     Path(PathBuf),
     /// `$OUT_DIR/tablewright`.
-    OutDirEnv,
+    CargoEnv,
 }
 
 /// Configures and runs one generation.
@@ -124,7 +124,7 @@ impl Builder {
     /// Writes into `$OUT_DIR/tablewright`, cargo's per-build directory, for
     /// crates that `include_str!` the artifacts rather than commit them.
     pub fn with_cargo_out_dir(mut self) -> Self {
-        self.out_dir = OutDir::OutDirEnv;
+        self.out_dir = OutDir::CargoEnv;
         self
     }
 
@@ -146,7 +146,7 @@ impl Builder {
         let out_dir = match &self.out_dir {
             OutDir::Generated => crate_dir.join("generated"),
             OutDir::Path(dir) => resolve(&crate_dir, Some(dir), ""),
-            OutDir::OutDirEnv => {
+            OutDir::CargoEnv => {
                 let out = env::var_os("OUT_DIR").ok_or(Error::MissingEnv {
                     var: "OUT_DIR",
                     help: "`with_out_dir(path)` instead of `with_cargo_out_dir()`",

@@ -123,7 +123,7 @@ fn default_example(ty: &ColumnType) -> String {
         ColumnType::Enum(name) => format!("#[default({name}::Variant)]"),
         _ => "#[default(sql = \"...\")]".into(),
     };
-    format!("for a `{}` column write `{ex}`, or any SQL expression with `#[default(sql = \"...\")]`", describe(ty))
+    format!("for this `{}` column write `{ex}`, or any SQL expression with `#[default(sql = \"...\")]`", describe(ty))
 }
 
 /// The value of an integer literal default, sign included.

@@ -64,15 +64,16 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
-/// Like [`closest`] but by edit distance alone: for attribute names, where a
+/// Like [`closest`] but stricter about prefixes: for attribute names, where a
 /// foreign attribute that merely starts like ours (`#[skip_serializing]`)
-/// must pass through.
+/// must pass through. A word that is the start of one of ours
+/// (`#[belongs]` for `belongs_to`) is still a typo.
 pub fn closest_typo<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = if word.chars().count() <= 4 { 1 } else { 2 };
     candidates
         .into_iter()
         .filter(|c| *c != word)
-        .map(|c| (edit_distance(word, c), c))
+        .map(|c| (if word.len() >= 5 && c.starts_with(word) { 1 } else { edit_distance(word, c) }, c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
@@ -123,6 +124,13 @@ pub fn example(attr: &str) -> &'static str {
 // ---- attribute syntax ------------------------------------------------------
 
 pub fn unknown_option(attr: &str, key: &str, valid: &[&str], example_attr: &str) -> String {
+    if valid.contains(&key) {
+        // A known option in the wrong form, e.g. `#[entity(table)]` without its value.
+        return with_help(
+            format!("option `{key}` in `#[{attr}]` is not written that way"),
+            format!("e.g. {}", example(example_attr)),
+        );
+    }
     with_help(
         format!("unknown option `{key}` in `#[{attr}]`{}", did_you_mean(key, valid)),
         format!("valid options are {}, e.g. {}", list(valid), example(example_attr)),
@@ -353,9 +361,19 @@ pub fn default_bare_variant(word: &str, enum_name: &str) -> String {
     )
 }
 
+/// `current_timestamp`, `CURRENT_TIMESTAMP`, `now_utc`... all mean `now`.
+fn did_you_mean_now(word: &str) -> String {
+    let lower = word.to_ascii_lowercase();
+    if lower.contains("timestamp") || lower.contains("now") || lower.starts_with("current") {
+        ": did you mean `now`?".to_string()
+    } else {
+        did_you_mean(word, &["now"])
+    }
+}
+
 pub fn default_unknown_word(word: &str) -> String {
     with_help(
-        format!("unknown default `{word}`{}", did_you_mean(word, &["now"])),
+        format!("unknown default `{word}`{}", did_you_mean_now(word)),
         format!("a default is {}", example("default")),
     )
 }
