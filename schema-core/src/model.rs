@@ -112,6 +112,10 @@ pub struct EntityTraits {
     pub audited: bool,
     #[serde(default, skip_serializing_if = "is_false")]
     pub versioned: bool,
+    /// The `audit_logs` table that `#[audited]` entities write to: added by
+    /// the transforms, append-only for the application role.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub audit_log: bool,
 }
 
 fn is_false(b: &bool) -> bool {

@@ -118,7 +118,13 @@ pub fn check_unique_enum_names(schema: &Schema, diagnostics: &mut Vec<Diagnostic
 /// Index and constraint names share one namespace per schema on Postgres.
 pub fn check_unique_constraint_names(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut tables = std::collections::BTreeSet::new();
     for entity in sorted_by_location(&schema.entities, |e| &e.location) {
+        // A second entity on one table is reported once, by check_unique_table_names,
+        // not again for every constraint name the two share.
+        if !tables.insert(entity.table.as_str()) {
+            continue;
+        }
         let names = std::iter::once((entity.primary_key.name.clone(), &entity.location))
             .chain(entity.indexes.iter().map(|i| (i.name.clone(), &i.location)))
             .chain(entity.foreign_keys.iter().map(|f| (f.name.clone(), &f.location)))

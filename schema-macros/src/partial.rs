@@ -76,6 +76,7 @@ pub fn partial_entity(args: TokenStream, item: &syn::ItemStruct, tenants: &[Stri
             timestamps: attrs.timestamps.is_some(),
             audited: attrs.audited.is_some(),
             versioned: attrs.versioned.is_some(),
+            audit_log: false,
         },
         tenant_scope: None,
         junction: None,

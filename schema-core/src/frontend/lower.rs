@@ -265,6 +265,7 @@ fn lower_entity(cont: &Container, file: &str) -> ParsedEntity {
             timestamps: a.timestamps.is_some(),
             audited: a.audited.is_some(),
             versioned: a.versioned.is_some(),
+            audit_log: false,
         },
         tenant_scope,
         junction,

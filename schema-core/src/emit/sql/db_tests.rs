@@ -5,7 +5,7 @@
 //! SQLite runs in memory. PostgreSQL and MariaDB/MySQL run in a fresh, uniquely
 //! named database that is dropped afterwards; an unreachable server fails the
 //! test with a message, unless `TABLEWRIGHT_SKIP_DB_TESTS=1` is set. Servers:
-//! `TABLEWRIGHT_PG_URL` (default `host=127.0.0.1 port=5432 user=postgres`) and
+//! `TABLEWRIGHT_PG_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`) and
 //! `TABLEWRIGHT_MYSQL_URL` (default `mysql://root@127.0.0.1:3306`).
 
 use super::{Dialect, EmitOptions, Migration, fixture, migration};
@@ -139,7 +139,8 @@ fn postgres_up_down_up() {
     if skip("PostgreSQL") {
         return;
     }
-    let url = std::env::var("TABLEWRIGHT_PG_URL").unwrap_or_else(|_| "host=127.0.0.1 port=5432 user=postgres".into());
+    let url =
+        std::env::var("TABLEWRIGHT_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let mut admin = postgres::Client::connect(&url, postgres::NoTls)
         .unwrap_or_else(|e| unreachable("PostgreSQL", "TABLEWRIGHT_PG_URL", &url, e));
     let name = unique_db_name();
@@ -153,7 +154,9 @@ fn postgres_up_down_up() {
 
 fn postgres_round_trips(url: &str, db: &str) {
     let m = scripts(Dialect::Postgres);
-    let mut client = postgres::Client::connect(&format!("{url} dbname={db}"), postgres::NoTls).unwrap();
+    // Works for both URL and key=value connection strings.
+    let mut config: postgres::Config = url.parse().expect("TABLEWRIGHT_PG_URL is a valid connection string");
+    let mut client = config.dbname(db).connect(postgres::NoTls).unwrap();
     let schema_of = |client: &mut postgres::Client| -> Vec<String> {
         let sql = "SELECT 'rel ' || relname FROM pg_class WHERE relnamespace = 'public'::regnamespace \
                    UNION ALL SELECT 'type ' || typname FROM pg_type WHERE typnamespace = 'public'::regnamespace \
