@@ -3,15 +3,20 @@
 //! Organizations are the tenants. Users are global and join organizations
 //! through memberships with a role. Projects hold tasks; tasks carry labels
 //! (a many-to-many junction), assignments and comments; attachments hang off
-//! a task or a comment (a polymorphic link); the audit log records changes.
+//! a task or a comment (a polymorphic link); the audit log that tablewright adds
+//! for `#[audited]` entities records their changes.
 
 use tablewright::prelude::*;
 
-/// A customer account: the tenant every workspace row belongs to.
+/// A customer account: the tenant every workspace row belongs to. Users see
+/// the organizations they are members of; owners and admins may delete rows
+/// and change memberships (row-level security's membership mode).
 #[entity]
-#[tenant]
+#[tenant(membership = OrganizationMember, role = role, admin_roles = ["owner", "admin"])]
 #[soft_delete]
 #[timestamps]
+// Settings change rarely, one admin at a time: last write wins is acceptable.
+#[allow_lint(missing_version)]
 pub struct Organization {
     #[id]
     pub id: Uuid,
@@ -41,6 +46,8 @@ pub enum Plan {
 /// A person who can sign in. Users are global; memberships tie them to organizations.
 #[entity]
 #[timestamps]
+// A user edits only their own profile.
+#[allow_lint(missing_version)]
 pub struct User {
     #[id]
     pub id: Uuid,
@@ -69,9 +76,12 @@ pub enum MemberRole {
 #[tenant_scoped]
 #[timestamps]
 #[unique(organization_id, user_id)]
+// A role change is one admin action; memberships are otherwise inserted and deleted.
+#[allow_lint(missing_version)]
 pub struct OrganizationMember {
     #[id]
     pub id: Uuid,
+    #[index]
     #[belongs_to(User, on_delete = cascade)]
     pub user_id: Uuid,
     #[default(MemberRole::Member)]
@@ -84,6 +94,7 @@ pub struct OrganizationMember {
 #[soft_delete]
 #[timestamps]
 #[audited]
+#[versioned]
 #[unique(organization_id, code)]
 pub struct Project {
     #[id]
@@ -95,6 +106,7 @@ pub struct Project {
     pub code: String,
     pub description: Option<String>,
     /// The person answerable for the project; kept when they leave (set to NULL).
+    #[index]
     #[belongs_to(User, on_delete = set_null)]
     pub lead_id: Option<Uuid>,
     pub archived_at: Option<DateTime<Utc>>,
@@ -127,16 +139,19 @@ pub enum TaskPriority {
 #[timestamps]
 #[audited]
 #[versioned]
-#[index(project_id, status)]
+#[index(project_id, status, where = "deleted_at IS NULL")]
 #[index(due_date, where = "deleted_at IS NULL")]
 #[index(project_id, include(title))]
-#[index(created_at desc)]
+#[index(created_at desc, where = "deleted_at IS NULL")]
 pub struct Task {
     #[id]
     pub id: Uuid,
     #[belongs_to(Project, on_delete = cascade)]
     pub project_id: Uuid,
     /// The parent of a subtask.
+    // Subtasks belong to their parent: deleting a task deletes its subtasks.
+    #[allow_lint(nullable_fk_cascade)]
+    #[index]
     #[belongs_to(Self, on_delete = cascade)]
     pub parent_id: Option<Uuid>,
     #[column(max_len = 500)]
@@ -152,6 +167,7 @@ pub struct Task {
     pub position: f64,
     #[column(precision = 6, scale = 2, check = "estimate_hours >= 0")]
     pub estimate_hours: Option<Decimal>,
+    #[index]
     #[belongs_to(User)]
     pub created_by_id: Uuid,
 }
@@ -161,6 +177,8 @@ pub struct Task {
 #[tenant_scoped]
 #[timestamps]
 #[unique(organization_id, name)]
+// A label is renamed or recolored by one person at a time.
+#[allow_lint(missing_version)]
 pub struct Label {
     #[id]
     pub id: Uuid,
@@ -174,6 +192,7 @@ pub struct Label {
 
 /// Which labels a task carries.
 #[entity]
+#[tenant_scoped]
 #[many_to_many(Task, Label)]
 pub struct TaskLabel {
     pub task_id: Uuid,
@@ -185,13 +204,17 @@ pub struct TaskLabel {
 #[tenant_scoped]
 #[timestamps]
 #[unique(task_id, user_id)]
+// Assignments are inserted and deleted, never edited.
+#[allow_lint(missing_version)]
 pub struct TaskAssignment {
     #[id]
     pub id: Uuid,
     #[belongs_to(Task, on_delete = cascade)]
     pub task_id: Uuid,
+    #[index]
     #[belongs_to(User, on_delete = cascade)]
     pub user_id: Uuid,
+    #[index]
     #[belongs_to(User, on_delete = set_null)]
     pub assigned_by_id: Option<Uuid>,
 }
@@ -203,11 +226,14 @@ pub struct TaskAssignment {
 #[timestamps]
 #[audited]
 #[index(task_id, created_at)]
+// Only the author edits a comment.
+#[allow_lint(missing_version)]
 pub struct Comment {
     #[id]
     pub id: Uuid,
     #[belongs_to(Task, on_delete = cascade)]
     pub task_id: Uuid,
+    #[index]
     #[belongs_to(User)]
     pub author_id: Uuid,
     pub body: String,
@@ -218,6 +244,8 @@ pub struct Comment {
 #[entity]
 #[tenant_scoped]
 #[timestamps]
+// An attachment is immutable once uploaded.
+#[allow_lint(missing_version)]
 pub struct Attachment {
     #[id]
     pub id: Uuid,
@@ -229,32 +257,9 @@ pub struct Attachment {
     pub content_type: String,
     #[column(check = "size_bytes >= 0")]
     pub size_bytes: i64,
+    #[index]
     #[belongs_to(User)]
     pub uploaded_by_id: Uuid,
     /// SHA-256 of the content, when known.
     pub checksum: Option<Vec<u8>>,
-}
-
-/// What happened, who did it, and the row before and after.
-#[entity]
-#[tenant_scoped]
-#[index(organization_id, occurred_at desc)]
-#[index(subject_type, subject_id, occurred_at desc)]
-pub struct AuditLog {
-    #[id(auto)]
-    pub id: i64,
-    /// Who made the change; NULL for system changes or deleted users.
-    #[belongs_to(User, on_delete = set_null)]
-    pub actor_id: Option<Uuid>,
-    /// `<table>.insert`, `<table>.update` or `<table>.delete`.
-    #[column(max_len = 100)]
-    pub action: String,
-    /// The table of the changed row.
-    #[column(max_len = 100)]
-    pub subject_type: String,
-    pub subject_id: Uuid,
-    pub before: Option<Json>,
-    pub after: Option<Json>,
-    #[default(now)]
-    pub occurred_at: DateTime<Utc>,
 }

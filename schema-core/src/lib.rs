@@ -14,10 +14,13 @@
 //! Features keep syn out of applications: `runtime` items are always built;
 //! `model`, `frontend`, `emit` and `build` are for the macros and build scripts.
 
+pub mod audit;
 pub mod runtime;
 
 #[cfg(feature = "model")]
 pub mod diagnostics;
+#[cfg(feature = "model")]
+pub mod lint;
 #[cfg(feature = "model")]
 pub mod model;
 #[cfg(feature = "model")]
@@ -39,3 +42,6 @@ pub mod emit;
 
 #[cfg(feature = "build")]
 pub mod build;
+
+#[cfg(feature = "seed")]
+pub mod seed;

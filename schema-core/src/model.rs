@@ -91,8 +91,73 @@ pub struct Entity {
     pub junction: Option<Junction>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub polymorphic: Vec<Polymorphic>,
+    /// `#[allow_lint(rule, ...)]` on the struct: schema-review rules
+    /// ([`crate::lint`]) silenced for this entity. Never serialized: silencing
+    /// a lint is not a schema change.
+    #[serde(skip)]
+    pub allowed_lints: Vec<String>,
+    /// `#[seed(count = N)]` / `#[seed(per_parent = N)]`: how many rows the
+    /// seed generator ([`crate::seed`]) makes for this entity.
+    #[serde(default, skip_serializing_if = "EntitySeed::is_empty")]
+    pub seed: EntitySeed,
     #[serde(skip)]
     pub location: Location,
+}
+
+/// `#[seed(...)]` on an entity: row counts for the seed generator.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntitySeed {
+    /// `count = N`: rows per tenant for a `#[tenant_scoped]` entity, rows in
+    /// all otherwise (for the `#[tenant]` entity: the number of tenants).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+    /// `per_parent = N`: N rows for each row of the entity's first
+    /// `#[belongs_to]` target (a junction: its left side).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_parent: Option<u32>,
+}
+
+impl EntitySeed {
+    pub fn is_empty(&self) -> bool {
+        self.count.is_none() && self.per_parent.is_none()
+    }
+}
+
+/// `#[seed(...)]` on a field: the values the seed generator draws from.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnSeed {
+    /// `values = ["a", "b", 3, true]`: one of these, as written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<SeedLiteral>,
+    /// `range = 1..100` (or `1..=100`): a whole number in the range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<SeedRange>,
+}
+
+impl ColumnSeed {
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty() && self.range.is_none()
+    }
+}
+
+/// One literal of `#[seed(values = [...])]`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "value")]
+pub enum SeedLiteral {
+    Bool(bool),
+    Int(i64),
+    /// Kept as written, like [`DefaultValue::Float`].
+    Float(String),
+    String(String),
+}
+
+/// `#[seed(range = a..b)]` / `a..=b`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeedRange {
+    pub start: i64,
+    pub end: i64,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub inclusive: bool,
 }
 
 /// The cross-cutting attributes written on an entity.
@@ -116,6 +181,29 @@ pub struct EntityTraits {
     /// the transforms, append-only for the application role.
     #[serde(default, skip_serializing_if = "is_false")]
     pub audit_log: bool,
+    /// `#[tenant(membership = ..., role = ..., admin_roles = [...])]` on the
+    /// tenant: access goes through a membership table (row-level security's
+    /// membership mode).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub membership: Option<Membership>,
+}
+
+/// The membership table of a tenant in membership mode: a user (the
+/// `app.user_id` setting) sees the rows of every tenant they are a member of,
+/// and only members whose role is one of `admin_roles` may delete.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    /// The membership entity's Rust name, e.g. `OrganizationMember`.
+    pub entity: String,
+    /// Its column holding the member's user key, e.g. `user_id`.
+    pub user_column: String,
+    /// Its column holding the member's role, e.g. `role`.
+    pub role_column: String,
+    /// The stored role values allowed to delete, e.g. `owner`, `admin`.
+    pub admin_roles: Vec<String>,
+    /// Where `#[tenant(membership = ...)]` was written, for diagnostics.
+    #[serde(skip)]
+    pub location: Location,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -145,6 +233,27 @@ pub struct Polymorphic {
     pub id_column: String,
     pub type_column: String,
     pub targets: Vec<PolymorphicTarget>,
+    /// What deleting a target row does to the rows pointing at it
+    /// (`#[polymorphic(A, B, on_delete = restrict)]`); enforced by triggers.
+    #[serde(default, skip_serializing_if = "PolymorphicAction::is_cascade")]
+    pub on_delete: PolymorphicAction,
+}
+
+/// `on_delete` of a `#[polymorphic(...)]` link.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PolymorphicAction {
+    /// Delete the pointing rows with the target (the default, like a junction's keys).
+    #[default]
+    Cascade,
+    /// Refuse to delete a target that rows still point at.
+    Restrict,
+}
+
+impl PolymorphicAction {
+    pub fn is_cascade(&self) -> bool {
+        matches!(self, PolymorphicAction::Cascade)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -186,6 +295,14 @@ pub struct Column {
     /// Which attribute put this column here.
     #[serde(default, skip_serializing_if = "ColumnOrigin::is_declared")]
     pub origin: ColumnOrigin,
+    /// `#[allow_lint(rule, ...)]` on the field: schema-review rules silenced
+    /// for this column. Never serialized.
+    #[serde(skip)]
+    pub allowed_lints: Vec<String>,
+    /// `#[seed(values = [...])]` / `#[seed(range = a..b)]`: what the seed
+    /// generator puts in this column.
+    #[serde(default, skip_serializing_if = "ColumnSeed::is_empty")]
+    pub seed: ColumnSeed,
     #[serde(skip)]
     pub location: Location,
 }

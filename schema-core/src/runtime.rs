@@ -24,6 +24,16 @@ pub trait Entity {
     type PrimaryKey;
     /// The sea-query identifiers: `Table` and one variant per column.
     type Iden: sea_query::Iden + Copy + 'static;
+    /// The tenant key column of a `#[tenant_scoped]` entity (`organization_id`).
+    const TENANT_COLUMN: Option<&'static str> = None;
+    /// `#[soft_delete]`: rows are deleted by setting `deleted_at`.
+    const SOFT_DELETE: bool = false;
+    /// `#[timestamps]`: `created_at` and `updated_at`, the latter kept by the database.
+    const TIMESTAMPS: bool = false;
+    /// `#[versioned]`: the database bumps `version` and rejects stale updates.
+    const VERSIONED: bool = false;
+    /// `#[audited]`: the database writes every change to `audit_logs`.
+    const AUDITED: bool = false;
 }
 
 /// A `#[db_enum]`: a closed set of values stored as strings.

@@ -5,6 +5,8 @@
 //! | attribute | adds |
 //! |---|---|
 //! | `#[tenant_scoped]` | `<tenant>_id` NOT NULL after the key, FK to the tenant (ON DELETE CASCADE), index |
+//! | (between two `#[tenant_scoped]`) | a `#[belongs_to]` / junction key becomes composite `(tenant, x_id) -> (tenant, id)`, the target gets UNIQUE (tenant, id); see `tenancy` |
+//! | `#[many_to_many]` of a tenant-scoped side | the junction is tenant-scoped too (PK stays the pair) |
 //! | `#[polymorphic(A, B)]` | `<x>_type` before `<x>_id`, CHECK on the type values, index (type, id) |
 //! | `#[many_to_many(A, B)]` | PK (a_id, b_id), both FKs ON DELETE CASCADE, reverse index on b_id |
 //! | `#[timestamps]` | `created_at`, `updated_at` NOT NULL DEFAULT now |
@@ -18,6 +20,8 @@ use crate::diagnostics::Diagnostic;
 use crate::model::*;
 use crate::naming;
 use crate::validate;
+
+mod tenancy;
 
 /// The tenant root a `#[tenant_scoped]` entity points at.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,7 +69,8 @@ pub const NOT_DELETED: &str = "deleted_at IS NULL";
 ///     columns: vec![], primary_key: PrimaryKey { name: "pk_notes".into(), columns: vec![] },
 ///     foreign_keys: vec![], indexes: vec![], checks: vec![],
 ///     traits: EntityTraits { timestamps: true, versioned: true, ..Default::default() },
-///     tenant_scope: None, junction: None, polymorphic: vec![], location: Location::default(),
+///     tenant_scope: None, junction: None, polymorphic: vec![], seed: Default::default(), allowed_lints: vec![],
+///     location: Location::default(),
 /// };
 /// apply_entity(&mut e, None);
 /// let names: Vec<_> = e.columns.iter().map(|c| c.name.as_str()).collect();
@@ -117,6 +122,7 @@ pub fn apply_entity(entity: &mut Entity, tenant: Option<&TenantInfo>) {
 /// Returns the diagnostics; any error means the schema must not be emitted.
 pub fn apply(schema: &mut Schema) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
+    tenancy::scope_junctions(schema, &mut diagnostics);
     let tenants = validate::check_tenants(schema, &mut diagnostics);
     for entity in &mut schema.entities {
         let tenant = match &entity.tenant_scope {
@@ -126,7 +132,9 @@ pub fn apply(schema: &mut Schema) -> Vec<Diagnostic> {
         };
         apply_entity(entity, tenant);
     }
+    crate::audit::add_audit_log(schema, &mut diagnostics);
     resolve_foreign_keys(schema, &mut diagnostics);
+    tenancy::scope_references(schema);
     validate::check_schema(schema, &mut diagnostics);
     schema.normalize();
     diagnostics.sort_by(|a, b| (&a.location, &a.message).cmp(&(&b.location, &b.message)));
@@ -248,7 +256,8 @@ fn add_junction_keys(entity: &mut Entity, junction: &Junction) {
 /// Every unique index of a soft-delete entity applies to live rows only, so a
 /// deleted row's slug can be taken again.
 fn make_uniques_partial(entity: &mut Entity) {
-    for index in entity.indexes.iter_mut().filter(|i| i.unique) {
+    // The tenant's `(tenant, id)` unique is a foreign-key target: never partial.
+    for index in entity.indexes.iter_mut().filter(|i| i.unique && i.origin != ColumnOrigin::Tenant) {
         index.predicate = match index.predicate.take() {
             None => Some(NOT_DELETED.to_string()),
             Some(p) if p.contains("deleted_at") => Some(p),
@@ -335,6 +344,8 @@ fn new_column(
         sql_type: None,
         doc: None,
         origin,
+        seed: Default::default(),
+        allowed_lints: Vec::new(),
         location: location.clone(),
     }
 }
@@ -365,6 +376,8 @@ mod tests {
             tenant_scope: None,
             junction: None,
             polymorphic: vec![],
+            seed: Default::default(),
+            allowed_lints: vec![],
             location: Location { file: "src/schema.rs".into(), line: 1, column: 1 },
         }
     }
@@ -438,6 +451,7 @@ mod tests {
                 PolymorphicTarget { entity: "Task".into(), value: "task".into() },
                 PolymorphicTarget { entity: "Comment".into(), value: "comment".into() },
             ],
+            on_delete: PolymorphicAction::Cascade,
         });
         apply_entity(&mut a, None);
         assert_eq!(names(&a), ["id", "entity_type", "entity_id"]);

@@ -71,6 +71,7 @@ pub fn check_schema(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
     check_foreign_key_types(schema, diagnostics);
     check_junction_sides(schema, diagnostics);
     check_polymorphic_targets(schema, diagnostics);
+    check_membership(schema, diagnostics);
 }
 
 /// Two entities claiming one table name.
@@ -187,7 +188,11 @@ pub fn check_foreign_key_types(schema: &Schema, diagnostics: &mut Vec<Diagnostic
     for entity in &schema.entities {
         for fk in &entity.foreign_keys {
             let Some(target) = schema.entity(&fk.target) else { continue };
-            if fk.columns.len() != target.primary_key.columns.len() {
+            // Resolved keys name their target columns (a same-tenant key points
+            // at the target's `(tenant, id)` unique); others the primary key.
+            let target_columns =
+                if fk.target_columns.is_empty() { &target.primary_key.columns } else { &fk.target_columns };
+            if fk.columns.len() != target_columns.len() {
                 diagnostics.push(Diagnostic::error(
                     &fk.location,
                     format!(
@@ -199,7 +204,7 @@ pub fn check_foreign_key_types(schema: &Schema, diagnostics: &mut Vec<Diagnostic
                 ));
                 continue;
             }
-            for (col, target_col) in fk.columns.iter().zip(&target.primary_key.columns) {
+            for (col, target_col) in fk.columns.iter().zip(target_columns) {
                 let (Some(c), Some(t)) = (entity.column(col), target.column(target_col)) else { continue };
                 if c.ty != t.ty {
                     diagnostics.push(
@@ -268,6 +273,95 @@ pub fn check_polymorphic_targets(schema: &Schema, diagnostics: &mut Vec<Diagnost
                     },
                 }
             }
+        }
+    }
+}
+
+/// `#[tenant(membership = M, role = r, admin_roles = [...])]`: `M` is an entity
+/// scoped to this tenant, its user column references the users entity, `r` is
+/// one of its columns, and each admin role is a value of `r`'s `#[db_enum]`.
+pub fn check_membership(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
+    for tenant in schema.entities.iter().filter(|e| e.traits.tenant) {
+        let Some(m) = &tenant.traits.membership else { continue };
+        let at = if m.location.file.is_empty() { &tenant.location } else { &m.location };
+        let quoted =
+            |items: &mut dyn Iterator<Item = &str>| items.map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ");
+        let Some(member) = schema.entity(&m.entity) else {
+            diagnostics.push(
+                Diagnostic::error(at, format!("the membership entity `{}` of `{}` is not an `#[entity]`", m.entity, tenant.name))
+                    .with_help(format!(
+                        "declare `#[entity] #[tenant_scoped] pub struct {} {{ #[id] pub id: Uuid, #[belongs_to(User)] pub user_id: Uuid, pub role: MemberRole }}`",
+                        m.entity
+                    )),
+            );
+            continue;
+        };
+        if member.tenant_scope.as_ref().is_none_or(|s| s.tenant != tenant.name) {
+            diagnostics.push(
+                Diagnostic::error(
+                    at,
+                    format!("the membership entity `{}` is not `#[tenant_scoped]` to `{}`", member.name, tenant.name),
+                )
+                .with_help(format!(
+                    "mark `{}` with `#[tenant_scoped]`: a membership belongs to one tenant",
+                    member.name
+                )),
+            );
+            continue;
+        }
+        let declared = |e: &Entity| quoted(&mut e.columns.iter().map(|c| c.name.as_str()));
+        if member.column(&m.user_column).is_none() {
+            diagnostics.push(
+                Diagnostic::error(at, format!("`{}` has no user column `{}`", member.name, m.user_column)).with_help(
+                    format!("name it with `user = <column>` in `#[tenant(...)]`; its columns are {}", declared(member)),
+                ),
+            );
+        } else if !member.foreign_keys.iter().any(|fk| fk.columns.last() == Some(&m.user_column)) {
+            diagnostics.push(
+                Diagnostic::error(at, format!("`{}.{}` must reference the users entity", member.name, m.user_column))
+                    .with_help(format!("write `#[belongs_to(User)] pub {}: Uuid,`", m.user_column)),
+            );
+        }
+        let Some(role) = member.column(&m.role_column) else {
+            diagnostics.push(
+                Diagnostic::error(
+                    at,
+                    format!("`role = {}`: `{}` has no column `{}`", m.role_column, member.name, m.role_column),
+                )
+                .with_help(format!("name the column holding the member's role; its columns are {}", declared(member))),
+            );
+            continue;
+        };
+        match &role.ty {
+            ColumnType::Enum(name) => {
+                let Some(e) = schema.enum_type(name) else { continue };
+                for admin in m.admin_roles.iter().filter(|r| !e.variants.iter().any(|v| &v.value == *r)) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            at,
+                            format!(
+                                "admin role `{admin}` is not a value of `{name}` (the type of `{}.{}`)",
+                                member.name, role.field
+                            ),
+                        )
+                        .with_help(format!(
+                            "use the stored (snake_case) values: {}",
+                            quoted(&mut e.variants.iter().map(|v| v.value.as_str()))
+                        )),
+                    );
+                }
+            }
+            ColumnType::String => {}
+            _ => diagnostics.push(
+                Diagnostic::error(
+                    at,
+                    format!(
+                        "`{}.{}` cannot hold a role: it is neither a `#[db_enum]` nor a `String`",
+                        member.name, role.field
+                    ),
+                )
+                .with_help("make the role column a `#[db_enum]`, e.g. `pub role: MemberRole,`"),
+            ),
         }
     }
 }

@@ -184,6 +184,14 @@ fn expand_items(mut item: syn::ItemStruct, entity: &model::Entity, tenant: Optio
     let iden_ident = format_ident!("{}Iden", ident);
     let (impl_generics, ty_generics, where_clause) = item.generics.split_for_impl();
     let iden = iden::expand_iden(&item.vis, ident, table, &columns);
+    let tenant_column = match &entity.tenant_scope {
+        Some(scope) => {
+            let column = &scope.column;
+            quote!(::core::option::Option::Some(#column))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let model::EntityTraits { soft_delete, timestamps, versioned, audited, .. } = entity.traits;
     quote! {
         #item
 
@@ -193,6 +201,11 @@ fn expand_items(mut item: syn::ItemStruct, entity: &model::Entity, tenant: Optio
             const PRIMARY_KEY: &'static [&'static str] = &[#(#pk),*];
             type PrimaryKey = #key_type;
             type Iden = #iden_ident;
+            const TENANT_COLUMN: ::core::option::Option<&'static str> = #tenant_column;
+            const SOFT_DELETE: bool = #soft_delete;
+            const TIMESTAMPS: bool = #timestamps;
+            const VERSIONED: bool = #versioned;
+            const AUDITED: bool = #audited;
         }
 
         #iden

@@ -26,6 +26,8 @@ pub const FORWARDED: &[&str] = &[
     "unique",
     "check",
     "many_to_many",
+    "allow_lint",
+    "seed",
 ];
 
 fn last_ident_is(attr: &syn::Attribute, names: &[&str]) -> bool {

@@ -50,6 +50,8 @@ macro_rules! forwarders {
 
 forwarders! {
     /// `#[tenant]`: this entity is the tenant root that `#[tenant_scoped]` entities point at.
+    /// `#[tenant(membership = OrganizationMember, role = role, admin_roles = ["owner", "admin"])]`
+    /// also switches row-level security to membership mode.
     tenant,
     /// `#[tenant_scoped]` (or `#[tenant_scoped(Tenant)]`): adds the tenant key column, its
     /// foreign key and index, and row-level-security policies.
@@ -70,4 +72,10 @@ forwarders! {
     check,
     /// `#[many_to_many(A, B)]`: this entity is the junction of A and B.
     many_to_many,
+    /// `#[allow_lint(rule, ...)]`: silences schema-review rules for this entity (or, on a
+    /// field, for that column).
+    allow_lint,
+    /// `#[seed(count = N)]` / `#[seed(per_parent = N)]` on an entity, `#[seed(values = [...])]` /
+    /// `#[seed(range = a..b)]` on a field: how the seed generator fills it.
+    seed,
 }

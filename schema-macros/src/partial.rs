@@ -38,6 +38,8 @@ pub fn partial_entity(args: TokenStream, item: &syn::ItemStruct, tenants: &[Stri
                 sql_type: None,
                 doc: None,
                 origin: ColumnOrigin::Declared,
+                seed: Default::default(),
+                allowed_lints: Vec::new(),
                 location: location.clone(),
             }
         })
@@ -56,6 +58,7 @@ pub fn partial_entity(args: TokenStream, item: &syn::ItemStruct, tenants: &[Stri
                     .iter()
                     .map(|t| PolymorphicTarget { entity: path_name(t), value: naming::snake_case(&path_name(t)) })
                     .collect(),
+                on_delete: Default::default(),
             })
         })
         .collect();
@@ -77,10 +80,13 @@ pub fn partial_entity(args: TokenStream, item: &syn::ItemStruct, tenants: &[Stri
             audited: attrs.audited.is_some(),
             versioned: attrs.versioned.is_some(),
             audit_log: false,
+            membership: None,
         },
         tenant_scope: None,
         junction: None,
         polymorphic,
+        seed: Default::default(),
+        allowed_lints: Vec::new(),
         location,
     }
 }

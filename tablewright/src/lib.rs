@@ -35,7 +35,9 @@
 //!
 //! In `build.rs` (with the `build` feature in `[build-dependencies]`):
 //!
-//! ```no_run
+// The example compiles only with the `build` feature (as in a build script).
+#![cfg_attr(feature = "build", doc = "```no_run")]
+#![cfg_attr(not(feature = "build"), doc = "```ignore")]
 //! fn main() {
 //!     tablewright::build::Builder::new().run();
 //! }
@@ -47,16 +49,22 @@
 pub use sea_query;
 pub use tablewright_core::runtime::{DbEnum, Entity};
 
+pub mod audit;
+pub mod query;
+
 #[cfg(feature = "build")]
 pub use tablewright_core::build;
+
+#[cfg(feature = "seed")]
+pub mod seed;
 
 /// Everything a schema file needs: the attributes, the runtime traits and the
 /// column types of the DSL.
 pub mod prelude {
     pub use crate::{DbEnum, Entity};
     pub use tablewright_macros::{
-        audited, check, db_enum, entity, index, many_to_many, soft_delete, tenant, tenant_scoped, timestamps, unique,
-        versioned,
+        allow_lint, audited, check, db_enum, entity, index, many_to_many, seed, soft_delete, tenant, tenant_scoped,
+        timestamps, unique, versioned,
     };
 
     pub use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};

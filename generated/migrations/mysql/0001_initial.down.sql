@@ -2,6 +2,38 @@
 -- Migration: 0001_initial (down)
 -- Dialect: MySQL 8 / MariaDB 10.11
 
+DROP TRIGGER IF EXISTS `tw_comments_attachments_entity_id`;
+
+DROP TRIGGER IF EXISTS `tw_tasks_attachments_entity_id`;
+
+DROP TRIGGER IF EXISTS `tw_attachments_entity_id_update`;
+
+DROP TRIGGER IF EXISTS `tw_attachments_entity_id_insert`;
+
+DROP TRIGGER IF EXISTS `tw_comments_audit_delete`;
+
+DROP TRIGGER IF EXISTS `tw_comments_audit_update`;
+
+DROP TRIGGER IF EXISTS `tw_comments_audit_insert`;
+
+DROP TRIGGER IF EXISTS `tw_tasks_audit_delete`;
+
+DROP TRIGGER IF EXISTS `tw_tasks_audit_update`;
+
+DROP TRIGGER IF EXISTS `tw_tasks_audit_insert`;
+
+DROP TRIGGER IF EXISTS `tw_tasks_version`;
+
+DROP TRIGGER IF EXISTS `tw_projects_audit_delete`;
+
+DROP TRIGGER IF EXISTS `tw_projects_audit_update`;
+
+DROP TRIGGER IF EXISTS `tw_projects_audit_insert`;
+
+DROP TRIGGER IF EXISTS `tw_projects_version`;
+
+ALTER TABLE `tasks` DROP FOREIGN KEY `fk_tasks_parent_id`;
+
 DROP TABLE IF EXISTS `task_labels`;
 
 DROP TABLE IF EXISTS `task_assignments`;
@@ -14,8 +46,6 @@ DROP TABLE IF EXISTS `projects`;
 
 DROP TABLE IF EXISTS `organization_members`;
 
-DROP TABLE IF EXISTS `audit_logs`;
-
 DROP TABLE IF EXISTS `attachments`;
 
 DROP TABLE IF EXISTS `users`;
@@ -23,3 +53,5 @@ DROP TABLE IF EXISTS `users`;
 DROP TABLE IF EXISTS `labels`;
 
 DROP TABLE IF EXISTS `organizations`;
+
+DROP TABLE IF EXISTS `audit_logs`;

@@ -2,6 +2,23 @@
 -- Migration: 0001_initial (up)
 -- Dialect: MySQL 8 / MariaDB 10.11
 
+CREATE TABLE `audit_logs` (
+  `id` BIGINT NOT NULL AUTO_INCREMENT COMMENT 'The event\'s number.',
+  `tenant_id` CHAR(36) COMMENT 'The tenant of the changed row; NULL for global tables.',
+  `actor_id` VARCHAR(255) COMMENT 'Who made the change (the app.user_id setting).',
+  `action` VARCHAR(100) NOT NULL COMMENT '<table>.insert, <table>.update or <table>.delete.',
+  `entity_type` VARCHAR(100) NOT NULL COMMENT 'The table of the changed row.',
+  `entity_id` VARCHAR(255) NOT NULL COMMENT 'The primary key of the changed row, as text.',
+  `before` JSON COMMENT 'The row before the change; NULL for an insert.',
+  `after` JSON COMMENT 'The row after the change; NULL for a delete.',
+  `occurred_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the change was written.',
+  PRIMARY KEY (`id`)
+) COMMENT 'What happened to the rows of #[audited] tables: who, when, and the row before and after. Written by triggers only.' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX `idx_audit_logs_tenant_id_occurred_at` ON `audit_logs` (`tenant_id`, `occurred_at` DESC);
+
+CREATE INDEX `idx_audit_logs_entity_type_entity_id_occurred_at` ON `audit_logs` (`entity_type`, `entity_id`, `occurred_at` DESC);
+
 CREATE TABLE `organizations` (
   `id` CHAR(36) NOT NULL DEFAULT (UUID()),
   `name` VARCHAR(200) NOT NULL COMMENT 'Display name, e.g. \"Acme Inc.\".',
@@ -9,11 +26,11 @@ CREATE TABLE `organizations` (
   `plan` ENUM('free', 'starter', 'growth', 'enterprise') NOT NULL DEFAULT 'free',
   `settings` JSON NOT NULL DEFAULT ('{}') COMMENT 'Free-form settings; the app validates their shape.',
   `created_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was created.',
-  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
+  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
   `deleted_at` DATETIME(6) COMMENT 'When the row was soft-deleted; NULL while it is live.',
   PRIMARY KEY (`id`),
   CONSTRAINT `ck_organizations_slug` CHECK (slug = lower(slug))
-) COMMENT 'A customer account: the tenant every workspace row belongs to.' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+) COMMENT 'A customer account: the tenant every workspace row belongs to. Users see\nthe organizations they are members of; owners and admins may delete rows\nand change memberships (row-level security\'s membership mode).' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE UNIQUE INDEX `uq_organizations_slug` ON `organizations` (`slug`);
 
@@ -23,13 +40,15 @@ CREATE TABLE `labels` (
   `name` VARCHAR(50) NOT NULL,
   `color` VARCHAR(7) NOT NULL DEFAULT '#6b7280' COMMENT 'A CSS hex color such as \'#6b7280\'.',
   `created_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was created.',
-  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
+  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
   PRIMARY KEY (`id`),
   CONSTRAINT `fk_labels_organization_id` FOREIGN KEY (`organization_id`) REFERENCES `organizations` (`id`) ON DELETE CASCADE,
   CONSTRAINT `ck_labels_color` CHECK (color LIKE '#%')
 ) COMMENT 'A colored tag for tasks, per organization.' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE UNIQUE INDEX `uq_labels_organization_id_name` ON `labels` (`organization_id`, `name`);
+
+CREATE UNIQUE INDEX `uq_labels_organization_id_id` ON `labels` (`organization_id`, `id`);
 
 CREATE TABLE `users` (
   `id` CHAR(36) NOT NULL DEFAULT (UUID()),
@@ -38,7 +57,7 @@ CREATE TABLE `users` (
   `avatar_url` TEXT,
   `last_seen_at` DATETIME(6),
   `created_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was created.',
-  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
+  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
   PRIMARY KEY (`id`)
 ) COMMENT 'A person who can sign in. Users are global; memberships tie them to organizations.' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
@@ -55,7 +74,7 @@ CREATE TABLE `attachments` (
   `uploaded_by_id` CHAR(36) NOT NULL,
   `checksum` LONGBLOB COMMENT 'SHA-256 of the content, when known.',
   `created_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was created.',
-  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
+  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
   PRIMARY KEY (`id`),
   CONSTRAINT `fk_attachments_uploaded_by_id` FOREIGN KEY (`uploaded_by_id`) REFERENCES `users` (`id`),
   CONSTRAINT `fk_attachments_organization_id` FOREIGN KEY (`organization_id`) REFERENCES `organizations` (`id`) ON DELETE CASCADE,
@@ -63,28 +82,11 @@ CREATE TABLE `attachments` (
   CONSTRAINT `ck_attachments_entity_type` CHECK (entity_type IN ('task', 'comment'))
 ) COMMENT 'A file attached to a task or to a comment.' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE INDEX `idx_attachments_uploaded_by_id` ON `attachments` (`uploaded_by_id`);
+
 CREATE INDEX `idx_attachments_organization_id` ON `attachments` (`organization_id`);
 
 CREATE INDEX `idx_attachments_entity_type_entity_id` ON `attachments` (`entity_type`, `entity_id`);
-
-CREATE TABLE `audit_logs` (
-  `id` BIGINT NOT NULL AUTO_INCREMENT,
-  `organization_id` CHAR(36) NOT NULL COMMENT 'The organization this row belongs to.',
-  `actor_id` CHAR(36) COMMENT 'Who made the change; NULL for system changes or deleted users.',
-  `action` VARCHAR(100) NOT NULL COMMENT '`<table>.insert`, `<table>.update` or `<table>.delete`.',
-  `subject_type` VARCHAR(100) NOT NULL COMMENT 'The table of the changed row.',
-  `subject_id` CHAR(36) NOT NULL,
-  `before` JSON,
-  `after` JSON,
-  `occurred_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
-  PRIMARY KEY (`id`),
-  CONSTRAINT `fk_audit_logs_actor_id` FOREIGN KEY (`actor_id`) REFERENCES `users` (`id`) ON DELETE SET NULL,
-  CONSTRAINT `fk_audit_logs_organization_id` FOREIGN KEY (`organization_id`) REFERENCES `organizations` (`id`) ON DELETE CASCADE
-) COMMENT 'What happened, who did it, and the row before and after.' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-
-CREATE INDEX `idx_audit_logs_organization_id_occurred_at` ON `audit_logs` (`organization_id`, `occurred_at` DESC);
-
-CREATE INDEX `idx_audit_logs_subject_type_subject_id_occurred_at` ON `audit_logs` (`subject_type`, `subject_id`, `occurred_at` DESC);
 
 CREATE TABLE `organization_members` (
   `id` CHAR(36) NOT NULL DEFAULT (UUID()),
@@ -92,11 +94,13 @@ CREATE TABLE `organization_members` (
   `user_id` CHAR(36) NOT NULL,
   `role` ENUM('owner', 'admin', 'member', 'viewer') NOT NULL DEFAULT 'member',
   `created_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was created.',
-  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
+  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
   PRIMARY KEY (`id`),
   CONSTRAINT `fk_organization_members_user_id` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE,
   CONSTRAINT `fk_organization_members_organization_id` FOREIGN KEY (`organization_id`) REFERENCES `organizations` (`id`) ON DELETE CASCADE
 ) COMMENT 'A user\'s membership of an organization, with their role there.' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX `idx_organization_members_user_id` ON `organization_members` (`user_id`);
 
 CREATE UNIQUE INDEX `uq_organization_members_organization_id_user_id` ON `organization_members` (`organization_id`, `user_id`);
 
@@ -109,15 +113,20 @@ CREATE TABLE `projects` (
   `lead_id` CHAR(36) COMMENT 'The person answerable for the project; kept when they leave (set to NULL).',
   `archived_at` DATETIME(6),
   `created_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was created.',
-  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
+  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
   `deleted_at` DATETIME(6) COMMENT 'When the row was soft-deleted; NULL while it is live.',
+  `version` INT NOT NULL DEFAULT 1 COMMENT 'Optimistic-locking version, bumped on every update.',
   PRIMARY KEY (`id`),
   CONSTRAINT `fk_projects_lead_id` FOREIGN KEY (`lead_id`) REFERENCES `users` (`id`) ON DELETE SET NULL,
   CONSTRAINT `fk_projects_organization_id` FOREIGN KEY (`organization_id`) REFERENCES `organizations` (`id`) ON DELETE CASCADE,
   CONSTRAINT `ck_projects_code` CHECK (code = upper(code))
 ) COMMENT 'A body of work inside an organization.' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE INDEX `idx_projects_lead_id` ON `projects` (`lead_id`);
+
 CREATE UNIQUE INDEX `uq_projects_organization_id_code` ON `projects` (`organization_id`, `code`);
+
+CREATE UNIQUE INDEX `uq_projects_organization_id_id` ON `projects` (`organization_id`, `id`);
 
 CREATE TABLE `tasks` (
   `id` CHAR(36) NOT NULL DEFAULT (UUID()),
@@ -133,16 +142,19 @@ CREATE TABLE `tasks` (
   `estimate_hours` DECIMAL(6, 2),
   `created_by_id` CHAR(36) NOT NULL,
   `created_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was created.',
-  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
+  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
   `deleted_at` DATETIME(6) COMMENT 'When the row was soft-deleted; NULL while it is live.',
   `version` INT NOT NULL DEFAULT 1 COMMENT 'Optimistic-locking version, bumped on every update.',
   PRIMARY KEY (`id`),
-  CONSTRAINT `fk_tasks_project_id` FOREIGN KEY (`project_id`) REFERENCES `projects` (`id`) ON DELETE CASCADE,
-  CONSTRAINT `fk_tasks_parent_id` FOREIGN KEY (`parent_id`) REFERENCES `tasks` (`id`) ON DELETE CASCADE,
+  CONSTRAINT `fk_tasks_project_id` FOREIGN KEY (`organization_id`, `project_id`) REFERENCES `projects` (`organization_id`, `id`) ON DELETE CASCADE,
   CONSTRAINT `fk_tasks_created_by_id` FOREIGN KEY (`created_by_id`) REFERENCES `users` (`id`),
   CONSTRAINT `fk_tasks_organization_id` FOREIGN KEY (`organization_id`) REFERENCES `organizations` (`id`) ON DELETE CASCADE,
   CONSTRAINT `ck_tasks_estimate_hours` CHECK (estimate_hours >= 0)
 ) COMMENT 'A unit of work. Edited concurrently, so it is versioned: an update made\nfrom a stale copy is rejected.' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX `idx_tasks_parent_id` ON `tasks` (`parent_id`);
+
+CREATE INDEX `idx_tasks_created_by_id` ON `tasks` (`created_by_id`);
 
 CREATE INDEX `idx_tasks_project_id_status` ON `tasks` (`project_id`, `status`);
 
@@ -154,6 +166,8 @@ CREATE INDEX `idx_tasks_created_at` ON `tasks` (`created_at` DESC);
 
 CREATE INDEX `idx_tasks_organization_id` ON `tasks` (`organization_id`);
 
+CREATE UNIQUE INDEX `uq_tasks_organization_id_id` ON `tasks` (`organization_id`, `id`);
+
 CREATE TABLE `comments` (
   `id` CHAR(36) NOT NULL DEFAULT (UUID()),
   `organization_id` CHAR(36) NOT NULL COMMENT 'The organization this row belongs to.',
@@ -162,13 +176,15 @@ CREATE TABLE `comments` (
   `body` TEXT NOT NULL,
   `edited_at` DATETIME(6),
   `created_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was created.',
-  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
+  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
   `deleted_at` DATETIME(6) COMMENT 'When the row was soft-deleted; NULL while it is live.',
   PRIMARY KEY (`id`),
-  CONSTRAINT `fk_comments_task_id` FOREIGN KEY (`task_id`) REFERENCES `tasks` (`id`) ON DELETE CASCADE,
+  CONSTRAINT `fk_comments_task_id` FOREIGN KEY (`organization_id`, `task_id`) REFERENCES `tasks` (`organization_id`, `id`) ON DELETE CASCADE,
   CONSTRAINT `fk_comments_author_id` FOREIGN KEY (`author_id`) REFERENCES `users` (`id`),
   CONSTRAINT `fk_comments_organization_id` FOREIGN KEY (`organization_id`) REFERENCES `organizations` (`id`) ON DELETE CASCADE
 ) COMMENT 'A message in a task\'s discussion.' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX `idx_comments_author_id` ON `comments` (`author_id`);
 
 CREATE INDEX `idx_comments_task_id_created_at` ON `comments` (`task_id`, `created_at`);
 
@@ -181,13 +197,17 @@ CREATE TABLE `task_assignments` (
   `user_id` CHAR(36) NOT NULL,
   `assigned_by_id` CHAR(36),
   `created_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was created.',
-  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
+  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
   PRIMARY KEY (`id`),
-  CONSTRAINT `fk_task_assignments_task_id` FOREIGN KEY (`task_id`) REFERENCES `tasks` (`id`) ON DELETE CASCADE,
+  CONSTRAINT `fk_task_assignments_task_id` FOREIGN KEY (`organization_id`, `task_id`) REFERENCES `tasks` (`organization_id`, `id`) ON DELETE CASCADE,
   CONSTRAINT `fk_task_assignments_user_id` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE,
   CONSTRAINT `fk_task_assignments_assigned_by_id` FOREIGN KEY (`assigned_by_id`) REFERENCES `users` (`id`) ON DELETE SET NULL,
   CONSTRAINT `fk_task_assignments_organization_id` FOREIGN KEY (`organization_id`) REFERENCES `organizations` (`id`) ON DELETE CASCADE
 ) COMMENT 'Who works on a task.' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX `idx_task_assignments_user_id` ON `task_assignments` (`user_id`);
+
+CREATE INDEX `idx_task_assignments_assigned_by_id` ON `task_assignments` (`assigned_by_id`);
 
 CREATE UNIQUE INDEX `uq_task_assignments_task_id_user_id` ON `task_assignments` (`task_id`, `user_id`);
 
@@ -196,9 +216,93 @@ CREATE INDEX `idx_task_assignments_organization_id` ON `task_assignments` (`orga
 CREATE TABLE `task_labels` (
   `task_id` CHAR(36) NOT NULL,
   `label_id` CHAR(36) NOT NULL,
+  `organization_id` CHAR(36) NOT NULL COMMENT 'The organization this row belongs to.',
   PRIMARY KEY (`task_id`, `label_id`),
-  CONSTRAINT `fk_task_labels_task_id` FOREIGN KEY (`task_id`) REFERENCES `tasks` (`id`) ON DELETE CASCADE,
-  CONSTRAINT `fk_task_labels_label_id` FOREIGN KEY (`label_id`) REFERENCES `labels` (`id`) ON DELETE CASCADE
+  CONSTRAINT `fk_task_labels_organization_id` FOREIGN KEY (`organization_id`) REFERENCES `organizations` (`id`) ON DELETE CASCADE,
+  CONSTRAINT `fk_task_labels_task_id` FOREIGN KEY (`organization_id`, `task_id`) REFERENCES `tasks` (`organization_id`, `id`) ON DELETE CASCADE,
+  CONSTRAINT `fk_task_labels_label_id` FOREIGN KEY (`organization_id`, `label_id`) REFERENCES `labels` (`organization_id`, `id`) ON DELETE CASCADE
 ) COMMENT 'Which labels a task carries.' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE INDEX `idx_task_labels_organization_id` ON `task_labels` (`organization_id`);
+
 CREATE INDEX `idx_task_labels_label_id` ON `task_labels` (`label_id`);
+
+ALTER TABLE `tasks` ADD CONSTRAINT `fk_tasks_parent_id` FOREIGN KEY (`organization_id`, `parent_id`) REFERENCES `tasks` (`organization_id`, `id`) ON DELETE CASCADE;
+
+CREATE TRIGGER `tw_projects_version` BEFORE UPDATE ON `projects` FOR EACH ROW
+BEGIN
+  DECLARE tw_message VARCHAR(128);
+  IF NOT (NEW.`version` <=> OLD.`version`) THEN
+    SET tw_message = LEFT(CONCAT('tablewright: version conflict on ', 'projects', ' (', CONCAT_WS(',', OLD.`id`), '): the row is at version ', OLD.`version`, ', the update was made from version ', COALESCE(NEW.`version`, 'NULL')), 128);
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = tw_message;
+  END IF;
+  SET NEW.`version` = OLD.`version` + 1;
+END;
+
+CREATE TRIGGER `tw_projects_audit_insert` AFTER INSERT ON `projects` FOR EACH ROW
+INSERT INTO `audit_logs` (`tenant_id`, `actor_id`, `action`, `entity_type`, `entity_id`, `before`, `after`)
+VALUES (NEW.`organization_id`, @app_user_id, 'projects.insert', 'projects', CONCAT_WS(',', NEW.`id`), NULL, JSON_OBJECT('id', NEW.`id`, 'organization_id', NEW.`organization_id`, 'name', NEW.`name`, 'code', NEW.`code`, 'description', NEW.`description`, 'lead_id', NEW.`lead_id`, 'archived_at', NEW.`archived_at`, 'created_at', NEW.`created_at`, 'updated_at', NEW.`updated_at`, 'deleted_at', NEW.`deleted_at`, 'version', NEW.`version`));
+
+CREATE TRIGGER `tw_projects_audit_update` AFTER UPDATE ON `projects` FOR EACH ROW
+INSERT INTO `audit_logs` (`tenant_id`, `actor_id`, `action`, `entity_type`, `entity_id`, `before`, `after`)
+VALUES (NEW.`organization_id`, @app_user_id, 'projects.update', 'projects', CONCAT_WS(',', NEW.`id`), JSON_OBJECT('id', OLD.`id`, 'organization_id', OLD.`organization_id`, 'name', OLD.`name`, 'code', OLD.`code`, 'description', OLD.`description`, 'lead_id', OLD.`lead_id`, 'archived_at', OLD.`archived_at`, 'created_at', OLD.`created_at`, 'updated_at', OLD.`updated_at`, 'deleted_at', OLD.`deleted_at`, 'version', OLD.`version`), JSON_OBJECT('id', NEW.`id`, 'organization_id', NEW.`organization_id`, 'name', NEW.`name`, 'code', NEW.`code`, 'description', NEW.`description`, 'lead_id', NEW.`lead_id`, 'archived_at', NEW.`archived_at`, 'created_at', NEW.`created_at`, 'updated_at', NEW.`updated_at`, 'deleted_at', NEW.`deleted_at`, 'version', NEW.`version`));
+
+CREATE TRIGGER `tw_projects_audit_delete` AFTER DELETE ON `projects` FOR EACH ROW
+INSERT INTO `audit_logs` (`tenant_id`, `actor_id`, `action`, `entity_type`, `entity_id`, `before`, `after`)
+VALUES (OLD.`organization_id`, @app_user_id, 'projects.delete', 'projects', CONCAT_WS(',', OLD.`id`), JSON_OBJECT('id', OLD.`id`, 'organization_id', OLD.`organization_id`, 'name', OLD.`name`, 'code', OLD.`code`, 'description', OLD.`description`, 'lead_id', OLD.`lead_id`, 'archived_at', OLD.`archived_at`, 'created_at', OLD.`created_at`, 'updated_at', OLD.`updated_at`, 'deleted_at', OLD.`deleted_at`, 'version', OLD.`version`), NULL);
+
+CREATE TRIGGER `tw_tasks_version` BEFORE UPDATE ON `tasks` FOR EACH ROW
+BEGIN
+  DECLARE tw_message VARCHAR(128);
+  IF NOT (NEW.`version` <=> OLD.`version`) THEN
+    SET tw_message = LEFT(CONCAT('tablewright: version conflict on ', 'tasks', ' (', CONCAT_WS(',', OLD.`id`), '): the row is at version ', OLD.`version`, ', the update was made from version ', COALESCE(NEW.`version`, 'NULL')), 128);
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = tw_message;
+  END IF;
+  SET NEW.`version` = OLD.`version` + 1;
+END;
+
+CREATE TRIGGER `tw_tasks_audit_insert` AFTER INSERT ON `tasks` FOR EACH ROW
+INSERT INTO `audit_logs` (`tenant_id`, `actor_id`, `action`, `entity_type`, `entity_id`, `before`, `after`)
+VALUES (NEW.`organization_id`, @app_user_id, 'tasks.insert', 'tasks', CONCAT_WS(',', NEW.`id`), NULL, JSON_OBJECT('id', NEW.`id`, 'organization_id', NEW.`organization_id`, 'project_id', NEW.`project_id`, 'parent_id', NEW.`parent_id`, 'title', NEW.`title`, 'description', NEW.`description`, 'status', NEW.`status`, 'priority', NEW.`priority`, 'due_date', NEW.`due_date`, 'position', NEW.`position`, 'estimate_hours', NEW.`estimate_hours`, 'created_by_id', NEW.`created_by_id`, 'created_at', NEW.`created_at`, 'updated_at', NEW.`updated_at`, 'deleted_at', NEW.`deleted_at`, 'version', NEW.`version`));
+
+CREATE TRIGGER `tw_tasks_audit_update` AFTER UPDATE ON `tasks` FOR EACH ROW
+INSERT INTO `audit_logs` (`tenant_id`, `actor_id`, `action`, `entity_type`, `entity_id`, `before`, `after`)
+VALUES (NEW.`organization_id`, @app_user_id, 'tasks.update', 'tasks', CONCAT_WS(',', NEW.`id`), JSON_OBJECT('id', OLD.`id`, 'organization_id', OLD.`organization_id`, 'project_id', OLD.`project_id`, 'parent_id', OLD.`parent_id`, 'title', OLD.`title`, 'description', OLD.`description`, 'status', OLD.`status`, 'priority', OLD.`priority`, 'due_date', OLD.`due_date`, 'position', OLD.`position`, 'estimate_hours', OLD.`estimate_hours`, 'created_by_id', OLD.`created_by_id`, 'created_at', OLD.`created_at`, 'updated_at', OLD.`updated_at`, 'deleted_at', OLD.`deleted_at`, 'version', OLD.`version`), JSON_OBJECT('id', NEW.`id`, 'organization_id', NEW.`organization_id`, 'project_id', NEW.`project_id`, 'parent_id', NEW.`parent_id`, 'title', NEW.`title`, 'description', NEW.`description`, 'status', NEW.`status`, 'priority', NEW.`priority`, 'due_date', NEW.`due_date`, 'position', NEW.`position`, 'estimate_hours', NEW.`estimate_hours`, 'created_by_id', NEW.`created_by_id`, 'created_at', NEW.`created_at`, 'updated_at', NEW.`updated_at`, 'deleted_at', NEW.`deleted_at`, 'version', NEW.`version`));
+
+CREATE TRIGGER `tw_tasks_audit_delete` AFTER DELETE ON `tasks` FOR EACH ROW
+INSERT INTO `audit_logs` (`tenant_id`, `actor_id`, `action`, `entity_type`, `entity_id`, `before`, `after`)
+VALUES (OLD.`organization_id`, @app_user_id, 'tasks.delete', 'tasks', CONCAT_WS(',', OLD.`id`), JSON_OBJECT('id', OLD.`id`, 'organization_id', OLD.`organization_id`, 'project_id', OLD.`project_id`, 'parent_id', OLD.`parent_id`, 'title', OLD.`title`, 'description', OLD.`description`, 'status', OLD.`status`, 'priority', OLD.`priority`, 'due_date', OLD.`due_date`, 'position', OLD.`position`, 'estimate_hours', OLD.`estimate_hours`, 'created_by_id', OLD.`created_by_id`, 'created_at', OLD.`created_at`, 'updated_at', OLD.`updated_at`, 'deleted_at', OLD.`deleted_at`, 'version', OLD.`version`), NULL);
+
+CREATE TRIGGER `tw_comments_audit_insert` AFTER INSERT ON `comments` FOR EACH ROW
+INSERT INTO `audit_logs` (`tenant_id`, `actor_id`, `action`, `entity_type`, `entity_id`, `before`, `after`)
+VALUES (NEW.`organization_id`, @app_user_id, 'comments.insert', 'comments', CONCAT_WS(',', NEW.`id`), NULL, JSON_OBJECT('id', NEW.`id`, 'organization_id', NEW.`organization_id`, 'task_id', NEW.`task_id`, 'author_id', NEW.`author_id`, 'body', NEW.`body`, 'edited_at', NEW.`edited_at`, 'created_at', NEW.`created_at`, 'updated_at', NEW.`updated_at`, 'deleted_at', NEW.`deleted_at`));
+
+CREATE TRIGGER `tw_comments_audit_update` AFTER UPDATE ON `comments` FOR EACH ROW
+INSERT INTO `audit_logs` (`tenant_id`, `actor_id`, `action`, `entity_type`, `entity_id`, `before`, `after`)
+VALUES (NEW.`organization_id`, @app_user_id, 'comments.update', 'comments', CONCAT_WS(',', NEW.`id`), JSON_OBJECT('id', OLD.`id`, 'organization_id', OLD.`organization_id`, 'task_id', OLD.`task_id`, 'author_id', OLD.`author_id`, 'body', OLD.`body`, 'edited_at', OLD.`edited_at`, 'created_at', OLD.`created_at`, 'updated_at', OLD.`updated_at`, 'deleted_at', OLD.`deleted_at`), JSON_OBJECT('id', NEW.`id`, 'organization_id', NEW.`organization_id`, 'task_id', NEW.`task_id`, 'author_id', NEW.`author_id`, 'body', NEW.`body`, 'edited_at', NEW.`edited_at`, 'created_at', NEW.`created_at`, 'updated_at', NEW.`updated_at`, 'deleted_at', NEW.`deleted_at`));
+
+CREATE TRIGGER `tw_comments_audit_delete` AFTER DELETE ON `comments` FOR EACH ROW
+INSERT INTO `audit_logs` (`tenant_id`, `actor_id`, `action`, `entity_type`, `entity_id`, `before`, `after`)
+VALUES (OLD.`organization_id`, @app_user_id, 'comments.delete', 'comments', CONCAT_WS(',', OLD.`id`), JSON_OBJECT('id', OLD.`id`, 'organization_id', OLD.`organization_id`, 'task_id', OLD.`task_id`, 'author_id', OLD.`author_id`, 'body', OLD.`body`, 'edited_at', OLD.`edited_at`, 'created_at', OLD.`created_at`, 'updated_at', OLD.`updated_at`, 'deleted_at', OLD.`deleted_at`), NULL);
+
+CREATE TRIGGER `tw_attachments_entity_id_insert` BEFORE INSERT ON `attachments` FOR EACH ROW
+BEGIN
+  IF NEW.`entity_id` IS NOT NULL AND ((NEW.`entity_type` = 'task' AND NOT EXISTS (SELECT 1 FROM `tasks` WHERE `tasks`.`id` = NEW.`entity_id` AND `tasks`.`organization_id` = NEW.`organization_id`))
+    OR (NEW.`entity_type` = 'comment' AND NOT EXISTS (SELECT 1 FROM `comments` WHERE `comments`.`id` = NEW.`entity_id` AND `comments`.`organization_id` = NEW.`organization_id`))) THEN
+    SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = 'tablewright: attachments.entity_id points at a row that does not exist (or belongs to another tenant)';
+  END IF;
+END;
+
+CREATE TRIGGER `tw_attachments_entity_id_update` BEFORE UPDATE ON `attachments` FOR EACH ROW
+BEGIN
+  IF NEW.`entity_id` IS NOT NULL AND ((NEW.`entity_type` = 'task' AND NOT EXISTS (SELECT 1 FROM `tasks` WHERE `tasks`.`id` = NEW.`entity_id` AND `tasks`.`organization_id` = NEW.`organization_id`))
+    OR (NEW.`entity_type` = 'comment' AND NOT EXISTS (SELECT 1 FROM `comments` WHERE `comments`.`id` = NEW.`entity_id` AND `comments`.`organization_id` = NEW.`organization_id`))) THEN
+    SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = 'tablewright: attachments.entity_id points at a row that does not exist (or belongs to another tenant)';
+  END IF;
+END;
+
+CREATE TRIGGER `tw_tasks_attachments_entity_id` AFTER DELETE ON `tasks` FOR EACH ROW
+DELETE FROM `attachments` WHERE `entity_type` = 'task' AND `entity_id` = OLD.`id`;
+
+CREATE TRIGGER `tw_comments_attachments_entity_id` AFTER DELETE ON `comments` FOR EACH ROW
+DELETE FROM `attachments` WHERE `entity_type` = 'comment' AND `entity_id` = OLD.`id`;

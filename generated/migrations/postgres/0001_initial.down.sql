@@ -2,6 +2,66 @@
 -- Migration: 0001_initial (down)
 -- Dialect: PostgreSQL
 
+DROP FUNCTION IF EXISTS tw_admin_tenants() CASCADE;
+
+DROP FUNCTION IF EXISTS tw_member_tenants() CASCADE;
+
+DO $$
+BEGIN
+  IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app_user') THEN
+    EXECUTE format('REVOKE USAGE ON SCHEMA %I FROM %I', current_schema(), 'app_user');
+  END IF;
+END
+$$;
+
+DROP TRIGGER IF EXISTS "tw_comments_attachments_entity_id" ON "comments";
+
+DROP FUNCTION IF EXISTS "tw_comments_attachments_entity_id"();
+
+DROP TRIGGER IF EXISTS "tw_tasks_attachments_entity_id" ON "tasks";
+
+DROP FUNCTION IF EXISTS "tw_tasks_attachments_entity_id"();
+
+DROP TRIGGER IF EXISTS "tw_attachments_entity_id_check" ON "attachments";
+
+DROP FUNCTION IF EXISTS "tw_attachments_entity_id_check"();
+
+DROP TRIGGER IF EXISTS "tw_task_assignments_updated_at" ON "task_assignments";
+
+DROP TRIGGER IF EXISTS "tw_comments_audit" ON "comments";
+
+DROP TRIGGER IF EXISTS "tw_comments_updated_at" ON "comments";
+
+DROP TRIGGER IF EXISTS "tw_tasks_audit" ON "tasks";
+
+DROP TRIGGER IF EXISTS "tw_tasks_version" ON "tasks";
+
+DROP TRIGGER IF EXISTS "tw_tasks_updated_at" ON "tasks";
+
+DROP TRIGGER IF EXISTS "tw_projects_audit" ON "projects";
+
+DROP TRIGGER IF EXISTS "tw_projects_version" ON "projects";
+
+DROP TRIGGER IF EXISTS "tw_projects_updated_at" ON "projects";
+
+DROP TRIGGER IF EXISTS "tw_organization_members_updated_at" ON "organization_members";
+
+DROP TRIGGER IF EXISTS "tw_attachments_updated_at" ON "attachments";
+
+DROP TRIGGER IF EXISTS "tw_users_updated_at" ON "users";
+
+DROP TRIGGER IF EXISTS "tw_labels_updated_at" ON "labels";
+
+DROP TRIGGER IF EXISTS "tw_organizations_updated_at" ON "organizations";
+
+DROP FUNCTION IF EXISTS "tablewright_audit"();
+
+DROP FUNCTION IF EXISTS "tablewright_check_version"();
+
+DROP FUNCTION IF EXISTS "tablewright_set_updated_at"();
+
+ALTER TABLE IF EXISTS "tasks" DROP CONSTRAINT IF EXISTS "fk_tasks_parent_id";
+
 DROP TABLE IF EXISTS "task_labels";
 
 DROP TABLE IF EXISTS "task_assignments";
@@ -14,8 +74,6 @@ DROP TABLE IF EXISTS "projects";
 
 DROP TABLE IF EXISTS "organization_members";
 
-DROP TABLE IF EXISTS "audit_logs";
-
 DROP TABLE IF EXISTS "attachments";
 
 DROP TABLE IF EXISTS "users";
@@ -23,6 +81,8 @@ DROP TABLE IF EXISTS "users";
 DROP TABLE IF EXISTS "labels";
 
 DROP TABLE IF EXISTS "organizations";
+
+DROP TABLE IF EXISTS "audit_logs";
 
 DROP TYPE IF EXISTS "task_status";
 

@@ -2,6 +2,46 @@
 -- Migration: 0001_initial (down)
 -- Dialect: SQLite
 
+DROP TRIGGER IF EXISTS "tw_comments_attachments_entity_id";
+
+DROP TRIGGER IF EXISTS "tw_tasks_attachments_entity_id";
+
+DROP TRIGGER IF EXISTS "tw_attachments_entity_id_update";
+
+DROP TRIGGER IF EXISTS "tw_attachments_entity_id_insert";
+
+DROP TRIGGER IF EXISTS "tw_task_assignments_after_update";
+
+DROP TRIGGER IF EXISTS "tw_comments_after_update";
+
+DROP TRIGGER IF EXISTS "tw_comments_audit_delete";
+
+DROP TRIGGER IF EXISTS "tw_comments_audit_insert";
+
+DROP TRIGGER IF EXISTS "tw_tasks_after_update";
+
+DROP TRIGGER IF EXISTS "tw_tasks_audit_delete";
+
+DROP TRIGGER IF EXISTS "tw_tasks_audit_insert";
+
+DROP TRIGGER IF EXISTS "tw_projects_after_update";
+
+DROP TRIGGER IF EXISTS "tw_projects_audit_delete";
+
+DROP TRIGGER IF EXISTS "tw_projects_audit_insert";
+
+DROP TRIGGER IF EXISTS "tw_organization_members_after_update";
+
+DROP TRIGGER IF EXISTS "tw_attachments_after_update";
+
+DROP TRIGGER IF EXISTS "tw_users_after_update";
+
+DROP TRIGGER IF EXISTS "tw_labels_after_update";
+
+DROP TRIGGER IF EXISTS "tw_organizations_after_update";
+
+PRAGMA defer_foreign_keys = ON;
+
 DROP TABLE IF EXISTS "task_labels";
 
 DROP TABLE IF EXISTS "task_assignments";
@@ -14,8 +54,6 @@ DROP TABLE IF EXISTS "projects";
 
 DROP TABLE IF EXISTS "organization_members";
 
-DROP TABLE IF EXISTS "audit_logs";
-
 DROP TABLE IF EXISTS "attachments";
 
 DROP TABLE IF EXISTS "users";
@@ -23,3 +61,5 @@ DROP TABLE IF EXISTS "users";
 DROP TABLE IF EXISTS "labels";
 
 DROP TABLE IF EXISTS "organizations";
+
+DROP TABLE IF EXISTS "audit_logs";

@@ -2,7 +2,39 @@
 -- Migration: 0001_initial (up)
 -- Dialect: SQLite
 
--- A customer account: the tenant every workspace row belongs to.
+-- What happened to the rows of #[audited] tables: who, when, and the row before and after. Written by triggers only.
+CREATE TABLE "audit_logs" (
+  -- The event's number.
+  "id" INTEGER NOT NULL CONSTRAINT "pk_audit_logs" PRIMARY KEY AUTOINCREMENT,
+  -- The tenant of the changed row; NULL for global tables.
+  "tenant_id" TEXT,
+  -- Who made the change (the app.user_id setting).
+  "actor_id" VARCHAR(255),
+  -- <table>.insert, <table>.update or <table>.delete.
+  "action" VARCHAR(100) NOT NULL,
+  -- The table of the changed row.
+  "entity_type" VARCHAR(100) NOT NULL,
+  -- The primary key of the changed row, as text.
+  "entity_id" VARCHAR(255) NOT NULL,
+  -- The row before the change; NULL for an insert.
+  "before" TEXT,
+  -- The row after the change; NULL for a delete.
+  "after" TEXT,
+  -- When the change was written.
+  "occurred_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  CONSTRAINT "ck_audit_logs_actor_id_length" CHECK (length("actor_id") <= 255),
+  CONSTRAINT "ck_audit_logs_action_length" CHECK (length("action") <= 100),
+  CONSTRAINT "ck_audit_logs_entity_type_length" CHECK (length("entity_type") <= 100),
+  CONSTRAINT "ck_audit_logs_entity_id_length" CHECK (length("entity_id") <= 255)
+);
+
+CREATE INDEX "idx_audit_logs_tenant_id_occurred_at" ON "audit_logs" ("tenant_id", "occurred_at" DESC);
+
+CREATE INDEX "idx_audit_logs_entity_type_entity_id_occurred_at" ON "audit_logs" ("entity_type", "entity_id", "occurred_at" DESC);
+
+-- A customer account: the tenant every workspace row belongs to. Users see
+-- the organizations they are members of; owners and admins may delete rows
+-- and change memberships (row-level security's membership mode).
 CREATE TABLE "organizations" (
   "id" TEXT NOT NULL DEFAULT (lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))),
   -- Display name, e.g. "Acme Inc.".
@@ -47,6 +79,8 @@ CREATE TABLE "labels" (
 );
 
 CREATE UNIQUE INDEX "uq_labels_organization_id_name" ON "labels" ("organization_id", "name");
+
+CREATE UNIQUE INDEX "uq_labels_organization_id_id" ON "labels" ("organization_id", "id");
 
 -- A person who can sign in. Users are global; memberships tie them to organizations.
 CREATE TABLE "users" (
@@ -94,34 +128,11 @@ CREATE TABLE "attachments" (
   CONSTRAINT "ck_attachments_entity_type" CHECK (entity_type IN ('task', 'comment'))
 );
 
+CREATE INDEX "idx_attachments_uploaded_by_id" ON "attachments" ("uploaded_by_id");
+
 CREATE INDEX "idx_attachments_organization_id" ON "attachments" ("organization_id");
 
 CREATE INDEX "idx_attachments_entity_type_entity_id" ON "attachments" ("entity_type", "entity_id");
-
--- What happened, who did it, and the row before and after.
-CREATE TABLE "audit_logs" (
-  "id" INTEGER NOT NULL CONSTRAINT "pk_audit_logs" PRIMARY KEY AUTOINCREMENT,
-  -- The organization this row belongs to.
-  "organization_id" TEXT NOT NULL,
-  -- Who made the change; NULL for system changes or deleted users.
-  "actor_id" TEXT,
-  -- `<table>.insert`, `<table>.update` or `<table>.delete`.
-  "action" VARCHAR(100) NOT NULL,
-  -- The table of the changed row.
-  "subject_type" VARCHAR(100) NOT NULL,
-  "subject_id" TEXT NOT NULL,
-  "before" TEXT,
-  "after" TEXT,
-  "occurred_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-  CONSTRAINT "fk_audit_logs_actor_id" FOREIGN KEY ("actor_id") REFERENCES "users" ("id") ON DELETE SET NULL,
-  CONSTRAINT "fk_audit_logs_organization_id" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") ON DELETE CASCADE,
-  CONSTRAINT "ck_audit_logs_action_length" CHECK (length("action") <= 100),
-  CONSTRAINT "ck_audit_logs_subject_type_length" CHECK (length("subject_type") <= 100)
-);
-
-CREATE INDEX "idx_audit_logs_organization_id_occurred_at" ON "audit_logs" ("organization_id", "occurred_at" DESC);
-
-CREATE INDEX "idx_audit_logs_subject_type_subject_id_occurred_at" ON "audit_logs" ("subject_type", "subject_id", "occurred_at" DESC);
 
 -- A user's membership of an organization, with their role there.
 CREATE TABLE "organization_members" (
@@ -139,6 +150,8 @@ CREATE TABLE "organization_members" (
   CONSTRAINT "fk_organization_members_organization_id" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") ON DELETE CASCADE,
   CONSTRAINT "ck_organization_members_role" CHECK ("role" IN ('owner', 'admin', 'member', 'viewer'))
 );
+
+CREATE INDEX "idx_organization_members_user_id" ON "organization_members" ("user_id");
 
 CREATE UNIQUE INDEX "uq_organization_members_organization_id_user_id" ON "organization_members" ("organization_id", "user_id");
 
@@ -160,6 +173,8 @@ CREATE TABLE "projects" (
   "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   -- When the row was soft-deleted; NULL while it is live.
   "deleted_at" TEXT,
+  -- Optimistic-locking version, bumped on every update.
+  "version" INTEGER NOT NULL DEFAULT 1,
   CONSTRAINT "pk_projects" PRIMARY KEY ("id"),
   CONSTRAINT "fk_projects_lead_id" FOREIGN KEY ("lead_id") REFERENCES "users" ("id") ON DELETE SET NULL,
   CONSTRAINT "fk_projects_organization_id" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") ON DELETE CASCADE,
@@ -168,7 +183,11 @@ CREATE TABLE "projects" (
   CONSTRAINT "ck_projects_code" CHECK (code = upper(code))
 );
 
+CREATE INDEX "idx_projects_lead_id" ON "projects" ("lead_id");
+
 CREATE UNIQUE INDEX "uq_projects_organization_id_code" ON "projects" ("organization_id", "code") WHERE deleted_at IS NULL;
+
+CREATE UNIQUE INDEX "uq_projects_organization_id_id" ON "projects" ("organization_id", "id");
 
 -- A unit of work. Edited concurrently, so it is versioned: an update made
 -- from a stale copy is rejected.
@@ -197,8 +216,8 @@ CREATE TABLE "tasks" (
   -- Optimistic-locking version, bumped on every update.
   "version" INTEGER NOT NULL DEFAULT 1,
   CONSTRAINT "pk_tasks" PRIMARY KEY ("id"),
-  CONSTRAINT "fk_tasks_project_id" FOREIGN KEY ("project_id") REFERENCES "projects" ("id") ON DELETE CASCADE,
-  CONSTRAINT "fk_tasks_parent_id" FOREIGN KEY ("parent_id") REFERENCES "tasks" ("id") ON DELETE CASCADE,
+  CONSTRAINT "fk_tasks_project_id" FOREIGN KEY ("organization_id", "project_id") REFERENCES "projects" ("organization_id", "id") ON DELETE CASCADE,
+  CONSTRAINT "fk_tasks_parent_id" FOREIGN KEY ("organization_id", "parent_id") REFERENCES "tasks" ("organization_id", "id") ON DELETE CASCADE,
   CONSTRAINT "fk_tasks_created_by_id" FOREIGN KEY ("created_by_id") REFERENCES "users" ("id"),
   CONSTRAINT "fk_tasks_organization_id" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") ON DELETE CASCADE,
   CONSTRAINT "ck_tasks_title_length" CHECK (length("title") <= 500),
@@ -207,15 +226,21 @@ CREATE TABLE "tasks" (
   CONSTRAINT "ck_tasks_estimate_hours" CHECK (estimate_hours >= 0)
 );
 
-CREATE INDEX "idx_tasks_project_id_status" ON "tasks" ("project_id", "status");
+CREATE INDEX "idx_tasks_parent_id" ON "tasks" ("parent_id");
+
+CREATE INDEX "idx_tasks_created_by_id" ON "tasks" ("created_by_id");
+
+CREATE INDEX "idx_tasks_project_id_status" ON "tasks" ("project_id", "status") WHERE deleted_at IS NULL;
 
 CREATE INDEX "idx_tasks_due_date" ON "tasks" ("due_date") WHERE deleted_at IS NULL;
 
 CREATE INDEX "idx_tasks_project_id" ON "tasks" ("project_id");
 
-CREATE INDEX "idx_tasks_created_at" ON "tasks" ("created_at" DESC);
+CREATE INDEX "idx_tasks_created_at" ON "tasks" ("created_at" DESC) WHERE deleted_at IS NULL;
 
 CREATE INDEX "idx_tasks_organization_id" ON "tasks" ("organization_id");
+
+CREATE UNIQUE INDEX "uq_tasks_organization_id_id" ON "tasks" ("organization_id", "id");
 
 -- A message in a task's discussion.
 CREATE TABLE "comments" (
@@ -233,10 +258,12 @@ CREATE TABLE "comments" (
   -- When the row was soft-deleted; NULL while it is live.
   "deleted_at" TEXT,
   CONSTRAINT "pk_comments" PRIMARY KEY ("id"),
-  CONSTRAINT "fk_comments_task_id" FOREIGN KEY ("task_id") REFERENCES "tasks" ("id") ON DELETE CASCADE,
+  CONSTRAINT "fk_comments_task_id" FOREIGN KEY ("organization_id", "task_id") REFERENCES "tasks" ("organization_id", "id") ON DELETE CASCADE,
   CONSTRAINT "fk_comments_author_id" FOREIGN KEY ("author_id") REFERENCES "users" ("id"),
   CONSTRAINT "fk_comments_organization_id" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") ON DELETE CASCADE
 );
+
+CREATE INDEX "idx_comments_author_id" ON "comments" ("author_id");
 
 CREATE INDEX "idx_comments_task_id_created_at" ON "comments" ("task_id", "created_at");
 
@@ -255,11 +282,15 @@ CREATE TABLE "task_assignments" (
   -- When the row was last changed.
   "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   CONSTRAINT "pk_task_assignments" PRIMARY KEY ("id"),
-  CONSTRAINT "fk_task_assignments_task_id" FOREIGN KEY ("task_id") REFERENCES "tasks" ("id") ON DELETE CASCADE,
+  CONSTRAINT "fk_task_assignments_task_id" FOREIGN KEY ("organization_id", "task_id") REFERENCES "tasks" ("organization_id", "id") ON DELETE CASCADE,
   CONSTRAINT "fk_task_assignments_user_id" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE,
   CONSTRAINT "fk_task_assignments_assigned_by_id" FOREIGN KEY ("assigned_by_id") REFERENCES "users" ("id") ON DELETE SET NULL,
   CONSTRAINT "fk_task_assignments_organization_id" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") ON DELETE CASCADE
 );
+
+CREATE INDEX "idx_task_assignments_user_id" ON "task_assignments" ("user_id");
+
+CREATE INDEX "idx_task_assignments_assigned_by_id" ON "task_assignments" ("assigned_by_id");
 
 CREATE UNIQUE INDEX "uq_task_assignments_task_id_user_id" ON "task_assignments" ("task_id", "user_id");
 
@@ -269,9 +300,127 @@ CREATE INDEX "idx_task_assignments_organization_id" ON "task_assignments" ("orga
 CREATE TABLE "task_labels" (
   "task_id" TEXT NOT NULL,
   "label_id" TEXT NOT NULL,
+  -- The organization this row belongs to.
+  "organization_id" TEXT NOT NULL,
   CONSTRAINT "pk_task_labels" PRIMARY KEY ("task_id", "label_id"),
-  CONSTRAINT "fk_task_labels_task_id" FOREIGN KEY ("task_id") REFERENCES "tasks" ("id") ON DELETE CASCADE,
-  CONSTRAINT "fk_task_labels_label_id" FOREIGN KEY ("label_id") REFERENCES "labels" ("id") ON DELETE CASCADE
+  CONSTRAINT "fk_task_labels_organization_id" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") ON DELETE CASCADE,
+  CONSTRAINT "fk_task_labels_task_id" FOREIGN KEY ("organization_id", "task_id") REFERENCES "tasks" ("organization_id", "id") ON DELETE CASCADE,
+  CONSTRAINT "fk_task_labels_label_id" FOREIGN KEY ("organization_id", "label_id") REFERENCES "labels" ("organization_id", "id") ON DELETE CASCADE
 );
 
+CREATE INDEX "idx_task_labels_organization_id" ON "task_labels" ("organization_id");
+
 CREATE INDEX "idx_task_labels_label_id" ON "task_labels" ("label_id");
+
+CREATE TRIGGER "tw_organizations_after_update" AFTER UPDATE ON "organizations" FOR EACH ROW
+BEGIN
+  UPDATE "organizations" SET "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE "organizations"."id" = NEW."id";
+END;
+
+CREATE TRIGGER "tw_labels_after_update" AFTER UPDATE ON "labels" FOR EACH ROW
+BEGIN
+  UPDATE "labels" SET "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE "labels"."id" = NEW."id";
+END;
+
+CREATE TRIGGER "tw_users_after_update" AFTER UPDATE ON "users" FOR EACH ROW
+BEGIN
+  UPDATE "users" SET "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE "users"."id" = NEW."id";
+END;
+
+CREATE TRIGGER "tw_attachments_after_update" AFTER UPDATE ON "attachments" FOR EACH ROW
+BEGIN
+  UPDATE "attachments" SET "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE "attachments"."id" = NEW."id";
+END;
+
+CREATE TRIGGER "tw_organization_members_after_update" AFTER UPDATE ON "organization_members" FOR EACH ROW
+BEGIN
+  UPDATE "organization_members" SET "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE "organization_members"."id" = NEW."id";
+END;
+
+CREATE TRIGGER "tw_projects_audit_insert" AFTER INSERT ON "projects" FOR EACH ROW
+BEGIN
+  INSERT INTO "audit_logs" ("tenant_id", "actor_id", "action", "entity_type", "entity_id", "before", "after")
+  SELECT NEW."organization_id", NULL, 'projects.insert', 'projects', CAST(NEW."id" AS TEXT), NULL, json_object('id', NEW."id", 'organization_id', NEW."organization_id", 'name', NEW."name", 'code', NEW."code", 'description', NEW."description", 'lead_id', NEW."lead_id", 'archived_at', NEW."archived_at", 'created_at', NEW."created_at", 'updated_at', NEW."updated_at", 'deleted_at', NEW."deleted_at", 'version', NEW."version");
+END;
+
+CREATE TRIGGER "tw_projects_audit_delete" AFTER DELETE ON "projects" FOR EACH ROW
+BEGIN
+  INSERT INTO "audit_logs" ("tenant_id", "actor_id", "action", "entity_type", "entity_id", "before", "after")
+  SELECT OLD."organization_id", NULL, 'projects.delete', 'projects', CAST(OLD."id" AS TEXT), json_object('id', OLD."id", 'organization_id', OLD."organization_id", 'name', OLD."name", 'code', OLD."code", 'description', OLD."description", 'lead_id', OLD."lead_id", 'archived_at', OLD."archived_at", 'created_at', OLD."created_at", 'updated_at', OLD."updated_at", 'deleted_at', OLD."deleted_at", 'version', OLD."version"), NULL;
+END;
+
+CREATE TRIGGER "tw_projects_after_update" AFTER UPDATE ON "projects" FOR EACH ROW
+BEGIN
+  SELECT RAISE(ABORT, 'tablewright: version conflict on projects: the update was made from a stale version; re-read the row and retry with SET version = <the version read>') WHERE NEW."version" IS NOT OLD."version";
+  UPDATE "projects" SET "version" = OLD."version" + 1, "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE "projects"."id" = NEW."id";
+  INSERT INTO "audit_logs" ("tenant_id", "actor_id", "action", "entity_type", "entity_id", "before", "after")
+  SELECT tw_row."organization_id", NULL, 'projects.update', 'projects', CAST(tw_row."id" AS TEXT), json_object('id', OLD."id", 'organization_id', OLD."organization_id", 'name', OLD."name", 'code', OLD."code", 'description', OLD."description", 'lead_id', OLD."lead_id", 'archived_at', OLD."archived_at", 'created_at', OLD."created_at", 'updated_at', OLD."updated_at", 'deleted_at', OLD."deleted_at", 'version', OLD."version"), json_object('id', tw_row."id", 'organization_id', tw_row."organization_id", 'name', tw_row."name", 'code', tw_row."code", 'description', tw_row."description", 'lead_id', tw_row."lead_id", 'archived_at', tw_row."archived_at", 'created_at', tw_row."created_at", 'updated_at', tw_row."updated_at", 'deleted_at', tw_row."deleted_at", 'version', tw_row."version") FROM "projects" AS tw_row WHERE tw_row."id" = NEW."id";
+END;
+
+CREATE TRIGGER "tw_tasks_audit_insert" AFTER INSERT ON "tasks" FOR EACH ROW
+BEGIN
+  INSERT INTO "audit_logs" ("tenant_id", "actor_id", "action", "entity_type", "entity_id", "before", "after")
+  SELECT NEW."organization_id", NULL, 'tasks.insert', 'tasks', CAST(NEW."id" AS TEXT), NULL, json_object('id', NEW."id", 'organization_id', NEW."organization_id", 'project_id', NEW."project_id", 'parent_id', NEW."parent_id", 'title', NEW."title", 'description', NEW."description", 'status', NEW."status", 'priority', NEW."priority", 'due_date', NEW."due_date", 'position', NEW."position", 'estimate_hours', NEW."estimate_hours", 'created_by_id', NEW."created_by_id", 'created_at', NEW."created_at", 'updated_at', NEW."updated_at", 'deleted_at', NEW."deleted_at", 'version', NEW."version");
+END;
+
+CREATE TRIGGER "tw_tasks_audit_delete" AFTER DELETE ON "tasks" FOR EACH ROW
+BEGIN
+  INSERT INTO "audit_logs" ("tenant_id", "actor_id", "action", "entity_type", "entity_id", "before", "after")
+  SELECT OLD."organization_id", NULL, 'tasks.delete', 'tasks', CAST(OLD."id" AS TEXT), json_object('id', OLD."id", 'organization_id', OLD."organization_id", 'project_id', OLD."project_id", 'parent_id', OLD."parent_id", 'title', OLD."title", 'description', OLD."description", 'status', OLD."status", 'priority', OLD."priority", 'due_date', OLD."due_date", 'position', OLD."position", 'estimate_hours', OLD."estimate_hours", 'created_by_id', OLD."created_by_id", 'created_at', OLD."created_at", 'updated_at', OLD."updated_at", 'deleted_at', OLD."deleted_at", 'version', OLD."version"), NULL;
+END;
+
+CREATE TRIGGER "tw_tasks_after_update" AFTER UPDATE ON "tasks" FOR EACH ROW
+BEGIN
+  SELECT RAISE(ABORT, 'tablewright: version conflict on tasks: the update was made from a stale version; re-read the row and retry with SET version = <the version read>') WHERE NEW."version" IS NOT OLD."version";
+  UPDATE "tasks" SET "version" = OLD."version" + 1, "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE "tasks"."id" = NEW."id";
+  INSERT INTO "audit_logs" ("tenant_id", "actor_id", "action", "entity_type", "entity_id", "before", "after")
+  SELECT tw_row."organization_id", NULL, 'tasks.update', 'tasks', CAST(tw_row."id" AS TEXT), json_object('id', OLD."id", 'organization_id', OLD."organization_id", 'project_id', OLD."project_id", 'parent_id', OLD."parent_id", 'title', OLD."title", 'description', OLD."description", 'status', OLD."status", 'priority', OLD."priority", 'due_date', OLD."due_date", 'position', OLD."position", 'estimate_hours', OLD."estimate_hours", 'created_by_id', OLD."created_by_id", 'created_at', OLD."created_at", 'updated_at', OLD."updated_at", 'deleted_at', OLD."deleted_at", 'version', OLD."version"), json_object('id', tw_row."id", 'organization_id', tw_row."organization_id", 'project_id', tw_row."project_id", 'parent_id', tw_row."parent_id", 'title', tw_row."title", 'description', tw_row."description", 'status', tw_row."status", 'priority', tw_row."priority", 'due_date', tw_row."due_date", 'position', tw_row."position", 'estimate_hours', tw_row."estimate_hours", 'created_by_id', tw_row."created_by_id", 'created_at', tw_row."created_at", 'updated_at', tw_row."updated_at", 'deleted_at', tw_row."deleted_at", 'version', tw_row."version") FROM "tasks" AS tw_row WHERE tw_row."id" = NEW."id";
+END;
+
+CREATE TRIGGER "tw_comments_audit_insert" AFTER INSERT ON "comments" FOR EACH ROW
+BEGIN
+  INSERT INTO "audit_logs" ("tenant_id", "actor_id", "action", "entity_type", "entity_id", "before", "after")
+  SELECT NEW."organization_id", NULL, 'comments.insert', 'comments', CAST(NEW."id" AS TEXT), NULL, json_object('id', NEW."id", 'organization_id', NEW."organization_id", 'task_id', NEW."task_id", 'author_id', NEW."author_id", 'body', NEW."body", 'edited_at', NEW."edited_at", 'created_at', NEW."created_at", 'updated_at', NEW."updated_at", 'deleted_at', NEW."deleted_at");
+END;
+
+CREATE TRIGGER "tw_comments_audit_delete" AFTER DELETE ON "comments" FOR EACH ROW
+BEGIN
+  INSERT INTO "audit_logs" ("tenant_id", "actor_id", "action", "entity_type", "entity_id", "before", "after")
+  SELECT OLD."organization_id", NULL, 'comments.delete', 'comments', CAST(OLD."id" AS TEXT), json_object('id', OLD."id", 'organization_id', OLD."organization_id", 'task_id', OLD."task_id", 'author_id', OLD."author_id", 'body', OLD."body", 'edited_at', OLD."edited_at", 'created_at', OLD."created_at", 'updated_at', OLD."updated_at", 'deleted_at', OLD."deleted_at"), NULL;
+END;
+
+CREATE TRIGGER "tw_comments_after_update" AFTER UPDATE ON "comments" FOR EACH ROW
+BEGIN
+  UPDATE "comments" SET "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE "comments"."id" = NEW."id";
+  INSERT INTO "audit_logs" ("tenant_id", "actor_id", "action", "entity_type", "entity_id", "before", "after")
+  SELECT tw_row."organization_id", NULL, 'comments.update', 'comments', CAST(tw_row."id" AS TEXT), json_object('id', OLD."id", 'organization_id', OLD."organization_id", 'task_id', OLD."task_id", 'author_id', OLD."author_id", 'body', OLD."body", 'edited_at', OLD."edited_at", 'created_at', OLD."created_at", 'updated_at', OLD."updated_at", 'deleted_at', OLD."deleted_at"), json_object('id', tw_row."id", 'organization_id', tw_row."organization_id", 'task_id', tw_row."task_id", 'author_id', tw_row."author_id", 'body', tw_row."body", 'edited_at', tw_row."edited_at", 'created_at', tw_row."created_at", 'updated_at', tw_row."updated_at", 'deleted_at', tw_row."deleted_at") FROM "comments" AS tw_row WHERE tw_row."id" = NEW."id";
+END;
+
+CREATE TRIGGER "tw_task_assignments_after_update" AFTER UPDATE ON "task_assignments" FOR EACH ROW
+BEGIN
+  UPDATE "task_assignments" SET "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE "task_assignments"."id" = NEW."id";
+END;
+
+CREATE TRIGGER "tw_attachments_entity_id_insert" BEFORE INSERT ON "attachments" FOR EACH ROW
+WHEN NEW."entity_id" IS NOT NULL AND ((NEW."entity_type" = 'task' AND NOT EXISTS (SELECT 1 FROM "tasks" WHERE "tasks"."id" = NEW."entity_id" AND "tasks"."organization_id" = NEW."organization_id"))
+    OR (NEW."entity_type" = 'comment' AND NOT EXISTS (SELECT 1 FROM "comments" WHERE "comments"."id" = NEW."entity_id" AND "comments"."organization_id" = NEW."organization_id")))
+BEGIN
+  SELECT RAISE(ABORT, 'tablewright: attachments.entity_id points at a row that does not exist (or belongs to another tenant)');
+END;
+
+CREATE TRIGGER "tw_attachments_entity_id_update" BEFORE UPDATE OF "entity_type", "entity_id" ON "attachments" FOR EACH ROW
+WHEN NEW."entity_id" IS NOT NULL AND ((NEW."entity_type" = 'task' AND NOT EXISTS (SELECT 1 FROM "tasks" WHERE "tasks"."id" = NEW."entity_id" AND "tasks"."organization_id" = NEW."organization_id"))
+    OR (NEW."entity_type" = 'comment' AND NOT EXISTS (SELECT 1 FROM "comments" WHERE "comments"."id" = NEW."entity_id" AND "comments"."organization_id" = NEW."organization_id")))
+BEGIN
+  SELECT RAISE(ABORT, 'tablewright: attachments.entity_id points at a row that does not exist (or belongs to another tenant)');
+END;
+
+CREATE TRIGGER "tw_tasks_attachments_entity_id" AFTER DELETE ON "tasks" FOR EACH ROW
+BEGIN
+  DELETE FROM "attachments" WHERE "entity_type" = 'task' AND "entity_id" = OLD."id";
+END;
+
+CREATE TRIGGER "tw_comments_attachments_entity_id" AFTER DELETE ON "comments" FOR EACH ROW
+BEGIN
+  DELETE FROM "attachments" WHERE "entity_type" = 'comment' AND "entity_id" = OLD."id";
+END;

@@ -19,12 +19,18 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::Diagnostic;
 use crate::emit::{self, EmitOptions};
 use crate::frontend::scan;
+use crate::lint;
 use crate::transform;
 
 mod artifacts;
 mod error;
 pub mod writer;
 
+/// The ERD options of [`Builder::with_erd`].
+pub use crate::emit::ErdOptions;
+pub use crate::emit::{TenancyMode, TenancyOptions};
+/// The schema-review options (see [`Builder::with_lint_errors`]).
+pub use crate::lint::LintOptions;
 pub use artifacts::Artifacts;
 pub use error::Error;
 pub use writer::{CheckReport, WriteSummary};
@@ -93,6 +99,7 @@ pub struct Builder {
     src_dir: Option<PathBuf>,
     out_dir: OutDir,
     emit_options: EmitOptions,
+    lint_options: LintOptions,
 }
 
 impl Builder {
@@ -134,6 +141,67 @@ impl Builder {
         self
     }
 
+    /// Row-level security settings: the application role, the session
+    /// settings the policies read and the tenancy mode. The defaults
+    /// (`app_user`, `app.tenant_id`, `app.user_id`) are the documented contract.
+    ///
+    /// ```
+    /// use tablewright_core::build::Builder;
+    /// use tablewright_core::emit::TenancyOptions;
+    /// let builder = Builder::new().with_tenancy(TenancyOptions { role: "web".into(), ..Default::default() });
+    /// # drop(builder);
+    /// ```
+    pub fn with_tenancy(mut self, tenancy: crate::emit::TenancyOptions) -> Self {
+        self.emit_options.tenancy = tenancy;
+        self
+    }
+
+    /// What `generated/erd/` draws: only some entities (a subsystem) and/or
+    /// no columns. The default draws every entity with its columns.
+    ///
+    /// ```
+    /// use tablewright_core::build::Builder;
+    /// use tablewright_core::emit::ErdOptions;
+    /// let builder = Builder::new().with_erd(ErdOptions::default().with_entities(["Task", "Label"]).hide_columns());
+    /// # drop(builder);
+    /// ```
+    pub fn with_erd(mut self, erd: crate::emit::ErdOptions) -> Self {
+        self.emit_options.erd = erd;
+        self
+    }
+
+    /// What `generated/seed/` holds: row counts, the RNG seed and the fixed
+    /// "now" (see [`crate::seed::SeedOptions`]; the default is 2 tenants with
+    /// 4 rows per tenant-scoped table and 6 rows per other table, seed 42).
+    ///
+    /// ```
+    /// use tablewright_core::build::Builder;
+    /// use tablewright_core::seed::SeedOptions;
+    /// let builder = Builder::new().with_seed(SeedOptions::default().with_seed(7).with_counts(3, 10, 20));
+    /// # drop(builder);
+    /// ```
+    pub fn with_seed(mut self, seed: crate::seed::SeedOptions) -> Self {
+        self.emit_options.seed = seed;
+        self
+    }
+
+    /// Makes the named schema-review rules (see [`crate::lint::RULES`]) fail
+    /// the build instead of warning. An unknown name is an error too.
+    ///
+    /// ```
+    /// use tablewright_core::build::Builder;
+    /// let builder = Builder::new().with_lint_errors(["unindexed_foreign_key", "float_money"]);
+    /// # drop(builder);
+    /// ```
+    pub fn with_lint_errors<I, S>(mut self, rules: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.lint_options.errors.extend(rules.into_iter().map(Into::into));
+        self
+    }
+
     /// Scans the sources, applies the transforms, runs every emitter and
     /// returns the artifacts in memory.
     ///
@@ -172,8 +240,20 @@ impl Builder {
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(Error::Diagnostics(sorted(diagnostics)));
         }
+        // The schema review: warnings (or errors, when asked) plus review.md.
+        let review = lint::review(&schema);
+        diagnostics.extend(self.lint_options.check(&crate::model::Location {
+            file: "build.rs".into(),
+            line: 1,
+            column: 1,
+        }));
+        diagnostics.extend(review.diagnostics(&self.lint_options));
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(Error::Diagnostics(sorted(diagnostics)));
+        }
 
-        let emitted = emit::emit_all(&schema, &self.emit_options);
+        let mut emitted = emit::emit_all(&schema, &self.emit_options);
+        emitted.artifacts.push(emit::Artifact::text("review.md", review.markdown()));
         diagnostics.extend(emitted.diagnostics);
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(Error::Diagnostics(sorted(diagnostics)));

@@ -7,8 +7,15 @@ use std::path::PathBuf;
 use crate::diagnostics::Diagnostic;
 use crate::model::Schema;
 
+pub mod erd;
+pub mod pgtap;
+pub mod rls;
+pub mod seed;
 pub mod snapshot;
 pub mod sql;
+
+pub use erd::ErdOptions;
+pub use rls::{TenancyMode, TenancyOptions};
 
 /// One output file: a path relative to the output directory, and its bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,11 +37,23 @@ impl Artifact {
 pub struct EmitOptions {
     /// The name of the initial migration: `0001_<name>`.
     pub initial_migration_name: String,
+    /// Row-level security: the application role, the session settings the
+    /// policies read, and the tenancy mode (see [`TenancyOptions`]).
+    pub tenancy: TenancyOptions,
+    /// What the ERDs draw: a subsystem, with or without columns (see [`ErdOptions`]).
+    pub erd: ErdOptions,
+    /// Seed data: counts, RNG seed, "now" (see [`crate::seed::SeedOptions`]).
+    pub seed: crate::seed::SeedOptions,
 }
 
 impl Default for EmitOptions {
     fn default() -> Self {
-        EmitOptions { initial_migration_name: "initial".to_string() }
+        EmitOptions {
+            initial_migration_name: "initial".to_string(),
+            tenancy: TenancyOptions::default(),
+            erd: ErdOptions::default(),
+            seed: Default::default(),
+        }
     }
 }
 
@@ -56,7 +75,13 @@ pub trait Emitter {
 
 /// Every emitter, in a fixed order.
 pub fn all() -> Vec<Box<dyn Emitter>> {
-    vec![Box::new(sql::SqlMigrations), Box::new(snapshot::Snapshot)]
+    vec![
+        Box::new(sql::SqlMigrations),
+        Box::new(rls::RlsArtifacts),
+        Box::new(erd::Erd),
+        Box::new(seed::SeedData),
+        Box::new(snapshot::Snapshot),
+    ]
 }
 
 /// Runs every emitter over a schema. Artifacts come back sorted by path.

@@ -14,7 +14,7 @@ use syn::{Attribute, Ident, LitInt, LitStr, Meta, Token};
 
 use super::Ctxt;
 use super::messages;
-use crate::model::ReferentialAction;
+use crate::model::{PolymorphicAction, ReferentialAction};
 
 // ---- the argument grammar ------------------------------------------------------
 
@@ -182,8 +182,8 @@ pub const ENTITY_ATTRS: &[&str] = &[
 ];
 /// Attributes that go on fields only.
 pub const FIELD_ATTRS: &[&str] = &["id", "default", "belongs_to", "column", "polymorphic", "skip"];
-/// Attributes valid on both (`#[index]`, `#[unique]`).
-pub const SHARED_ATTRS: &[&str] = &["index", "unique"];
+/// Attributes valid on both (`#[index]`, `#[unique]`, `#[allow_lint]`, `#[seed]`).
+pub const SHARED_ATTRS: &[&str] = &["index", "unique", "allow_lint", "seed"];
 
 const OTHER_TOOLS: &[&str] = &[
     "doc",
@@ -425,6 +425,8 @@ pub struct TenantScopedAttr {
 pub struct EntityAttrs {
     pub table: Option<LitStr>,
     pub tenant: Option<syn::Path>,
+    /// `#[tenant(membership = ..., role = ..., admin_roles = [...])]`.
+    pub tenant_membership: Option<super::tenant_attr::TenantMembershipAttr>,
     pub tenant_scoped: Option<TenantScopedAttr>,
     pub soft_delete: Option<syn::Path>,
     pub timestamps: Option<syn::Path>,
@@ -433,6 +435,10 @@ pub struct EntityAttrs {
     pub indexes: Vec<IndexAttr>,
     pub many_to_many: Option<ManyToManyAttr>,
     pub checks: Vec<CheckAttr>,
+    /// `#[allow_lint(...)]`: schema-review rules silenced for the entity.
+    pub allow_lint: Vec<String>,
+    /// `#[seed(count = N)]` / `#[seed(per_parent = N)]`.
+    pub seed: crate::model::EntitySeed,
     pub doc: Option<String>,
 }
 
@@ -453,6 +459,14 @@ impl EntityAttrs {
             let path = attr.path().clone();
             match name {
                 "entity" => {}
+                "tenant" if matches!(&attr.meta, Meta::List(list) if !list.tokens.is_empty()) => {
+                    // Membership mode; a bare `#[tenant]` is setting mode.
+                    let Meta::List(list) = &attr.meta else { continue };
+                    if first_use(&out.tenant, attr, name, name, cx) {
+                        out.tenant_membership = super::tenant_attr::parse(&path, list.tokens.clone(), cx);
+                        out.tenant = Some(path);
+                    }
+                }
                 "tenant" | "soft_delete" | "timestamps" | "audited" | "versioned" => {
                     let slot = match name {
                         "tenant" => &mut out.tenant,
@@ -491,6 +505,8 @@ impl EntityAttrs {
                         out.checks.push(check);
                     }
                 }
+                "allow_lint" => super::lint_attr::parse_allow_lint(attr, &mut out.allow_lint, cx),
+                "seed" => super::seed_attr::parse_entity_seed(attr, &mut out.seed, cx),
                 "db_enum" => cx.error_spanned_by(attr, messages::db_enum_on_struct()),
                 field_attr => cx.error_spanned_by(attr, messages::field_attr_on_entity(field_attr)),
             }
@@ -752,6 +768,8 @@ pub struct ColumnAttr {
 pub struct PolymorphicAttr {
     pub path: syn::Path,
     pub targets: Vec<syn::Path>,
+    /// `on_delete = cascade | restrict`: what deleting a target does.
+    pub on_delete: Option<(PolymorphicAction, Ident)>,
 }
 
 /// Everything written on one field.
@@ -765,6 +783,10 @@ pub struct FieldAttrs {
     pub column: ColumnAttr,
     pub polymorphic: Option<PolymorphicAttr>,
     pub skip: Option<syn::Path>,
+    /// `#[allow_lint(...)]`: schema-review rules silenced for the column.
+    pub allow_lint: Vec<String>,
+    /// `#[seed(values = [...])]` / `#[seed(range = a..b)]`.
+    pub seed: crate::model::ColumnSeed,
     pub doc: Option<String>,
 }
 
@@ -824,6 +846,8 @@ impl FieldAttrs {
                         out.skip = Some(path);
                     }
                 }
+                "allow_lint" => super::lint_attr::parse_allow_lint(attr, &mut out.allow_lint, cx),
+                "seed" => super::seed_attr::parse_field_seed(attr, &mut out.seed, cx),
                 "db_enum" => cx.error_spanned_by(attr, messages::db_enum_on_struct()),
                 entity_attr => cx.error_spanned_by(attr, messages::entity_attr_on_field(entity_attr)),
             }
@@ -1029,7 +1053,34 @@ fn parse_column(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> ColumnAttr {
 
 fn parse_polymorphic(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> Option<PolymorphicAttr> {
     let mut targets = Vec::new();
+    let mut on_delete = None;
+    let mut keys = Keys::new("polymorphic");
     for arg in &args {
+        if let Arg::KeyValue { key, value } = arg {
+            if key != "on_delete" {
+                unknown_key("polymorphic", key, &["on_delete"], "polymorphic", cx);
+                return None;
+            }
+            if !keys.fresh(key, cx) {
+                return None;
+            }
+            let valid = ["cascade", "restrict"];
+            let written = value.to_token_stream().to_string();
+            let ident = match value {
+                Value::Path(p) => p.get_ident(),
+                Value::Lit(_) => None,
+            };
+            let action = match ident.map(unraw).as_deref() {
+                Some("cascade") => PolymorphicAction::Cascade,
+                Some("restrict") => PolymorphicAction::Restrict,
+                _ => {
+                    cx.error_spanned_by(value, messages::unknown_value("polymorphic", "on_delete", &written, &valid));
+                    return None;
+                }
+            };
+            on_delete = ident.map(|i| (action, i.clone()));
+            continue;
+        }
         match plain_path(arg) {
             Some(p) => targets.push(p.clone()),
             None => {
@@ -1038,7 +1089,7 @@ fn parse_polymorphic(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> Option<Polym
             }
         }
     }
-    Some(PolymorphicAttr { path, targets })
+    Some(PolymorphicAttr { path, targets, on_delete })
 }
 
 // ---- db_enum -------------------------------------------------------------------

@@ -172,6 +172,8 @@ fn lower_entity(cont: &Container, file: &str) -> ParsedEntity {
             sql_type: a.column.sql_type.as_ref().map(|s| s.value()),
             doc: a.doc.clone(),
             origin: ColumnOrigin::Declared,
+            seed: a.seed.clone(),
+            allowed_lints: a.allow_lint.clone(),
             location: location(file, f.ident.span()),
         });
         if let Some(expr) = &a.column.check {
@@ -207,6 +209,7 @@ fn lower_entity(cont: &Container, file: &str) -> ParsedEntity {
                     .iter()
                     .map(|t| PolymorphicTarget { entity: path_name(t), value: naming::snake_case(&path_name(t)) })
                     .collect(),
+                on_delete: poly.on_delete.as_ref().map(|(a, _)| *a).unwrap_or_default(),
             });
             for t in &poly.targets {
                 relations.push(Relation {
@@ -266,10 +269,19 @@ fn lower_entity(cont: &Container, file: &str) -> ParsedEntity {
             audited: a.audited.is_some(),
             versioned: a.versioned.is_some(),
             audit_log: false,
+            membership: a.tenant_membership.as_ref().map(|m| crate::model::Membership {
+                entity: path_name(&m.membership),
+                user_column: m.user_column(),
+                role_column: syn::ext::IdentExt::unraw(&m.role).to_string(),
+                admin_roles: m.admin_roles.iter().map(syn::LitStr::value).collect(),
+                location: location(file, span_of(&m.path)),
+            }),
         },
         tenant_scope,
         junction,
         polymorphic,
+        seed: a.seed.clone(),
+        allowed_lints: a.allow_lint.clone(),
         location: location(file, own.span()),
     };
     ParsedEntity {
@@ -470,6 +482,7 @@ pub struct Attachment {
                     PolymorphicTarget { entity: "Task".into(), value: "task".into() },
                     PolymorphicTarget { entity: "Comment".into(), value: "comment".into() },
                 ],
+                on_delete: crate::model::PolymorphicAction::Cascade,
             }]
         );
 

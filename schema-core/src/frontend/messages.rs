@@ -97,6 +97,9 @@ pub fn example(attr: &str) -> &'static str {
     match attr {
         "entity" => "#[entity(table = \"orgs\")]",
         "tenant" => "#[entity] #[tenant] pub struct Organization { ... }",
+        "tenant_membership" => {
+            "#[tenant(membership = OrganizationMember, role = role, admin_roles = [\"owner\", \"admin\"])]"
+        }
         "tenant_scoped" => "#[tenant_scoped] or #[tenant_scoped(Organization)]",
         "soft_delete" => "#[entity] #[soft_delete] pub struct Task { ... }",
         "timestamps" => "#[entity] #[timestamps] pub struct Task { ... }",
@@ -117,6 +120,8 @@ pub fn example(attr: &str) -> &'static str {
         "polymorphic" => "#[polymorphic(Task, Comment)] pub entity_id: Uuid,",
         "skip" => "#[skip] pub cached: Option<String>,",
         "db_enum" => "#[db_enum(name = \"task_status\")] pub enum TaskStatus { Todo, Done }",
+        "allow_lint" => "#[allow_lint(unindexed_foreign_key)]",
+        "seed" => "#[seed(values = [\"draft\", \"live\"])]",
         _ => "",
     }
 }
@@ -159,6 +164,22 @@ pub fn name_value_form(attr: &str, example_attr: &str) -> String {
     with_help(
         format!("`#[{attr} = ...]` is not valid: options go in parentheses"),
         format!("e.g. {}", example(example_attr)),
+    )
+}
+
+/// `#[allow_lint]` without rule names, or with something else than a name.
+pub fn allow_lint_needs_rules() -> String {
+    with_help(
+        "`#[allow_lint(...)]` expects the names of the schema-review rules to silence",
+        format!("e.g. {}", example("allow_lint")),
+    )
+}
+
+/// A rule name in `#[allow_lint(...)]` that is not a rule.
+pub fn unknown_lint(name: &str, valid: &[&str]) -> String {
+    with_help(
+        format!("unknown lint `{name}` in `#[allow_lint]`{}", did_you_mean(name, valid)),
+        format!("valid rules are {}", list(valid)),
     )
 }
 
@@ -553,6 +574,87 @@ pub fn enum_duplicate_value(value: &str, first: &str) -> String {
 
 pub fn parse_failure(err: impl Display) -> String {
     format!("cannot parse this file: {err}")
+}
+
+/// `#[tenant(...)]` with membership options but without `key`.
+pub fn tenant_membership_missing(key: &str) -> String {
+    with_help(
+        format!("membership mode needs `{key} = ...` in `#[tenant(...)]`"),
+        format!("write {}, or a bare `#[tenant]` for setting mode", example("tenant_membership")),
+    )
+}
+
+/// An option given twice in `#[tenant(...)]`.
+pub fn tenant_duplicate_option(key: &str) -> String {
+    with_help(
+        format!("duplicate option `{key}` in `#[tenant]`: it is already given earlier in this attribute"),
+        format!("give `{key}` once, e.g. {}", example("tenant_membership")),
+    )
+}
+
+/// `admin_roles = []`.
+pub fn tenant_no_admin_roles() -> String {
+    with_help(
+        "`admin_roles` is empty: nobody could delete rows or change memberships",
+        "name the roles allowed to, e.g. `admin_roles = [\"owner\", \"admin\"]`",
+    )
+}
+
+/// `#[seed]` without `key = value` arguments, or with unparsable ones.
+pub fn seed_expected(on_field: bool) -> String {
+    if on_field {
+        with_help(
+            "`#[seed(...)]` on a field expects `values = [...]` or `range = a..b`",
+            "e.g. `#[seed(values = [\"draft\", \"live\"])]` or `#[seed(range = 1..100)]`",
+        )
+    } else {
+        with_help(
+            "`#[seed(...)]` on an entity expects `count = N` or `per_parent = N`",
+            "e.g. `#[seed(count = 50)]` or `#[seed(per_parent = 3)]`",
+        )
+    }
+}
+
+/// An unknown key in `#[seed(...)]`.
+pub fn seed_unknown_key(key: &str, on_field: bool) -> String {
+    let valid: &[&str] = if on_field { &["values", "range"] } else { &["count", "per_parent"] };
+    with_help(
+        format!("unknown `#[seed]` option `{key}`{}", did_you_mean(key, valid)),
+        format!(
+            "{} `#[seed]` takes {}",
+            if on_field { "a field's" } else { "an entity's" },
+            valid.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" or ")
+        ),
+    )
+}
+
+/// `values = ...` that is not a non-empty array of literals.
+pub fn seed_values() -> String {
+    with_help(
+        "`values` expects a non-empty list of string, number or bool literals",
+        "e.g. `#[seed(values = [\"draft\", \"live\"])]`",
+    )
+}
+
+/// `range = ...` that is not an integer range.
+pub fn seed_range() -> String {
+    with_help(
+        "`range` expects a non-empty range of whole numbers",
+        "e.g. `#[seed(range = 1..100)]` or `#[seed(range = 0..=10)]`",
+    )
+}
+
+pub fn seed_values_and_range() -> String {
+    with_help("`#[seed]` takes `values` or `range`, not both", "keep one of them")
+}
+
+/// `count = ...` / `per_parent = ...` that is not a non-negative integer.
+pub fn seed_count(key: &str) -> String {
+    with_help(format!("`{key}` expects a whole number of rows"), format!("e.g. `#[seed({key} = 3)]`"))
+}
+
+pub fn seed_count_and_per_parent() -> String {
+    with_help("`#[seed]` takes `count` or `per_parent`, not both", "keep one of them")
 }
 
 pub fn db_enum_on_struct() -> String {

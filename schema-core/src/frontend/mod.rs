@@ -13,9 +13,12 @@ use crate::model;
 pub mod attr;
 pub mod check;
 pub mod ctxt;
+pub mod lint_attr;
 pub mod lower;
 pub mod messages;
 pub mod scan;
+pub mod seed_attr;
+pub mod tenant_attr;
 pub mod types;
 
 pub use ctxt::Ctxt;

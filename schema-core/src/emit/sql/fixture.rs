@@ -22,6 +22,8 @@ pub(super) fn col(name: &str, ty: ColumnType) -> Column {
         sql_type: None,
         doc: None,
         origin: ColumnOrigin::Declared,
+        seed: Default::default(),
+        allowed_lints: vec![],
         location: loc(1),
     }
 }
@@ -82,6 +84,8 @@ pub(super) fn entity(name: &str, table: &str, columns: Vec<Column>, pk: &[&str])
         tenant_scope: None,
         junction: None,
         polymorphic: vec![],
+        seed: Default::default(),
+        allowed_lints: vec![],
         location: loc(10),
     }
 }

@@ -25,7 +25,9 @@ use crate::types::{Dialect, sql_type};
 mod mysql;
 mod postgres;
 mod render;
+pub mod rls;
 mod sqlite;
+pub mod triggers;
 
 #[cfg(test)]
 mod db_tests;
@@ -85,7 +87,7 @@ pub struct Migration {
 ///     name: "id".into(), field: "id".into(), ty: ColumnType::I64, nullable: false,
 ///     default: None, generated: Generated::Identity, max_len: None, precision: None,
 ///     scale: None, sql_type: None, doc: None, origin: ColumnOrigin::Declared,
-///     location: Location::default(),
+///     seed: Default::default(), allowed_lints: vec![], location: Location::default(),
 /// };
 /// let schema = Schema {
 ///     enums: vec![],
@@ -95,7 +97,7 @@ pub struct Migration {
 ///         primary_key: PrimaryKey { name: "pk_user".into(), columns: vec!["id".into()] },
 ///         foreign_keys: vec![], indexes: vec![], checks: vec![],
 ///         traits: EntityTraits::default(), tenant_scope: None, junction: None,
-///         polymorphic: vec![], location: Location::default(),
+///         polymorphic: vec![], seed: Default::default(), allowed_lints: vec![], location: Location::default(),
 ///     }],
 /// };
 /// let mut diagnostics = Vec::new();
@@ -121,11 +123,21 @@ pub fn migration(
 ) -> Migration {
     let name = format!("0001_{}", options.initial_migration_name);
     let plan = Plan::new(schema, diagnostics);
-    let (up, down) = match dialect {
+    let (mut up, mut down) = match dialect {
         Dialect::Postgres => postgres::emit(&plan, diagnostics),
         Dialect::Mysql => mysql::emit(&plan, diagnostics),
         Dialect::Sqlite => sqlite::emit(&plan, diagnostics),
     };
+    // Triggers once every table exists; dropped before any table is.
+    let triggers = triggers::emit(dialect, &plan, diagnostics);
+    up.statements.extend(triggers.up);
+    down.statements.splice(0..0, triggers.down);
+    // Row-level security last (PostgreSQL only), removed first.
+    if dialect == Dialect::Postgres {
+        let rls = rls::statements(schema, &options.tenancy, diagnostics);
+        up.statements.extend(rls.up);
+        down.statements.splice(0..0, rls.down);
+    }
     Migration { up: up.finish(dialect, &name, "up"), down: down.finish(dialect, &name, "down") }
 }
 
@@ -175,7 +187,9 @@ impl<'a> Plan<'a> {
         for (i, entity) in order.iter().enumerate() {
             for fk in &entity.foreign_keys {
                 match position(&fk.target_table) {
-                    Some(target) if target > i => {
+                    // A self-reference to a unique index (a same-tenant key to
+                    // `(tenant, id)`) must wait for that index to exist.
+                    Some(target) if target > i || (target == i && fk.target_columns != entity.primary_key.columns) => {
                         deferred.insert((entity.table.clone(), fk.name.clone()));
                     }
                     Some(_) => {}

@@ -142,6 +142,13 @@ fn column_def(plan: &Plan<'_>, entity: &Entity, c: &Column, diagnostics: &mut Ve
             }
             None => {}
         }
+        // `#[timestamps]`: the server keeps `updated_at` current.
+        if entity.traits.timestamps
+            && c.name == "updated_at"
+            && let DefaultSql::Bare(now) = now(&ty, &c.ty)
+        {
+            def.extra(format!("ON UPDATE {now}"));
+        }
     }
     if let Some(doc) = &c.doc {
         let what = format!("the doc comment of `{}.{}`", entity.name, c.field);

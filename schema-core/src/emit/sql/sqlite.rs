@@ -170,7 +170,7 @@ fn apply_default(c: &Column, def: &mut sea_query::ColumnDef) {
 }
 
 /// `#[default(now)]` as the text chrono and sqlx read back: UTC ISO-8601.
-fn now(ty: &ColumnType) -> &'static str {
+pub(super) fn now(ty: &ColumnType) -> &'static str {
     match ty {
         ColumnType::NaiveDate => "strftime('%Y-%m-%d', 'now')",
         ColumnType::NaiveTime => "strftime('%H:%M:%f', 'now')",

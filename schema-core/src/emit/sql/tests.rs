@@ -207,7 +207,7 @@ fn output_does_not_depend_on_declaration_order() {
 
 #[test]
 fn emitter_writes_sqlx_named_files_per_dialect() {
-    let options = EmitOptions { initial_migration_name: "create_schema".into() };
+    let options = EmitOptions { initial_migration_name: "create_schema".into(), ..Default::default() };
     let mut out = Emitted::default();
     SqlMigrations.emit(&fixture::schema(), &options, &mut out);
     let paths: Vec<_> = out.artifacts.iter().map(|a| a.path.to_str().unwrap().to_string()).collect();
@@ -310,6 +310,7 @@ fn a_transformed_schema_applies_on_sqlite() {
         id_column: "entity_id".into(),
         type_column: "entity_type".into(),
         targets: vec![PolymorphicTarget { entity: "Task".into(), value: "task".into() }],
+        on_delete: Default::default(),
     });
     let mut schema = Schema { enums: vec![], entities: vec![attachment, task, org] };
     let diagnostics = crate::transform::apply(&mut schema);

@@ -17,7 +17,7 @@ CREATE TABLE `user` (
   `name` VARCHAR(100) NOT NULL,
   `bio` TEXT,
   `created_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was created.',
-  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
+  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
   PRIMARY KEY (`id`)
 ) COMMENT 'Someone who writes posts. Stored in a table called `user`, a reserved word\nin every dialect, to show that tablewright quotes it.' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
@@ -34,7 +34,7 @@ CREATE TABLE `posts` (
   `view_count` BIGINT NOT NULL DEFAULT 0,
   `comments_enabled` BOOLEAN NOT NULL DEFAULT TRUE,
   `created_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was created.',
-  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
+  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
   `deleted_at` DATETIME(6) COMMENT 'When the row was soft-deleted; NULL while it is live.',
   PRIMARY KEY (`id`),
   CONSTRAINT `fk_posts_author_id` FOREIGN KEY (`author_id`) REFERENCES `user` (`id`) ON DELETE RESTRICT,
@@ -52,7 +52,7 @@ CREATE TABLE `comments` (
   `author_name` VARCHAR(100) NOT NULL DEFAULT 'Anonymous',
   `body` TEXT NOT NULL,
   `created_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was created.',
-  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
+  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
   PRIMARY KEY (`id`),
   CONSTRAINT `fk_comments_post_id` FOREIGN KEY (`post_id`) REFERENCES `posts` (`id`) ON DELETE CASCADE,
   CONSTRAINT `fk_comments_parent_id` FOREIGN KEY (`parent_id`) REFERENCES `comments` (`id`) ON DELETE CASCADE

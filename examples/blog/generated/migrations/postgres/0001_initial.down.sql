@@ -2,6 +2,14 @@
 -- Migration: 0001_initial (down)
 -- Dialect: PostgreSQL
 
+DROP TRIGGER IF EXISTS "tw_comments_updated_at" ON "comments";
+
+DROP TRIGGER IF EXISTS "tw_posts_updated_at" ON "posts";
+
+DROP TRIGGER IF EXISTS "tw_user_updated_at" ON "user";
+
+DROP FUNCTION IF EXISTS "tablewright_set_updated_at"();
+
 DROP TABLE IF EXISTS "post_tags";
 
 DROP TABLE IF EXISTS "comments";

@@ -99,3 +99,17 @@ CREATE TABLE "post_tags" (
 CREATE INDEX "idx_post_tags_tag_id" ON "post_tags" ("tag_id");
 
 COMMENT ON TABLE "post_tags" IS 'Which tags a post carries.';
+
+CREATE FUNCTION "tablewright_set_updated_at"() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.updated_at := CURRENT_TIMESTAMP;
+  RETURN NEW;
+END;
+$$;
+
+CREATE TRIGGER "tw_user_updated_at" BEFORE UPDATE ON "user" FOR EACH ROW EXECUTE FUNCTION "tablewright_set_updated_at"();
+
+CREATE TRIGGER "tw_posts_updated_at" BEFORE UPDATE ON "posts" FOR EACH ROW EXECUTE FUNCTION "tablewright_set_updated_at"();
+
+CREATE TRIGGER "tw_comments_updated_at" BEFORE UPDATE ON "comments" FOR EACH ROW EXECUTE FUNCTION "tablewright_set_updated_at"();

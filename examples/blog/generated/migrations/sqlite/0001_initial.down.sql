@@ -2,6 +2,12 @@
 -- Migration: 0001_initial (down)
 -- Dialect: SQLite
 
+DROP TRIGGER IF EXISTS "tw_comments_after_update";
+
+DROP TRIGGER IF EXISTS "tw_posts_after_update";
+
+DROP TRIGGER IF EXISTS "tw_user_after_update";
+
 DROP TABLE IF EXISTS "post_tags";
 
 DROP TABLE IF EXISTS "comments";

@@ -86,3 +86,18 @@ CREATE TABLE "post_tags" (
 );
 
 CREATE INDEX "idx_post_tags_tag_id" ON "post_tags" ("tag_id");
+
+CREATE TRIGGER "tw_user_after_update" AFTER UPDATE ON "user" FOR EACH ROW
+BEGIN
+  UPDATE "user" SET "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE "user"."id" = NEW."id";
+END;
+
+CREATE TRIGGER "tw_posts_after_update" AFTER UPDATE ON "posts" FOR EACH ROW
+BEGIN
+  UPDATE "posts" SET "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE "posts"."id" = NEW."id";
+END;
+
+CREATE TRIGGER "tw_comments_after_update" AFTER UPDATE ON "comments" FOR EACH ROW
+BEGIN
+  UPDATE "comments" SET "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE "comments"."id" = NEW."id";
+END;

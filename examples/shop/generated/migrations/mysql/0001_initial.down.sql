@@ -2,6 +2,8 @@
 -- Migration: 0001_initial (down)
 -- Dialect: MySQL 8 / MariaDB 10.11
 
+DROP TRIGGER IF EXISTS `tw_products_version`;
+
 DROP TABLE IF EXISTS `order_lines`;
 
 DROP TABLE IF EXISTS `products`;

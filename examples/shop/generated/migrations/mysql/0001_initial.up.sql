@@ -8,7 +8,7 @@ CREATE TABLE `stores` (
   `subdomain` VARCHAR(63) NOT NULL,
   `currency` VARCHAR(3) NOT NULL DEFAULT 'EUR' COMMENT 'ISO 4217 code of the store\'s currency.',
   `created_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was created.',
-  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
+  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
   PRIMARY KEY (`id`),
   CONSTRAINT `ck_stores_currency` CHECK (currency = upper(currency))
 ) COMMENT 'A shop front: the tenant.' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
@@ -25,12 +25,14 @@ CREATE TABLE `orders` (
   `pickup_slot` TIME,
   `total` DECIMAL(12, 2) NOT NULL,
   `created_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was created.',
-  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
+  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
   PRIMARY KEY (`id`),
   CONSTRAINT `fk_orders_store_id` FOREIGN KEY (`store_id`) REFERENCES `stores` (`id`) ON DELETE CASCADE
 ) COMMENT 'A customer\'s order. (`order` is a reserved word; the table is `orders`.)' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE INDEX `idx_orders_store_id_placed_at` ON `orders` (`store_id`, `placed_at` DESC);
+
+CREATE UNIQUE INDEX `uq_orders_store_id_id` ON `orders` (`store_id`, `id`);
 
 CREATE TABLE `products` (
   `id` CHAR(36) NOT NULL DEFAULT (UUID()),
@@ -42,7 +44,7 @@ CREATE TABLE `products` (
   `attributes` JSON,
   `active` BOOLEAN NOT NULL DEFAULT TRUE,
   `created_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was created.',
-  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
+  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
   `deleted_at` DATETIME(6) COMMENT 'When the row was soft-deleted; NULL while it is live.',
   `version` INT NOT NULL DEFAULT 1 COMMENT 'Optimistic-locking version, bumped on every update.',
   PRIMARY KEY (`id`),
@@ -51,6 +53,8 @@ CREATE TABLE `products` (
 ) COMMENT 'Something a store sells.' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE UNIQUE INDEX `uq_products_store_id_sku` ON `products` (`store_id`, `sku`);
+
+CREATE UNIQUE INDEX `uq_products_store_id_id` ON `products` (`store_id`, `id`);
 
 CREATE TABLE `order_lines` (
   `id` BIGINT NOT NULL AUTO_INCREMENT,
@@ -63,8 +67,8 @@ CREATE TABLE `order_lines` (
   `gift_wrap` BOOLEAN,
   `line_no` SMALLINT NOT NULL,
   PRIMARY KEY (`id`),
-  CONSTRAINT `fk_order_lines_order_id` FOREIGN KEY (`order_id`) REFERENCES `orders` (`id`) ON DELETE CASCADE,
-  CONSTRAINT `fk_order_lines_product_id` FOREIGN KEY (`product_id`) REFERENCES `products` (`id`) ON DELETE RESTRICT,
+  CONSTRAINT `fk_order_lines_order_id` FOREIGN KEY (`store_id`, `order_id`) REFERENCES `orders` (`store_id`, `id`) ON DELETE CASCADE,
+  CONSTRAINT `fk_order_lines_product_id` FOREIGN KEY (`store_id`, `product_id`) REFERENCES `products` (`store_id`, `id`) ON DELETE RESTRICT,
   CONSTRAINT `fk_order_lines_store_id` FOREIGN KEY (`store_id`) REFERENCES `stores` (`id`) ON DELETE CASCADE,
   CONSTRAINT `ck_order_lines_quantity` CHECK (quantity > 0)
 ) COMMENT 'One product on an order, at the price it was sold for.' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
@@ -72,3 +76,13 @@ CREATE TABLE `order_lines` (
 CREATE UNIQUE INDEX `uq_order_lines_order_id_product_id` ON `order_lines` (`order_id`, `product_id`);
 
 CREATE INDEX `idx_order_lines_store_id` ON `order_lines` (`store_id`);
+
+CREATE TRIGGER `tw_products_version` BEFORE UPDATE ON `products` FOR EACH ROW
+BEGIN
+  DECLARE tw_message VARCHAR(128);
+  IF NOT (NEW.`version` <=> OLD.`version`) THEN
+    SET tw_message = LEFT(CONCAT('tablewright: version conflict on ', 'products', ' (', CONCAT_WS(',', OLD.`id`), '): the row is at version ', OLD.`version`, ', the update was made from version ', COALESCE(NEW.`version`, 'NULL')), 128);
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = tw_message;
+  END IF;
+  SET NEW.`version` = OLD.`version` + 1;
+END;

@@ -2,6 +2,26 @@
 -- Migration: 0001_initial (down)
 -- Dialect: PostgreSQL
 
+DO $$
+BEGIN
+  IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app_user') THEN
+    EXECUTE format('REVOKE USAGE ON SCHEMA %I FROM %I', current_schema(), 'app_user');
+  END IF;
+END
+$$;
+
+DROP TRIGGER IF EXISTS "tw_products_version" ON "products";
+
+DROP TRIGGER IF EXISTS "tw_products_updated_at" ON "products";
+
+DROP TRIGGER IF EXISTS "tw_orders_updated_at" ON "orders";
+
+DROP TRIGGER IF EXISTS "tw_stores_updated_at" ON "stores";
+
+DROP FUNCTION IF EXISTS "tablewright_check_version"();
+
+DROP FUNCTION IF EXISTS "tablewright_set_updated_at"();
+
 DROP TABLE IF EXISTS "order_lines";
 
 DROP TABLE IF EXISTS "products";

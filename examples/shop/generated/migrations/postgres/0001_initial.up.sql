@@ -44,6 +44,8 @@ CREATE TABLE "orders" (
 
 CREATE INDEX "idx_orders_store_id_placed_at" ON "orders" ("store_id", "placed_at" DESC);
 
+CREATE UNIQUE INDEX "uq_orders_store_id_id" ON "orders" ("store_id", "id");
+
 COMMENT ON TABLE "orders" IS 'A customer''s order. (`order` is a reserved word; the table is `orders`.)';
 
 COMMENT ON COLUMN "orders"."store_id" IS 'The store this row belongs to.';
@@ -72,6 +74,8 @@ CREATE TABLE "products" (
 
 CREATE UNIQUE INDEX "uq_products_store_id_sku" ON "products" ("store_id", "sku") WHERE deleted_at IS NULL;
 
+CREATE UNIQUE INDEX "uq_products_store_id_id" ON "products" ("store_id", "id");
+
 COMMENT ON TABLE "products" IS 'Something a store sells.';
 
 COMMENT ON COLUMN "products"."store_id" IS 'The store this row belongs to.';
@@ -95,8 +99,8 @@ CREATE TABLE "order_lines" (
   "gift_wrap" BOOLEAN,
   "line_no" SMALLINT NOT NULL,
   CONSTRAINT "pk_order_lines" PRIMARY KEY ("id"),
-  CONSTRAINT "fk_order_lines_order_id" FOREIGN KEY ("order_id") REFERENCES "orders" ("id") ON DELETE CASCADE,
-  CONSTRAINT "fk_order_lines_product_id" FOREIGN KEY ("product_id") REFERENCES "products" ("id") ON DELETE RESTRICT,
+  CONSTRAINT "fk_order_lines_order_id" FOREIGN KEY ("store_id", "order_id") REFERENCES "orders" ("store_id", "id") ON DELETE CASCADE,
+  CONSTRAINT "fk_order_lines_product_id" FOREIGN KEY ("store_id", "product_id") REFERENCES "products" ("store_id", "id") ON DELETE RESTRICT,
   CONSTRAINT "fk_order_lines_store_id" FOREIGN KEY ("store_id") REFERENCES "stores" ("id") ON DELETE CASCADE,
   CONSTRAINT "ck_order_lines_quantity" CHECK (quantity > 0)
 );
@@ -108,3 +112,179 @@ CREATE INDEX "idx_order_lines_store_id" ON "order_lines" ("store_id");
 COMMENT ON TABLE "order_lines" IS 'One product on an order, at the price it was sold for.';
 
 COMMENT ON COLUMN "order_lines"."store_id" IS 'The store this row belongs to.';
+
+CREATE FUNCTION "tablewright_set_updated_at"() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.updated_at := CURRENT_TIMESTAMP;
+  RETURN NEW;
+END;
+$$;
+
+CREATE FUNCTION "tablewright_check_version"() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  row_data jsonb := to_jsonb(OLD);
+  key text := '';
+  i int;
+BEGIN
+  IF NEW.version IS DISTINCT FROM OLD.version THEN
+    FOR i IN 0 .. TG_NARGS - 1 LOOP
+      key := key || CASE WHEN i > 0 THEN ',' ELSE '' END || COALESCE(row_data ->> TG_ARGV[i], '');
+    END LOOP;
+    RAISE EXCEPTION 'tablewright: version conflict on % (%): the row is at version %, the update was made from version %',
+      TG_TABLE_NAME, key, OLD.version, NEW.version
+      USING ERRCODE = 'TW409',
+            HINT = 're-read the row and apply the change again with SET version = <the version read>';
+  END IF;
+  NEW.version := OLD.version + 1;
+  RETURN NEW;
+END;
+$$;
+
+CREATE TRIGGER "tw_stores_updated_at" BEFORE UPDATE ON "stores" FOR EACH ROW EXECUTE FUNCTION "tablewright_set_updated_at"();
+
+CREATE TRIGGER "tw_orders_updated_at" BEFORE UPDATE ON "orders" FOR EACH ROW EXECUTE FUNCTION "tablewright_set_updated_at"();
+
+CREATE TRIGGER "tw_products_updated_at" BEFORE UPDATE ON "products" FOR EACH ROW EXECUTE FUNCTION "tablewright_set_updated_at"();
+
+CREATE TRIGGER "tw_products_version" BEFORE UPDATE ON "products" FOR EACH ROW EXECUTE FUNCTION "tablewright_check_version"('id');
+
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app_user') THEN
+    BEGIN
+      CREATE ROLE "app_user" NOLOGIN NOSUPERUSER NOBYPASSRLS;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END;
+  END IF;
+  IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app_user' AND (rolsuper OR rolbypassrls)) THEN
+    RAISE EXCEPTION 'role % bypasses row-level security (SUPERUSER or BYPASSRLS); tenant isolation needs a role without', 'app_user';
+  END IF;
+END
+$$;
+
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app_admin') THEN
+    BEGIN
+      CREATE ROLE "app_admin" NOLOGIN NOSUPERUSER NOBYPASSRLS;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END;
+  END IF;
+  IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app_admin' AND (rolsuper OR rolbypassrls)) THEN
+    RAISE EXCEPTION 'role % bypasses row-level security (SUPERUSER or BYPASSRLS); tenant isolation needs a role without', 'app_admin';
+  END IF;
+  IF NOT pg_catalog.pg_has_role('app_admin', 'app_user', 'MEMBER') THEN
+    GRANT "app_user" TO "app_admin";
+  END IF;
+END
+$$;
+
+DO $$
+BEGIN
+  EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', current_schema(), 'app_user');
+END
+$$;
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "stores" TO "app_user";
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "orders" TO "app_user";
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "products" TO "app_user";
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "order_lines" TO "app_user";
+
+DO $$
+BEGIN
+  EXECUTE format('GRANT USAGE ON SEQUENCE %s TO %I', pg_get_serial_sequence('"order_lines"', 'id'), 'app_user');
+END
+$$;
+
+ALTER TABLE "stores" ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE "stores" FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY tenant_select ON "stores" FOR SELECT USING ("id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+
+CREATE POLICY tenant_insert ON "stores" FOR INSERT WITH CHECK ("id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+
+CREATE POLICY tenant_update ON "stores" FOR UPDATE USING ("id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID) WITH CHECK ("id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+
+CREATE POLICY tenant_delete ON "stores" FOR DELETE USING ("id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+
+COMMENT ON POLICY tenant_select ON "stores" IS 'rows of the current tenant';
+
+COMMENT ON POLICY tenant_insert ON "stores" IS 'new rows must belong to the current tenant';
+
+COMMENT ON POLICY tenant_update ON "stores" IS 'rows of the current tenant, which must stay in it';
+
+COMMENT ON POLICY tenant_delete ON "stores" IS 'rows of the current tenant';
+
+ALTER TABLE "orders" ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE "orders" FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY tenant_select ON "orders" FOR SELECT USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+
+CREATE POLICY tenant_insert ON "orders" FOR INSERT WITH CHECK ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+
+CREATE POLICY tenant_update ON "orders" FOR UPDATE USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID) WITH CHECK ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+
+CREATE POLICY tenant_delete ON "orders" FOR DELETE USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+
+COMMENT ON POLICY tenant_select ON "orders" IS 'rows of the current tenant';
+
+COMMENT ON POLICY tenant_insert ON "orders" IS 'new rows must belong to the current tenant';
+
+COMMENT ON POLICY tenant_update ON "orders" IS 'rows of the current tenant, which must stay in it';
+
+COMMENT ON POLICY tenant_delete ON "orders" IS 'rows of the current tenant';
+
+ALTER TABLE "products" ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE "products" FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY tenant_select ON "products" FOR SELECT USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID AND (deleted_at IS NULL OR deleted_at >= now()));
+
+CREATE POLICY tenant_insert ON "products" FOR INSERT WITH CHECK ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+
+CREATE POLICY tenant_update ON "products" FOR UPDATE USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID AND deleted_at IS NULL) WITH CHECK ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+
+CREATE POLICY tenant_delete ON "products" FOR DELETE USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+
+CREATE POLICY restore_select ON "products" FOR SELECT TO "app_admin" USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID AND current_setting('app.include_deleted', true) = 'on');
+
+CREATE POLICY restore_update ON "products" FOR UPDATE TO "app_admin" USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID AND current_setting('app.include_deleted', true) = 'on') WITH CHECK ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+
+COMMENT ON POLICY tenant_select ON "products" IS 'rows of the current tenant that are not soft-deleted';
+
+COMMENT ON POLICY tenant_insert ON "products" IS 'new rows must belong to the current tenant';
+
+COMMENT ON POLICY tenant_update ON "products" IS 'rows of the current tenant, which must stay in it';
+
+COMMENT ON POLICY tenant_delete ON "products" IS 'rows of the current tenant';
+
+COMMENT ON POLICY restore_select ON "products" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+
+COMMENT ON POLICY restore_update ON "products" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+
+ALTER TABLE "order_lines" ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE "order_lines" FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY tenant_select ON "order_lines" FOR SELECT USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+
+CREATE POLICY tenant_insert ON "order_lines" FOR INSERT WITH CHECK ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+
+CREATE POLICY tenant_update ON "order_lines" FOR UPDATE USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID) WITH CHECK ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+
+CREATE POLICY tenant_delete ON "order_lines" FOR DELETE USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+
+COMMENT ON POLICY tenant_select ON "order_lines" IS 'rows of the current tenant';
+
+COMMENT ON POLICY tenant_insert ON "order_lines" IS 'new rows must belong to the current tenant';
+
+COMMENT ON POLICY tenant_update ON "order_lines" IS 'rows of the current tenant, which must stay in it';
+
+COMMENT ON POLICY tenant_delete ON "order_lines" IS 'rows of the current tenant';

@@ -2,6 +2,12 @@
 -- Migration: 0001_initial (down)
 -- Dialect: SQLite
 
+DROP TRIGGER IF EXISTS "tw_products_after_update";
+
+DROP TRIGGER IF EXISTS "tw_orders_after_update";
+
+DROP TRIGGER IF EXISTS "tw_stores_after_update";
+
 DROP TABLE IF EXISTS "order_lines";
 
 DROP TABLE IF EXISTS "products";

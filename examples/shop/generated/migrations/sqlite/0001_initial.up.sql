@@ -45,6 +45,8 @@ CREATE TABLE "orders" (
 
 CREATE INDEX "idx_orders_store_id_placed_at" ON "orders" ("store_id", "placed_at" DESC);
 
+CREATE UNIQUE INDEX "uq_orders_store_id_id" ON "orders" ("store_id", "id");
+
 -- Something a store sells.
 CREATE TABLE "products" (
   "id" TEXT NOT NULL DEFAULT (lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))),
@@ -73,6 +75,8 @@ CREATE TABLE "products" (
 
 CREATE UNIQUE INDEX "uq_products_store_id_sku" ON "products" ("store_id", "sku") WHERE deleted_at IS NULL;
 
+CREATE UNIQUE INDEX "uq_products_store_id_id" ON "products" ("store_id", "id");
+
 -- One product on an order, at the price it was sold for.
 CREATE TABLE "order_lines" (
   "id" INTEGER NOT NULL CONSTRAINT "pk_order_lines" PRIMARY KEY AUTOINCREMENT,
@@ -85,8 +89,8 @@ CREATE TABLE "order_lines" (
   "weight_kg" REAL,
   "gift_wrap" BOOLEAN,
   "line_no" INTEGER NOT NULL,
-  CONSTRAINT "fk_order_lines_order_id" FOREIGN KEY ("order_id") REFERENCES "orders" ("id") ON DELETE CASCADE,
-  CONSTRAINT "fk_order_lines_product_id" FOREIGN KEY ("product_id") REFERENCES "products" ("id") ON DELETE RESTRICT,
+  CONSTRAINT "fk_order_lines_order_id" FOREIGN KEY ("store_id", "order_id") REFERENCES "orders" ("store_id", "id") ON DELETE CASCADE,
+  CONSTRAINT "fk_order_lines_product_id" FOREIGN KEY ("store_id", "product_id") REFERENCES "products" ("store_id", "id") ON DELETE RESTRICT,
   CONSTRAINT "fk_order_lines_store_id" FOREIGN KEY ("store_id") REFERENCES "stores" ("id") ON DELETE CASCADE,
   CONSTRAINT "ck_order_lines_quantity" CHECK (quantity > 0)
 );
@@ -94,3 +98,19 @@ CREATE TABLE "order_lines" (
 CREATE UNIQUE INDEX "uq_order_lines_order_id_product_id" ON "order_lines" ("order_id", "product_id");
 
 CREATE INDEX "idx_order_lines_store_id" ON "order_lines" ("store_id");
+
+CREATE TRIGGER "tw_stores_after_update" AFTER UPDATE ON "stores" FOR EACH ROW
+BEGIN
+  UPDATE "stores" SET "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE "stores"."id" = NEW."id";
+END;
+
+CREATE TRIGGER "tw_orders_after_update" AFTER UPDATE ON "orders" FOR EACH ROW
+BEGIN
+  UPDATE "orders" SET "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE "orders"."id" = NEW."id";
+END;
+
+CREATE TRIGGER "tw_products_after_update" AFTER UPDATE ON "products" FOR EACH ROW
+BEGIN
+  SELECT RAISE(ABORT, 'tablewright: version conflict on products: the update was made from a stale version; re-read the row and retry with SET version = <the version read>') WHERE NEW."version" IS NOT OLD."version";
+  UPDATE "products" SET "version" = OLD."version" + 1, "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE "products"."id" = NEW."id";
+END;

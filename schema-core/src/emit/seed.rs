@@ -1,0 +1,41 @@
+//! `seed/seed.{postgres,mysql,sqlite}.sql`: the seed data of
+//! [`crate::seed`] as multi-row INSERT scripts, loaded after the migrations.
+//!
+//! A schema the generator cannot seed (a check it cannot read, a custom type
+//! without values) gets a warning naming the check or column and no seed
+//! files: the migrations do not depend on the seed.
+
+use super::{Artifact, EmitOptions, Emitted, Emitter};
+use crate::diagnostics::Diagnostic;
+use crate::model::Schema;
+use crate::seed;
+
+/// The seed emitter.
+pub struct SeedData;
+
+impl Emitter for SeedData {
+    fn name(&self) -> &'static str {
+        "seed"
+    }
+
+    fn emit(&self, schema: &Schema, options: &EmitOptions, out: &mut Emitted) {
+        if schema.entities.is_empty() {
+            return;
+        }
+        match seed::sql::scripts(schema, &options.seed) {
+            Ok(scripts) => {
+                for (dialect, script) in scripts {
+                    out.artifacts.push(Artifact::text(format!("seed/seed.{}.sql", dialect.dir_name()), script));
+                }
+            }
+            Err(errors) => {
+                for e in errors {
+                    out.diagnostics.push(
+                        Diagnostic::warning(&e.location, format!("{} (no seed files written)", e.message))
+                            .with_help(e.help),
+                    );
+                }
+            }
+        }
+    }
+}

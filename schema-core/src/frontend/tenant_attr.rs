@@ -1,0 +1,301 @@
+//! `#[tenant(membership = OrganizationMember, role = role, admin_roles = ["owner", "admin"])]`:
+//! the tenant's membership mode (row-level security through a membership
+//! table). A bare `#[tenant]` keeps setting mode.
+//!
+//! The arguments have their own small grammar (`key = value` where a value is
+//! a path or a bracketed list of strings), since `admin_roles` takes a list.
+//! Whether the entity and columns named here exist is checked over the whole
+//! schema ([`crate::validate::check_membership`]).
+
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+use syn::ext::IdentExt;
+use syn::parse::{ParseStream, Parser};
+use syn::punctuated::Punctuated;
+use syn::{Ident, LitStr, Token};
+
+use super::Ctxt;
+use super::messages;
+
+/// The options of `#[tenant(...)]`.
+const KEYS: &[&str] = &["membership", "role", "admin_roles", "user"];
+const ATTR: &str = "tenant";
+const EXAMPLE: &str = "tenant_membership";
+
+/// A parsed `#[tenant(membership = ..., ...)]`.
+#[derive(Clone, Debug)]
+pub struct TenantMembershipAttr {
+    /// The attribute's path, for locations.
+    pub path: syn::Path,
+    /// The membership entity, e.g. `OrganizationMember`.
+    pub membership: syn::Path,
+    /// Its column holding the member's role, e.g. `role`.
+    pub role: Ident,
+    /// Its column holding the member's user key; `user_id` when not given.
+    pub user: Option<Ident>,
+    /// Role values allowed to delete and to change memberships.
+    pub admin_roles: Vec<LitStr>,
+}
+
+impl TenantMembershipAttr {
+    /// The user column: the `user = ...` option, else `user_id`.
+    pub fn user_column(&self) -> String {
+        self.user.as_ref().map_or_else(|| "user_id".to_string(), |u| u.unraw().to_string())
+    }
+}
+
+enum Value {
+    Path(syn::Path),
+    List(syn::token::Bracket, Vec<syn::Lit>),
+    Lit(syn::Lit),
+}
+
+impl ToTokens for Value {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        match self {
+            Value::Path(p) => p.to_tokens(tokens),
+            Value::List(b, lits) => b.surround(tokens, |t| {
+                for l in lits {
+                    l.to_tokens(t);
+                }
+            }),
+            Value::Lit(l) => l.to_tokens(tokens),
+        }
+    }
+}
+
+struct Arg {
+    key: Ident,
+    value: Option<Value>,
+}
+
+fn parse_arg(input: ParseStream) -> syn::Result<Arg> {
+    let key = input.call(Ident::parse_any)?;
+    if !input.peek(Token![=]) {
+        return Ok(Arg { key, value: None });
+    }
+    input.parse::<Token![=]>()?;
+    let value = if input.peek(syn::token::Bracket) {
+        let content;
+        let bracket = syn::bracketed!(content in input);
+        let lits = Punctuated::<syn::Lit, Token![,]>::parse_terminated(&content)?;
+        Value::List(bracket, lits.into_iter().collect())
+    } else if input.peek(syn::Lit) {
+        Value::Lit(input.parse()?)
+    } else {
+        Value::Path(input.call(syn::Path::parse_mod_style)?)
+    };
+    Ok(Arg { key, value: Some(value) })
+}
+
+/// Parses the tokens inside `#[tenant(...)]` (not empty). Records every
+/// mistake in `cx`; `None` when there was one.
+pub fn parse(path: &syn::Path, tokens: TokenStream, cx: &Ctxt) -> Option<TenantMembershipAttr> {
+    let parser = |input: ParseStream| Punctuated::<Arg, Token![,]>::parse_terminated_with(input, parse_arg);
+    let args = match parser.parse2(tokens.clone()) {
+        Ok(args) => args,
+        Err(e) => {
+            cx.error_at(e.span(), messages::bad_arguments(ATTR, &e, EXAMPLE));
+            return None;
+        }
+    };
+    let errors = cx.error_count();
+    let mut seen: Vec<String> = Vec::new();
+    let (mut membership, mut role, mut user, mut admin_roles) = (None, None, None, None);
+    for Arg { key, value } in args {
+        let name = key.unraw().to_string();
+        let Some(value) = value else {
+            cx.error_spanned_by(&key, messages::unknown_option(ATTR, &name, KEYS, EXAMPLE));
+            continue;
+        };
+        if !KEYS.contains(&name.as_str()) {
+            cx.error_spanned_by(&key, messages::unknown_option(ATTR, &name, KEYS, EXAMPLE));
+            continue;
+        }
+        if seen.contains(&name) {
+            cx.error_spanned_by(&key, messages::tenant_duplicate_option(&name));
+            continue;
+        }
+        seen.push(name.clone());
+        match (name.as_str(), value) {
+            ("membership", Value::Path(p)) => membership = Some(p),
+            ("role" | "user", Value::Path(p)) if p.get_ident().is_some() => {
+                let ident = p.get_ident().cloned();
+                if name == "role" { role = ident } else { user = ident }
+            }
+            ("admin_roles", Value::List(_, lits)) => {
+                let mut roles = Vec::new();
+                for lit in lits {
+                    match lit {
+                        syn::Lit::Str(s) if !s.value().trim().is_empty() => roles.push(s),
+                        other => cx.error_spanned_by(other, messages::expected("a role name string", ATTR, EXAMPLE)),
+                    }
+                }
+                admin_roles = Some(roles);
+            }
+            (_, other) => {
+                let what = match name.as_str() {
+                    "membership" => "the membership entity after `membership =`",
+                    "admin_roles" => "a list of role strings after `admin_roles =`, like `[\"owner\", \"admin\"]`",
+                    "role" => "the role column after `role =`",
+                    _ => "the user column after `user =`",
+                };
+                cx.error_spanned_by(other, messages::expected(what, ATTR, EXAMPLE));
+            }
+        }
+    }
+    // After a misspelled or malformed option, its error says enough.
+    let clean = cx.error_count() == errors;
+    for (key, given) in
+        [("membership", membership.is_some()), ("role", role.is_some()), ("admin_roles", admin_roles.is_some())]
+    {
+        if !given && clean {
+            cx.error_spanned_by(path, messages::tenant_membership_missing(key));
+        }
+    }
+    if let Some(roles) = &admin_roles
+        && roles.is_empty()
+        && cx.error_count() == errors
+    {
+        cx.error_spanned_by(&tokens, messages::tenant_no_admin_roles());
+    }
+    if cx.error_count() != errors {
+        return None;
+    }
+    Some(TenantMembershipAttr {
+        path: path.clone(),
+        membership: membership?,
+        role: role?,
+        user,
+        admin_roles: admin_roles?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::Diagnostic;
+    use crate::frontend::scan::scan_source;
+    use crate::model::{Membership, Schema};
+
+    const MEMBER: &str = r#"
+#[db_enum]
+pub enum MemberRole { Owner, Admin, Member }
+
+#[entity]
+pub struct User { #[id] pub id: Uuid }
+
+#[entity]
+#[tenant_scoped]
+pub struct OrganizationMember {
+    #[id]
+    pub id: Uuid,
+    #[belongs_to(User)]
+    pub user_id: Uuid,
+    pub role: MemberRole,
+}
+"#;
+
+    fn source(tenant_attr: &str) -> String {
+        format!("#[entity]\n{tenant_attr}\npub struct Organization {{ #[id] pub id: Uuid }}\n{MEMBER}")
+    }
+
+    /// The scan's diagnostics, or the transformed schema and its diagnostics.
+    fn run(tenant_attr: &str) -> (Schema, Vec<Diagnostic>) {
+        let scanned = scan_source("src/t.rs", &source(tenant_attr));
+        if !scanned.diagnostics.is_empty() {
+            return (scanned.schema, scanned.diagnostics);
+        }
+        let mut schema = scanned.schema;
+        let diagnostics = crate::transform::apply(&mut schema);
+        (schema, diagnostics.into_iter().filter(|d| d.is_error()).collect())
+    }
+
+    #[track_caller]
+    fn one_error(tenant_attr: &str, needle: &str, msg: &str) -> Diagnostic {
+        let (_, d) = run(tenant_attr);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        let d = d.into_iter().next().unwrap();
+        assert!(d.message.contains(msg), "{d}");
+        assert!(d.help.is_some(), "no help: {d}");
+        let col = source(tenant_attr).lines().nth(1).unwrap().find(needle).unwrap() + 1;
+        assert_eq!((d.location.file.as_str(), d.location.line, d.location.column), ("src/t.rs", 2, col), "{d}");
+        d
+    }
+
+    #[test]
+    fn membership_mode_lowers_into_the_tenant_traits() {
+        let (schema, d) =
+            run(r#"#[tenant(membership = OrganizationMember, role = role, admin_roles = ["owner", "admin"])]"#);
+        assert!(d.is_empty(), "{d:#?}");
+        let org = schema.entity("Organization").unwrap();
+        assert!(org.traits.tenant);
+        let m = org.traits.membership.as_ref().unwrap();
+        assert_eq!(
+            (m.entity.as_str(), m.user_column.as_str(), m.role_column.as_str(), m.admin_roles.clone()),
+            ("OrganizationMember", "user_id", "role", vec!["owner".to_string(), "admin".to_string()])
+        );
+        let (schema, d) = run("#[tenant]");
+        assert!(d.is_empty(), "{d:#?}");
+        assert_eq!(schema.entity("Organization").unwrap().traits.membership, None::<Membership>);
+    }
+
+    #[test]
+    fn attribute_mistakes_are_located_and_explained() {
+        let d = one_error(
+            r#"#[tenant(membership = OrganizationMember, rol = role, admin_roles = ["owner"])]"#,
+            "rol =",
+            "unknown option `rol` in `#[tenant]`: did you mean `role`?",
+        );
+        assert!(d.help.unwrap().contains("`membership`, `role`, `admin_roles` and `user`"));
+        one_error(
+            r#"#[tenant(membership = OrganizationMember, admin_roles = ["owner"])]"#,
+            "tenant",
+            "membership mode needs `role = ...`",
+        );
+        one_error(
+            r#"#[tenant(membership = OrganizationMember, role = role, admin_roles = "owner")]"#,
+            "\"owner\"",
+            "expected a list of role strings",
+        );
+        one_error(
+            r#"#[tenant(membership = OrganizationMember, role = role, admin_roles = [])]"#,
+            "membership",
+            "`admin_roles` is empty",
+        );
+        one_error(
+            r#"#[tenant(membership = OrganizationMember, role = role, role = role, admin_roles = ["owner"])]"#,
+            "role = role, admin",
+            "duplicate option `role`",
+        );
+    }
+
+    #[test]
+    fn whole_schema_mistakes_are_located_at_the_attribute() {
+        let d = one_error(
+            r#"#[tenant(membership = OrganizationMember, role = role, admin_roles = ["owner", "boss"])]"#,
+            "tenant",
+            "admin role `boss` is not a value of `MemberRole`",
+        );
+        assert!(d.help.unwrap().contains("`owner`, `admin`, `member`"));
+        one_error(
+            r#"#[tenant(membership = OrganizationMember, role = rank, admin_roles = ["owner"])]"#,
+            "tenant",
+            "`OrganizationMember` has no column `rank`",
+        );
+        one_error(
+            r#"#[tenant(membership = Member, role = role, admin_roles = ["owner"])]"#,
+            "tenant",
+            "the membership entity `Member` of `Organization` is not an `#[entity]`",
+        );
+        one_error(
+            r#"#[tenant(membership = User, role = id, admin_roles = ["owner"])]"#,
+            "tenant",
+            "the membership entity `User` is not `#[tenant_scoped]` to `Organization`",
+        );
+        one_error(
+            r#"#[tenant(membership = OrganizationMember, role = role, user = member_id, admin_roles = ["owner"])]"#,
+            "tenant",
+            "`OrganizationMember` has no user column `member_id`",
+        );
+    }
+}

@@ -1,0 +1,418 @@
+//! Row-level security of the showcase, proven on a real PostgreSQL:
+//!
+//! - the generated pgTAP suite (`generated/postgres/rls_test.sql`) passes
+//!   with `pg_prove` on a freshly migrated database, and FAILS on a copy with
+//!   row-level security disabled on one table (the suite can fail);
+//! - membership mode (the showcase's): a user sees the organizations they are
+//!   a member of, only owners/admins delete, nobody escalates their own role;
+//! - setting mode (the showcase rebuilt with `TenancyMode::Setting`): two
+//!   tenants and the non-superuser application role: isolation, a
+//!   cross-tenant foreign key rejected, unset and reset settings, soft-delete
+//!   visibility and restore through the admin role.
+//!
+//! Needs PostgreSQL (`TABLEWRIGHT_PG_URL`) and `pg_prove` (Debian
+//! `postgresql-15-pgtap`, `libtap-parser-sourcehandler-pgtap-perl`; `scripts/test`
+//! installs both).
+
+mod common;
+#[path = "../src/isolation.rs"]
+mod isolation;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use common::{Database, PgDatabase};
+use postgres::Client;
+
+const ORG_A: &str = "0000000a-0000-4000-8000-000000000001";
+const ORG_B: &str = "0000000b-0000-4000-8000-000000000002";
+const USER_A: &str = "0000000a-0000-4000-8000-0000000000a1";
+const USER_B: &str = "0000000b-0000-4000-8000-0000000000b1";
+const PROJECT_A: &str = "0000000a-0000-4000-8000-00000000c0a1";
+const PROJECT_B: &str = "0000000b-0000-4000-8000-00000000c0b1";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}; run `cargo build` first"))
+}
+
+/// A fresh database with the showcase's Postgres migration applied (membership
+/// mode, as generated); `None` when skipping.
+fn migrated() -> Option<PgDatabase> {
+    let mut db = PgDatabase::create().unwrap_or_else(|e| panic!("{e}"))?;
+    db.execute_batch(&read("generated/migrations/postgres/0001_initial.up.sql")).unwrap_or_else(|e| panic!("{e}"));
+    Some(db)
+}
+
+/// A fresh database with the showcase built in setting mode
+/// (`TenancyMode::Setting`: isolation by `app.tenant_id`) and migrated.
+fn migrated_setting_mode() -> Option<(PgDatabase, tempfile::TempDir)> {
+    use tablewright::build::{Builder, TenancyMode, TenancyOptions};
+    let out = tempfile::tempdir().unwrap();
+    Builder::new()
+        .with_crate_dir(env!("CARGO_MANIFEST_DIR"))
+        .with_out_dir(out.path())
+        .with_tenancy(TenancyOptions { mode: TenancyMode::Setting, ..Default::default() })
+        .generate()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .write()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let up = std::fs::read_to_string(out.path().join("migrations/postgres/0001_initial.up.sql")).unwrap();
+    assert!(!up.contains("tw_member_tenants"), "setting mode must not use the membership functions");
+    let mut db = PgDatabase::create().unwrap_or_else(|e| panic!("{e}"))?;
+    db.execute_batch(&up).unwrap_or_else(|e| panic!("{e}"));
+    Some((db, out))
+}
+
+/// Runs `pg_prove` on the generated suite against `db`: (passed, output).
+fn pg_prove(db: &PgDatabase, suite: &std::path::Path) -> (bool, String) {
+    let url = std::env::var(common::PG_URL_VAR)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| common::DEFAULT_PG_URL.to_string());
+    let config: postgres::Config = url.parse().expect("a PostgreSQL URL");
+    let mut cmd = Command::new("pg_prove");
+    if let Some(postgres::config::Host::Tcp(host)) = config.get_hosts().first() {
+        cmd.arg("--host").arg(host);
+    }
+    if let Some(port) = config.get_ports().first() {
+        cmd.arg("--port").arg(port.to_string());
+    }
+    if let Some(user) = config.get_user() {
+        cmd.arg("--username").arg(user);
+    }
+    if let Some(password) = config.get_password() {
+        cmd.env("PGPASSWORD", String::from_utf8_lossy(password).into_owned());
+    }
+    cmd.arg("--dbname").arg(db.name()).arg("--verbose").arg(suite);
+    let output = cmd.output().unwrap_or_else(|e| {
+        panic!(
+            "cannot run pg_prove: {e}\nhelp: apt-get install postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl (scripts/test does)"
+        )
+    });
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), text)
+}
+
+#[test]
+fn generated_pgtap_suite_passes_and_fails_when_rls_is_disabled_on_one_table() {
+    let Some(mut db) = migrated() else { return };
+    db.execute_batch("CREATE EXTENSION IF NOT EXISTS pgtap").unwrap_or_else(|e| panic!("{e}"));
+    let suite = root().join("generated/postgres/rls_test.sql");
+    let (passed, output) = pg_prove(&db, &suite);
+    assert!(passed, "the generated pgTAP suite failed on the migrated showcase:\n{output}");
+    assert!(output.contains("All tests successful"), "{output}");
+    let checks = output.lines().filter(|l| l.starts_with("ok ")).count();
+    assert!(checks > 50, "suspiciously few checks ({checks}):\n{output}");
+
+    // The same suite against a deliberately broken copy must fail, and name the table.
+    db.execute_batch("ALTER TABLE \"labels\" DISABLE ROW LEVEL SECURITY").unwrap_or_else(|e| panic!("{e}"));
+    let (passed, output) = pg_prove(&db, &suite);
+    assert!(!passed, "the suite passed although labels has no row-level security:\n{output}");
+    assert!(output.contains("not ok") && output.contains("labels: another tenant's rows are invisible"), "{output}");
+    assert!(
+        !output.lines().any(|l| l.starts_with("not ok") && !l.contains("labels:")),
+        "only labels may fail:\n{output}"
+    );
+
+    // Another broken copy: RLS back on, but the triggers of `tasks` (audit,
+    // version) off. The audit and optimistic-locking checks must catch it.
+    db.execute_batch("ALTER TABLE \"labels\" ENABLE ROW LEVEL SECURITY; ALTER TABLE \"tasks\" DISABLE TRIGGER USER")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (passed, output) = pg_prove(&db, &suite);
+    assert!(!passed, "the suite passed although tasks has no audit or version trigger:\n{output}");
+    for check in [
+        "tasks: the insert writes one `tasks.insert` audit row",
+        "tasks: the update writes one `tasks.update` audit row",
+        "tasks: the delete writes one `tasks.delete` audit row",
+        "tasks: an update made from a stale version is rejected",
+        "tasks: an update made from the current version bumps it",
+    ] {
+        assert!(
+            output.lines().any(|l| l.starts_with("not ok") && l.contains(check)),
+            "{check} did not fail:\n{output}"
+        );
+    }
+    assert!(
+        !output.lines().any(|l| l.starts_with("not ok") && !l.contains("tasks:")),
+        "only tasks may fail:\n{output}"
+    );
+}
+
+#[test]
+fn setting_mode_generated_pgtap_suite_passes() {
+    let Some((mut db, out)) = migrated_setting_mode() else { return };
+    db.execute_batch("CREATE EXTENSION IF NOT EXISTS pgtap").unwrap_or_else(|e| panic!("{e}"));
+    let suite = out.path().join("postgres/rls_test.sql");
+    let (passed, output) = pg_prove(&db, &suite);
+    assert!(passed, "the generated pgTAP suite failed on the showcase in setting mode:\n{output}");
+    assert!(output.contains("All tests successful"), "{output}");
+    for check in [
+        "projects: the update writes one `projects.update` audit row",
+        "tasks: an update made from a stale version is rejected",
+    ] {
+        assert!(output.lines().any(|l| l.starts_with("ok") && l.contains(check)), "missing check {check}:\n{output}");
+    }
+    // Broken: RLS off on projects.
+    db.execute_batch("ALTER TABLE \"projects\" DISABLE ROW LEVEL SECURITY").unwrap_or_else(|e| panic!("{e}"));
+    let (passed, output) = pg_prove(&db, &suite);
+    assert!(!passed && output.contains("projects: another tenant's rows are invisible"), "{output}");
+}
+
+/// Two tenants, a user and a project each, inserted by the (superuser) owner.
+fn seed(client: &mut Client) {
+    client
+        .batch_execute(&format!(
+            "INSERT INTO organizations (id, name, slug) VALUES ('{ORG_A}', 'A', 'a'), ('{ORG_B}', 'B', 'b');
+             INSERT INTO users (id, email, display_name) VALUES ('{USER_A}', 'a@x', 'A'), ('{USER_B}', 'b@x', 'B');
+             INSERT INTO projects (id, organization_id, name, code) VALUES
+               ('{PROJECT_A}', '{ORG_A}', 'PA', 'PA'), ('{PROJECT_B}', '{ORG_B}', 'PB', 'PB');"
+        ))
+        .unwrap_or_else(|e| panic!("seed: {e}"));
+}
+
+/// Runs `f` in a transaction as `role` with `settings`, rolled back afterwards.
+fn as_role<T>(
+    client: &mut Client,
+    role: &str,
+    settings: &[(&str, &str)],
+    f: impl FnOnce(&mut postgres::Transaction) -> T,
+) -> T {
+    let mut tx = client.transaction().expect("begin");
+    tx.batch_execute(&format!("SET LOCAL ROLE {role}")).expect("set role");
+    for (name, value) in settings {
+        tx.execute("SELECT set_config($1, $2, true)", &[name, value]).expect("set_config");
+    }
+    let out = f(&mut tx);
+    tx.rollback().expect("rollback");
+    out
+}
+
+fn count(tx: &mut postgres::Transaction, sql: &str) -> i64 {
+    tx.query_one(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}")).get(0)
+}
+
+#[test]
+fn setting_mode_the_application_role_sees_and_writes_only_its_tenant() {
+    let Some((mut db, _out)) = migrated_setting_mode() else { return };
+    let client = db.client();
+    seed(client);
+    let role: (bool, bool) = client
+        .query_one("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = 'app_user'", &[])
+        .map(|r| (r.get(0), r.get(1)))
+        .expect("app_user exists");
+    assert_eq!(role, (false, false), "app_user must be NOSUPERUSER NOBYPASSRLS");
+
+    for (org, project, other) in [(ORG_A, PROJECT_A, PROJECT_B), (ORG_B, PROJECT_B, PROJECT_A)] {
+        let seen: Vec<String> = as_role(client, "app_user", &[("app.tenant_id", org)], |tx| {
+            tx.query("SELECT id::text FROM projects ORDER BY id", &[]).unwrap().iter().map(|r| r.get(0)).collect()
+        });
+        assert_eq!(seen, [project.to_string()], "tenant {org} sees only its project");
+        let orgs = as_role(client, "app_user", &[("app.tenant_id", org)], |tx| {
+            count(tx, "SELECT count(*) FROM organizations")
+        });
+        assert_eq!(orgs, 1, "the tenant table shows only the tenant's own row");
+        // Cross-tenant update and delete touch nothing.
+        let touched = as_role(client, "app_user", &[("app.tenant_id", org)], |tx| {
+            let u = tx.execute(&format!("UPDATE projects SET name = 'x' WHERE id = '{other}'"), &[]).unwrap();
+            let d = tx.execute(&format!("DELETE FROM projects WHERE id = '{other}'"), &[]).unwrap();
+            u + d
+        });
+        assert_eq!(touched, 0);
+    }
+
+    // Insert into the other tenant: denied by the policy.
+    let err = as_role(client, "app_user", &[("app.tenant_id", ORG_A)], |tx| {
+        tx.batch_execute(&format!("INSERT INTO projects (organization_id, name, code) VALUES ('{ORG_B}', 'n', 'N')"))
+            .unwrap_err()
+    });
+    let db_err = err.as_db_error().unwrap_or_else(|| panic!("{err:?}"));
+    assert_eq!(db_err.code().code(), "42501", "{db_err}");
+    assert!(db_err.message().contains("row-level security"), "{db_err}");
+
+    // A task of tenant A pointing at tenant B's project: the composite
+    // same-tenant foreign key rejects it (the app cannot even see the project,
+    // but knowing its id is not enough).
+    let err = as_role(client, "app_user", &[("app.tenant_id", ORG_A)], |tx| {
+        tx.batch_execute(&format!(
+            "INSERT INTO tasks (organization_id, project_id, title, created_by_id) VALUES ('{ORG_A}', '{PROJECT_B}', 't', '{USER_A}')"
+        ))
+        .unwrap_err()
+    });
+    assert_eq!(err.as_db_error().map(|e| e.code().code()), Some("23503"), "{err}");
+    // The same insert as the superuser owner (no RLS): still rejected by the schema.
+    let err = client
+        .batch_execute(&format!(
+            "INSERT INTO tasks (organization_id, project_id, title, created_by_id) VALUES ('{ORG_A}', '{PROJECT_B}', 't', '{USER_A}')"
+        ))
+        .unwrap_err();
+    assert_eq!(err.as_db_error().map(|e| e.code().code()), Some("23503"), "{err}");
+
+    // Unset and reset settings: nothing visible, nothing writable.
+    let unset = as_role(client, "app_user", &[], |tx| count(tx, "SELECT count(*) FROM projects"));
+    assert_eq!(unset, 0);
+    let reset = as_role(client, "app_user", &[("app.tenant_id", ORG_A)], |tx| {
+        tx.batch_execute("RESET app.tenant_id").unwrap();
+        let n = count(tx, "SELECT count(*) FROM projects");
+        let insert = tx
+            .batch_execute(&format!("INSERT INTO projects (organization_id, name, code) VALUES ('{ORG_A}', 'n', 'N')"));
+        (n, insert.is_err())
+    });
+    assert_eq!(reset, (0, true));
+}
+
+#[test]
+fn setting_mode_soft_deleted_rows_are_hidden_and_the_admin_role_restores_them() {
+    let Some((mut db, _out)) = migrated_setting_mode() else { return };
+    let client = db.client();
+    seed(client);
+    let a = [("app.tenant_id", ORG_A)];
+    // The app role soft-deletes (UPDATE ... WHERE ... RETURNING passes the policies),
+    // still sees the row in that transaction, and not after it.
+    let mut tx = client.transaction().unwrap();
+    tx.batch_execute(&format!("SET LOCAL ROLE app_user; SELECT set_config('app.tenant_id', '{ORG_A}', true)")).unwrap();
+    let returned = tx
+        .query(&format!("UPDATE projects SET deleted_at = now() WHERE id = '{PROJECT_A}' RETURNING id"), &[])
+        .unwrap_or_else(|e| panic!("soft delete as app_user: {e}"));
+    assert_eq!(returned.len(), 1);
+    tx.commit().unwrap();
+    assert_eq!(as_role(client, "app_user", &a, |tx| count(tx, "SELECT count(*) FROM projects")), 0);
+    // The include-deleted setting means nothing to app_user ...
+    let include = [("app.tenant_id", ORG_A), ("app.include_deleted", "on")];
+    assert_eq!(as_role(client, "app_user", &include, |tx| count(tx, "SELECT count(*) FROM projects")), 0);
+    // ... nor to the admin role without it, but with it the admin role sees and restores.
+    assert_eq!(as_role(client, "app_admin", &a, |tx| count(tx, "SELECT count(*) FROM projects")), 0);
+    let mut tx = client.transaction().unwrap();
+    tx.batch_execute(&format!(
+        "SET LOCAL ROLE app_admin; SELECT set_config('app.tenant_id', '{ORG_A}', true); SELECT set_config('app.include_deleted', 'on', true)"
+    ))
+    .unwrap();
+    assert_eq!(count(&mut tx, "SELECT count(*) FROM projects"), 1);
+    // Not across tenants, even for the admin role.
+    assert_eq!(tx.execute(&format!("UPDATE projects SET deleted_at = NULL WHERE id = '{PROJECT_B}'"), &[]).unwrap(), 0);
+    assert_eq!(tx.execute(&format!("UPDATE projects SET deleted_at = NULL WHERE id = '{PROJECT_A}'"), &[]).unwrap(), 1);
+    tx.commit().unwrap();
+    assert_eq!(as_role(client, "app_user", &a, |tx| count(tx, "SELECT count(*) FROM projects")), 1);
+}
+
+#[test]
+fn the_showcase_demonstration_shows_each_tenant_only_its_rows() {
+    let Some(mut db) = migrated() else { return };
+    let lines = isolation::demonstrate_isolation(db.client()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(lines[0].contains("isolation-demo-a") && lines[0].contains("[\"DEMOA\"]"), "{lines:?}");
+    assert!(lines[2].contains("sees 0 projects"), "{lines:?}");
+    // Rolled back: nothing left behind.
+    let left: i64 = db.client().query_one("SELECT count(*) FROM organizations", &[]).unwrap().get(0);
+    assert_eq!(left, 0);
+    // And it detects broken isolation.
+    db.execute_batch("ALTER TABLE projects DISABLE ROW LEVEL SECURITY").unwrap();
+    let err = isolation::demonstrate_isolation(db.client()).unwrap_err();
+    assert!(err.starts_with("isolation broken"), "{err}");
+}
+
+const USER_BOTH: &str = "0000000c-0000-4000-8000-0000000000c1";
+const OWNER_A: &str = "0000000a-0000-4000-8000-0000000000a2";
+
+/// Membership mode: `USER_BOTH` is a plain member of A and B, `USER_A` a plain
+/// member of A, `OWNER_A` the owner of A; `USER_B` is a member of B.
+fn seed_members(client: &mut Client) {
+    seed(client);
+    client
+        .batch_execute(&format!(
+            "INSERT INTO users (id, email, display_name) VALUES ('{USER_BOTH}', 'both@x', 'Both'), ('{OWNER_A}', 'o@x', 'O');
+             INSERT INTO organization_members (organization_id, user_id, role) VALUES
+               ('{ORG_A}', '{USER_BOTH}', 'member'), ('{ORG_B}', '{USER_BOTH}', 'member'),
+               ('{ORG_A}', '{USER_A}', 'member'), ('{ORG_A}', '{OWNER_A}', 'owner'), ('{ORG_B}', '{USER_B}', 'admin');"
+        ))
+        .unwrap_or_else(|e| panic!("seed members: {e}"));
+}
+
+fn ids(tx: &mut postgres::Transaction, sql: &str) -> Vec<String> {
+    tx.query(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}")).iter().map(|r| r.get(0)).collect()
+}
+
+#[test]
+fn membership_mode_users_see_the_organizations_they_belong_to() {
+    let Some(mut db) = migrated() else { return };
+    let client = db.client();
+    seed_members(client);
+    let projects = "SELECT id::text FROM projects ORDER BY id";
+    let orgs = "SELECT id::text FROM organizations ORDER BY id";
+
+    let both = [("app.user_id", USER_BOTH)];
+    assert_eq!(as_role(client, "app_user", &both, |tx| ids(tx, projects)), [PROJECT_A, PROJECT_B]);
+    assert_eq!(as_role(client, "app_user", &both, |tx| ids(tx, orgs)), [ORG_A, ORG_B]);
+    let a = [("app.user_id", USER_A)];
+    assert_eq!(as_role(client, "app_user", &a, |tx| ids(tx, projects)), [PROJECT_A]);
+    assert_eq!(as_role(client, "app_user", &a, |tx| ids(tx, orgs)), [ORG_A]);
+    // The tenant setting means nothing in membership mode.
+    let a_with_b = [("app.user_id", USER_A), ("app.tenant_id", ORG_B)];
+    assert_eq!(as_role(client, "app_user", &a_with_b, |tx| ids(tx, projects)), [PROJECT_A]);
+    // No user set, or reset: nothing visible, nothing writable.
+    assert!(as_role(client, "app_user", &[], |tx| ids(tx, projects)).is_empty());
+    assert!(as_role(client, "app_user", &[], |tx| ids(tx, orgs)).is_empty());
+    let reset = as_role(client, "app_user", &a, |tx| {
+        tx.batch_execute("RESET app.user_id").unwrap();
+        let seen = ids(tx, projects);
+        let insert = tx
+            .batch_execute(&format!("INSERT INTO projects (organization_id, name, code) VALUES ('{ORG_A}', 'n', 'N')"));
+        (seen.len(), insert.is_err())
+    });
+    assert_eq!(reset, (0, true));
+    // A member writes in their organization, not in another one.
+    let err = as_role(client, "app_user", &a, |tx| {
+        tx.batch_execute(&format!("INSERT INTO projects (organization_id, name, code) VALUES ('{ORG_B}', 'n', 'N')"))
+            .unwrap_err()
+    });
+    assert_eq!(err.as_db_error().map(|e| e.code().code()), Some("42501"), "{err}");
+    let inserted = as_role(client, "app_user", &a, |tx| {
+        tx.execute(&format!("INSERT INTO projects (organization_id, name, code) VALUES ('{ORG_A}', 'n', 'N')"), &[])
+    });
+    assert_eq!(inserted.unwrap_or_else(|e| panic!("{e}")), 1);
+}
+
+#[test]
+fn membership_mode_only_owners_and_admins_delete_and_change_memberships() {
+    let Some(mut db) = migrated() else { return };
+    let client = db.client();
+    seed_members(client);
+    let delete_pa = format!("DELETE FROM projects WHERE id = '{PROJECT_A}'");
+    // A plain member deletes nothing (the row is visible, the delete policy filters it).
+    for user in [USER_A, USER_BOTH] {
+        let n = as_role(client, "app_user", &[("app.user_id", user)], |tx| tx.execute(&delete_pa, &[]).unwrap());
+        assert_eq!(n, 0, "plain member {user} deleted a project");
+    }
+    // The owner of A does; the admin of B does not delete A's rows.
+    let n = as_role(client, "app_user", &[("app.user_id", OWNER_A)], |tx| tx.execute(&delete_pa, &[]).unwrap());
+    assert_eq!(n, 1);
+    let n = as_role(client, "app_user", &[("app.user_id", USER_B)], |tx| tx.execute(&delete_pa, &[]).unwrap());
+    assert_eq!(n, 0);
+
+    // No self-escalation: a plain member cannot change a role, nor add an owner membership.
+    let escalate = format!("UPDATE organization_members SET role = 'owner' WHERE user_id = '{USER_A}'");
+    let n = as_role(client, "app_user", &[("app.user_id", USER_A)], |tx| tx.execute(&escalate, &[]).unwrap());
+    assert_eq!(n, 0, "a plain member escalated their role");
+    let err = as_role(client, "app_user", &[("app.user_id", USER_A)], |tx| {
+        tx.batch_execute(&format!(
+            "INSERT INTO organization_members (organization_id, user_id, role) VALUES ('{ORG_B}', '{USER_A}', 'owner')"
+        ))
+        .unwrap_err()
+    });
+    assert_eq!(err.as_db_error().map(|e| e.code().code()), Some("42501"), "{err}");
+    let n = as_role(client, "app_user", &[("app.user_id", USER_A)], |tx| {
+        tx.execute(&format!("DELETE FROM organization_members WHERE user_id = '{OWNER_A}'"), &[]).unwrap()
+    });
+    assert_eq!(n, 0, "a plain member removed the owner");
+    // The owner can change roles in A.
+    let n = as_role(client, "app_user", &[("app.user_id", OWNER_A)], |tx| tx.execute(&escalate, &[]).unwrap());
+    assert_eq!(n, 1);
+    let role: String = client
+        .query_one(&format!("SELECT role::text FROM organization_members WHERE user_id = '{USER_A}'"), &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(role, "member", "as_role rolls back");
+}
