@@ -23,6 +23,7 @@
 mod mysql_db;
 mod pg;
 mod sqlite_db;
+pub mod tools;
 
 use std::collections::hash_map::RandomState;
 use std::fmt;

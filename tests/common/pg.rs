@@ -56,6 +56,26 @@ impl PgDatabase {
         self.client.as_mut().expect("the client lives until drop")
     }
 
+    /// A `postgres://` URL of this test database, for tools outside the
+    /// process (alembic, TypeORM, psql). Same server, user and password as
+    /// `TABLEWRIGHT_PG_URL`, database replaced.
+    pub fn url(&self) -> String {
+        let host = match self.config.get_hosts().first() {
+            Some(Host::Tcp(host)) => host.clone(),
+            #[cfg(unix)]
+            Some(Host::Unix(dir)) => dir.display().to_string(),
+            None => "127.0.0.1".to_string(),
+        };
+        let port = self.config.get_ports().first().copied().unwrap_or(5432);
+        let user = self.config.get_user().unwrap_or("postgres");
+        let password = self
+            .config
+            .get_password()
+            .map(|p| format!(":{}", percent_encode(&String::from_utf8_lossy(p))))
+            .unwrap_or_default();
+        format!("postgres://{}{password}@{host}:{port}/{}", percent_encode(user), self.name)
+    }
+
     fn pg_dump_command(&self) -> Command {
         let program = std::env::var_os("TABLEWRIGHT_PG_DUMP").map(PathBuf::from).unwrap_or_else(|| {
             let bundled = PathBuf::from(PG_BIN).join("pg_dump");
@@ -163,6 +183,19 @@ impl Drop for PgDatabase {
             Err(e) => eprintln!("warning: could not drop test database {}: {}", self.name, error_text(&e, None)),
         }
     }
+}
+
+/// Percent-encodes what a URL's user or password part cannot hold as is.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// The whole error chain (the server's message, DETAIL, HINT), and the line

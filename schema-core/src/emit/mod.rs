@@ -9,6 +9,7 @@ use crate::model::Schema;
 
 pub mod erd;
 pub mod pgtap;
+pub mod relations;
 pub mod rls;
 pub mod seed;
 pub mod snapshot;

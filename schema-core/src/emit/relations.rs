@@ -1,0 +1,237 @@
+//! Relations seen from both ends, for the ORM targets (Prisma, Drizzle,
+//! TypeORM, SQLAlchemy): every foreign key is a *belongs-to* navigation on
+//! the entity that holds it and a *has-many* (or *has-one*) navigation on
+//! its target. One place decides the navigation names and when a relation
+//! needs an explicit name, so every target names things alike.
+//!
+//! Names are snake_case here; each target converts them (`assignee_tasks`
+//! becomes `assigneeTasks` in TypeScript).
+//!
+//! - The belongs-to side is named after the foreign-key column that is not
+//!   the tenant column, without `_id`: `project_id` -> `project`,
+//!   `assignee_id` -> `assignee`. A tenant key is named after the tenant:
+//!   `organization`.
+//! - The has-many side is the plural of the holding entity: `tasks`. When the
+//!   holder has more than one key to the same target (two keys to `users`),
+//!   or points at itself, the name is qualified with the belongs-to name:
+//!   `assignee_tasks`, `created_by_tasks`; a self-reference named `parent`
+//!   gets `children`. A one-to-one (the key columns are unique) is singular.
+//! - A relation gets an explicit name (Prisma's `@relation("...")`,
+//!   Drizzle's `relationName`) when two relations join the same pair of
+//!   entities, self-references included: `<Holder><BelongsToPascal>`, for
+//!   example `TaskAssignee`.
+//! - A navigation name that collides with a column's field name or another
+//!   navigation gets `_ref` appended until it is free.
+//!
+//! Polymorphic links have no foreign key and no navigation here: their
+//! integrity lives in database triggers.
+
+use std::collections::BTreeSet;
+
+use crate::model::{ColumnOrigin, Entity, ForeignKey, Schema};
+use crate::naming::{pluralize, snake_case};
+
+/// Both ends of one foreign key.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Relation<'s> {
+    /// The entity holding the foreign key.
+    pub holder: &'s Entity,
+    pub foreign_key: &'s ForeignKey,
+    /// The referenced entity.
+    pub target: &'s Entity,
+    /// The belongs-to navigation on `holder`: `project`.
+    pub belongs_to: String,
+    /// The inverse navigation on `target`: `tasks`.
+    pub inverse: String,
+    /// The key columns are unique on the holder (a one-to-one): the inverse is
+    /// a single optional row, not a list.
+    pub one_to_one: bool,
+    /// Every key column is nullable: the belongs-to side is optional.
+    pub optional: bool,
+    /// Set when another relation joins the same two entities (or this one is
+    /// a self-reference): `TaskAssignee`.
+    pub name: Option<String>,
+}
+
+/// Every relation of a schema, in a fixed order: by holder table, then by
+/// foreign-key name.
+#[derive(Clone, Debug)]
+pub struct Relations<'s> {
+    pub all: Vec<Relation<'s>>,
+}
+
+impl<'s> Relations<'s> {
+    pub fn of(schema: &'s Schema) -> Relations<'s> {
+        let mut holders: Vec<&Entity> = schema.entities.iter().collect();
+        holders.sort_by(|a, b| a.table.cmp(&b.table));
+
+        // (holder, fk, target) with the target resolved; dangling targets are
+        // rejected before emission, so skipping them here loses nothing.
+        let mut pairs: Vec<(&Entity, &ForeignKey, &Entity)> = Vec::new();
+        for holder in &holders {
+            let mut fks: Vec<&ForeignKey> = holder.foreign_keys.iter().collect();
+            fks.sort_by(|a, b| a.name.cmp(&b.name));
+            for fk in fks {
+                if let Some(target) = schema.entity(&fk.target) {
+                    pairs.push((holder, fk, target));
+                }
+            }
+        }
+
+        let pair_count = |a: &str, b: &str| {
+            pairs.iter().filter(|(h, _, t)| (h.name == a && t.name == b) || (h.name == b && t.name == a)).count()
+        };
+        let same_target_count =
+            |holder: &str, target: &str| pairs.iter().filter(|(h, _, t)| h.name == holder && t.name == target).count();
+
+        // Navigation names taken so far per entity, seeded with column fields.
+        let mut taken: Vec<(String, BTreeSet<String>)> = schema
+            .entities
+            .iter()
+            .map(|e| (e.name.clone(), e.columns.iter().map(|c| c.field.clone()).collect()))
+            .collect();
+        let mut claim = |entity: &str, wanted: String| -> String {
+            let names = &mut taken.iter_mut().find(|(n, _)| n == entity).expect("every entity is listed").1;
+            let mut name = wanted;
+            while names.contains(&name) {
+                name.push_str("_ref");
+            }
+            names.insert(name.clone());
+            name
+        };
+
+        // Belongs-to names first, for every holder, so the inverse names
+        // (which may be qualified by them) come after.
+        let belongs: Vec<String> = pairs.iter().map(|(h, fk, t)| claim(&h.name, belongs_to_name(h, fk, t))).collect();
+
+        let mut all = Vec::new();
+        for ((holder, fk, target), belongs_to) in pairs.iter().zip(belongs) {
+            let self_reference = holder.name == target.name;
+            let one_to_one = key_is_unique(holder, fk);
+            let plural = if one_to_one { snake_case(&holder.name) } else { pluralize(&snake_case(&holder.name)) };
+            let inverse = if self_reference && belongs_to == "parent" && !one_to_one {
+                "children".to_string()
+            } else if self_reference || same_target_count(&holder.name, &target.name) > 1 {
+                format!("{belongs_to}_{plural}")
+            } else {
+                plural
+            };
+            let inverse = claim(&target.name, inverse);
+            let name = (self_reference || pair_count(&holder.name, &target.name) > 1)
+                .then(|| format!("{}{}", holder.name, pascal_case(&belongs_to)));
+            let optional = fk.columns.iter().all(|c| holder.column(c).is_some_and(|c| c.nullable));
+            all.push(Relation { holder, foreign_key: fk, target, belongs_to, inverse, one_to_one, optional, name });
+        }
+        Relations { all }
+    }
+
+    /// The relations whose foreign key `entity` holds (its belongs-to side).
+    pub fn held_by<'a>(&'a self, entity: &'a str) -> impl Iterator<Item = &'a Relation<'s>> + 'a {
+        self.all.iter().filter(move |r| r.holder.name == entity)
+    }
+
+    /// The relations pointing at `entity` (its has-many / has-one side).
+    pub fn pointing_at<'a>(&'a self, entity: &'a str) -> impl Iterator<Item = &'a Relation<'s>> + 'a {
+        self.all.iter().filter(move |r| r.target.name == entity)
+    }
+}
+
+/// The foreign-key column that names the relation: the one that is not the
+/// tenant column (a same-tenant key is `(organization_id, project_id)`).
+pub fn naming_column<'a>(holder: &Entity, fk: &'a ForeignKey) -> &'a str {
+    let tenant = holder.tenant_scope.as_ref().map(|s| s.column.as_str());
+    fk.columns.iter().rev().find(|c| fk.columns.len() == 1 || Some(c.as_str()) != tenant).map_or("", String::as_str)
+}
+
+fn belongs_to_name(holder: &Entity, fk: &ForeignKey, target: &Entity) -> String {
+    if fk.origin == ColumnOrigin::Tenant {
+        return snake_case(&target.name);
+    }
+    let column = naming_column(holder, fk);
+    match column.strip_suffix("_id") {
+        Some(stem) if !stem.is_empty() => stem.to_string(),
+        _ => snake_case(&target.name),
+    }
+}
+
+/// Whether a unique index (without predicate) covers exactly the key
+/// columns, or they are the primary key.
+fn key_is_unique(holder: &Entity, fk: &ForeignKey) -> bool {
+    let same =
+        |cols: Vec<&str>| cols.len() == fk.columns.len() && fk.columns.iter().all(|c| cols.contains(&c.as_str()));
+    same(holder.primary_key.columns.iter().map(String::as_str).collect())
+        || holder
+            .indexes
+            .iter()
+            .filter(|i| i.unique && i.predicate.is_none())
+            .any(|i| same(i.columns.iter().map(|c| c.name.as_str()).collect()))
+}
+
+/// `created_by` -> `CreatedBy`.
+pub fn pascal_case(snake: &str) -> String {
+    snake
+        .split('_')
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect::<String>(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+/// `created_by_id` -> `createdById`: the TypeScript field convention.
+pub fn camel_case(snake: &str) -> String {
+    let pascal = pascal_case(snake);
+    let mut chars = pascal.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_conversions() {
+        assert_eq!(pascal_case("created_by"), "CreatedBy");
+        assert_eq!(camel_case("created_by_id"), "createdById");
+        assert_eq!(camel_case("id"), "id");
+        assert_eq!(camel_case("utf8_text"), "utf8Text");
+    }
+
+    #[test]
+    fn showcase_like_relations_are_named_on_both_sides() {
+        let schema = crate::emit::sql::test_fixture();
+        let relations = Relations::of(&schema);
+        let summary: Vec<String> = relations
+            .all
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}.{} -> {}.{}{}",
+                    r.holder.name,
+                    r.belongs_to,
+                    r.target.name,
+                    r.inverse,
+                    r.name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default()
+                )
+            })
+            .collect();
+        // Every navigation name is unique on its entity.
+        for entity in &schema.entities {
+            let mut names: Vec<&str> = relations.held_by(&entity.name).map(|r| r.belongs_to.as_str()).collect();
+            names.extend(relations.pointing_at(&entity.name).map(|r| r.inverse.as_str()));
+            let unique: BTreeSet<&str> = names.iter().copied().collect();
+            assert_eq!(unique.len(), names.len(), "{}: {names:?}\n{summary:#?}", entity.name);
+            for column in &entity.columns {
+                assert!(!unique.contains(column.field.as_str()), "{} collides with a column", column.field);
+            }
+        }
+        assert!(!summary.is_empty());
+    }
+}

@@ -1,0 +1,95 @@
+//! The ecosystem tools the target tests run against generated files: Node
+//! tools from `tools/node` (installed by `npm ci` from the committed lockfile)
+//! and Python tools from `tools/python/.venv` (pinned requirements).
+//! `scripts/test` installs both; a missing tool fails the test with the
+//! command that installs it, never a skip.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `tools/node`, where `node_modules` lives (scripts run from here resolve
+/// packages from it).
+pub fn node_dir() -> PathBuf {
+    root().join("tools/node")
+}
+
+/// An executable of `tools/node/node_modules/.bin`: `tsc`, `drizzle-kit`,
+/// `pyright`. Panics with the install command when it is missing.
+pub fn node_bin(name: &str) -> PathBuf {
+    let path = node_dir().join("node_modules/.bin").join(name);
+    assert!(
+        path.exists(),
+        "{} is missing\nhelp: run `scripts/test` (it installs the Node tools), or `npm ci --ignore-scripts` in tools/node",
+        path.display()
+    );
+    path
+}
+
+/// The Python of `tools/python/.venv`. Panics with the install command when
+/// it is missing.
+pub fn python() -> PathBuf {
+    let path = root().join("tools/python/.venv/bin/python");
+    assert!(
+        path.exists(),
+        "{} is missing\nhelp: run `scripts/test` (it creates the venv), or \
+         `python3 -m venv tools/python/.venv && tools/python/.venv/bin/pip install -r tools/python/requirements.txt`",
+        path.display()
+    );
+    path
+}
+
+/// An executable of the venv: `mypy`, `alembic`.
+pub fn venv_bin(name: &str) -> PathBuf {
+    let path = root().join("tools/python/.venv/bin").join(name);
+    python(); // the same help when the venv is missing
+    assert!(
+        path.exists(),
+        "{} is missing\nhelp: reinstall tools/python/requirements.txt into the venv",
+        path.display()
+    );
+    path
+}
+
+/// Runs `cmd` in `dir`; Ok(output) when it exits 0, Err(what it printed)
+/// otherwise. The error names the command so a failing test says what ran.
+pub fn run(mut cmd: Command, dir: &Path) -> Result<Output, String> {
+    cmd.current_dir(dir);
+    let shown = format!("{cmd:?}");
+    let output = cmd.output().map_err(|e| format!("cannot run {shown}: {e}"))?;
+    if output.status.success() {
+        Ok(output)
+    } else {
+        Err(format!(
+            "{shown} failed ({}):\n--- stdout\n{}\n--- stderr\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout).trim_end(),
+            String::from_utf8_lossy(&output.stderr).trim_end()
+        ))
+    }
+}
+
+/// A fresh temporary directory, removed on drop.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new(label: &str) -> TempDir {
+        let path = std::env::temp_dir().join(format!("tablewright-{label}-{}", super::unique_db_name()));
+        std::fs::create_dir_all(&path).unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
+        TempDir(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
