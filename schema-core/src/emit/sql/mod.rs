@@ -141,6 +141,34 @@ pub fn migration(
     Migration { up: up.finish(dialect, &name, "up"), down: down.finish(dialect, &name, "down") }
 }
 
+/// The statements of a migration that are not plain structure: triggers
+/// (timestamps, versions, audit, polymorphic and same-tenant checks) and,
+/// on PostgreSQL, row-level security (role, grants, policies). Each with its
+/// `;`, `up` in order and `down` in the order to run. Targets whose own
+/// migration tool has no operation for them (Alembic's `op.execute`, a
+/// custom Drizzle migration) carry exactly these.
+pub fn behavior_statements(dialect: Dialect, schema: &Schema, options: &EmitOptions) -> Behavior {
+    let mut diagnostics = Vec::new(); // the full migration reports them once
+    let plan = Plan::new(schema, &mut diagnostics);
+    let triggers = triggers::emit(dialect, &plan, &mut diagnostics);
+    let mut up: Vec<String> = triggers.up;
+    let mut down: Vec<String> = triggers.down;
+    if dialect == Dialect::Postgres {
+        let rls = rls::statements(schema, &options.tenancy, &mut diagnostics);
+        up.extend(rls.up);
+        down.splice(0..0, rls.down);
+    }
+    let terminate = |s: String| format!("{s};");
+    Behavior { up: up.into_iter().map(terminate).collect(), down: down.into_iter().map(terminate).collect() }
+}
+
+/// See [`behavior_statements`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Behavior {
+    pub up: Vec<String>,
+    pub down: Vec<String>,
+}
+
 /// A list of statements, rendered with the header.
 #[derive(Default)]
 struct Script {

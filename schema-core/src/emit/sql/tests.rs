@@ -338,3 +338,21 @@ fn a_transformed_schema_applies_on_sqlite() {
         conn.query_row("SELECT count(*) FROM sqlite_master WHERE name <> 'sqlite_sequence'", [], |r| r.get(0)).unwrap();
     assert_eq!(left, 0);
 }
+
+#[test]
+fn behavior_statements_are_the_migrations_triggers_and_policies() {
+    let schema = super::test_fixture();
+    let options = EmitOptions::default();
+    for dialect in Dialect::ALL {
+        let whole = migration(dialect, &schema, &options, &mut Vec::new());
+        let behavior = super::behavior_statements(dialect, &schema, &options);
+        assert_eq!(whole.up.contains("CREATE TRIGGER"), !behavior.up.is_empty(), "{dialect:?}");
+        for statement in &behavior.up {
+            assert!(whole.up.contains(statement.as_str()), "{dialect:?}: up lacks {statement}");
+        }
+        for statement in &behavior.down {
+            assert!(whole.down.contains(statement.as_str()), "{dialect:?}: down lacks {statement}");
+        }
+        assert!(!behavior.up.iter().any(|s| s.starts_with("CREATE TABLE")), "{dialect:?}: a table among the triggers");
+    }
+}
