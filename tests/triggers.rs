@@ -297,6 +297,46 @@ fn polymorphic_links_are_checked_and_cleaned_up() {
     }
 }
 
+/// A `set_null` key between two tables of one tenant keeps one column (so
+/// the action does not null the tenant column), and a trigger rejects a
+/// reference to another tenant's row on insert and update; the action still
+/// nulls the key when the target goes.
+#[test]
+fn set_null_keys_between_tenant_tables_stay_within_the_tenant() {
+    let out = generate_fixture();
+    let third = "00000000-0000-4000-8000-0000000000d3";
+    let note2 = "00000000-0000-4000-8000-0000000000e2";
+    for dialect in Dialect::ALL {
+        let Some(mut db) = migrated(dialect, out.path()) else { continue };
+        let db = db.as_mut();
+        seed(db);
+        exec(db, &format!("INSERT INTO docs (id, organization_id, title) VALUES ('{third}', '{ORG_A}', 'third')"));
+        let insert = |see_also: &str| {
+            format!(
+                "INSERT INTO notes (id, organization_id, doc_id, see_also_id, body) \
+                 VALUES ('{note2}', '{ORG_A}', '{DOC}', '{see_also}', 'n2')"
+            )
+        };
+        let err = db.execute_batch(&insert(DOC_B)).expect_err("a key to another tenant's doc must fail");
+        assert!(err.contains("notes.see_also_id points at a row of docs of another tenant"), "{dialect}: {err}");
+        exec(db, &insert(third));
+        let err = db
+            .execute_batch(&format!("UPDATE notes SET see_also_id = '{DOC_B}' WHERE id = '{note2}'"))
+            .expect_err("re-pointing at another tenant's doc must fail");
+        assert!(err.contains("of another tenant"), "{dialect}: {err}");
+        // Moving the row to the other tenant while it points here fails too
+        // (the composite key to its doc catches that first on every dialect).
+        assert!(
+            db.execute_batch(&format!("UPDATE notes SET organization_id = '{ORG_B}' WHERE id = '{note2}'")).is_err(),
+            "{dialect}: moving a note to another tenant must fail"
+        );
+        // The action still works: deleting the doc nulls the key.
+        exec(db, &format!("DELETE FROM docs WHERE id = '{third}'"));
+        let left = scalar(db, &format!("SELECT see_also_id FROM notes WHERE id = '{note2}'"));
+        assert_eq!(left, None, "{dialect}: see_also_id must be NULL after its doc is deleted");
+    }
+}
+
 /// The fixture's migrations, trigger functions included, round-trip: the
 /// down script leaves the database exactly as it was.
 #[test]

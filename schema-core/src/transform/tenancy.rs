@@ -12,7 +12,9 @@
 //! `ON DELETE SET NULL` / `SET DEFAULT` relations keep their single-column key:
 //! on a composite key those actions would also null (or reset) the tenant
 //! column, which is NOT NULL. PostgreSQL 15 could say `SET NULL (col)`, but
-//! MariaDB and SQLite cannot, and one model serves every dialect.
+//! MariaDB and SQLite cannot, and one model serves every dialect. Such a key
+//! is checked for the same tenant by a trigger instead
+//! (`emit/sql/triggers.rs`, on every dialect).
 
 use crate::diagnostics::Diagnostic;
 use crate::model::*;

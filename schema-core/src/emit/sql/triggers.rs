@@ -11,6 +11,15 @@
 //! | `version` | BEFORE UPDATE trigger: SQLSTATE `TW409` on a stale version, else `version + 1` | BEFORE UPDATE trigger: SQLSTATE `45000`, else `version + 1` | AFTER UPDATE trigger: `RAISE(ABORT)`, else `version + 1` |
 //! | audit | AFTER trigger, `SECURITY DEFINER`, `to_jsonb` | AFTER triggers, `JSON_OBJECT` | AFTER triggers, `json_object` |
 //! | polymorphic | BEFORE INSERT/UPDATE check (locks the target `FOR KEY SHARE`), delete trigger on each target | same, without the lock | same |
+//! | same tenant | BEFORE INSERT/UPDATE check of a `set_null`/`set_default` key between tables of one tenant | same | same |
+//!
+//! **Same-tenant references**: a key between two tables scoped to one tenant
+//! is composite, `(organization_id, project_id)`, so the database itself
+//! rejects a cross-tenant reference ([`crate::transform`]). A `set_null` or
+//! `set_default` key cannot be composite (the action would null the NOT NULL
+//! tenant column too, and MariaDB and SQLite cannot name the columns to
+//! null), so it keeps its single column and a check trigger rejects a row
+//! whose key points at another tenant's row.
 //!
 //! **The optimistic-locking contract**: an update of a `#[versioned]` row
 //! writes `SET ..., version = <the version it read>`. The database rejects it
@@ -26,7 +35,7 @@
 use super::Plan;
 use crate::audit;
 use crate::diagnostics::Diagnostic;
-use crate::model::{Column, ColumnType, Entity, Polymorphic, PolymorphicAction};
+use crate::model::{Column, ColumnOrigin, ColumnType, Entity, Polymorphic, PolymorphicAction};
 use crate::naming::shorten;
 use crate::quote::{dialect_string_literal, ident, string_literal};
 use crate::types::Dialect;
@@ -63,6 +72,17 @@ struct Link<'a> {
     tenant: Option<&'a str>,
 }
 
+/// A single-column key between two tables of one tenant (a `set_null` or
+/// `set_default` key, which cannot be composite): checked by a trigger.
+struct TenantRef<'a> {
+    owner: &'a Entity,
+    column: &'a str,
+    target: &'a Entity,
+    key: &'a str,
+    /// The tenant column both tables have.
+    tenant: &'a str,
+}
+
 pub(super) fn emit(dialect: Dialect, plan: &Plan<'_>, diagnostics: &mut Vec<Diagnostic>) -> Triggers {
     let links = links(plan, diagnostics);
     let mut out = Triggers::default();
@@ -71,8 +91,86 @@ pub(super) fn emit(dialect: Dialect, plan: &Plan<'_>, diagnostics: &mut Vec<Diag
         Dialect::Mysql => mysql(plan, &links, &mut out),
         Dialect::Sqlite => sqlite(plan, &links, &mut out),
     }
+    for r in tenant_refs(plan) {
+        tenant_ref(dialect, &r, &mut out);
+    }
     out.down.reverse();
     out
+}
+
+/// Every key [`crate::transform`] left single-column between two tables
+/// scoped to the same tenant column.
+fn tenant_refs<'a>(plan: &Plan<'a>) -> Vec<TenantRef<'a>> {
+    let mut out = Vec::new();
+    for owner in &plan.order {
+        let Some(scope) = &owner.tenant_scope else { continue };
+        for fk in &owner.foreign_keys {
+            let ([column], [key]) = (fk.columns.as_slice(), fk.target_columns.as_slice()) else { continue };
+            if fk.origin == ColumnOrigin::Tenant || *column == scope.column {
+                continue;
+            }
+            let Some(target) = plan.schema.entity(&fk.target) else { continue };
+            if target.tenant_scope.as_ref().is_some_and(|s| s.column == scope.column) && *key != scope.column {
+                out.push(TenantRef { owner, column, target, key, tenant: &scope.column });
+            }
+        }
+    }
+    out
+}
+
+/// `NEW.col IS NOT NULL AND NOT EXISTS (the target row of NEW's tenant)`.
+fn other_tenant(dialect: Dialect, r: &TenantRef<'_>) -> String {
+    let q = |s: &str| ident(dialect, s);
+    format!(
+        "NEW.{col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {tt} WHERE {tt}.{k} = NEW.{col} AND {tt}.{t} = NEW.{t})",
+        col = q(r.column),
+        tt = q(&r.target.table),
+        k = q(r.key),
+        t = q(r.tenant),
+    )
+}
+
+fn other_tenant_message(r: &TenantRef<'_>) -> String {
+    format!("tablewright: {}.{} points at a row of {} of another tenant", r.owner.table, r.column, r.target.table)
+}
+
+/// The check trigger(s) of one same-tenant reference.
+fn tenant_ref(dialect: Dialect, r: &TenantRef<'_>, out: &mut Triggers) {
+    let owner = &r.owner.table;
+    let message = other_tenant_message(r);
+    let condition = other_tenant(dialect, r);
+    let of = |d: Dialect| format!("{}, {}", ident(d, r.column), ident(d, r.tenant));
+    match dialect {
+        Dialect::Postgres => {
+            // SECURITY DEFINER: the check must see the target row whatever
+            // the row-level security of the caller; it compares tenants itself.
+            let f = name(owner, &format!("{}_tenant", r.column));
+            let body = format!(
+                "BEGIN\n  IF {condition} THEN\n    RAISE EXCEPTION {} USING ERRCODE = 'foreign_key_violation';\n  \
+                 END IF;\n  RETURN NEW;\nEND;",
+                string_literal(&message)
+            );
+            pg_shared(out, &f, true, &body);
+            pg_trigger(out, &f, &format!("BEFORE INSERT OR UPDATE OF {}", of(PG)), owner, &f, &[]);
+        }
+        Dialect::Mysql => {
+            let body = format!(
+                "BEGIN\n  IF {condition} THEN\n    SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = {};\n  END IF;\nEND",
+                dialect_string_literal(MY, &truncate(&message, 128))
+            );
+            for (event, suffix) in [("INSERT", "insert"), ("UPDATE", "update")] {
+                let n = name(owner, &format!("{}_tenant_{suffix}", r.column));
+                my_trigger(out, &n, &format!("BEFORE {event}"), owner, &body);
+            }
+        }
+        Dialect::Sqlite => {
+            let raise = vec![format!("SELECT RAISE(ABORT, {})", string_literal(&message))];
+            let n = name(owner, &format!("{}_tenant_insert", r.column));
+            lite_trigger(out, &n, "BEFORE INSERT", owner, Some(&condition), &raise);
+            let n = name(owner, &format!("{}_tenant_update", r.column));
+            lite_trigger(out, &n, &format!("BEFORE UPDATE OF {}", of(LITE)), owner, Some(&condition), &raise);
+        }
+    }
 }
 
 fn updated_at(entity: &Entity) -> Option<&Column> {
