@@ -7,7 +7,9 @@
 //! - equivalence on PostgreSQL: the database built from our migration (A)
 //!   and the one built from drizzle-kit's SQL plus `drizzle/behavior.sql` (B)
 //!   have the same normalized `pg_dump`, up to the differences the docs list;
-//! - drizzle-orm's migrator applies `drizzle/migrations` and yields exactly A.
+//! - drizzle-orm's migrator applies `drizzle/migrations` and yields exactly A;
+//! - drizzle-orm's relational queries follow every `relations()` entry of
+//!   `schema.ts` (compiled by tsc) on database A.
 //!
 //! Needs `tools/node` (`npm ci` there; `scripts/test` does it) and PostgreSQL.
 
@@ -344,4 +346,66 @@ fn drizzle_migrator_rejects_a_broken_journal() {
     write(&folder.path().join("meta/_journal.json"), &journal);
     let Some(db) = database() else { return };
     assert!(drizzle_migrate(&db.url(), folder.path()).is_err(), "a journal entry without its SQL file must fail");
+}
+
+/// Every `relations()` entry is one drizzle-orm can resolve (each `many`
+/// finds its `one`, relation names pair up) and query on our database:
+/// `db.query.<table>.findMany({ with: { <every relation>: true } })`.
+#[test]
+fn relational_queries_follow_every_relation() {
+    const SCRIPT: &str = r#"
+const { drizzle } = require("drizzle-orm/node-postgres");
+const { Client } = require("pg");
+const schema = require("./js/schema.js");
+(async () => {
+  const client = new Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    const db = drizzle(client, { schema });
+    let followed = 0;
+    for (const [name, table] of Object.entries(db._.schema)) {
+      const names = Object.keys(table.relations);
+      if (names.length === 0) continue;
+      const withAll = Object.fromEntries(names.map((r) => [r, true]));
+      await db.query[name].findMany({ with: withAll, limit: 1 });
+      followed += names.length;
+    }
+    console.log(`followed ${followed}`);
+  } finally {
+    await client.end();
+  }
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
+"#;
+    let mut failures = Vec::new();
+    for (name, dir) in common::crate_dirs() {
+        let result = (|| -> Result<Option<usize>, String> {
+            let schema_ts = read(&drizzle_dir(&dir).join("schema.ts"));
+            let expected = schema_ts.matches(": one(").count() + schema_ts.matches(": many(").count();
+            let project = ts_project("drizzle-relations");
+            write(&project.path().join("schema.ts"), &schema_ts);
+            let mut cmd = Command::new(node_bin("tsc"));
+            cmd.args(["-p", "tsconfig.json", "--noEmit", "false", "--module", "commonjs"]);
+            cmd.args(["--moduleResolution", "node10", "--outDir", "js"]);
+            run(cmd, project.path())?;
+            let Some(mut db) = database() else { return Ok(None) };
+            db.execute_batch(&our_up_sql(&dir)).map_err(|e| format!("our migration: {e}"))?;
+            let mut node = Command::new("node");
+            node.args(["-e", SCRIPT]).env("DATABASE_URL", db.url());
+            let output = run(node, project.path())?;
+            let printed = String::from_utf8_lossy(&output.stdout).trim().to_string();
+            if printed != format!("followed {expected}") {
+                return Err(format!("expected to follow {expected} relations, the script printed: {printed}"));
+            }
+            Ok(Some(expected))
+        })();
+        match result {
+            Ok(Some(n)) => eprintln!("{name}: drizzle-orm followed {n} relations"),
+            Ok(None) => eprintln!("{name}: skipped (no PostgreSQL)"),
+            Err(e) => failures.push(format!("{name}: {e}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

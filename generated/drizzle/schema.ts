@@ -732,9 +732,9 @@ export const organizationsRelations = relations(organizations, ({ many }) => ({
 
 export const labelsRelations = relations(labels, ({ one, many }) => ({
   organization: one(organizations, {
-      fields: [labels.organizationId],
-      references: [organizations.id],
-    }),
+    fields: [labels.organizationId],
+    references: [organizations.id],
+  }),
   taskLabels: many(taskLabels),
 }));
 
@@ -750,56 +750,56 @@ export const usersRelations = relations(users, ({ many }) => ({
 
 export const attachmentsRelations = relations(attachments, ({ one }) => ({
   organization: one(organizations, {
-      fields: [attachments.organizationId],
-      references: [organizations.id],
-    }),
+    fields: [attachments.organizationId],
+    references: [organizations.id],
+  }),
   uploadedBy: one(users, {
-      fields: [attachments.uploadedById],
-      references: [users.id],
-    }),
+    fields: [attachments.uploadedById],
+    references: [users.id],
+  }),
 }));
 
 export const organizationMembersRelations = relations(organizationMembers, ({ one }) => ({
   organization: one(organizations, {
-      fields: [organizationMembers.organizationId],
-      references: [organizations.id],
-    }),
+    fields: [organizationMembers.organizationId],
+    references: [organizations.id],
+  }),
   user: one(users, {
-      fields: [organizationMembers.userId],
-      references: [users.id],
-    }),
+    fields: [organizationMembers.userId],
+    references: [users.id],
+  }),
 }));
 
 export const projectsRelations = relations(projects, ({ one, many }) => ({
   lead: one(users, {
-      fields: [projects.leadId],
-      references: [users.id],
-    }),
+    fields: [projects.leadId],
+    references: [users.id],
+  }),
   organization: one(organizations, {
-      fields: [projects.organizationId],
-      references: [organizations.id],
-    }),
+    fields: [projects.organizationId],
+    references: [organizations.id],
+  }),
   tasks: many(tasks),
 }));
 
 export const tasksRelations = relations(tasks, ({ one, many }) => ({
   createdBy: one(users, {
-      fields: [tasks.createdById],
-      references: [users.id],
-    }),
+    fields: [tasks.createdById],
+    references: [users.id],
+  }),
   organization: one(organizations, {
-      fields: [tasks.organizationId],
-      references: [organizations.id],
-    }),
+    fields: [tasks.organizationId],
+    references: [organizations.id],
+  }),
   parent: one(tasks, {
-      fields: [tasks.organizationId, tasks.parentId],
-      references: [tasks.organizationId, tasks.id],
-      relationName: "TaskParent",
-    }),
+    fields: [tasks.organizationId, tasks.parentId],
+    references: [tasks.organizationId, tasks.id],
+    relationName: "TaskParent",
+  }),
   project: one(projects, {
-      fields: [tasks.organizationId, tasks.projectId],
-      references: [projects.organizationId, projects.id],
-    }),
+    fields: [tasks.organizationId, tasks.projectId],
+    references: [projects.organizationId, projects.id],
+  }),
   comments: many(comments),
   taskAssignments: many(taskAssignments),
   taskLabels: many(taskLabels),
@@ -808,51 +808,51 @@ export const tasksRelations = relations(tasks, ({ one, many }) => ({
 
 export const commentsRelations = relations(comments, ({ one }) => ({
   author: one(users, {
-      fields: [comments.authorId],
-      references: [users.id],
-    }),
+    fields: [comments.authorId],
+    references: [users.id],
+  }),
   organization: one(organizations, {
-      fields: [comments.organizationId],
-      references: [organizations.id],
-    }),
+    fields: [comments.organizationId],
+    references: [organizations.id],
+  }),
   task: one(tasks, {
-      fields: [comments.organizationId, comments.taskId],
-      references: [tasks.organizationId, tasks.id],
-    }),
+    fields: [comments.organizationId, comments.taskId],
+    references: [tasks.organizationId, tasks.id],
+  }),
 }));
 
 export const taskAssignmentsRelations = relations(taskAssignments, ({ one }) => ({
   assignedBy: one(users, {
-      fields: [taskAssignments.assignedById],
-      references: [users.id],
-      relationName: "TaskAssignmentAssignedBy",
-    }),
+    fields: [taskAssignments.assignedById],
+    references: [users.id],
+    relationName: "TaskAssignmentAssignedBy",
+  }),
   organization: one(organizations, {
-      fields: [taskAssignments.organizationId],
-      references: [organizations.id],
-    }),
+    fields: [taskAssignments.organizationId],
+    references: [organizations.id],
+  }),
   task: one(tasks, {
-      fields: [taskAssignments.organizationId, taskAssignments.taskId],
-      references: [tasks.organizationId, tasks.id],
-    }),
+    fields: [taskAssignments.organizationId, taskAssignments.taskId],
+    references: [tasks.organizationId, tasks.id],
+  }),
   user: one(users, {
-      fields: [taskAssignments.userId],
-      references: [users.id],
-      relationName: "TaskAssignmentUser",
-    }),
+    fields: [taskAssignments.userId],
+    references: [users.id],
+    relationName: "TaskAssignmentUser",
+  }),
 }));
 
 export const taskLabelsRelations = relations(taskLabels, ({ one }) => ({
   label: one(labels, {
-      fields: [taskLabels.organizationId, taskLabels.labelId],
-      references: [labels.organizationId, labels.id],
-    }),
+    fields: [taskLabels.organizationId, taskLabels.labelId],
+    references: [labels.organizationId, labels.id],
+  }),
   organization: one(organizations, {
-      fields: [taskLabels.organizationId],
-      references: [organizations.id],
-    }),
+    fields: [taskLabels.organizationId],
+    references: [organizations.id],
+  }),
   task: one(tasks, {
-      fields: [taskLabels.organizationId, taskLabels.taskId],
-      references: [tasks.organizationId, tasks.id],
-    }),
+    fields: [taskLabels.organizationId, taskLabels.taskId],
+    references: [tasks.organizationId, tasks.id],
+  }),
 }));

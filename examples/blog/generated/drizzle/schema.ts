@@ -171,33 +171,33 @@ export const userRelations = relations(user, ({ many }) => ({
 
 export const postsRelations = relations(posts, ({ one, many }) => ({
   author: one(user, {
-      fields: [posts.authorId],
-      references: [user.id],
-    }),
+    fields: [posts.authorId],
+    references: [user.id],
+  }),
   comments: many(comments),
   postTags: many(postTags),
 }));
 
 export const commentsRelations = relations(comments, ({ one, many }) => ({
   parent: one(comments, {
-      fields: [comments.parentId],
-      references: [comments.id],
-      relationName: "CommentParent",
-    }),
+    fields: [comments.parentId],
+    references: [comments.id],
+    relationName: "CommentParent",
+  }),
   post: one(posts, {
-      fields: [comments.postId],
-      references: [posts.id],
-    }),
+    fields: [comments.postId],
+    references: [posts.id],
+  }),
   children: many(comments, { relationName: "CommentParent" }),
 }));
 
 export const postTagsRelations = relations(postTags, ({ one }) => ({
   post: one(posts, {
-      fields: [postTags.postId],
-      references: [posts.id],
-    }),
+    fields: [postTags.postId],
+    references: [posts.id],
+  }),
   tag: one(tags, {
-      fields: [postTags.tagId],
-      references: [tags.id],
-    }),
+    fields: [postTags.tagId],
+    references: [tags.id],
+  }),
 }));

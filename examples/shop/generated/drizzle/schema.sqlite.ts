@@ -158,31 +158,31 @@ export const storesRelations = relations(stores, ({ many }) => ({
 
 export const ordersRelations = relations(orders, ({ one, many }) => ({
   store: one(stores, {
-      fields: [orders.storeId],
-      references: [stores.id],
-    }),
+    fields: [orders.storeId],
+    references: [stores.id],
+  }),
   orderLines: many(orderLines),
 }));
 
 export const productsRelations = relations(products, ({ one, many }) => ({
   store: one(stores, {
-      fields: [products.storeId],
-      references: [stores.id],
-    }),
+    fields: [products.storeId],
+    references: [stores.id],
+  }),
   orderLines: many(orderLines),
 }));
 
 export const orderLinesRelations = relations(orderLines, ({ one }) => ({
   order: one(orders, {
-      fields: [orderLines.storeId, orderLines.orderId],
-      references: [orders.storeId, orders.id],
-    }),
+    fields: [orderLines.storeId, orderLines.orderId],
+    references: [orders.storeId, orders.id],
+  }),
   product: one(products, {
-      fields: [orderLines.storeId, orderLines.productId],
-      references: [products.storeId, products.id],
-    }),
+    fields: [orderLines.storeId, orderLines.productId],
+    references: [products.storeId, products.id],
+  }),
   store: one(stores, {
-      fields: [orderLines.storeId],
-      references: [stores.id],
-    }),
+    fields: [orderLines.storeId],
+    references: [stores.id],
+  }),
 }));

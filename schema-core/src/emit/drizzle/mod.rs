@@ -307,11 +307,7 @@ fn write_relations(file: &mut File<'_>, out: &mut String, entity: &Entity, relat
         if let Some(name) = &r.name {
             config.push(format!("relationName: {}", string_lit(name)));
         }
-        entries.push(format!(
-            "{}: one({target}, {{\n      {},\n    }})",
-            field_key(&r.belongs_to),
-            config.join(",\n      ")
-        ));
+        entries.push(format!("{}: one({target}, {{\n    {},\n  }})", field_key(&r.belongs_to), config.join(",\n    ")));
     }
     for r in relations.pointing_at(&entity.name) {
         let holder = table_var(&r.holder.table);
