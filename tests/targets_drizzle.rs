@@ -24,8 +24,37 @@ use common::{Database, PgDatabase};
 /// drizzle-kit's statement separator.
 const BREAKPOINT: &str = "--> statement-breakpoint";
 
-fn drizzle_dir(crate_dir: &Path) -> PathBuf {
-    crate_dir.join("generated/drizzle")
+/// One schema under test: its `generated/` dir.
+struct Case {
+    name: String,
+    generated: PathBuf,
+    /// Keeps a fixture's output alive.
+    _out: Option<TempDir>,
+}
+
+/// The showcase, every example, and the reserved-words and triggers
+/// fixtures (tests/fixtures), generated here with the Builder.
+fn cases() -> Vec<Case> {
+    let mut cases: Vec<Case> = common::crate_dirs()
+        .into_iter()
+        .map(|(name, dir)| Case { name, generated: dir.join("generated"), _out: None })
+        .collect();
+    for fixture in ["reserved", "triggers"] {
+        let out = TempDir::new(&format!("drizzle-fixture-{fixture}"));
+        tablewright::build::Builder::new()
+            .with_crate_dir(env!("CARGO_MANIFEST_DIR"))
+            .with_src_dir(format!("tests/fixtures/{fixture}"))
+            .with_out_dir(out.path())
+            .generate()
+            .and_then(|artifacts| artifacts.write().map(|_| ()))
+            .unwrap_or_else(|e| panic!("the {fixture} fixture does not generate:\n{e}"));
+        cases.push(Case { name: format!("fixture {fixture}"), generated: out.path().to_path_buf(), _out: Some(out) });
+    }
+    cases
+}
+
+fn drizzle_dir(generated: &Path) -> PathBuf {
+    generated.join("drizzle")
 }
 
 fn read(path: &Path) -> String {
@@ -74,10 +103,11 @@ fn tsc(dir: &Path) -> Result<(), String> {
 fn schemas_compile_under_tsc_strict() {
     let project = ts_project("drizzle-tsc");
     let mut count = 0;
-    for (name, dir) in common::crate_dirs() {
+    for case in cases() {
+        let (name, dir) = (&case.name, case.generated.as_path());
         let label = name.replace('/', "_");
         for file in ["schema.ts", "schema.mysql.ts", "schema.sqlite.ts"] {
-            let text = read(&drizzle_dir(&dir).join(file));
+            let text = read(&drizzle_dir(dir).join(file));
             write(&project.path().join(format!("{label}_{file}")), &text);
             count += 1;
         }
@@ -92,7 +122,7 @@ fn schemas_compile_under_tsc_strict() {
 #[test]
 fn tsc_rejects_a_broken_schema() {
     let project = ts_project("drizzle-tsc-broken");
-    let text = read(&drizzle_dir(&common::tools::root()).join("schema.ts"));
+    let text = read(&drizzle_dir(&common::tools::root().join("generated")).join("schema.ts"));
     let broken = text.replacen("primaryKey({ name:", "primaryKey({ nmae:", 1);
     assert_ne!(broken, text, "the showcase schema has a named primary key");
     write(&project.path().join("schema.ts"), &broken);
@@ -131,9 +161,10 @@ fn drizzle_kit_sql(schema_ts: &str, dialect: &str, label: &str) -> Result<Vec<St
 #[test]
 fn drizzle_kit_generates_mysql_and_sqlite_sql() {
     let mut failures = Vec::new();
-    for (name, dir) in common::crate_dirs() {
+    for case in cases() {
+        let (name, dir) = (&case.name, case.generated.as_path());
         for (file, dialect) in [("schema.mysql.ts", "mysql"), ("schema.sqlite.ts", "sqlite")] {
-            let text = read(&drizzle_dir(&dir).join(file));
+            let text = read(&drizzle_dir(dir).join(file));
             match drizzle_kit_sql(&text, dialect, "drizzle-kit") {
                 Ok(statements) => eprintln!("{name}: drizzle-kit {dialect}: {} statements", statements.len()),
                 Err(e) => failures.push(format!("{name} {file}: {e}")),
@@ -214,23 +245,23 @@ fn build_from_drizzle(db: &mut PgDatabase, drizzle: &[String], behavior: &[Strin
 }
 
 /// The statements of `drizzle/behavior.sql` (the header comment is dropped).
-fn behavior_statements(crate_dir: &Path) -> Vec<String> {
-    read(&drizzle_dir(crate_dir).join("behavior.sql"))
+fn behavior_statements(generated: &Path) -> Vec<String> {
+    read(&drizzle_dir(generated).join("behavior.sql"))
         .split(BREAKPOINT)
         .map(|chunk| chunk.lines().filter(|l| !l.starts_with("--")).collect::<Vec<_>>().join("\n").trim().to_string())
         .filter(|s| !s.is_empty())
         .collect()
 }
 
-fn our_up_sql(crate_dir: &Path) -> String {
-    read(&crate_dir.join("generated/migrations/postgres/0001_initial.up.sql"))
+fn our_up_sql(generated: &Path) -> String {
+    read(&generated.join("migrations/postgres/0001_initial.up.sql"))
 }
 
 /// Builds A from our SQL and B from drizzle-kit's; their normalized dumps.
-fn dumps(crate_dir: &Path, schema_ts: &str, label: &str) -> Result<Option<(String, String)>, String> {
+fn dumps(generated: &Path, schema_ts: &str, label: &str) -> Result<Option<(String, String)>, String> {
     let drizzle = drizzle_kit_sql(schema_ts, "postgresql", label)?;
-    let behavior = behavior_statements(crate_dir);
-    let up = our_up_sql(crate_dir);
+    let behavior = behavior_statements(generated);
+    let up = our_up_sql(generated);
     for statement in &behavior {
         if !up.contains(statement.as_str()) {
             return Err(format!("drizzle/behavior.sql has a statement our migration lacks:\n{statement}"));
@@ -246,9 +277,10 @@ fn dumps(crate_dir: &Path, schema_ts: &str, label: &str) -> Result<Option<(Strin
 #[test]
 fn drizzle_kit_sql_is_equivalent_to_our_migration() {
     let mut failures = Vec::new();
-    for (name, dir) in common::crate_dirs() {
-        let schema_ts = read(&drizzle_dir(&dir).join("schema.ts"));
-        match dumps(&dir, &schema_ts, "drizzle-kit-pg") {
+    for case in cases() {
+        let (name, dir) = (&case.name, case.generated.as_path());
+        let schema_ts = read(&drizzle_dir(dir).join("schema.ts"));
+        match dumps(dir, &schema_ts, "drizzle-kit-pg") {
             Ok(Some((ours, theirs))) if ours == theirs => {
                 eprintln!("{name}: drizzle-kit's database equals ours ({} dump lines)", ours.lines().count())
             }
@@ -267,10 +299,11 @@ fn drizzle_kit_sql_is_equivalent_to_our_migration() {
 #[test]
 fn equivalence_detects_a_changed_column() {
     let dir = common::crate_dirs().into_iter().find(|(n, _)| n == "examples/blog").expect("examples/blog").1;
-    let text = read(&drizzle_dir(&dir).join("schema.ts"));
+    let dir = &dir.join("generated");
+    let text = read(&drizzle_dir(dir).join("schema.ts"));
     let changed = text.replacen(r#"body: text("body").notNull()"#, r#"body: text("body")"#, 1);
     assert_ne!(changed, text, "the blog schema has a NOT NULL body column");
-    match dumps(&dir, &changed, "drizzle-kit-pg-changed") {
+    match dumps(dir, &changed, "drizzle-kit-pg-changed") {
         Ok(Some((ours, theirs))) => assert_ne!(ours, theirs, "a nullable body must change the dump"),
         Ok(None) => eprintln!("skipped (no PostgreSQL)"),
         Err(e) => panic!("{e}"),
@@ -310,12 +343,13 @@ const { Client } = require("pg");
 #[test]
 fn drizzle_migrator_applies_our_migrations_folder() {
     let mut failures = Vec::new();
-    for (name, dir) in common::crate_dirs() {
+    for case in cases() {
+        let (name, dir) = (&case.name, case.generated.as_path());
         let result = (|| -> Result<Option<()>, String> {
             let Some(mut ours) = database() else { return Ok(None) };
             let Some(mut migrated) = database() else { return Ok(None) };
-            ours.execute_batch(&our_up_sql(&dir)).map_err(|e| format!("our migration: {e}"))?;
-            let printed = drizzle_migrate(&migrated.url(), &drizzle_dir(&dir).join("migrations"))?;
+            ours.execute_batch(&our_up_sql(dir)).map_err(|e| format!("our migration: {e}"))?;
+            let printed = drizzle_migrate(&migrated.url(), &drizzle_dir(dir).join("migrations"))?;
             if printed != "applied 1" {
                 return Err(format!("the migrator recorded something else than one migration: {printed}"));
             }
@@ -340,7 +374,7 @@ fn drizzle_migrator_applies_our_migrations_folder() {
 #[test]
 fn drizzle_migrator_rejects_a_broken_journal() {
     let folder = TempDir::new("drizzle-broken-journal");
-    let source = drizzle_dir(&common::tools::root()).join("migrations");
+    let source = drizzle_dir(&common::tools::root().join("generated")).join("migrations");
     std::fs::create_dir_all(folder.path().join("meta")).expect("mkdir meta");
     let journal = read(&source.join("meta/_journal.json")).replace("0000_initial", "0000_missing");
     write(&folder.path().join("meta/_journal.json"), &journal);
@@ -380,9 +414,10 @@ const schema = require("./js/schema.js");
 });
 "#;
     let mut failures = Vec::new();
-    for (name, dir) in common::crate_dirs() {
+    for case in cases() {
+        let (name, dir) = (&case.name, case.generated.as_path());
         let result = (|| -> Result<Option<usize>, String> {
-            let schema_ts = read(&drizzle_dir(&dir).join("schema.ts"));
+            let schema_ts = read(&drizzle_dir(dir).join("schema.ts"));
             let expected = schema_ts.matches(": one(").count() + schema_ts.matches(": many(").count();
             let project = ts_project("drizzle-relations");
             write(&project.path().join("schema.ts"), &schema_ts);
@@ -391,7 +426,7 @@ const schema = require("./js/schema.js");
             cmd.args(["--moduleResolution", "node10", "--outDir", "js"]);
             run(cmd, project.path())?;
             let Some(mut db) = database() else { return Ok(None) };
-            db.execute_batch(&our_up_sql(&dir)).map_err(|e| format!("our migration: {e}"))?;
+            db.execute_batch(&our_up_sql(dir)).map_err(|e| format!("our migration: {e}"))?;
             let mut node = Command::new("node");
             node.args(["-e", SCRIPT]).env("DATABASE_URL", db.url());
             let output = run(node, project.path())?;

@@ -214,7 +214,7 @@ fn default_code(file: &mut File<'_>, entity: &Entity, c: &Column, default: &Defa
 
 /// Whether JavaScript prints the number back exactly as written (`1.5` yes,
 /// `0.0` and `1e3` no).
-fn is_canonical_number(text: &str) -> bool {
+pub(super) fn is_canonical_number(text: &str) -> bool {
     match text.parse::<f64>() {
         Ok(v) if v.is_finite() => format!("{v}") == text,
         _ => false,
