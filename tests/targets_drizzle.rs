@@ -310,34 +310,57 @@ fn equivalence_detects_a_changed_column() {
     }
 }
 
+/// Runs JavaScript under Node in `dir` with `client`, a pg `Client`
+/// connected to `url`, in scope; what it prints. `requires` are the lines
+/// before it (Node resolves modules from `dir`).
+fn node_with_client(
+    dir: &Path,
+    url: &str,
+    requires: &str,
+    body: &str,
+    env: &[(&str, &Path)],
+) -> Result<String, String> {
+    let script = format!(
+        r#"{requires}
+const {{ Client }} = require("pg");
+(async () => {{
+  const client = new Client({{ connectionString: process.env.DATABASE_URL }});
+  await client.connect();
+  try {{
+{body}
+  }} finally {{
+    await client.end();
+  }}
+}})().catch((e) => {{
+  console.error(e);
+  process.exit(1);
+}});
+"#
+    );
+    let mut cmd = Command::new("node");
+    cmd.args(["-e", &script]).env("DATABASE_URL", url);
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    let output = run(cmd, dir)?;
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+}
+
 /// drizzle-orm's own migrator, run by Node against a fresh database.
 fn drizzle_migrate(url: &str, folder: &Path) -> Result<String, String> {
-    const SCRIPT: &str = r#"
-const { drizzle } = require("drizzle-orm/node-postgres");
-const { migrate } = require("drizzle-orm/node-postgres/migrator");
-const { Client } = require("pg");
-(async () => {
-  const client = new Client({ connectionString: process.env.DATABASE_URL });
-  await client.connect();
-  try {
-    const db = drizzle(client);
+    node_with_client(
+        &node_dir(),
+        url,
+        r#"const { drizzle } = require("drizzle-orm/node-postgres");
+const { migrate } = require("drizzle-orm/node-postgres/migrator");"#,
+        r#"    const db = drizzle(client);
     await migrate(db, { migrationsFolder: process.env.MIGRATIONS });
     // A second run finds everything applied and must change nothing.
     await migrate(db, { migrationsFolder: process.env.MIGRATIONS });
     const r = await client.query("SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations");
-    console.log(`applied ${r.rows[0].n}`);
-  } finally {
-    await client.end();
-  }
-})().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
-"#;
-    let mut cmd = Command::new("node");
-    cmd.args(["-e", SCRIPT]).env("DATABASE_URL", url).env("MIGRATIONS", folder);
-    let output = run(cmd, &node_dir())?;
-    Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+    console.log(`applied ${r.rows[0].n}`);"#,
+        &[("MIGRATIONS", folder)],
+    )
 }
 
 #[test]
@@ -379,7 +402,8 @@ fn drizzle_migrator_rejects_a_broken_journal() {
     let journal = read(&source.join("meta/_journal.json")).replace("0000_initial", "0000_missing");
     write(&folder.path().join("meta/_journal.json"), &journal);
     let Some(db) = database() else { return };
-    assert!(drizzle_migrate(&db.url(), folder.path()).is_err(), "a journal entry without its SQL file must fail");
+    let err = drizzle_migrate(&db.url(), folder.path()).expect_err("a journal entry without its SQL file must fail");
+    assert!(err.contains("0000_missing"), "the migrator failed for another reason:\n{err}");
 }
 
 /// Every `relations()` entry is one drizzle-orm can resolve (each `many`
@@ -387,32 +411,6 @@ fn drizzle_migrator_rejects_a_broken_journal() {
 /// `db.query.<table>.findMany({ with: { <every relation>: true } })`.
 #[test]
 fn relational_queries_follow_every_relation() {
-    const SCRIPT: &str = r#"
-const { drizzle } = require("drizzle-orm/node-postgres");
-const { Client } = require("pg");
-const schema = require("./js/schema.js");
-(async () => {
-  const client = new Client({ connectionString: process.env.DATABASE_URL });
-  await client.connect();
-  try {
-    const db = drizzle(client, { schema });
-    let followed = 0;
-    for (const [name, table] of Object.entries(db._.schema)) {
-      const names = Object.keys(table.relations);
-      if (names.length === 0) continue;
-      const withAll = Object.fromEntries(names.map((r) => [r, true]));
-      await db.query[name].findMany({ with: withAll, limit: 1 });
-      followed += names.length;
-    }
-    console.log(`followed ${followed}`);
-  } finally {
-    await client.end();
-  }
-})().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
-"#;
     let mut failures = Vec::new();
     for case in cases() {
         let (name, dir) = (&case.name, case.generated.as_path());
@@ -427,10 +425,23 @@ const schema = require("./js/schema.js");
             run(cmd, project.path())?;
             let Some(mut db) = database() else { return Ok(None) };
             db.execute_batch(&our_up_sql(dir)).map_err(|e| format!("our migration: {e}"))?;
-            let mut node = Command::new("node");
-            node.args(["-e", SCRIPT]).env("DATABASE_URL", db.url());
-            let output = run(node, project.path())?;
-            let printed = String::from_utf8_lossy(&output.stdout).trim().to_string();
+            let printed = node_with_client(
+                project.path(),
+                &db.url(),
+                r#"const { drizzle } = require("drizzle-orm/node-postgres");
+const schema = require("./js/schema.js");"#,
+                r#"    const db = drizzle(client, { schema });
+    let followed = 0;
+    for (const [name, table] of Object.entries(db._.schema)) {
+      const names = Object.keys(table.relations);
+      if (names.length === 0) continue;
+      const withAll = Object.fromEntries(names.map((r) => [r, true]));
+      await db.query[name].findMany({ with: withAll, limit: 1 });
+      followed += names.length;
+    }
+    console.log(`followed ${followed}`);"#,
+                &[],
+            )?;
             if printed != format!("followed {expected}") {
                 return Err(format!("expected to follow {expected} relations, the script printed: {printed}"));
             }
