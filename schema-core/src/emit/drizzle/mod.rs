@@ -65,13 +65,11 @@ pub fn schema_ts(dialect: Dialect, schema: &Schema, options: &EmitOptions) -> St
     let mut file = File { dialect, schema, core: BTreeSet::new(), orm: BTreeSet::new(), custom: BTreeMap::new() };
     let relations = Relations::of(schema);
     let order = schema.dependency_order();
-    let mut policies_by_table: BTreeMap<&str, Vec<Policy>> = BTreeMap::new();
+    // Only PostgreSQL has row-level security.
+    let mut policies_by_table: BTreeMap<String, Vec<Policy>> = BTreeMap::new();
     if dialect == Dialect::Postgres {
         for policy in policies(schema, &options.tenancy) {
-            let table = schema.entities.iter().find(|e| e.table == policy.table).map(|e| e.table.as_str());
-            if let Some(table) = table {
-                policies_by_table.entry(table).or_default().push(policy);
-            }
+            policies_by_table.entry(policy.table.clone()).or_default().push(policy);
         }
     }
 
@@ -81,7 +79,7 @@ pub fn schema_ts(dialect: Dialect, schema: &Schema, options: &EmitOptions) -> St
         write_roles(&mut file, &mut body, &policies_by_table);
     }
     for entity in &order {
-        write_table(&mut file, &mut body, entity, policies_by_table.get(entity.table.as_str()));
+        write_table(&mut file, &mut body, entity, policies_by_table.get(&entity.table));
     }
     for entity in &order {
         write_relations(&mut file, &mut body, entity, &relations);
@@ -93,7 +91,7 @@ pub fn schema_ts(dialect: Dialect, schema: &Schema, options: &EmitOptions) -> St
         Dialect::Sqlite => ("drizzle-orm/sqlite-core", "SQLite"),
     };
     let mut out = format!(
-        "// {}\n// Drizzle ORM schema for {what} ({core_module}). See docs/targets/drizzle.md.\n\n",
+        "// {}\n// Drizzle ORM schema for {what} ({core_module}); see tablewright's docs/targets/drizzle.md.\n\n",
         super::sql::HEADER.trim_start_matches("-- ")
     );
     if !file.orm.is_empty() {
@@ -153,7 +151,7 @@ fn write_enums(file: &mut File<'_>, out: &mut String) {
 
 /// The roles the policies name: created by the migration's RLS statements
 /// (`CREATE ROLE ... NOLOGIN` when missing), so drizzle-kit must not create them.
-fn write_roles(file: &mut File<'_>, out: &mut String, policies: &BTreeMap<&str, Vec<Policy>>) {
+fn write_roles(file: &mut File<'_>, out: &mut String, policies: &BTreeMap<String, Vec<Policy>>) {
     let roles: BTreeSet<&str> = policies.values().flatten().filter_map(|p| p.role.as_deref()).collect();
     for role in roles {
         file.core.insert("pgRole");
