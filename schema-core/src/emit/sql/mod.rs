@@ -29,6 +29,8 @@ pub mod rls;
 mod sqlite;
 pub mod triggers;
 
+pub use sqlite::RANDOM_UUID_V4;
+
 #[cfg(test)]
 mod db_tests;
 #[cfg(test)]
@@ -122,6 +124,28 @@ pub fn migration(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Migration {
     let name = format!("0001_{}", options.initial_migration_name);
+    let (up, down) = scripts(dialect, schema, options, diagnostics);
+    Migration { up: up.finish(dialect, &name, "up"), down: down.finish(dialect, &name, "down") }
+}
+
+/// The statements of the up migration [`migration`] writes, each with its
+/// `;`, without the header: for targets whose migration runner splits a
+/// script itself (drizzle's `--> statement-breakpoint`).
+pub fn up_statements(
+    dialect: Dialect,
+    schema: &Schema,
+    options: &EmitOptions,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    scripts(dialect, schema, options, diagnostics).0.statements.into_iter().map(|s| format!("{s};")).collect()
+}
+
+fn scripts(
+    dialect: Dialect,
+    schema: &Schema,
+    options: &EmitOptions,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Script, Script) {
     let plan = Plan::new(schema, diagnostics);
     let (mut up, mut down) = match dialect {
         Dialect::Postgres => postgres::emit(&plan, diagnostics),
@@ -138,7 +162,7 @@ pub fn migration(
         up.statements.extend(rls.up);
         down.statements.splice(0..0, rls.down);
     }
-    Migration { up: up.finish(dialect, &name, "up"), down: down.finish(dialect, &name, "down") }
+    (up, down)
 }
 
 /// The statements of a migration that are not plain structure: triggers
@@ -160,6 +184,22 @@ pub fn behavior_statements(dialect: Dialect, schema: &Schema, options: &EmitOpti
     }
     let terminate = |s: String| format!("{s};");
     Behavior { up: up.into_iter().map(terminate).collect(), down: down.into_iter().map(terminate).collect() }
+}
+
+/// The SQL default `#[default(now)]` becomes on `dialect` for a column of
+/// Rust type `ty` whose column type is `sql_type`, in the form that can
+/// follow `DEFAULT` (expressions parenthesized): `CURRENT_TIMESTAMP`,
+/// `CURRENT_TIMESTAMP(6)`, `(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`.
+pub fn now_default(dialect: Dialect, sql_type: &str, ty: &crate::model::ColumnType) -> String {
+    let default = match dialect {
+        Dialect::Postgres => DefaultSql::Bare(postgres::now(ty).to_string()),
+        Dialect::Mysql => mysql::now(sql_type, ty),
+        Dialect::Sqlite => DefaultSql::Expr(sqlite::now(ty).to_string()),
+    };
+    match default {
+        DefaultSql::Bare(sql) => sql,
+        DefaultSql::Expr(sql) => format!("({sql})"),
+    }
 }
 
 /// See [`behavior_statements`].
@@ -313,8 +353,9 @@ fn check_constraint_names(entity: &Entity, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
-/// A column that is part of the primary key, a foreign key or an index.
-fn is_keyed(entity: &Entity, column: &str) -> bool {
+/// A column that is part of the primary key, a foreign key or an index
+/// (MySQL gives such a String column `VARCHAR(255)`).
+pub fn is_keyed(entity: &Entity, column: &str) -> bool {
     entity.primary_key.columns.iter().any(|c| c == column)
         || entity.foreign_keys.iter().any(|fk| fk.columns.iter().any(|c| c == column))
         || entity.indexes.iter().any(|i| i.columns.iter().any(|c| c.name == column))

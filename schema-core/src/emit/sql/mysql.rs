@@ -159,7 +159,7 @@ fn column_def(plan: &Plan<'_>, entity: &Entity, c: &Column, diagnostics: &mut Ve
 
 /// `#[default(now)]`: `CURRENT_TIMESTAMP(6)` for `DATETIME(6)` (the precision
 /// must match the column's), an expression for dates and times.
-fn now(sql_type: &str, ty: &ColumnType) -> DefaultSql {
+pub(super) fn now(sql_type: &str, ty: &ColumnType) -> DefaultSql {
     let upper = sql_type.to_ascii_uppercase();
     let precision = ["DATETIME(", "TIMESTAMP("]
         .iter()

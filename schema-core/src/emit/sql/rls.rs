@@ -289,10 +289,71 @@ fn membership_functions(t: &Tenancy<'_>, member: &Entity, m: &Membership) -> Vec
         .collect()
 }
 
+/// One `CREATE POLICY`, structured, for targets that have a policy API
+/// (Drizzle's `pgPolicy`); [`Policy::sql`] is the statement the migration runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// The table, unquoted.
+    pub table: String,
+    /// `tenant_select`, `restore_update`, ...
+    pub name: &'static str,
+    /// `SELECT`, `INSERT`, `UPDATE` or `DELETE`.
+    pub command: &'static str,
+    /// The role it applies to, unquoted; `None`: every role (`PUBLIC`).
+    pub role: Option<String>,
+    pub using: Option<String>,
+    pub with_check: Option<String>,
+    /// What it allows, for `COMMENT ON POLICY`.
+    pub comment: &'static str,
+}
+
+impl Policy {
+    /// The `CREATE POLICY` statement, without `;`.
+    pub fn sql(&self) -> String {
+        let mut sql = format!("CREATE POLICY {} ON {} FOR {}", self.name, ident(D, &self.table), self.command);
+        if let Some(role) = &self.role {
+            sql.push_str(&format!(" TO {}", ident(D, role)));
+        }
+        if let Some(using) = &self.using {
+            sql.push_str(&format!(" USING ({using})"));
+        }
+        if let Some(check) = &self.with_check {
+            sql.push_str(&format!(" WITH CHECK ({check})"));
+        }
+        sql
+    }
+}
+
+/// Every policy of `schema`, tenant first, then in dependency order; empty
+/// when it has no tenant. Diagnostics are the migration's to report.
+///
+/// ```
+/// use tablewright_core::emit::TenancyOptions;
+/// use tablewright_core::emit::sql::rls::policies;
+/// assert!(policies(&Default::default(), &TenancyOptions::default()).is_empty());
+/// ```
+pub fn policies(schema: &Schema, options: &TenancyOptions) -> Vec<Policy> {
+    let Some(t) = Tenancy::resolve(schema, options, &mut Vec::new()) else { return Vec::new() };
+    t.tables.iter().flat_map(|entity| table_policy_list(&t, entity)).collect()
+}
+
 /// `ENABLE` + `FORCE` and the policies of one table.
 fn table_policies(t: &Tenancy<'_>, entity: &Entity) -> Vec<String> {
     let table = ident(D, &entity.table);
-    let admin = ident(D, &t.options.admin_role);
+    let policies = table_policy_list(t, entity);
+    let mut out = vec![
+        format!("ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"),
+        format!("ALTER TABLE {table} FORCE ROW LEVEL SECURITY"),
+    ];
+    out.extend(policies.iter().map(Policy::sql));
+    out.extend(
+        policies.iter().map(|p| format!("COMMENT ON POLICY {} ON {table} IS {}", p.name, string_literal(p.comment))),
+    );
+    out
+}
+
+/// The policies of one table, in the order they are created.
+fn table_policy_list(t: &Tenancy<'_>, entity: &Entity) -> Vec<Policy> {
     let read = t.tenant_match(entity);
     let soft = entity.traits.soft_delete && entity.column("deleted_at").is_some();
     let live =
@@ -304,49 +365,45 @@ fn table_policies(t: &Tenancy<'_>, entity: &Entity) -> Vec<String> {
     // in membership mode, the tenant row itself).
     let write =
         if membership_table || (is_tenant && t.membership.is_some()) { t.admin_match(entity) } else { read.clone() };
-
-    let mut out = vec![
-        format!("ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"),
-        format!("ALTER TABLE {table} FORCE ROW LEVEL SECURITY"),
-        format!("CREATE POLICY tenant_select ON {table} FOR SELECT USING ({})", live(&read)),
-    ];
-    // A new tenant row is created by a provisioning role in membership mode:
-    // no member exists yet who could be checked.
-    if !(is_tenant && t.membership.is_some()) {
-        out.push(format!("CREATE POLICY tenant_insert ON {table} FOR INSERT WITH CHECK ({write})"));
-    }
-    if !entity.traits.audit_log {
-        out.push(format!(
-            "CREATE POLICY tenant_update ON {table} FOR UPDATE USING ({}) WITH CHECK ({write})",
-            strictly_live(&write)
-        ));
-        out.push(format!("CREATE POLICY tenant_delete ON {table} FOR DELETE USING ({})", t.admin_match(entity)));
-    }
-    if soft {
-        let include = format!("current_setting({}, true) = 'on'", string_literal(&t.options.include_deleted_setting));
-        out.push(format!("CREATE POLICY restore_select ON {table} FOR SELECT TO {admin} USING ({read} AND {include})"));
-        out.push(format!(
-            "CREATE POLICY restore_update ON {table} FOR UPDATE TO {admin} USING ({write} AND {include}) WITH CHECK ({write})"
-        ));
-    }
-    for policy in
-        ["tenant_select", "tenant_insert", "tenant_update", "tenant_delete", "restore_select", "restore_update"]
-    {
-        let described = match policy {
+    let policy = |name, command, role: Option<&String>, using: Option<String>, with_check: Option<String>| Policy {
+        table: entity.table.clone(),
+        name,
+        command,
+        role: role.cloned(),
+        using,
+        with_check,
+        comment: match name {
             "tenant_select" if soft => "rows of the current tenant that are not soft-deleted",
             "tenant_select" => "rows of the current tenant",
             "tenant_insert" => "new rows must belong to the current tenant",
             "tenant_update" => "rows of the current tenant, which must stay in it",
             "tenant_delete" if t.membership.is_some() => "rows of a tenant where the user has an admin role",
             "tenant_delete" => "rows of the current tenant",
-            "restore_select" | "restore_update" => {
-                "soft-deleted rows, for the admin role with the include-deleted setting on"
-            }
-            _ => continue,
-        };
-        if out.iter().any(|s| s.starts_with(&format!("CREATE POLICY {policy} "))) {
-            out.push(format!("COMMENT ON POLICY {policy} ON {table} IS {}", string_literal(described)));
-        }
+            _ => "soft-deleted rows, for the admin role with the include-deleted setting on",
+        },
+    };
+
+    let mut out = vec![policy("tenant_select", "SELECT", None, Some(live(&read)), None)];
+    // A new tenant row is created by a provisioning role in membership mode:
+    // no member exists yet who could be checked.
+    if !(is_tenant && t.membership.is_some()) {
+        out.push(policy("tenant_insert", "INSERT", None, None, Some(write.clone())));
+    }
+    if !entity.traits.audit_log {
+        out.push(policy("tenant_update", "UPDATE", None, Some(strictly_live(&write)), Some(write.clone())));
+        out.push(policy("tenant_delete", "DELETE", None, Some(t.admin_match(entity)), None));
+    }
+    if soft {
+        let admin = Some(&t.options.admin_role);
+        let include = format!("current_setting({}, true) = 'on'", string_literal(&t.options.include_deleted_setting));
+        out.push(policy("restore_select", "SELECT", admin, Some(format!("{read} AND {include}")), None));
+        out.push(policy(
+            "restore_update",
+            "UPDATE",
+            admin,
+            Some(format!("{write} AND {include}")),
+            Some(write.clone()),
+        ));
     }
     out
 }

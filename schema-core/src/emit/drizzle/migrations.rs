@@ -1,0 +1,90 @@
+//! drizzle-kit's migrations folder carrying our PostgreSQL migration, so
+//! `migrate(db, { migrationsFolder })` of drizzle-orm (or `drizzle-kit
+//! migrate`) applies exactly what the other targets apply:
+//!
+//! ```text
+//! drizzle/migrations/0000_initial.sql       our up statements, split by `--> statement-breakpoint`
+//! drizzle/migrations/meta/_journal.json     { version, dialect, entries: [{ idx, version, when, tag, breakpoints }] }
+//! drizzle/behavior.sql                      the triggers and RLS plumbing schema.ts cannot express
+//! ```
+//!
+//! drizzle-orm's `readMigrationFiles` reads the journal, loads `<tag>.sql`
+//! for each entry and splits it on the breakpoint marker; `when` orders the
+//! entries against the `created_at` of `drizzle.__drizzle_migrations`, so it
+//! is a fixed instant here (never the build time): [`JOURNAL_EPOCH_MS`] plus
+//! the entry's index.
+
+use super::{Artifact, EmitOptions, Emitted};
+use crate::emit::sql::{HEADER, behavior_statements, up_statements};
+use crate::model::Schema;
+use crate::types::Dialect;
+
+/// drizzle-kit's statement separator.
+pub const BREAKPOINT: &str = "--> statement-breakpoint";
+
+/// The `when` of the first journal entry: 2024-01-01T00:00:00Z in
+/// milliseconds. Fixed so the journal is byte-stable; migrations drizzle-kit
+/// generates later get the current time, which sorts after it.
+pub const JOURNAL_EPOCH_MS: u64 = 1_704_067_200_000;
+
+/// drizzle-kit's journal and snapshot format version (drizzle-kit 0.31).
+const JOURNAL_VERSION: &str = "7";
+
+pub(super) fn emit(schema: &Schema, options: &EmitOptions, out: &mut Emitted) {
+    let tag = format!("0000_{}", options.initial_migration_name);
+    // The SQL emitter reports the diagnostics of this migration.
+    let statements = up_statements(Dialect::Postgres, schema, options, &mut Vec::new());
+    let sql = format!(
+        "{HEADER}\n-- drizzle-kit migration {tag}: tablewright's PostgreSQL migration 0001_{}, split by statement.\n{}\n",
+        options.initial_migration_name,
+        statements.join(&format!("\n{BREAKPOINT}\n"))
+    );
+    out.artifacts.push(Artifact::text(format!("drizzle/migrations/{tag}.sql"), sql));
+    out.artifacts.push(Artifact::text("drizzle/migrations/meta/_journal.json", journal(&[tag])));
+
+    // The policies are in schema.ts (pgPolicy); everything else of the
+    // behavior statements is carried as raw SQL.
+    let behavior: Vec<String> = behavior_statements(Dialect::Postgres, schema, options)
+        .up
+        .into_iter()
+        .filter(|s| !s.starts_with("CREATE POLICY "))
+        .collect();
+    let mut text = format!(
+        "{HEADER}\n-- What drizzle/schema.ts cannot express: triggers, row-level-security roles, grants,\n\
+         -- functions, FORCE ROW LEVEL SECURITY and policy comments. Run it after the tables exist\n\
+         -- (a `drizzle-kit generate --custom` migration); the policies themselves are in schema.ts.\n"
+    );
+    if !behavior.is_empty() {
+        text.push_str(&behavior.join(&format!("\n{BREAKPOINT}\n")));
+        text.push('\n');
+    }
+    out.artifacts.push(Artifact::text("drizzle/behavior.sql", text));
+}
+
+/// `meta/_journal.json` for the given tags, in order.
+///
+/// ```
+/// use tablewright_core::emit::drizzle::migrations::journal;
+/// let json = journal(&["0000_initial".to_string()]);
+/// assert!(json.contains("\"tag\": \"0000_initial\""));
+/// assert!(json.contains("\"when\": 1704067200000"));
+/// ```
+pub fn journal(tags: &[String]) -> String {
+    let entries: Vec<serde_json::Value> = tags
+        .iter()
+        .enumerate()
+        .map(|(idx, tag)| {
+            serde_json::json!({
+                "idx": idx,
+                "version": JOURNAL_VERSION,
+                "when": JOURNAL_EPOCH_MS + idx as u64,
+                "tag": tag,
+                "breakpoints": true,
+            })
+        })
+        .collect();
+    let journal = serde_json::json!({ "version": JOURNAL_VERSION, "dialect": "postgresql", "entries": entries });
+    let mut text = serde_json::to_string_pretty(&journal).expect("a JSON value always serializes");
+    text.push('\n');
+    text
+}

@@ -1,0 +1,457 @@
+//! The Drizzle target, checked by Drizzle's own tools for the showcase and
+//! every example (docs/targets/drizzle.md):
+//!
+//! - tsc `--strict --noEmit` compiles `drizzle/schema.ts`, `schema.mysql.ts`
+//!   and `schema.sqlite.ts` against drizzle-orm 0.45 (and rejects a broken copy);
+//! - drizzle-kit generates non-empty SQL from each of the three;
+//! - equivalence on PostgreSQL: the database built from our migration (A)
+//!   and the one built from drizzle-kit's SQL plus `drizzle/behavior.sql` (B)
+//!   have the same normalized `pg_dump`, up to the differences the docs list;
+//! - drizzle-orm's migrator applies `drizzle/migrations` and yields exactly A;
+//! - drizzle-orm's relational queries follow every `relations()` entry of
+//!   `schema.ts` (compiled by tsc) on database A.
+//!
+//! Needs `tools/node` (`npm ci` there; `scripts/test` does it) and PostgreSQL.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::tools::{TempDir, node_bin, node_dir, run};
+use common::{Database, PgDatabase};
+
+/// drizzle-kit's statement separator.
+const BREAKPOINT: &str = "--> statement-breakpoint";
+
+/// One schema under test: its `generated/` dir.
+struct Case {
+    name: String,
+    generated: PathBuf,
+    /// Keeps a fixture's output alive.
+    _out: Option<TempDir>,
+}
+
+/// The showcase, every example, and the reserved-words and triggers
+/// fixtures (tests/fixtures), generated here with the Builder.
+fn cases() -> Vec<Case> {
+    let mut cases: Vec<Case> = common::crate_dirs()
+        .into_iter()
+        .map(|(name, dir)| Case { name, generated: dir.join("generated"), _out: None })
+        .collect();
+    for fixture in ["reserved", "triggers"] {
+        let out = TempDir::new(&format!("drizzle-fixture-{fixture}"));
+        tablewright::build::Builder::new()
+            .with_crate_dir(env!("CARGO_MANIFEST_DIR"))
+            .with_src_dir(format!("tests/fixtures/{fixture}"))
+            .with_out_dir(out.path())
+            .generate()
+            .and_then(|artifacts| artifacts.write().map(|_| ()))
+            .unwrap_or_else(|e| panic!("the {fixture} fixture does not generate:\n{e}"));
+        cases.push(Case { name: format!("fixture {fixture}"), generated: out.path().to_path_buf(), _out: Some(out) });
+    }
+    cases
+}
+
+fn drizzle_dir(generated: &Path) -> PathBuf {
+    generated.join("drizzle")
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}\nhelp: `cargo build --workspace` writes it", path.display()))
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+}
+
+/// A temp dir where TypeScript finds drizzle-orm: `node_modules` links to
+/// tools/node's, and a strict tsconfig covers every `.ts` file.
+fn ts_project(label: &str) -> TempDir {
+    let dir = TempDir::new(label);
+    let modules = node_dir().join("node_modules");
+    assert!(modules.is_dir(), "{} is missing\nhelp: run `scripts/test` or `npm ci` in tools/node", modules.display());
+    std::os::unix::fs::symlink(&modules, dir.path().join("node_modules")).expect("symlink node_modules");
+    write(
+        &dir.path().join("tsconfig.json"),
+        r#"{
+  "compilerOptions": {
+    "strict": true,
+    "noEmit": true,
+    "skipLibCheck": true,
+    "target": "ES2022",
+    "module": "ESNext",
+    "moduleResolution": "Bundler",
+    "types": []
+  },
+  "include": ["*.ts"]
+}
+"#,
+    );
+    dir
+}
+
+fn tsc(dir: &Path) -> Result<(), String> {
+    let mut cmd = Command::new(node_bin("tsc"));
+    cmd.args(["-p", "tsconfig.json", "--pretty", "false"]);
+    run(cmd, dir).map(|_| ())
+}
+
+/// Every schema file of every crate, in one tsc program.
+#[test]
+fn schemas_compile_under_tsc_strict() {
+    let project = ts_project("drizzle-tsc");
+    let mut count = 0;
+    for case in cases() {
+        let (name, dir) = (&case.name, case.generated.as_path());
+        let label = name.replace('/', "_");
+        for file in ["schema.ts", "schema.mysql.ts", "schema.sqlite.ts"] {
+            let text = read(&drizzle_dir(dir).join(file));
+            write(&project.path().join(format!("{label}_{file}")), &text);
+            count += 1;
+        }
+    }
+    if let Err(e) = tsc(project.path()) {
+        panic!("tsc --strict rejects a generated Drizzle schema:\n{e}");
+    }
+    eprintln!("tsc --strict: {count} Drizzle schema files compile");
+}
+
+/// The check above can fail: a misspelled option in a copy is an error.
+#[test]
+fn tsc_rejects_a_broken_schema() {
+    let project = ts_project("drizzle-tsc-broken");
+    let text = read(&drizzle_dir(&common::tools::root().join("generated")).join("schema.ts"));
+    let broken = text.replacen("primaryKey({ name:", "primaryKey({ nmae:", 1);
+    assert_ne!(broken, text, "the showcase schema has a named primary key");
+    write(&project.path().join("schema.ts"), &broken);
+    let err = tsc(project.path()).expect_err("tsc must reject a misspelled primaryKey option");
+    assert!(err.contains("nmae"), "tsc failed for another reason:\n{err}");
+}
+
+/// `drizzle-kit generate` for one schema file; its SQL statements. drizzle-kit
+/// exits 0 even when the module fails to load, so no SQL is a failure.
+fn drizzle_kit_sql(schema_ts: &str, dialect: &str, label: &str) -> Result<Vec<String>, String> {
+    let project = ts_project(label);
+    write(&project.path().join("schema.ts"), schema_ts);
+    let mut cmd = Command::new(node_bin("drizzle-kit"));
+    cmd.args(["generate", "--dialect", dialect, "--schema", "schema.ts", "--out", "out"]);
+    let output = run(cmd, project.path())?;
+    let out = project.path().join("out");
+    let mut sql = String::new();
+    for entry in std::fs::read_dir(&out).map_err(|e| format!("drizzle-kit wrote no {}: {e}", out.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.extension().is_some_and(|e| e == "sql") {
+            sql.push_str(&read(&path));
+        }
+    }
+    let statements: Vec<String> =
+        sql.split(BREAKPOINT).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+    if !statements.iter().any(|s| s.starts_with("CREATE TABLE")) {
+        return Err(format!(
+            "drizzle-kit generate --dialect {dialect} wrote no CREATE TABLE\n--- stdout\n{}\n--- stderr\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(statements)
+}
+
+#[test]
+fn drizzle_kit_generates_mysql_and_sqlite_sql() {
+    let mut failures = Vec::new();
+    for case in cases() {
+        let (name, dir) = (&case.name, case.generated.as_path());
+        for (file, dialect) in [("schema.mysql.ts", "mysql"), ("schema.sqlite.ts", "sqlite")] {
+            let text = read(&drizzle_dir(dir).join(file));
+            match drizzle_kit_sql(&text, dialect, "drizzle-kit") {
+                Ok(statements) => eprintln!("{name}: drizzle-kit {dialect}: {} statements", statements.len()),
+                Err(e) => failures.push(format!("{name} {file}: {e}")),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+fn database() -> Option<PgDatabase> {
+    match PgDatabase::create() {
+        Ok(db) => db,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// Runs statements one by one, so an error names its statement.
+fn execute_each(db: &mut PgDatabase, statements: &[String], source: &str) -> Result<(), String> {
+    for statement in statements {
+        db.execute_batch(statement).map_err(|e| format!("{source}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// A `pg_dump` as statements (a statement ends with a line ending in `;`).
+fn statements_of(dump: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in dump.lines() {
+        current.push_str(line);
+        current.push('\n');
+        if line.ends_with(';') {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// The differences docs/targets/drizzle.md lists, and nothing else:
+/// Drizzle has no comments on tables, columns and types, and no covering
+/// (`INCLUDE`) index columns.
+fn normalize(dump: &str) -> String {
+    statements_of(dump)
+        .into_iter()
+        .filter(|s| !["COMMENT ON TABLE ", "COMMENT ON COLUMN ", "COMMENT ON TYPE "].iter().any(|p| s.starts_with(p)))
+        .map(|s| match s.find(" INCLUDE (") {
+            Some(start) if s.starts_with("CREATE INDEX") || s.starts_with("CREATE UNIQUE INDEX") => {
+                let end = s[start..].find(')').map_or(s.len(), |e| start + e + 1);
+                format!("{}{}", &s[..start], &s[end..])
+            }
+            _ => s,
+        })
+        .collect()
+}
+
+/// Database B: drizzle-kit's statements, our behavior statements, and the
+/// policies after them (in membership mode they call functions the behavior
+/// statements create), then the policy comments.
+///
+/// drizzle-kit writes the foreign keys before the indexes; a same-tenant
+/// composite key references a unique *index*, which must exist first, so
+/// the foreign keys run after the indexes (docs/targets/drizzle.md).
+fn build_from_drizzle(db: &mut PgDatabase, drizzle: &[String], behavior: &[String]) -> Result<(), String> {
+    let (policies, rest): (Vec<String>, Vec<String>) =
+        drizzle.iter().cloned().partition(|s| s.starts_with("CREATE POLICY"));
+    let (foreign_keys, tables): (Vec<String>, Vec<String>) =
+        rest.into_iter().partition(|s| s.starts_with("ALTER TABLE") && s.contains(" FOREIGN KEY "));
+    let (comments, plumbing): (Vec<String>, Vec<String>) =
+        behavior.iter().cloned().partition(|s| s.starts_with("COMMENT ON POLICY"));
+    execute_each(db, &tables, "drizzle-kit SQL")?;
+    execute_each(db, &foreign_keys, "drizzle-kit SQL (foreign keys)")?;
+    execute_each(db, &plumbing, "drizzle/behavior.sql")?;
+    execute_each(db, &policies, "drizzle-kit SQL (policies)")?;
+    execute_each(db, &comments, "drizzle/behavior.sql (policy comments)")
+}
+
+/// The statements of `drizzle/behavior.sql` (the header comment is dropped).
+fn behavior_statements(generated: &Path) -> Vec<String> {
+    read(&drizzle_dir(generated).join("behavior.sql"))
+        .split(BREAKPOINT)
+        .map(|chunk| chunk.lines().filter(|l| !l.starts_with("--")).collect::<Vec<_>>().join("\n").trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn our_up_sql(generated: &Path) -> String {
+    read(&generated.join("migrations/postgres/0001_initial.up.sql"))
+}
+
+/// Builds A from our SQL and B from drizzle-kit's; their normalized dumps.
+fn dumps(generated: &Path, schema_ts: &str, label: &str) -> Result<Option<(String, String)>, String> {
+    let drizzle = drizzle_kit_sql(schema_ts, "postgresql", label)?;
+    let behavior = behavior_statements(generated);
+    let up = our_up_sql(generated);
+    for statement in &behavior {
+        if !up.contains(statement.as_str()) {
+            return Err(format!("drizzle/behavior.sql has a statement our migration lacks:\n{statement}"));
+        }
+    }
+    let Some(mut a) = database() else { return Ok(None) };
+    let Some(mut b) = database() else { return Ok(None) };
+    a.execute_batch(&up).map_err(|e| format!("our migration: {e}"))?;
+    build_from_drizzle(&mut b, &drizzle, &behavior)?;
+    Ok(Some((normalize(&a.dump_schema()?), normalize(&b.dump_schema()?))))
+}
+
+#[test]
+fn drizzle_kit_sql_is_equivalent_to_our_migration() {
+    let mut failures = Vec::new();
+    for case in cases() {
+        let (name, dir) = (&case.name, case.generated.as_path());
+        let schema_ts = read(&drizzle_dir(dir).join("schema.ts"));
+        match dumps(dir, &schema_ts, "drizzle-kit-pg") {
+            Ok(Some((ours, theirs))) if ours == theirs => {
+                eprintln!("{name}: drizzle-kit's database equals ours ({} dump lines)", ours.lines().count())
+            }
+            Ok(Some((ours, theirs))) => failures.push(format!(
+                "{name}: pg_dump differs (- ours, + drizzle-kit):\n{}",
+                common::diff_lines(&ours, &theirs)
+            )),
+            Ok(None) => eprintln!("{name}: skipped (no PostgreSQL)"),
+            Err(e) => failures.push(format!("{name}: {e}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The comparison can fail: a column made nullable in a copy of the schema shows up.
+#[test]
+fn equivalence_detects_a_changed_column() {
+    let dir = common::crate_dirs().into_iter().find(|(n, _)| n == "examples/blog").expect("examples/blog").1;
+    let dir = &dir.join("generated");
+    let text = read(&drizzle_dir(dir).join("schema.ts"));
+    let changed = text.replacen(r#"body: text("body").notNull()"#, r#"body: text("body")"#, 1);
+    assert_ne!(changed, text, "the blog schema has a NOT NULL body column");
+    match dumps(dir, &changed, "drizzle-kit-pg-changed") {
+        Ok(Some((ours, theirs))) => assert_ne!(ours, theirs, "a nullable body must change the dump"),
+        Ok(None) => eprintln!("skipped (no PostgreSQL)"),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// Runs JavaScript under Node in `dir` with `client`, a pg `Client`
+/// connected to `url`, in scope; what it prints. `requires` are the lines
+/// before it (Node resolves modules from `dir`).
+fn node_with_client(
+    dir: &Path,
+    url: &str,
+    requires: &str,
+    body: &str,
+    env: &[(&str, &Path)],
+) -> Result<String, String> {
+    let script = format!(
+        r#"{requires}
+const {{ Client }} = require("pg");
+(async () => {{
+  const client = new Client({{ connectionString: process.env.DATABASE_URL }});
+  await client.connect();
+  try {{
+{body}
+  }} finally {{
+    await client.end();
+  }}
+}})().catch((e) => {{
+  console.error(e);
+  process.exit(1);
+}});
+"#
+    );
+    let mut cmd = Command::new("node");
+    cmd.args(["-e", &script]).env("DATABASE_URL", url);
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    let output = run(cmd, dir)?;
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+}
+
+/// drizzle-orm's own migrator, run by Node against a fresh database.
+fn drizzle_migrate(url: &str, folder: &Path) -> Result<String, String> {
+    node_with_client(
+        &node_dir(),
+        url,
+        r#"const { drizzle } = require("drizzle-orm/node-postgres");
+const { migrate } = require("drizzle-orm/node-postgres/migrator");"#,
+        r#"    const db = drizzle(client);
+    await migrate(db, { migrationsFolder: process.env.MIGRATIONS });
+    // A second run finds everything applied and must change nothing.
+    await migrate(db, { migrationsFolder: process.env.MIGRATIONS });
+    const r = await client.query("SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations");
+    console.log(`applied ${r.rows[0].n}`);"#,
+        &[("MIGRATIONS", folder)],
+    )
+}
+
+#[test]
+fn drizzle_migrator_applies_our_migrations_folder() {
+    let mut failures = Vec::new();
+    for case in cases() {
+        let (name, dir) = (&case.name, case.generated.as_path());
+        let result = (|| -> Result<Option<()>, String> {
+            let Some(mut ours) = database() else { return Ok(None) };
+            let Some(mut migrated) = database() else { return Ok(None) };
+            ours.execute_batch(&our_up_sql(dir)).map_err(|e| format!("our migration: {e}"))?;
+            let printed = drizzle_migrate(&migrated.url(), &drizzle_dir(dir).join("migrations"))?;
+            if printed != "applied 1" {
+                return Err(format!("the migrator recorded something else than one migration: {printed}"));
+            }
+            // drizzle's bookkeeping schema is not part of the application schema.
+            migrated.execute_batch("DROP SCHEMA drizzle CASCADE")?;
+            let (a, b) = (ours.dump_schema()?, migrated.dump_schema()?);
+            if a != b {
+                return Err(format!("pg_dump differs (- ours, + migrator):\n{}", common::diff_lines(&a, &b)));
+            }
+            Ok(Some(()))
+        })();
+        match result {
+            Ok(Some(())) => eprintln!("{name}: drizzle-orm's migrator yields our schema"),
+            Ok(None) => eprintln!("{name}: skipped (no PostgreSQL)"),
+            Err(e) => failures.push(format!("{name}: {e}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The migrator check can fail: a journal naming a missing file is refused.
+#[test]
+fn drizzle_migrator_rejects_a_broken_journal() {
+    let folder = TempDir::new("drizzle-broken-journal");
+    let source = drizzle_dir(&common::tools::root().join("generated")).join("migrations");
+    std::fs::create_dir_all(folder.path().join("meta")).expect("mkdir meta");
+    let journal = read(&source.join("meta/_journal.json")).replace("0000_initial", "0000_missing");
+    write(&folder.path().join("meta/_journal.json"), &journal);
+    let Some(db) = database() else { return };
+    let err = drizzle_migrate(&db.url(), folder.path()).expect_err("a journal entry without its SQL file must fail");
+    assert!(err.contains("0000_missing"), "the migrator failed for another reason:\n{err}");
+}
+
+/// Every `relations()` entry is one drizzle-orm can resolve (each `many`
+/// finds its `one`, relation names pair up) and query on our database:
+/// `db.query.<table>.findMany({ with: { <every relation>: true } })`.
+#[test]
+fn relational_queries_follow_every_relation() {
+    let mut failures = Vec::new();
+    for case in cases() {
+        let (name, dir) = (&case.name, case.generated.as_path());
+        let result = (|| -> Result<Option<usize>, String> {
+            let schema_ts = read(&drizzle_dir(dir).join("schema.ts"));
+            let expected = schema_ts.matches(": one(").count() + schema_ts.matches(": many(").count();
+            let project = ts_project("drizzle-relations");
+            write(&project.path().join("schema.ts"), &schema_ts);
+            let mut cmd = Command::new(node_bin("tsc"));
+            cmd.args(["-p", "tsconfig.json", "--noEmit", "false", "--module", "commonjs"]);
+            cmd.args(["--moduleResolution", "node10", "--outDir", "js"]);
+            run(cmd, project.path())?;
+            let Some(mut db) = database() else { return Ok(None) };
+            db.execute_batch(&our_up_sql(dir)).map_err(|e| format!("our migration: {e}"))?;
+            let printed = node_with_client(
+                project.path(),
+                &db.url(),
+                r#"const { drizzle } = require("drizzle-orm/node-postgres");
+const schema = require("./js/schema.js");"#,
+                r#"    const db = drizzle(client, { schema });
+    let followed = 0;
+    for (const [name, table] of Object.entries(db._.schema)) {
+      const names = Object.keys(table.relations);
+      if (names.length === 0) continue;
+      const withAll = Object.fromEntries(names.map((r) => [r, true]));
+      await db.query[name].findMany({ with: withAll, limit: 1 });
+      followed += names.length;
+    }
+    console.log(`followed ${followed}`);"#,
+                &[],
+            )?;
+            if printed != format!("followed {expected}") {
+                return Err(format!("expected to follow {expected} relations, the script printed: {printed}"));
+            }
+            Ok(Some(expected))
+        })();
+        match result {
+            Ok(Some(n)) => eprintln!("{name}: drizzle-orm followed {n} relations"),
+            Ok(None) => eprintln!("{name}: skipped (no PostgreSQL)"),
+            Err(e) => failures.push(format!("{name}: {e}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
