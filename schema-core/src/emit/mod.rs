@@ -9,6 +9,7 @@ use crate::model::Schema;
 
 pub mod erd;
 pub mod pgtap;
+pub mod prisma;
 pub mod relations;
 pub mod rls;
 pub mod seed;
@@ -82,6 +83,7 @@ pub fn all() -> Vec<Box<dyn Emitter>> {
         Box::new(erd::Erd),
         Box::new(seed::SeedData),
         Box::new(snapshot::Snapshot),
+        Box::new(prisma::PrismaSchema),
     ]
 }
 
