@@ -71,7 +71,7 @@ fn model<'r>(report: &'r Value, name: &str) -> &'r Value {
     models(report).iter().find(|m| m["name"] == name).unwrap_or_else(|| panic!("no model {name}"))
 }
 
-fn fields<'m>(model: &'m Value) -> impl Iterator<Item = &'m Value> {
+fn fields(model: &Value) -> impl Iterator<Item = &Value> {
     model["fields"].as_array().expect("fields").iter()
 }
 
