@@ -7,11 +7,14 @@
 // the model and a live database:
 //   formatted  the schema as `prisma format` writes it
 //   enums      [{ name, dbName, values: [stored value] }]
-//   models     [{ name, dbName, fields: [DMMF field + relationMap] }]
+//   models     [{ name, dbName, fields: [DMMF field + relationMap],
+//                unsupported: [column of each Unsupported("...") field] }]
 //   indexes    DMMF's indexes (id, unique, normal) with their database names
 // relationMap is the `map:` of a relation's @relation(...) (the foreign-key
 // constraint name), read from the schema text because the DMMF leaves it out;
 // null when the relation has none (Prisma's default name applies).
+// Unsupported("...") fields are not in the DMMF at all; their columns are
+// read from the schema text too.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
@@ -47,16 +50,25 @@ const dmmf = JSON.parse(wasm.get_dmmf(JSON.stringify({ prismaSchema: files }))).
 
 // model name -> field name -> map: of its @relation(...)
 const relationMaps = new Map();
+// model name -> columns of its Unsupported("...") fields
+const unsupported = new Map();
 let model = null;
 for (const line of text.split("\n")) {
   const open = /^model\s+(\w+)\s*\{/.exec(line);
   if (open) {
     model = open[1];
     relationMaps.set(model, new Map());
+    unsupported.set(model, []);
     continue;
   }
   if (line.startsWith("}")) {
     model = null;
+    continue;
+  }
+  const opaque = model && /^\s+(\w+)\s+Unsupported\(/.exec(line);
+  if (opaque) {
+    const map = /@map\("((?:[^"\\]|\\.)*)"\)/.exec(line);
+    unsupported.get(model).push(map ? map[1] : opaque[1]);
     continue;
   }
   const field = model && /^\s+(\w+)\s+\S+\s+.*@relation\((.*)\)\s*$/.exec(line);
@@ -94,6 +106,7 @@ const out = {
       relationOnUpdate: f.relationOnUpdate ?? null,
       relationMap: relationMaps.get(m.name)?.get(f.name) ?? null,
     })),
+    unsupported: unsupported.get(m.name) ?? [],
   })),
   indexes: dmmf.indexes.map((i) => ({
     model: i.model,
