@@ -118,14 +118,14 @@ pub fn schema_prisma(schema: &Schema) -> String {
          // tablewright's PostgreSQL migration for `prisma migrate deploy`.\n",
     );
 
-    let mut generator = vec![("provider", string("prisma-client")), ("output", string(CLIENT_OUTPUT))];
+    let mut generator = vec![("provider", string_literal("prisma-client")), ("output", string_literal(CLIENT_OUTPUT))];
     if uses_partial_indexes(schema) {
         generator.push(("previewFeatures", "[\"partialIndexes\"]".to_string()));
     }
     out.push('\n');
     write_config_block(&mut out, "generator client", &generator);
     out.push('\n');
-    write_config_block(&mut out, "datasource db", &[("provider", string("postgresql"))]);
+    write_config_block(&mut out, "datasource db", &[("provider", string_literal("postgresql"))]);
 
     let mut enums: Vec<&EnumType> = schema.enums.iter().collect();
     enums.sort_by(|a, b| a.sql_name.cmp(&b.sql_name));
@@ -174,7 +174,7 @@ struct Block {
 
 impl Block {
     fn write(self, out: &mut String) {
-        write_doc(out, "", self.doc.as_deref());
+        write_doc(out, self.doc.as_deref());
         out.push_str(&self.head);
         out.push_str(" {\n");
         let columns = self.lines.iter().map(|l| l.cells.len()).max().unwrap_or(0);
@@ -214,7 +214,7 @@ impl Block {
 }
 
 /// `///` doc comment lines (Prisma keeps them in the DMMF and the client's
-/// JSDoc), at `indent`.
+/// JSDoc).
 fn doc_comment(doc: Option<&str>) -> Vec<String> {
     doc.map(|d| {
         doc_lines(d).iter().map(|l| if l.is_empty() { "///".to_string() } else { format!("/// {l}") }).collect()
@@ -222,9 +222,8 @@ fn doc_comment(doc: Option<&str>) -> Vec<String> {
     .unwrap_or_default()
 }
 
-fn write_doc(out: &mut String, indent: &str, doc: Option<&str>) {
+fn write_doc(out: &mut String, doc: Option<&str>) {
     for line in doc_comment(doc) {
-        out.push_str(indent);
         out.push_str(&line);
         out.push('\n');
     }
@@ -238,14 +237,14 @@ fn write_enum(out: &mut String, e: &EnumType) {
             let name = enum_value_name(&v.value);
             let mut cells = vec![name.clone()];
             if name != v.value {
-                cells.push(format!("@map({})", string(&v.value)));
+                cells.push(format!("@map({})", string_literal(&v.value)));
             }
             Line { doc: doc_comment(v.doc.as_deref()), cells }
         })
         .collect();
     let mut attributes = Vec::new();
     if e.sql_name != e.name {
-        attributes.push((vec![], format!("@@map({})", string(&e.sql_name))));
+        attributes.push((vec![], format!("@@map({})", string_literal(&e.sql_name))));
     }
     Block { doc: e.doc.clone(), head: format!("enum {}", e.name), lines, attributes }.write(out);
 }
@@ -295,8 +294,8 @@ fn field_of(entity: &Entity, column: &str) -> String {
 
 fn scalar_line(schema: &Schema, entity: &Entity, column: &Column) -> Line {
     let (ty, native) = prisma_type(schema, column);
-    let optional = column.nullable && !ty.ends_with("[]") && !ty.starts_with("Unsupported(");
-    let ty = if optional || (column.nullable && ty.starts_with("Unsupported(")) { format!("{ty}?") } else { ty };
+    // Prisma lists cannot be optional (see docs/targets/prisma.md).
+    let ty = if column.nullable && !ty.ends_with("[]") { format!("{ty}?") } else { ty };
 
     let mut attributes = Vec::new();
     if entity.primary_key.columns.len() == 1 && entity.primary_key.columns[0] == column.name {
@@ -314,7 +313,7 @@ fn scalar_line(schema: &Schema, entity: &Entity, column: &Column) -> Line {
     }
     let name = field_name(column);
     if name != column.name {
-        attributes.push(format!("@map({})", string(&column.name)));
+        attributes.push(format!("@map({})", string_literal(&column.name)));
     }
     if let Some(native) = native {
         attributes.push(format!("@db.{native}"));
@@ -329,7 +328,7 @@ fn scalar_line(schema: &Schema, entity: &Entity, column: &Column) -> Line {
 /// `map: "name"` when `name` is not Prisma's default name for the object
 /// (then Prisma would name it so itself, and `map:` is noise).
 fn map_arg(name: &str, prisma_default: &str) -> Option<String> {
-    (name != prisma_default).then(|| format!("map: {}", string(name)))
+    (name != prisma_default).then(|| format!("map: {}", string_literal(name)))
 }
 
 /// A field attribute with an optional `map:` argument: `@id` or `@id(map: "pk_users")`.
@@ -371,7 +370,7 @@ fn is_field_unique(index: &Index) -> bool {
 pub fn prisma_type(schema: &Schema, column: &Column) -> (String, Option<String>) {
     if let ColumnType::Other(_) = column.ty {
         let sql = column.sql_type.clone().unwrap_or_default();
-        return (format!("Unsupported({})", string(&sql)), None);
+        return (format!("Unsupported({})", string_literal(&sql)), None);
     }
     let (ty, native): (&str, Option<String>) = match &column.ty {
         ColumnType::String => ("String", column.max_len.map(|n| format!("VarChar({n})"))),
@@ -432,12 +431,12 @@ fn default_value(schema: &Schema, column: &Column) -> Option<String> {
         // Prisma's number literals have no exponent: keep the SQL as written.
         DefaultValue::Float(f) => db_generated(f),
         DefaultValue::String(s) => match column.ty {
-            ColumnType::String | ColumnType::Uuid | ColumnType::Json => string(s),
+            ColumnType::String | ColumnType::Uuid | ColumnType::Json => string_literal(s),
             _ => db_generated(&crate::quote::string_literal(s)),
         },
         DefaultValue::EnumValue(v) => match &column.ty {
             ColumnType::Enum(name) if schema.enum_type(name).is_some() => enum_value_name(v),
-            _ => string(v),
+            _ => string_literal(v),
         },
         DefaultValue::Now => match column.ty {
             ColumnType::NaiveDate => db_generated("CURRENT_DATE"),
@@ -458,11 +457,17 @@ fn is_prisma_number(text: &str) -> bool {
 }
 
 fn db_generated(sql: &str) -> String {
-    format!("dbgenerated({})", string(sql))
+    format!("dbgenerated({})", string_literal(sql))
 }
 
-/// A Prisma string literal.
-pub fn string(value: &str) -> String {
+/// A Prisma string literal: double quotes, with `"`, `\\` and control
+/// characters escaped.
+///
+/// ```
+/// use tablewright_core::emit::prisma::string_literal;
+/// assert_eq!(string_literal(r#"say "hi" \ bye"#), r#""say \"hi\" \\ bye""#);
+/// ```
+pub fn string_literal(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
     for c in value.chars() {
@@ -504,7 +509,7 @@ fn belongs_to_line(relation: &Relation<'_>) -> Line {
     let references: Vec<String> = fk.target_columns.iter().map(|c| field_of(relation.target, c)).collect();
     let mut args = Vec::new();
     if let Some(name) = &relation.name {
-        args.push(string(name));
+        args.push(string_literal(name));
     }
     args.push(format!("fields: [{}]", fields.join(", ")));
     args.push(format!("references: [{}]", references.join(", ")));
@@ -528,7 +533,7 @@ fn inverse_line(relation: &Relation<'_>) -> Line {
     let ty = format!("{}{}", relation.holder.name, if relation.one_to_one { "?" } else { "[]" });
     let mut cells = vec![camel_case(&relation.inverse), ty];
     if let Some(name) = &relation.name {
-        cells.push(format!("@relation({})", string(name)));
+        cells.push(format!("@relation({})", string_literal(name)));
     }
     Line { doc: vec![], cells }
 }
@@ -549,7 +554,7 @@ fn block_attributes(entity: &Entity) -> Vec<(Vec<String>, String)> {
         }
     }
     if entity.table != entity.name {
-        out.push((vec![], format!("@@map({})", string(&entity.table))));
+        out.push((vec![], format!("@@map({})", string_literal(&entity.table))));
     }
     out
 }
@@ -567,7 +572,7 @@ fn index_attribute(entity: &Entity, index: &Index) -> (Vec<String>, String) {
     let suffix = if index.unique { "key" } else { "idx" };
     let prisma_default = format!("{}_{}_{suffix}", entity.table, names.join("_"));
     let map = map_arg(&index.name, &prisma_default);
-    let predicate = index.predicate.as_ref().map(|p| format!("where: raw({})", string(p)));
+    let predicate = index.predicate.as_ref().map(|p| format!("where: raw({})", string_literal(p)));
     let text = format!(
         "@@{}({})",
         if index.unique { "unique" } else { "index" },

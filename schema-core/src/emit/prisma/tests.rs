@@ -123,7 +123,7 @@ fn enums_keep_their_stored_values() {
 
 #[test]
 fn strings_and_numbers() {
-    assert_eq!(string("a \"b\" \\ c\nd"), r#""a \"b\" \\ c\nd""#);
+    assert_eq!(string_literal("a \"b\" \\ c\nd"), r#""a \"b\" \\ c\nd""#);
     assert!(is_prisma_number("0.0") && is_prisma_number("-12") && is_prisma_number("3.25"));
     assert!(!is_prisma_number("1.5e3") && !is_prisma_number(".5") && !is_prisma_number("1."));
 }
