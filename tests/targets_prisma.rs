@@ -1,9 +1,11 @@
-//! The Prisma target (`generated/prisma/`) of the showcase and every example,
-//! checked by Prisma's own schema engine and against a real PostgreSQL:
+//! The Prisma target (`generated/prisma/`) of the showcase, every example
+//! and three fixtures, checked by Prisma's own schema engine and against a
+//! real PostgreSQL:
 //!
 //! - `@prisma/prisma-schema-wasm` (what the `prisma` CLI bundles) validates
-//!   the schema, `format` leaves it byte for byte as it is, and its DMMF has
-//!   one model per entity and both sides of every foreign key;
+//!   the schema, its linter has nothing to say, `format` leaves it byte for
+//!   byte as it is, and its DMMF has one model per entity and both sides of
+//!   every foreign key;
 //! - a copy missing one side of a relation is rejected, and a misaligned copy
 //!   is not what `prisma format` writes, so both checks can fail;
 //! - the migrations folder is Prisma's layout around our PostgreSQL
@@ -12,12 +14,12 @@
 //! - the DMMF matches that live database both ways: every model, field,
 //!   enum, key, foreign key (name, columns, actions) and index Prisma
 //!   describes exists there as described, and every column, foreign key and
-//!   index of the database is described by Prisma.
+//!   index of the database is described by Prisma; a schema with a wrong
+//!   foreign-key name or column length fails this.
 //!
 //! `prisma migrate diff` would be the direct check but needs Prisma's
-//! schema-engine binary, which `prisma` downloads at install time from
-//! Prisma's own binaries server, not from the npm registry (see
-//! docs/targets/prisma.md).
+//! schema-engine binary, which is not on the npm registry: Prisma downloads
+//! it from its own binaries server (see docs/targets/prisma.md).
 
 mod common;
 
@@ -120,6 +122,7 @@ fn prisma_validates_formats_and_describes_every_entity_and_relation() {
             path.display(),
             diff_lines(&text, report["formatted"].as_str().unwrap_or_default())
         );
+        assert_eq!(report["lint"], serde_json::json!([]), "{name}: Prisma's linter has something to say");
         assert!(
             text.contains("\ndatasource db {\n  provider = \"postgresql\"\n}\n"),
             "{name}: Prisma 7 takes the URL from prisma.config.ts: the datasource has only its provider"

@@ -6,6 +6,7 @@
 // Otherwise prints one JSON object for the test suite to compare against
 // the model and a live database:
 //   formatted  the schema as `prisma format` writes it
+//   lint       the messages of Prisma's linter (warnings included)
 //   enums      [{ name, dbName, values: [stored value] }]
 //   models     [{ name, dbName, fields: [DMMF field + relationMap],
 //                unsupported: [column of each Unsupported("...") field] }]
@@ -46,6 +47,8 @@ try {
 const formatParams = { textDocument: { uri: "file:/dev/null" }, options: { tabSize: 2, insertSpaces: true } };
 const formatted = JSON.parse(wasm.format(JSON.stringify(files), JSON.stringify(formatParams)))[0][1];
 
+const lint = JSON.parse(wasm.lint(JSON.stringify(files))).map((m) => m.text);
+
 const dmmf = JSON.parse(wasm.get_dmmf(JSON.stringify({ prismaSchema: files }))).datamodel;
 
 // model name -> field name -> map: of its @relation(...)
@@ -80,6 +83,7 @@ for (const line of text.split("\n")) {
 
 const out = {
   formatted,
+  lint,
   enums: dmmf.enums.map((e) => ({
     name: e.name,
     dbName: e.dbName ?? e.name,
