@@ -10,6 +10,7 @@ use crate::model::Schema;
 pub mod drizzle;
 pub mod erd;
 pub mod pgtap;
+pub mod prisma;
 pub mod relations;
 pub mod rls;
 pub mod seed;
@@ -84,6 +85,7 @@ pub fn all() -> Vec<Box<dyn Emitter>> {
         Box::new(seed::SeedData),
         Box::new(snapshot::Snapshot),
         Box::new(drizzle::Drizzle),
+        Box::new(prisma::PrismaSchema),
     ]
 }
 

@@ -362,7 +362,7 @@ pub fn is_keyed(entity: &Entity, column: &str) -> bool {
 }
 
 /// Doc comment text as separate trimmed lines, blank ones dropped at the ends.
-fn doc_lines(doc: &str) -> Vec<&str> {
+pub(crate) fn doc_lines(doc: &str) -> Vec<&str> {
     let lines: Vec<&str> = doc.lines().map(str::trim_end).collect();
     let start = lines.iter().position(|l| !l.trim().is_empty()).unwrap_or(lines.len());
     let end = lines.iter().rposition(|l| !l.trim().is_empty()).map_or(start, |e| e + 1);

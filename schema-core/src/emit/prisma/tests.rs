@@ -1,0 +1,149 @@
+use super::*;
+use crate::emit::sql::test_fixture;
+
+/// A model's block with the alignment padding squashed to one space.
+fn model_block(prisma: &str, model: &str) -> String {
+    let start = prisma.find(&format!("\nmodel {model} {{\n")).unwrap_or_else(|| panic!("no model {model}:\n{prisma}"));
+    let rest = &prisma[start + 1..];
+    let block = &rest[..rest.find("\n}\n").expect("closing brace") + 3];
+    block
+        .lines()
+        .map(|l| {
+            format!("{}{}\n", &l[..l.len() - l.trim_start().len()], l.split_whitespace().collect::<Vec<_>>().join(" "))
+        })
+        .collect()
+}
+
+#[test]
+fn fixture_schema() {
+    let prisma = schema_prisma(&test_fixture());
+    println!("{prisma}");
+    assert!(prisma.starts_with(HEADER));
+    // Partial indexes switch on the preview feature.
+    assert!(prisma.contains("  previewFeatures = [\"partialIndexes\"]\n"), "{prisma}");
+    assert!(prisma.contains("datasource db {\n  provider = \"postgresql\"\n}\n"));
+    assert!(!prisma.contains("url"), "Prisma 7 rejects a url in the datasource");
+}
+
+#[test]
+fn types_and_defaults_match_our_sql() {
+    let prisma = schema_prisma(&test_fixture());
+    let user = model_block(&prisma, "User");
+    for expected in [
+        "@id(map: \"pk_user\") @default(autoincrement())",
+        "organizationId String",
+        "@map(\"organization_id\") @db.Uuid",
+        "email String",
+        "@unique(map: \"uq_user_email\") @db.VarChar(320)",
+        "@default(member)",
+        "@default(false)",
+        "@default(1.5)",
+        "@default(0.25) @db.Real",
+        "@default(-1) @db.SmallInt",
+        "@default(\"it's a \\\\ backslash\")",
+        "@default(0) @db.Decimal(12, 2)",
+        "Decimal @db.Decimal\n",
+        "@default(dbgenerated(\"lower('ABC')\")) @db.VarChar(20)",
+        "Json @default(\"{}\")",
+        "tags String[]\n",
+        "avatar Bytes?\n",
+        "@default(now()) @map(\"created_at\") @db.Timestamptz",
+        "@default(now()) @map(\"seen_at\") @db.Timestamp",
+        "@default(dbgenerated(\"CURRENT_DATE\")) @map(\"joined_on\") @db.Date",
+        "DateTime? @map(\"wake_time\") @db.Time",
+        "@@index([organizationId], map: \"idx_user_organization_id\")",
+        "@@map(\"user\")",
+    ] {
+        assert!(user.contains(expected), "missing {expected:?} in\n{user}");
+    }
+    // Doc comments become `///` lines above the field.
+    assert!(user.contains("  /// Sort order.\n  order "), "{user}");
+}
+
+#[test]
+fn relations_have_both_sides_and_real_names() {
+    let prisma = schema_prisma(&test_fixture());
+    let tasks = model_block(&prisma, "Task");
+    assert!(
+        tasks.contains(
+            "@relation(fields: [organizationId], references: [id], onDelete: Cascade, onUpdate: NoAction, \
+             map: \"fk_tasks_organization_id\")"
+        ),
+        "{tasks}"
+    );
+    // An optional key: Prisma's default onDelete is SetNull, ours too.
+    assert!(
+        tasks.contains("Project? @relation(fields: [projectId], references: [id], onUpdate: NoAction, map:"),
+        "{tasks}"
+    );
+    // Restrict is Prisma's default for a required key.
+    assert!(tasks.contains("@relation(fields: [createdById], references: [id], onUpdate: NoAction, map:"), "{tasks}");
+    let user = model_block(&prisma, "User");
+    // The self-reference is named, on both sides.
+    assert!(user.contains("manager User? @relation(\"UserManager\", fields: [managerId]"), "{user}");
+    assert!(user.contains("managerUsers User[] @relation(\"UserManager\")"), "{user}");
+    assert!(user.contains("tasks Task[]\n"), "{user}");
+    // A composite primary key.
+    let labels = model_block(&prisma, "TaskLabel");
+    assert!(labels.contains("@@id([taskId, label], map: \"pk_task_labels\")"), "{labels}");
+}
+
+#[test]
+fn indexes_keep_names_order_predicates_and_say_what_is_lost() {
+    let prisma = schema_prisma(&test_fixture());
+    let tasks = model_block(&prisma, "Task");
+    for expected in [
+        "@@unique([organizationId, title], map: \"uq_tasks_organization_id_title\", where: raw(\"deleted_at IS NULL\"))",
+        "@@index([dueDate], map: \"idx_tasks_due_date\", where: raw(\"deleted_at IS NULL\"))",
+        "  // INCLUDE (\"title\") is in the migration SQL only: Prisma has no covering indexes.\n  \
+         @@index([createdById], map: \"idx_tasks_created_by_id\")",
+        "@@index([updatedAt(sort: Desc)], map: \"idx_tasks_updated_at\")",
+    ] {
+        assert!(tasks.contains(expected), "missing {expected:?} in\n{tasks}");
+    }
+    // A partial unique stays a block attribute (a field's @unique has no `where`).
+    let orgs = model_block(&prisma, "Organization");
+    assert!(orgs.contains("@@unique([slug], map: \"uq_organizations_slug\", where: raw(\"deleted_at IS NULL\"))"));
+}
+
+#[test]
+fn enums_keep_their_stored_values() {
+    let prisma = schema_prisma(&test_fixture());
+    assert!(
+        prisma.contains(
+            "/// Where a task is; it's \"workflow\" state.\nenum TaskStatus {\n  todo\n  in_progress\n  done\n\n  \
+             @@map(\"task_status\")\n}\n"
+        ),
+        "{prisma}"
+    );
+    assert_eq!(enum_value_name("in_progress"), "in_progress");
+    assert_eq!(enum_value_name("x-large"), "x_large");
+    assert_eq!(enum_value_name("2fa"), "v2fa");
+}
+
+#[test]
+fn strings_and_numbers() {
+    assert_eq!(string_literal("a \"b\" \\ c\nd"), r#""a \"b\" \\ c\nd""#);
+    assert!(is_prisma_number("0.0") && is_prisma_number("-12") && is_prisma_number("3.25"));
+    assert!(!is_prisma_number("1.5e3") && !is_prisma_number(".5") && !is_prisma_number("1."));
+}
+
+#[test]
+fn migrations_folder_carries_the_postgres_migration() {
+    let schema = test_fixture();
+    let options = EmitOptions::default();
+    let mut out = Emitted::default();
+    PrismaSchema.emit(&schema, &options, &mut out);
+    let paths: Vec<String> = out.artifacts.iter().map(|a| a.path.display().to_string()).collect();
+    assert_eq!(
+        paths,
+        [
+            "prisma/schema.prisma",
+            "prisma/migrations/00000000000001_initial/migration.sql",
+            "prisma/migrations/migration_lock.toml"
+        ]
+    );
+    let sql = crate::emit::sql::migration(Dialect::Postgres, &schema, &options, &mut Vec::new());
+    assert_eq!(out.artifacts[1].contents, sql.up.into_bytes());
+    assert!(String::from_utf8_lossy(&out.artifacts[2].contents).ends_with("provider = \"postgresql\"\n"));
+}
