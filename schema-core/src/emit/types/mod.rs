@@ -126,8 +126,13 @@ fn check_names(schema: &Schema) -> Vec<Diagnostic> {
     let mut claim = |name: String, by: &str, location: &Location, out: &mut Vec<Diagnostic>| {
         if let Some(first) = claimed.get(&name) {
             out.push(
-                Diagnostic::error(location, format!("the generated type name `{name}` of {by} is also the name of {first}"))
-                    .with_help("rename one of them: the generated TypeScript and Python files put every type in one namespace"),
+                Diagnostic::error(
+                    location,
+                    format!("the generated type name `{name}` of {by} is also the name of {first}"),
+                )
+                .with_help(
+                    "rename one of them: the generated TypeScript and Python files put every type in one namespace",
+                ),
             );
         } else {
             claimed.insert(name, by.to_string());

@@ -83,11 +83,7 @@ impl File<'_> {
             ty.push_str(" | None");
         }
         let args = self.field_args(column);
-        if args.is_empty() {
-            ty
-        } else {
-            format!("Annotated[{ty}, Field({})]", args.join(", "))
-        }
+        if args.is_empty() { ty } else { format!("Annotated[{ty}, Field({})]", args.join(", ")) }
     }
 
     /// The Python spelling of a literal default (see [`literal_default`]).

@@ -28,11 +28,7 @@ pub(crate) fn value_type(column: &Column) -> String {
 fn property_key(name: &str) -> String {
     let identifier = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
-    if identifier {
-        name.to_string()
-    } else {
-        string_literal(name)
-    }
+    if identifier { name.to_string() } else { string_literal(name) }
 }
 
 /// A JSDoc block at `indent`, or nothing. `*/` inside the text would end the
@@ -93,7 +89,9 @@ fn write_enum(out: &mut String, e: &EnumType) {
     let documented: Vec<String> = e
         .variants
         .iter()
-        .filter_map(|v| v.doc.as_deref().map(|d| format!("- `{}`: {}", v.value, d.lines().collect::<Vec<_>>().join(" "))))
+        .filter_map(|v| {
+            v.doc.as_deref().map(|d| format!("- `{}`: {}", v.value, d.lines().collect::<Vec<_>>().join(" ")))
+        })
         .collect();
     if !documented.is_empty() {
         if !doc.is_empty() {
