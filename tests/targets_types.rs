@@ -42,6 +42,8 @@ struct Column {
     precision: Option<u64>,
     scale: Option<u64>,
     doc: Option<String>,
+    /// A `#[polymorphic]` type column: the target values it may hold.
+    literals: Option<Vec<String>>,
 }
 
 struct Entity {
@@ -71,6 +73,7 @@ fn load_schema(krate: &Path) -> Schema {
         .map(|e| {
             let keys: Vec<&str> =
                 e["primary_key"]["columns"].as_array().expect("pk").iter().filter_map(Value::as_str).collect();
+            let links = e["polymorphic"].as_array().cloned().unwrap_or_default();
             Entity {
                 name: str_of(&e["name"]).expect("name"),
                 columns: e["columns"]
@@ -90,6 +93,16 @@ fn load_schema(krate: &Path) -> Schema {
                             precision: c["precision"].as_u64(),
                             scale: c["scale"].as_u64(),
                             doc: str_of(&c["doc"]),
+                            literals: links.iter().find(|l| l["type_column"].as_str() == Some(name.as_str())).map(
+                                |l| {
+                                    l["targets"]
+                                        .as_array()
+                                        .expect("targets")
+                                        .iter()
+                                        .filter_map(|t| str_of(&t["value"]))
+                                        .collect()
+                                },
+                            ),
                             name,
                         }
                     })
@@ -139,6 +152,9 @@ fn values_const(enum_name: &str) -> String {
 
 /// A value of the column's TypeScript type (the enum's first value for enums).
 fn ts_value(schema: &Schema, c: &Column) -> String {
+    if let Some(literals) = &c.literals {
+        return serde_json::to_string(&literals[0]).expect("json");
+    }
     match c.kind.as_str() {
         "string" => "\"x\"".into(),
         "i16" | "i32" | "f32" | "f64" => "1".into(),
@@ -189,6 +205,10 @@ fn ts_usage(schema: &Schema) -> String {
             let key = serde_json::to_string(&c.name).unwrap();
             writeln!(out, "// @ts-expect-error: {n}.{} is typed, not any", c.name).unwrap();
             writeln!(out, "export const wrong{n}{i}: db.{n} = {{ ...row{n}, {key}: Symbol(\"wrong\") }};").unwrap();
+            if c.literals.is_some() {
+                writeln!(out, "// @ts-expect-error: {n}.{} holds one of its link's targets", c.name).unwrap();
+                writeln!(out, "export const target{n}{i}: db.{n} = {{ ...row{n}, {key}: \"not_a_target\" }};").unwrap();
+            }
             if admits_null(c) {
                 writeln!(out, "export const null{n}{i}: db.{n} = {{ ...row{n}, {key}: null }};").unwrap();
             } else {
@@ -253,6 +273,9 @@ fn typescript_types_compile_under_strict_and_type_every_column() {
 
 /// A value of the column's Python type; `module` is `models` or `dc`.
 fn py_value(schema: &Schema, c: &Column, module: &str) -> String {
+    if let Some(literals) = &c.literals {
+        return serde_json::to_string(&literals[0]).expect("json");
+    }
     match c.kind.as_str() {
         "string" => "\"x\"".into(),
         "i16" | "i32" | "i64" => "1".into(),
@@ -461,7 +484,10 @@ fn py_pydantic_script(schema: &Schema) -> String {
                 writeln!(out, "rejects(models.{n}, {}, \"NULL in {name}\")", dict(&all, Some((name, "None".into()))))
                     .unwrap();
             }
-            if let Some(max) = c.max_len {
+            if c.literals.is_some() {
+                let bad = "\"not_a_target\"".to_string();
+                writeln!(out, "rejects(models.{n}, {}, \"an unknown {name}\")", dict(&all, Some((name, bad)))).unwrap();
+            } else if let Some(max) = c.max_len {
                 let at_max = format!("\"x\" * {max}");
                 let over = format!("\"x\" * {}", max + 1);
                 writeln!(out, "models.{n}.model_validate({})", dict(&all, Some((name, at_max)))).unwrap();

@@ -10,7 +10,7 @@ import decimal
 import enum
 import uuid
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Literal, TypeAlias
 
 JsonValue: TypeAlias = dict[str, "JsonValue"] | list["JsonValue"] | str | int | float | bool | None
 """Any value a JSON or JSONB column holds."""
@@ -64,7 +64,7 @@ class Attachment:
     id: uuid.UUID
     organization_id: uuid.UUID
     """The organization this row belongs to."""
-    entity_type: str
+    entity_type: Literal["task", "comment"]
     """Which entity `entity_id` points at: Task, Comment."""
     entity_id: uuid.UUID
     filename: str

@@ -12,7 +12,7 @@ import datetime
 import decimal
 import enum
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
@@ -66,7 +66,7 @@ class Attachment(BaseModel):
     id: uuid.UUID
     organization_id: uuid.UUID
     """The organization this row belongs to."""
-    entity_type: Annotated[str, Field(max_length=32)]
+    entity_type: Literal["task", "comment"]
     """Which entity `entity_id` points at: Task, Comment."""
     entity_id: uuid.UUID
     filename: Annotated[str, Field(max_length=255)]
@@ -93,7 +93,7 @@ class AttachmentCreate(BaseModel):
     """``None``: filled by the database."""
     organization_id: uuid.UUID
     """The organization this row belongs to."""
-    entity_type: Annotated[str, Field(max_length=32)]
+    entity_type: Literal["task", "comment"]
     """Which entity `entity_id` points at: Task, Comment."""
     entity_id: uuid.UUID
     filename: Annotated[str, Field(max_length=255)]

@@ -45,7 +45,7 @@ export interface Attachment {
   /** The organization this row belongs to. */
   organization_id: string;
   /** Which entity `entity_id` points at: Task, Comment. */
-  entity_type: string;
+  entity_type: "task" | "comment";
   entity_id: string;
   filename: string;
   content_type: string;
@@ -68,7 +68,7 @@ export interface NewAttachment {
   /** The organization this row belongs to. */
   organization_id: string;
   /** Which entity `entity_id` points at: Task, Comment. */
-  entity_type: string;
+  entity_type: "task" | "comment";
   entity_id: string;
   filename: string;
   content_type: string;

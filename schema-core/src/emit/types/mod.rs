@@ -30,6 +30,35 @@ pub const PYDANTIC_PATH: &str = "types/models.py";
 pub const DATACLASSES_PATH: &str = "types/dataclasses.py";
 
 /// The types emitter: `types/schema.ts`, `types/models.py`, `types/dataclasses.py`.
+///
+/// ```
+/// use tablewright_core::emit::snapshot::from_json;
+/// use tablewright_core::emit::types::{TypeDefinitions, PYDANTIC_PATH, TYPESCRIPT_PATH};
+/// use tablewright_core::emit::{EmitOptions, Emitted, Emitter};
+///
+/// let schema = from_json(r#"{"enums": [], "entities": [{
+///     "name": "Tag", "table": "tags", "traits": {},
+///     "columns": [
+///         {"name": "id", "field": "id", "type": {"kind": "i64"}, "nullable": false, "generated": "identity"},
+///         {"name": "label", "field": "label", "type": {"kind": "string"}, "nullable": false, "max_len": 50},
+///         {"name": "note", "field": "note", "type": {"kind": "string"}, "nullable": true}
+///     ],
+///     "primary_key": {"name": "pk_tags", "columns": ["id"]}
+/// }]}"#).unwrap();
+/// let mut out = Emitted::default();
+/// TypeDefinitions.emit(&schema, &EmitOptions::default(), &mut out);
+/// let text = |path: &str| {
+///     let artifact = out.artifacts.iter().find(|a| a.path.to_str() == Some(path)).unwrap();
+///     String::from_utf8(artifact.contents.clone()).unwrap()
+/// };
+/// let ts = text(TYPESCRIPT_PATH);
+/// // BIGINT comes back from node-postgres as a string; the key is generated.
+/// assert!(ts.contains("export interface Tag {\n  id: string;\n  label: string;\n  note: string | null;\n}"));
+/// assert!(ts.contains("export interface NewTag {\n  id?: string;\n  label: string;\n  note?: string | null;\n}"));
+/// assert!(ts.contains("export type TagUpdate = Partial<Omit<NewTag, \"id\">>;"));
+/// let py = text(PYDANTIC_PATH);
+/// assert!(py.contains("    label: Annotated[str, Field(max_length=50)]\n"));
+/// ```
 pub struct TypeDefinitions;
 
 impl Emitter for TypeDefinitions {
@@ -64,6 +93,13 @@ pub(crate) fn insert_optional(column: &Column) -> bool {
 /// The column is part of the primary key (excluded from update types).
 pub(crate) fn is_key(entity: &Entity, column: &Column) -> bool {
     entity.primary_key.columns.iter().any(|k| *k == column.name)
+}
+
+/// The values a `#[polymorphic]` type column holds (`task`, `comment`), when
+/// `column` is one: typed as a union of those literals, not as a string.
+pub(crate) fn polymorphic_values<'e>(entity: &'e Entity, column: &Column) -> Option<Vec<&'e str>> {
+    let link = entity.polymorphic.iter().find(|p| p.type_column == column.name)?;
+    Some(link.targets.iter().map(|t| t.value.as_str()).collect())
 }
 
 /// Names Pydantic's `BaseModel` already uses: a field with one of these names

@@ -9,7 +9,7 @@ use crate::model::{Column, ColumnType, DefaultValue, Entity, EnumType, Schema};
 use crate::naming::snake_case;
 use crate::types::type_row;
 
-use super::{database_fills, insert_optional, literal_default, python_field_name, string_literal};
+use super::{database_fills, insert_optional, literal_default, polymorphic_values, python_field_name, string_literal};
 
 /// Which of the two Python files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,7 +38,11 @@ impl File<'_> {
 
     /// The annotation of a column's value without `| None` and without
     /// constraints: `uuid.UUID`, `TaskStatus`, `list[str]`.
-    fn value_type(&self, column: &Column) -> String {
+    fn value_type(&self, entity: &Entity, column: &Column) -> String {
+        if let Some(values) = polymorphic_values(entity, column) {
+            let values: Vec<String> = values.iter().map(|v| string_literal(v)).collect();
+            return format!("Literal[{}]", values.join(", "));
+        }
         match &column.ty {
             ColumnType::Enum(name) => name.clone(),
             // `#[column(sql_type)]` with a custom Rust type: the driver's type is unknown.
@@ -55,12 +59,14 @@ impl File<'_> {
 
     /// The `Field(...)` arguments of a column (Pydantic only): constraints
     /// and, for a renamed field, the aliases that map it to its column.
-    fn field_args(&self, column: &Column) -> Vec<String> {
+    fn field_args(&self, entity: &Entity, column: &Column) -> Vec<String> {
         let mut args = Vec::new();
         if self.flavor != Flavor::Pydantic {
             return args;
         }
         match (&column.ty, column.max_len, column.precision) {
+            // A literal union is shorter than its column by construction.
+            (ColumnType::String, Some(_), _) if polymorphic_values(entity, column).is_some() => {}
             (ColumnType::String, Some(n), _) => args.push(format!("max_length={n}")),
             (ColumnType::Decimal, _, Some(p)) => {
                 args.push(format!("max_digits={p}"));
@@ -77,12 +83,12 @@ impl File<'_> {
     }
 
     /// The full annotation: `T`, `T | None`, or `Annotated[T | None, Field(...)]`.
-    fn annotation(&self, column: &Column, nullable: bool) -> String {
-        let mut ty = self.value_type(column);
+    fn annotation(&self, entity: &Entity, column: &Column, nullable: bool) -> String {
+        let mut ty = self.value_type(entity, column);
         if nullable {
             ty.push_str(" | None");
         }
-        let args = self.field_args(column);
+        let args = self.field_args(entity, column);
         if args.is_empty() { ty } else { format!("Annotated[{ty}, Field({})]", args.join(", ")) }
     }
 
@@ -201,34 +207,37 @@ pub(crate) fn render(schema: &Schema, flavor: Flavor) -> String {
     for (module, local) in &file.modules {
         imports.push(if module == local { format!("import {module}") } else { format!("import {module} as {local}") });
     }
+    // isort's order: `import x` lines, then `from x import y` lines, each sorted;
+    // third-party (pydantic) in a block of its own.
+    let constrained = schema.entities.iter().any(|e| e.columns.iter().any(|c| !file.field_args(e, c).is_empty()));
+    let literal = schema.entities.iter().any(|e| !e.polymorphic.is_empty());
     let mut typing: Vec<&str> = Vec::new();
-    match flavor {
-        Flavor::Pydantic => {
-            imports.sort();
-            let constrained = columns().any(|c| !file.field_args(c).is_empty());
-            if constrained {
-                typing.push("Annotated");
-            }
-            if !typing.is_empty() {
-                imports.push(format!("from typing import {}", typing.join(", ")));
-            }
-            imports.push(String::new());
-            let mut pydantic = vec!["BaseModel", "ConfigDict"];
-            if constrained {
-                pydantic.push("Field");
-            }
-            if uses_json {
-                pydantic.push("JsonValue");
-            }
-            imports.push(format!("from pydantic import {}", pydantic.join(", ")));
+    if constrained {
+        typing.push("Annotated");
+    }
+    if literal {
+        typing.push("Literal");
+    }
+    if uses_json && flavor == Flavor::Dataclasses {
+        typing.push("TypeAlias");
+    }
+    if flavor == Flavor::Dataclasses {
+        imports.push("from dataclasses import dataclass".to_string());
+    }
+    if !typing.is_empty() {
+        imports.push(format!("from typing import {}", typing.join(", ")));
+    }
+    imports.sort_by_key(|line| (line.starts_with("from "), line.clone()));
+    if flavor == Flavor::Pydantic {
+        let mut pydantic = vec!["BaseModel", "ConfigDict"];
+        if constrained {
+            pydantic.push("Field");
         }
-        Flavor::Dataclasses => {
-            imports.push("from dataclasses import dataclass".to_string());
-            if uses_json {
-                imports.push("from typing import TypeAlias".to_string());
-            }
-            imports.sort_by_key(|line| (line.starts_with("from "), line.clone()));
+        if uses_json {
+            pydantic.push("JsonValue");
         }
+        imports.push(String::new());
+        imports.push(format!("from pydantic import {}", pydantic.join(", ")));
     }
     for line in imports {
         out.push_str(&line);
@@ -301,7 +310,7 @@ fn write_row_model(out: &mut String, file: &File<'_>, e: &Entity) {
     out.push_str(&model_config(e, &["from_attributes=True"]));
     out.push('\n');
     for c in &e.columns {
-        out.push_str(&format!("    {}: {}\n", python_field_name(&c.name), file.annotation(c, c.nullable)));
+        out.push_str(&format!("    {}: {}\n", python_field_name(&c.name), file.annotation(e, c, c.nullable)));
         docstring(out, "    ", &doc_lines(c.doc.as_deref()));
     }
 }
@@ -324,11 +333,11 @@ fn write_create_model(out: &mut String, file: &File<'_>, e: &Entity) {
         let name = python_field_name(&c.name);
         let line = match (file.default_literal(c), insert_optional(c)) {
             // A literal default: the model carries the same value the database would.
-            (Some(literal), _) => format!("{name}: {} = {literal}", file.annotation(c, c.nullable)),
+            (Some(literal), _) => format!("{name}: {} = {literal}", file.annotation(e, c, c.nullable)),
             // Filled by the database (now(), raw SQL, a generated key) or NULL:
             // `None` stands for "not given".
-            (None, true) => format!("{name}: {} = None", file.annotation(c, true)),
-            (None, false) => format!("{name}: {}", file.annotation(c, false)),
+            (None, true) => format!("{name}: {} = None", file.annotation(e, c, true)),
+            (None, false) => format!("{name}: {}", file.annotation(e, c, false)),
         };
         out.push_str(&format!("    {line}\n"));
         let mut doc = doc_lines(c.doc.as_deref());
@@ -345,7 +354,7 @@ fn write_dataclass(out: &mut String, file: &File<'_>, e: &Entity) {
     docstring(out, "    ", &class_doc(e, format!("A row of ``{}``.", e.table)));
     out.push('\n');
     for c in &e.columns {
-        out.push_str(&format!("    {}: {}\n", python_field_name(&c.name), file.annotation(c, c.nullable)));
+        out.push_str(&format!("    {}: {}\n", python_field_name(&c.name), file.annotation(e, c, c.nullable)));
         docstring(out, "    ", &doc_lines(c.doc.as_deref()));
     }
 }

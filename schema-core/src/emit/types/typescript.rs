@@ -5,7 +5,7 @@
 use crate::model::{Column, ColumnType, Entity, EnumType, Schema};
 use crate::types::type_row;
 
-use super::{insert_optional, is_key, string_literal};
+use super::{insert_optional, is_key, polymorphic_values, string_literal};
 use crate::emit::relations::camel_case;
 
 /// `TaskStatus` -> `taskStatusValues`: the constant listing an enum's values.
@@ -14,7 +14,10 @@ pub(crate) fn values_const_name(enum_name: &str) -> String {
 }
 
 /// The TypeScript type of a column's value, without `| null`.
-pub(crate) fn value_type(column: &Column) -> String {
+pub(crate) fn value_type(entity: &Entity, column: &Column) -> String {
+    if let Some(values) = polymorphic_values(entity, column) {
+        return values.iter().map(|v| string_literal(v)).collect::<Vec<_>>().join(" | ");
+    }
     match &column.ty {
         ColumnType::Enum(name) => name.clone(),
         // A custom Rust type with `#[column(sql_type)]`: nothing is known about
@@ -123,7 +126,7 @@ fn write_entity(out: &mut String, e: &Entity) {
     for c in &e.columns {
         jsdoc(out, "  ", &doc_lines(c.doc.as_deref()));
         let null = if c.nullable { " | null" } else { "" };
-        out.push_str(&format!("  {}: {}{null};\n", property_key(&c.name), value_type(c)));
+        out.push_str(&format!("  {}: {}{null};\n", property_key(&c.name), value_type(e, c)));
     }
     out.push_str("}\n\n");
 
@@ -140,7 +143,7 @@ fn write_entity(out: &mut String, e: &Entity) {
         jsdoc(out, "  ", &doc_lines(c.doc.as_deref()));
         let optional = if insert_optional(c) { "?" } else { "" };
         let null = if c.nullable { " | null" } else { "" };
-        out.push_str(&format!("  {}{optional}: {}{null};\n", property_key(&c.name), value_type(c)));
+        out.push_str(&format!("  {}{optional}: {}{null};\n", property_key(&c.name), value_type(e, c)));
     }
     out.push_str("}\n\n");
 
