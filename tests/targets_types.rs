@@ -14,6 +14,11 @@
 //!   string over its maximum length, a decimal over its precision and an
 //!   unknown enum value are each rejected.
 //! - A broken copy of each file fails its checker, so the checks can fail.
+//! - The drivers: on a real PostgreSQL database built from the migration and
+//!   the seed data, every value node-postgres returns has the runtime type
+//!   `schema.ts` declares for its column, and every row psycopg returns
+//!   builds the dataclass with values of the declared types and validates
+//!   against the Pydantic row model in strict mode.
 //!
 //! The rows come from each crate's schema snapshot
 //! (`generated/migrations/schema.snapshot.json`), the same model the emitter read.
@@ -25,7 +30,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::tools::{TempDir, node_bin, python, run, venv_bin};
+use common::tools::{TempDir, node_bin, node_dir, python, run, venv_bin};
+use common::{Database, PgDatabase};
 use serde_json::Value;
 
 /// One column of the snapshot, as far as the checks need it.
@@ -48,11 +54,13 @@ struct Column {
 
 struct Entity {
     name: String,
+    table: String,
     columns: Vec<Column>,
 }
 
 struct Enum {
     name: String,
+    sql_name: String,
     values: Vec<String>,
 }
 
@@ -76,6 +84,7 @@ fn load_schema(krate: &Path) -> Schema {
             let links = e["polymorphic"].as_array().cloned().unwrap_or_default();
             Entity {
                 name: str_of(&e["name"]).expect("name"),
+                table: str_of(&e["table"]).expect("table"),
                 columns: e["columns"]
                     .as_array()
                     .expect("columns")
@@ -116,6 +125,7 @@ fn load_schema(krate: &Path) -> Schema {
         .iter()
         .map(|e| Enum {
             name: str_of(&e["name"]).expect("enum name"),
+            sql_name: str_of(&e["sql_name"]).expect("enum sql name"),
             values: e["variants"].as_array().expect("variants").iter().filter_map(|v| str_of(&v["value"])).collect(),
         })
         .collect();
@@ -541,5 +551,227 @@ fn pydantic_models_validate_good_rows_and_reject_bad_ones() {
         let printed = String::from_utf8_lossy(&out.stdout);
         assert!(printed.contains("bad payloads rejected"), "{label}: {printed}");
         println!("{label}: {}", printed.trim());
+    }
+}
+
+// ------------------------------------------------------------------- Drivers
+
+/// A fresh database with the crate's Postgres migration and seed data.
+fn seeded_database(krate: &Path) -> Option<PgDatabase> {
+    let mut db = PgDatabase::create().unwrap_or_else(|e| panic!("{e}"))?;
+    let migrations = common::load_migrations(&krate.join("generated/migrations/postgres")).expect("migrations");
+    for m in &migrations {
+        db.execute_batch(&read(&m.up)).unwrap_or_else(|e| panic!("{}: {e}", m.up.display()));
+    }
+    let seed = krate.join("generated/seed/seed.postgres.sql");
+    db.execute_batch(&read(&seed)).unwrap_or_else(|e| panic!("{}: {e}", seed.display()));
+    Some(db)
+}
+
+/// The row interface's property types in `schema.ts`: `column -> type`
+/// without `| null`.
+fn ts_row_types(schema_ts: &str, entity: &str) -> Vec<(String, String)> {
+    let body = schema_ts
+        .split(&format!("export interface {entity} {{\n"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no interface {entity}"))
+        .split("\n}")
+        .next()
+        .expect("interface body");
+    body.lines()
+        .filter(|l| !l.trim_start().starts_with("/**") && !l.trim_start().starts_with('*'))
+        .filter_map(|l| {
+            let (key, ty) = l.trim().trim_end_matches(';').split_once(": ")?;
+            let key = serde_json::from_str::<String>(key).unwrap_or_else(|_| key.to_string());
+            Some((key, ty.trim_end_matches(" | null").to_string()))
+        })
+        .collect()
+}
+
+/// The runtime kinds (as `node_types.mjs` names them) a TypeScript type admits.
+fn runtime_kinds(schema: &Schema, ts_type: &str) -> &'static [&'static str] {
+    if schema.enums.iter().any(|e| e.name == ts_type) {
+        return &["string"];
+    }
+    match ts_type {
+        "string" => &["string"],
+        "number" => &["number"],
+        "boolean" => &["boolean"],
+        "Date" => &["Date"],
+        "Uint8Array" => &["Uint8Array"],
+        "string[]" => &["string[]"],
+        "JsonValue" => &["object", "string[]", "array", "string", "number", "boolean"],
+        union if union.starts_with('"') => &["string"],
+        other => panic!("no runtime kind for the TypeScript type {other}"),
+    }
+}
+
+const NODE_TYPES: &str = r#"
+import { createRequire } from "node:module";
+const require = createRequire(process.env.NODE_TOOLS + "/");
+const pg = require("pg");
+const [url, tablesJson] = process.argv.slice(2);
+const client = new pg.Client({ connectionString: url });
+await client.connect();
+const kind = (v) => {
+  if (v === null) return null;
+  if (v instanceof Date) return "Date";
+  if (Buffer.isBuffer(v)) return "Uint8Array";
+  if (Array.isArray(v)) return v.every((x) => typeof x === "string") ? "string[]" : "array";
+  return typeof v;
+};
+const out = {};
+for (const table of JSON.parse(tablesJson)) {
+  const { rows } = await client.query(`SELECT * FROM "${table.replaceAll('"', '""')}"`);
+  const seen = {};
+  for (const row of rows) {
+    for (const [column, value] of Object.entries(row)) {
+      const k = kind(value);
+      if (k !== null) (seen[column] ??= []).includes(k) || seen[column].push(k);
+    }
+  }
+  out[table] = { rows: rows.length, seen };
+}
+await client.end();
+console.log(JSON.stringify(out));
+"#;
+
+#[test]
+fn node_postgres_returns_what_schema_ts_declares() {
+    for (label, krate) in common::crate_dirs() {
+        let schema = load_schema(&krate);
+        let Some(db) = seeded_database(&krate) else {
+            eprintln!("note: {label}: PostgreSQL unreachable, skipped (TABLEWRIGHT_SKIP_DB_TESTS=1)");
+            continue;
+        };
+        let tmp = TempDir::new("types-pg");
+        fs::write(tmp.path().join("node_types.mjs"), NODE_TYPES).expect("write script");
+        let tables: Vec<&str> = schema.entities.iter().map(|e| e.table.as_str()).collect();
+        let mut cmd = Command::new("node");
+        cmd.arg("node_types.mjs").arg(db.url()).arg(serde_json::to_string(&tables).unwrap());
+        cmd.env("NODE_TOOLS", node_dir());
+        let out = run(cmd, tmp.path()).unwrap_or_else(|e| panic!("{label}: {e}"));
+        let seen: Value = serde_json::from_slice(&out.stdout).expect("script prints JSON");
+
+        let schema_ts = read(&types_dir(&krate).join("schema.ts"));
+        let (mut checked, mut never_set) = (0, Vec::new());
+        for e in &schema.entities {
+            let table = &seen[e.table.as_str()];
+            assert!(table["rows"].as_u64().unwrap_or(0) > 0, "{label}: the seed left `{}` empty", e.table);
+            for (column, ts_type) in ts_row_types(&schema_ts, &e.name) {
+                let Some(kinds) = table["seen"][column.as_str()].as_array() else {
+                    never_set.push(format!("{}.{column}", e.table));
+                    continue;
+                };
+                for k in kinds.iter().filter_map(Value::as_str) {
+                    assert!(
+                        runtime_kinds(&schema, &ts_type).contains(&k),
+                        "{label}: node-postgres returned a {k} for {}.{column}, declared `{ts_type}`",
+                        e.table
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        eprintln!("{label}: {checked} column types match node-postgres; always NULL in the seed: {never_set:?}");
+        assert!(checked > 0, "{label}: nothing checked");
+    }
+}
+
+const PSYCOPG_TYPES: &str = r#"
+import dataclasses
+import datetime
+import json
+import sys
+import typing
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg.types.enum import EnumInfo, register_enum
+
+from generated.types import dataclasses as dc
+from generated.types import models
+
+spec = json.loads(sys.argv[2])
+
+def connect(module: object) -> psycopg.Connection[dict[str, object]]:
+    conn = psycopg.connect(sys.argv[1], row_factory=dict_row)
+    # Postgres enums come back as str unless registered: then as the StrEnum.
+    for sql_name, name in spec["enums"]:
+        info = EnumInfo.fetch(conn, sql_name)
+        assert info is not None, sql_name
+        cls = getattr(module, name)
+        # psycopg maps member names by default; ours are the labels' values.
+        register_enum(info, conn, cls, mapping={m: m.value for m in cls})
+    return conn
+
+def conforms(value: object, hint: object, kind: str) -> bool:
+    if hint is getattr(dc, "JsonValue", None):
+        return isinstance(value, (dict, list, str, int, float, bool, type(None)))
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, __import__("types").UnionType):
+        return any(conforms(value, arg, kind) for arg in typing.get_args(hint))
+    if origin is typing.Literal:
+        return value in typing.get_args(hint)
+    if origin is dict:
+        return isinstance(value, dict)
+    if origin is list:
+        str_items = typing.get_args(hint) == (str,)
+        return isinstance(value, list) and (not str_items or all(isinstance(v, str) for v in value))
+    if hint is type(None):
+        return value is None
+    if hint is datetime.datetime:
+        return isinstance(value, datetime.datetime) and (value.tzinfo is not None) == (kind == "date_time_utc")
+    if hint is datetime.date:
+        return type(value) is datetime.date
+    if hint is float:
+        return type(value) is float
+    if hint is int:
+        return type(value) is int
+    return isinstance(value, hint)  # type: ignore[arg-type]
+
+checked = 0
+with connect(dc) as dc_conn, connect(models) as models_conn:
+    for entity in spec["entities"]:
+        cls = getattr(dc, entity["name"])
+        hints = typing.get_type_hints(cls)
+        rows = dc_conn.execute(f'SELECT * FROM "{entity["table"]}"').fetchall()
+        for row in rows:
+            obj = cls(**row)
+            for field in dataclasses.fields(obj):
+                value = getattr(obj, field.name)
+                kind = entity["kinds"][field.name]
+                assert conforms(value, hints[field.name], kind), (entity["table"], field.name, repr(value), hints[field.name])
+                checked += 1
+        model = getattr(models, entity["name"])
+        for row in models_conn.execute(f'SELECT * FROM "{entity["table"]}"').fetchall():
+            model.model_validate(row, strict=True)
+print(f"psycopg: {checked} values conform")
+"#;
+
+#[test]
+fn psycopg_rows_fit_the_dataclasses_and_the_strict_pydantic_models() {
+    for (label, krate) in common::crate_dirs() {
+        let schema = load_schema(&krate);
+        let Some(db) = seeded_database(&krate) else {
+            eprintln!("note: {label}: PostgreSQL unreachable, skipped (TABLEWRIGHT_SKIP_DB_TESTS=1)");
+            continue;
+        };
+        let project = python_project(&krate, &schema);
+        fs::write(project.path().join("psycopg_types.py"), PSYCOPG_TYPES).expect("write script");
+        let spec = serde_json::json!({
+            "enums": schema.enums.iter().map(|e| [&e.sql_name, &e.name]).collect::<Vec<_>>(),
+            "entities": schema.entities.iter().map(|e| serde_json::json!({
+                "name": e.name,
+                "table": e.table,
+                "kinds": e.columns.iter().map(|c| (c.name.clone(), Value::from(c.kind.clone()))).collect::<serde_json::Map<_, _>>(),
+            })).collect::<Vec<_>>(),
+        });
+        let mut cmd = Command::new(python());
+        cmd.args(["-W", "error", "psycopg_types.py"]).arg(db.url()).arg(spec.to_string());
+        let out = run(cmd, project.path()).unwrap_or_else(|e| panic!("{label}: {e}"));
+        let printed = String::from_utf8_lossy(&out.stdout);
+        assert!(printed.contains("values conform"), "{label}: {printed}");
+        eprintln!("{label}: {}", printed.trim());
     }
 }

@@ -92,7 +92,7 @@ pub(crate) fn insert_optional(column: &Column) -> bool {
 
 /// The column is part of the primary key (excluded from update types).
 pub(crate) fn is_key(entity: &Entity, column: &Column) -> bool {
-    entity.primary_key.columns.iter().any(|k| *k == column.name)
+    entity.primary_key.columns.contains(&column.name)
 }
 
 /// The values a `#[polymorphic]` type column holds (`task`, `comment`), when
@@ -212,14 +212,14 @@ fn check_names(schema: &Schema) -> Vec<Diagnostic> {
 pub(crate) fn literal_default(column: &Column) -> Option<&DefaultValue> {
     use crate::model::ColumnType as T;
     let default = column.default.as_ref()?;
-    let fits = match (default, &column.ty) {
-        (DefaultValue::Bool(_), T::Bool) => true,
-        (DefaultValue::Int(_), T::I16 | T::I32 | T::I64 | T::F32 | T::F64 | T::Decimal) => true,
-        (DefaultValue::Float(_), T::F32 | T::F64 | T::Decimal) => true,
-        (DefaultValue::String(_), T::String) => true,
-        (DefaultValue::EnumValue(_), T::Enum(_)) => true,
-        _ => false,
-    };
+    let fits = matches!(
+        (default, &column.ty),
+        (DefaultValue::Bool(_), T::Bool)
+            | (DefaultValue::Int(_), T::I16 | T::I32 | T::I64 | T::F32 | T::F64 | T::Decimal)
+            | (DefaultValue::Float(_), T::F32 | T::F64 | T::Decimal)
+            | (DefaultValue::String(_), T::String)
+            | (DefaultValue::EnumValue(_), T::Enum(_))
+    );
     fits.then_some(default)
 }
 

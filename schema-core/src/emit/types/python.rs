@@ -160,10 +160,9 @@ pub(crate) fn render(schema: &Schema, flavor: Flavor) -> String {
     let field_names: BTreeSet<String> = columns().map(|c| python_field_name(&c.name)).collect();
     let mut used: BTreeSet<&str> = BTreeSet::new();
     for c in columns() {
-        if let Some((module, _)) = type_row(&c.ty, false).python.split_once('.') {
-            if !matches!(c.ty, ColumnType::Enum(_) | ColumnType::Other(_)) {
-                used.insert(module);
-            }
+        let typed_by_table = !matches!(c.ty, ColumnType::Enum(_) | ColumnType::Other(_));
+        if let (true, Some((module, _))) = (typed_by_table, type_row(&c.ty, false).python.split_once('.')) {
+            used.insert(module);
         }
         if flavor == Flavor::Pydantic && c.ty == ColumnType::Decimal && literal_default(c).is_some() {
             used.insert("decimal");
