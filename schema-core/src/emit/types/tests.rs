@@ -220,3 +220,12 @@ fn output_is_deterministic() {
     reversed.normalize();
     assert_eq!(a.artifacts, emit(&reversed).artifacts);
 }
+
+#[test]
+fn the_docs_print_the_mapping_table() {
+    let docs = include_str!("../../../../docs/targets/types.md");
+    for row in crate::types::TYPE_TABLE.iter().filter(|r| r.rust != "#[db_enum] E") {
+        let line = format!("| `{}` | `{}` | `{}` | `{}` |", row.rust, row.postgres, row.typescript, row.python);
+        assert!(docs.contains(&line), "docs/targets/types.md lacks the mapping row\n{line}");
+    }
+}
