@@ -223,6 +223,11 @@ pub(crate) fn literal_default(column: &Column) -> Option<&DefaultValue> {
     fits.then_some(default)
 }
 
+/// A doc comment's lines, trailing spaces trimmed (none: no lines).
+pub(crate) fn doc_lines(doc: Option<&str>) -> Vec<String> {
+    doc.map(|d| d.lines().map(|l| l.trim_end().to_string()).collect()).unwrap_or_default()
+}
+
 /// A string literal valid in TypeScript and in Python: JSON's escaping
 /// (`"`, `\`, control characters) is a subset of both languages' escapes.
 pub(crate) fn string_literal(value: &str) -> String {

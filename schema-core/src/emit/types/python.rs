@@ -9,7 +9,9 @@ use crate::model::{Column, ColumnType, DefaultValue, Entity, EnumType, Schema};
 use crate::naming::snake_case;
 use crate::types::type_row;
 
-use super::{database_fills, insert_optional, literal_default, polymorphic_values, python_field_name, string_literal};
+use super::{
+    database_fills, doc_lines, insert_optional, literal_default, polymorphic_values, python_field_name, string_literal,
+};
 
 /// Which of the two Python files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -148,10 +150,6 @@ fn docstring(out: &mut String, indent: &str, lines: &[String]) {
         }
     }
     out.push_str(&format!("{indent}\"\"\"\n"));
-}
-
-fn doc_lines(doc: Option<&str>) -> Vec<String> {
-    doc.map(|d| d.lines().map(|l| l.trim_end().to_string()).collect()).unwrap_or_default()
 }
 
 /// The whole file of one flavor.

@@ -5,7 +5,7 @@
 use crate::model::{Column, ColumnType, Entity, EnumType, Schema};
 use crate::types::type_row;
 
-use super::{insert_optional, is_key, polymorphic_values, string_literal};
+use super::{doc_lines, insert_optional, is_key, polymorphic_values, string_literal};
 use crate::emit::relations::camel_case;
 
 /// `TaskStatus` -> `taskStatusValues`: the constant listing an enum's values.
@@ -53,10 +53,6 @@ fn jsdoc(out: &mut String, indent: &str, lines: &[String]) {
             out.push_str(&format!("{indent} */\n"));
         }
     }
-}
-
-fn doc_lines(doc: Option<&str>) -> Vec<String> {
-    doc.map(|d| d.lines().map(|l| l.trim_end().to_string()).collect()).unwrap_or_default()
 }
 
 /// The whole file.
