@@ -34,7 +34,12 @@ pub struct TypeRow {
     pub postgres: &'static str,
     pub mysql: &'static str,
     pub sqlite: &'static str,
+    /// What node-postgres returns with its default type parsers: `Date` for
+    /// timestamps and dates, `string` for BIGINT and NUMERIC (no precision
+    /// lost), `JsonValue` (declared in `types/schema.ts`) for JSON.
     pub typescript: &'static str,
+    /// What psycopg returns, module-qualified (`decimal.Decimal`); `JsonValue`
+    /// is declared by each generated Python file.
     pub python: &'static str,
 }
 
@@ -52,9 +57,9 @@ pub const TYPE_TABLE: &[TypeRow] = &[
     row("Uuid", "UUID", "CHAR(36)", "TEXT", "string", "uuid.UUID"),
     row("DateTime<Utc>", "TIMESTAMPTZ", "DATETIME(6)", "TEXT", "Date", "datetime.datetime"),
     row("NaiveDateTime", "TIMESTAMP", "DATETIME(6)", "TEXT", "Date", "datetime.datetime"),
-    row("NaiveDate", "DATE", "DATE", "TEXT", "string", "datetime.date"),
+    row("NaiveDate", "DATE", "DATE", "TEXT", "Date", "datetime.date"),
     row("NaiveTime", "TIME", "TIME", "TEXT", "string", "datetime.time"),
-    row("Json", "JSONB", "JSON", "TEXT", "unknown", "Any"),
+    row("Json", "JSONB", "JSON", "TEXT", "JsonValue", "JsonValue"),
     row("Decimal", "NUMERIC", "DECIMAL(65, 30)", "NUMERIC", "string", "decimal.Decimal"),
     row("Decimal + precision, scale", "NUMERIC(P, S)", "DECIMAL(P, S)", "NUMERIC", "string", "decimal.Decimal"),
     row("Vec<u8>", "BYTEA", "LONGBLOB", "BLOB", "Uint8Array", "bytes"),

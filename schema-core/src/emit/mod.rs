@@ -16,6 +16,7 @@ pub mod rls;
 pub mod seed;
 pub mod snapshot;
 pub mod sql;
+pub mod types;
 
 pub use erd::ErdOptions;
 pub use rls::{TenancyMode, TenancyOptions};
@@ -86,6 +87,7 @@ pub fn all() -> Vec<Box<dyn Emitter>> {
         Box::new(snapshot::Snapshot),
         Box::new(drizzle::Drizzle),
         Box::new(prisma::PrismaSchema),
+        Box::new(types::TypeDefinitions),
     ]
 }
 
