@@ -46,7 +46,10 @@ pub struct Relation<'s> {
     /// The key columns are unique on the holder (a one-to-one): the inverse is
     /// a single optional row, not a list.
     pub one_to_one: bool,
-    /// Every key column is nullable: the belongs-to side is optional.
+    /// A key column is nullable: the belongs-to side is optional. One null
+    /// column is enough, since a foreign key (MATCH SIMPLE) is not checked
+    /// when any of its columns is null: `(organization_id, parent_id)` with
+    /// a nullable `parent_id` may point at nothing.
     pub optional: bool,
     /// Set when another relation joins the same two entities (or this one is
     /// a self-reference): `TaskAssignee`.
@@ -119,7 +122,7 @@ impl<'s> Relations<'s> {
             let inverse = claim(&target.name, inverse);
             let name = (self_reference || pair_count(&holder.name, &target.name) > 1)
                 .then(|| format!("{}{}", holder.name, pascal_case(&belongs_to)));
-            let optional = fk.columns.iter().all(|c| holder.column(c).is_some_and(|c| c.nullable));
+            let optional = fk.columns.iter().any(|c| holder.column(c).is_some_and(|c| c.nullable));
             all.push(Relation { holder, foreign_key: fk, target, belongs_to, inverse, one_to_one, optional, name });
         }
         Relations { all }

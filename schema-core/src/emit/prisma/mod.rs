@@ -495,16 +495,11 @@ fn action(action: ReferentialAction) -> &'static str {
     }
 }
 
-/// Prisma treats a relation as optional when any of its key fields is
-/// optional: a composite same-tenant key `(organization_id, parent_id)` with
-/// a nullable `parent_id` is unchecked in SQL while `parent_id` is NULL.
-fn is_optional(relation: &Relation<'_>) -> bool {
-    relation.foreign_key.columns.iter().any(|c| relation.holder.column(c).is_some_and(|c| c.nullable))
-}
-
 fn belongs_to_line(relation: &Relation<'_>) -> Line {
     let fk = relation.foreign_key;
-    let optional = is_optional(relation);
+    // Any nullable key column makes it optional, as Prisma requires (see
+    // `Relation::optional`).
+    let optional = relation.optional;
     let fields: Vec<String> = fk.columns.iter().map(|c| field_of(relation.holder, c)).collect();
     let references: Vec<String> = fk.target_columns.iter().map(|c| field_of(relation.target, c)).collect();
     let mut args = Vec::new();
