@@ -14,6 +14,7 @@ pub mod rls;
 pub mod seed;
 pub mod snapshot;
 pub mod sql;
+pub mod typeorm;
 
 pub use erd::ErdOptions;
 pub use rls::{TenancyMode, TenancyOptions};
@@ -82,6 +83,7 @@ pub fn all() -> Vec<Box<dyn Emitter>> {
         Box::new(erd::Erd),
         Box::new(seed::SeedData),
         Box::new(snapshot::Snapshot),
+        Box::new(typeorm::TypeOrm),
     ]
 }
 

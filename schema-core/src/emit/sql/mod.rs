@@ -25,6 +25,9 @@ use crate::types::{Dialect, sql_type};
 mod mysql;
 mod postgres;
 mod render;
+
+/// The PostgreSQL `#[default(now)]` expression for a column type.
+pub(crate) use postgres::now as postgres_now;
 pub mod rls;
 mod sqlite;
 pub mod triggers;
@@ -32,7 +35,7 @@ pub mod triggers;
 #[cfg(test)]
 mod db_tests;
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 #[cfg(test)]
 mod tests;
 
@@ -122,6 +125,34 @@ pub fn migration(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Migration {
     let name = format!("0001_{}", options.initial_migration_name);
+    let (up, down) = scripts(dialect, schema, options, diagnostics);
+    Migration { up: up.finish(dialect, &name, "up"), down: down.finish(dialect, &name, "down") }
+}
+
+/// The statements of [`migration`], one string each with its `;`, `up` in
+/// order and `down` in the order to run: for targets whose migration tool
+/// runs statements one at a time (a TypeORM migration class's
+/// `queryRunner.query`), so a failure names the statement.
+pub fn migration_statements(
+    dialect: Dialect,
+    schema: &Schema,
+    options: &EmitOptions,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Behavior {
+    let (up, down) = scripts(dialect, schema, options, diagnostics);
+    let terminate = |s: String| format!("{s};");
+    Behavior {
+        up: up.statements.into_iter().map(terminate).collect(),
+        down: down.statements.into_iter().map(terminate).collect(),
+    }
+}
+
+fn scripts(
+    dialect: Dialect,
+    schema: &Schema,
+    options: &EmitOptions,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Script, Script) {
     let plan = Plan::new(schema, diagnostics);
     let (mut up, mut down) = match dialect {
         Dialect::Postgres => postgres::emit(&plan, diagnostics),
@@ -138,7 +169,7 @@ pub fn migration(
         up.statements.extend(rls.up);
         down.statements.splice(0..0, rls.down);
     }
-    Migration { up: up.finish(dialect, &name, "up"), down: down.finish(dialect, &name, "down") }
+    (up, down)
 }
 
 /// The statements of a migration that are not plain structure: triggers
@@ -162,7 +193,8 @@ pub fn behavior_statements(dialect: Dialect, schema: &Schema, options: &EmitOpti
     Behavior { up: up.into_iter().map(terminate).collect(), down: down.into_iter().map(terminate).collect() }
 }
 
-/// See [`behavior_statements`].
+/// Statements of a migration, each with its `;`: see [`behavior_statements`]
+/// and [`migration_statements`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Behavior {
     pub up: Vec<String>,
@@ -320,8 +352,10 @@ fn is_keyed(entity: &Entity, column: &str) -> bool {
         || entity.indexes.iter().any(|i| i.columns.iter().any(|c| c.name == column))
 }
 
-/// Doc comment text as separate trimmed lines, blank ones dropped at the ends.
-fn doc_lines(doc: &str) -> Vec<&str> {
+/// Doc comment text as separate trimmed lines, blank ones dropped at the ends:
+/// `COMMENT ON` joins them with `\n`, and ORM targets whose comments must
+/// match it byte for byte (TypeORM's `comment:`) do the same.
+pub(crate) fn doc_lines(doc: &str) -> Vec<&str> {
     let lines: Vec<&str> = doc.lines().map(str::trim_end).collect();
     let start = lines.iter().position(|l| !l.trim().is_empty()).unwrap_or(lines.len());
     let end = lines.iter().rposition(|l| !l.trim().is_empty()).map_or(start, |e| e + 1);
