@@ -191,7 +191,7 @@ pub(super) fn orm_type(schema: &Schema, entity: &Entity, column: &Column) -> Orm
             Some(e) => {
                 // TypeORM names an enum type `<table>_<column>_enum` unless told.
                 let default_name = format!("{}_{}_enum", entity.table, column.name);
-                let enum_name = (e.sql_name != default_name).then(|| string(&e.sql_name)).unwrap_or_default();
+                let enum_name = if e.sql_name == default_name { String::new() } else { string(&e.sql_name) };
                 t.enum_values = Some((format!("[...{}]", values_const(&e.name)), enum_name));
                 t.type_option = string("enum");
                 t.ts = e.name.clone();
