@@ -79,6 +79,7 @@ export class Comment {
   @ManyToOne(() => Organization, (organization) => organization.comments, {
     nullable: false,
     onDelete: "CASCADE",
+    persistence: false,
   })
   @JoinColumn({
     name: "organization_id",
@@ -88,7 +89,11 @@ export class Comment {
   organization!: Relation<Organization>;
 
   /** Key `fk_comments_task_id` (organization_id, task_id) to `tasks`. */
-  @ManyToOne(() => Task, (task) => task.comments, { nullable: false, onDelete: "CASCADE" })
+  @ManyToOne(() => Task, (task) => task.comments, {
+    nullable: false,
+    onDelete: "CASCADE",
+    persistence: false,
+  })
   @JoinColumn([
     { name: "organization_id", referencedColumnName: "organizationId", foreignKeyConstraintName: "fk_comments_task_id" },
     { name: "task_id", referencedColumnName: "id", foreignKeyConstraintName: "fk_comments_task_id" },

@@ -147,6 +147,7 @@ export class Task {
   @ManyToOne(() => Organization, (organization) => organization.tasks, {
     nullable: false,
     onDelete: "CASCADE",
+    persistence: false,
   })
   @JoinColumn({
     name: "organization_id",
@@ -156,7 +157,7 @@ export class Task {
   organization!: Relation<Organization>;
 
   /** Key `fk_tasks_parent_id` (organization_id, parent_id) to `tasks`. */
-  @ManyToOne(() => Task, (task) => task.children, { nullable: true, onDelete: "CASCADE" })
+  @ManyToOne(() => Task, (task) => task.children, { nullable: true, onDelete: "CASCADE", persistence: false })
   @JoinColumn([
     { name: "organization_id", referencedColumnName: "organizationId", foreignKeyConstraintName: "fk_tasks_parent_id" },
     { name: "parent_id", referencedColumnName: "id", foreignKeyConstraintName: "fk_tasks_parent_id" },
@@ -164,7 +165,11 @@ export class Task {
   parent!: Relation<Task> | null;
 
   /** Key `fk_tasks_project_id` (organization_id, project_id) to `projects`. */
-  @ManyToOne(() => Project, (project) => project.tasks, { nullable: false, onDelete: "CASCADE" })
+  @ManyToOne(() => Project, (project) => project.tasks, {
+    nullable: false,
+    onDelete: "CASCADE",
+    persistence: false,
+  })
   @JoinColumn([
     { name: "organization_id", referencedColumnName: "organizationId", foreignKeyConstraintName: "fk_tasks_project_id" },
     { name: "project_id", referencedColumnName: "id", foreignKeyConstraintName: "fk_tasks_project_id" },

@@ -66,6 +66,7 @@ export class TaskAssignment {
   @ManyToOne(() => Organization, (organization) => organization.taskAssignments, {
     nullable: false,
     onDelete: "CASCADE",
+    persistence: false,
   })
   @JoinColumn({
     name: "organization_id",
@@ -75,7 +76,11 @@ export class TaskAssignment {
   organization!: Relation<Organization>;
 
   /** Key `fk_task_assignments_task_id` (organization_id, task_id) to `tasks`. */
-  @ManyToOne(() => Task, (task) => task.taskAssignments, { nullable: false, onDelete: "CASCADE" })
+  @ManyToOne(() => Task, (task) => task.taskAssignments, {
+    nullable: false,
+    onDelete: "CASCADE",
+    persistence: false,
+  })
   @JoinColumn([
     { name: "organization_id", referencedColumnName: "organizationId", foreignKeyConstraintName: "fk_task_assignments_task_id" },
     { name: "task_id", referencedColumnName: "id", foreignKeyConstraintName: "fk_task_assignments_task_id" },

@@ -24,7 +24,11 @@ export class TaskLabel {
   organizationId!: string;
 
   /** Key `fk_task_labels_label_id` (organization_id, label_id) to `labels`. */
-  @ManyToOne(() => Label, (label) => label.taskLabels, { nullable: false, onDelete: "CASCADE" })
+  @ManyToOne(() => Label, (label) => label.taskLabels, {
+    nullable: false,
+    onDelete: "CASCADE",
+    persistence: false,
+  })
   @JoinColumn([
     { name: "organization_id", referencedColumnName: "organizationId", foreignKeyConstraintName: "fk_task_labels_label_id" },
     { name: "label_id", referencedColumnName: "id", foreignKeyConstraintName: "fk_task_labels_label_id" },
@@ -35,6 +39,7 @@ export class TaskLabel {
   @ManyToOne(() => Organization, (organization) => organization.taskLabels, {
     nullable: false,
     onDelete: "CASCADE",
+    persistence: false,
   })
   @JoinColumn({
     name: "organization_id",
@@ -44,7 +49,11 @@ export class TaskLabel {
   organization!: Relation<Organization>;
 
   /** Key `fk_task_labels_task_id` (organization_id, task_id) to `tasks`. */
-  @ManyToOne(() => Task, (task) => task.taskLabels, { nullable: false, onDelete: "CASCADE" })
+  @ManyToOne(() => Task, (task) => task.taskLabels, {
+    nullable: false,
+    onDelete: "CASCADE",
+    persistence: false,
+  })
   @JoinColumn([
     { name: "organization_id", referencedColumnName: "organizationId", foreignKeyConstraintName: "fk_task_labels_task_id" },
     { name: "task_id", referencedColumnName: "id", foreignKeyConstraintName: "fk_task_labels_task_id" },

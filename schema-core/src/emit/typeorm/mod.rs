@@ -179,13 +179,18 @@ fn entity_file(schema: &Schema, relations: &Relations<'_>, entity: &Entity) -> S
     }
 
     // The belongs-to side of every key this entity holds.
-    for relation in relations.held_by(&entity.name) {
+    let held: Vec<&Relation<'_>> = relations.held_by(&entity.name).collect();
+    for relation in &held {
         orm_imports.extend(["ManyToOne", "JoinColumn", "type Relation"]);
         if relation.target.name != entity.name {
             entity_imports.insert(relation.target.name.clone());
         }
+        let shares_a_column = held.iter().any(|other| {
+            other.foreign_key.name != relation.foreign_key.name
+                && other.foreign_key.columns.iter().any(|c| relation.foreign_key.columns.contains(c))
+        });
         body.push(String::new());
-        body.extend(belongs_to_lines(relation));
+        body.extend(belongs_to_lines(relation, shares_a_column));
     }
     // The has-many side of every key pointing here.
     for relation in relations.pointing_at(&entity.name) {
@@ -281,7 +286,15 @@ fn property_name(entity: &Entity, column: &str) -> String {
 }
 
 /// `@ManyToOne` + `@JoinColumn` on the entity holding the key.
-fn belongs_to_lines(relation: &Relation<'_>) -> Vec<String> {
+///
+/// A key that shares a column with another key of the entity (the tenant
+/// column of a same-tenant key and of the tenant key) gets
+/// `persistence: false`: `save()` writes the key through its `@Column`
+/// properties (`organizationId`, `projectId`) and the relation is for
+/// loading and joining. Otherwise `save()` of a row with its relations
+/// loaded writes the shared column once per relation, which PostgreSQL
+/// rejects ("multiple assignments to same column").
+fn belongs_to_lines(relation: &Relation<'_>, shares_a_column: bool) -> Vec<String> {
     let fk = relation.foreign_key;
     let target = &relation.target.name;
     let param = parameter_name(target);
@@ -296,6 +309,9 @@ fn belongs_to_lines(relation: &Relation<'_>) -> Vec<String> {
     }
     if fk.on_update != ReferentialAction::NoAction {
         options.push(("onUpdate", string(fk.on_update.sql())));
+    }
+    if shares_a_column {
+        options.push(("persistence", "false".to_string()));
     }
     lines.extend(
         Decorator::new("ManyToOne")

@@ -48,7 +48,11 @@ export class OrderLine {
   lineNo!: number;
 
   /** Key `fk_order_lines_order_id` (store_id, order_id) to `orders`. */
-  @ManyToOne(() => Order, (order) => order.orderLines, { nullable: false, onDelete: "CASCADE" })
+  @ManyToOne(() => Order, (order) => order.orderLines, {
+    nullable: false,
+    onDelete: "CASCADE",
+    persistence: false,
+  })
   @JoinColumn([
     { name: "store_id", referencedColumnName: "storeId", foreignKeyConstraintName: "fk_order_lines_order_id" },
     { name: "order_id", referencedColumnName: "id", foreignKeyConstraintName: "fk_order_lines_order_id" },
@@ -56,7 +60,11 @@ export class OrderLine {
   order!: Relation<Order>;
 
   /** Key `fk_order_lines_product_id` (store_id, product_id) to `products`. */
-  @ManyToOne(() => Product, (product) => product.orderLines, { nullable: false, onDelete: "RESTRICT" })
+  @ManyToOne(() => Product, (product) => product.orderLines, {
+    nullable: false,
+    onDelete: "RESTRICT",
+    persistence: false,
+  })
   @JoinColumn([
     { name: "store_id", referencedColumnName: "storeId", foreignKeyConstraintName: "fk_order_lines_product_id" },
     { name: "product_id", referencedColumnName: "id", foreignKeyConstraintName: "fk_order_lines_product_id" },
@@ -64,7 +72,11 @@ export class OrderLine {
   product!: Relation<Product>;
 
   /** Key `fk_order_lines_store_id` (store_id) to `stores`. */
-  @ManyToOne(() => Store, (store) => store.orderLines, { nullable: false, onDelete: "CASCADE" })
+  @ManyToOne(() => Store, (store) => store.orderLines, {
+    nullable: false,
+    onDelete: "CASCADE",
+    persistence: false,
+  })
   @JoinColumn({
     name: "store_id",
     referencedColumnName: "id",
