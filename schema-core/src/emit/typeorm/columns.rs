@@ -253,7 +253,7 @@ pub(super) fn default_option(column: &Column, default: &DefaultValue, ty: &OrmTy
         DefaultValue::Int(i) if ty.ts == "string" => string(&i.to_string()),
         DefaultValue::Int(i) => i.to_string(),
         // `0.0` comes back as `0.0`; a JS number would be printed `0`.
-        DefaultValue::Float(f) => raw(f),
+        DefaultValue::Float(f) => raw(&numeric_as_printed(f).unwrap_or_else(|| f.clone())),
         // A quote would come back doubled: say it as SQL.
         DefaultValue::String(s) | DefaultValue::EnumValue(s) if s.contains('\'') => {
             raw(&crate::quote::string_literal(s))
@@ -262,4 +262,47 @@ pub(super) fn default_option(column: &Column, default: &DefaultValue, ty: &OrmTy
         DefaultValue::Now => raw(crate::emit::sql::postgres_now(&column.ty)),
         DefaultValue::Sql(sql) => raw(sql),
     }
+}
+
+/// A float literal default the way PostgreSQL prints it back: the literal is
+/// a `numeric` constant, printed as its value (`1e3` -> `1000`, `1.5E-3` ->
+/// `0.0015`, `2.50` keeps its scale) and, unless that starts with a digit and
+/// has a decimal point (so it reads back as numeric, not integer), quoted
+/// with a cast, `'1000'::numeric`, whose cast TypeORM strips: `'1000'`,
+/// `'-1.5'`. `None` for a literal that is not a plain decimal number.
+pub(super) fn numeric_as_printed(literal: &str) -> Option<String> {
+    let literal = literal.trim();
+    let (negative, body) = match literal.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, literal.strip_prefix('+').unwrap_or(literal)),
+    };
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], body[i + 1..].parse::<i64>().ok()?),
+        None => (body, 0),
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if !all_digits(int_part) || !all_digits(frac_part) || (int_part.is_empty() && frac_part.is_empty()) {
+        return None;
+    }
+    // value = digits * 10^-scale
+    let mut digits = format!("{int_part}{frac_part}");
+    let scale = i64::try_from(frac_part.len()).ok()? - exponent;
+    if scale < 0 {
+        digits.push_str(&"0".repeat(usize::try_from(-scale).ok()?));
+    }
+    let scale = usize::try_from(scale.max(0)).ok()?;
+    if digits.len() <= scale {
+        digits.insert_str(0, &"0".repeat(scale - digits.len() + 1));
+    }
+    let (int_digits, frac_digits) = digits.split_at(digits.len() - scale);
+    let int_digits = match int_digits.trim_start_matches('0') {
+        "" => "0",
+        trimmed => trimmed,
+    };
+    let mut text = if scale > 0 { format!("{int_digits}.{frac_digits}") } else { int_digits.to_string() };
+    if negative && text.chars().any(|c| matches!(c, '1'..='9')) {
+        text.insert(0, '-');
+    }
+    Some(if text.starts_with(|c: char| c.is_ascii_digit()) && text.contains('.') { text } else { format!("'{text}'") })
 }

@@ -91,3 +91,34 @@ fn reserved_words_get_an_underscore() {
     assert_eq!(parameter_name("Default"), "default_");
     assert_eq!(parameter_name("TaskLabel"), "taskLabel");
 }
+
+#[test]
+fn float_defaults_are_printed_as_postgres_15_prints_them() {
+    // Each pair seen from PostgreSQL 15's information_schema (casts stripped, as TypeORM does).
+    for (literal, printed) in [
+        ("0.0", "0.0"),
+        ("2.50", "2.50"),
+        ("-1.5", "'-1.5'"),
+        ("1e3", "'1000'"),
+        ("1.5E-3", "0.0015"),
+        ("-0.0", "0.0"),
+        ("1.", "'1'"),
+        ("-2.50e1", "'-25.0'"),
+    ] {
+        assert_eq!(columns::numeric_as_printed(literal).as_deref(), Some(printed), "{literal}");
+    }
+    assert_eq!(columns::numeric_as_printed("1_000.0"), None);
+}
+
+#[test]
+fn indexes_typeorm_cannot_say_are_marked() {
+    let task = file(&emitted(), "typeorm/entities/Task.ts");
+    // INCLUDE: declared by name only, left to the migration.
+    assert!(task.contains(r#"@Index("idx_tasks_created_by_id", { synchronize: false })"#), "{task}");
+    assert!(task.contains("INCLUDE (title)"));
+    // DESC: declared with its columns, the order noted.
+    assert!(task.contains(r#"@Index("idx_tasks_updated_at", ["updatedAt"])"#), "{task}");
+    assert!(task.contains("// Our SQL sorts updated_at DESC"));
+    // Partial: the predicate is kept.
+    assert!(task.contains(r#"{ where: "#), "{task}");
+}
