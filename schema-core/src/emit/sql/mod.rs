@@ -25,12 +25,12 @@ use crate::types::{Dialect, sql_type};
 mod mysql;
 mod postgres;
 mod render;
-
-/// The PostgreSQL `#[default(now)]` expression for a column type.
-pub(crate) use postgres::now as postgres_now;
 pub mod rls;
 mod sqlite;
 pub mod triggers;
+
+/// The PostgreSQL `#[default(now)]` expression for a column type.
+pub(crate) use postgres::now as postgres_now;
 
 #[cfg(test)]
 mod db_tests;
