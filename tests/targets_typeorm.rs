@@ -1,5 +1,6 @@
 //! The TypeORM target (`generated/typeorm/`), checked by TypeScript and by
-//! TypeORM itself, for the showcase and every example:
+//! TypeORM itself, for the showcase and every example (and, on the database,
+//! the reserved-words fixture `tests/fixtures/reserved`):
 //!
 //! - `tsc --strict --noEmit` with `experimentalDecorators` and
 //!   `emitDecoratorMetadata` accepts the entities, the enums and the
@@ -101,9 +102,9 @@ fn typeorm(mode: &str, compiled: &Path, url: &str) -> Result<Report, String> {
 }
 
 /// `table.column` of every column whose default is `#[default(now)]`, from
-/// the crate's migration snapshot (the model the emitters read).
-fn now_default_columns(crate_dir: &Path) -> BTreeSet<String> {
-    let path = crate_dir.join("generated/migrations/schema.snapshot.json");
+/// the migration snapshot in `generated` (the model the emitters read).
+fn now_default_columns(generated: &Path) -> BTreeSet<String> {
+    let path = generated.join("migrations/schema.snapshot.json");
     let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let schema: serde_json::Value = serde_json::from_str(&text).expect("snapshot is JSON");
     let mut out = BTreeSet::new();
@@ -121,9 +122,9 @@ fn now_default_columns(crate_dir: &Path) -> BTreeSet<String> {
     out
 }
 
-/// Our PostgreSQL up migrations, concatenated in order.
-fn our_up_sql(crate_dir: &Path) -> String {
-    let migrations = load_migrations(&crate_dir.join("generated/migrations/postgres")).expect("postgres migrations");
+/// Our PostgreSQL up migrations in `generated`, concatenated in order.
+fn our_up_sql(generated: &Path) -> String {
+    let migrations = load_migrations(&generated.join("migrations/postgres")).expect("postgres migrations");
     migrations.iter().map(|m| fs::read_to_string(&m.up).expect("read up migration")).collect::<Vec<_>>().join("\n")
 }
 
@@ -162,8 +163,22 @@ fn entities_and_migration_pass_tsc_strict() {
 #[test]
 fn typeorm_wants_no_change_after_our_migration() {
     let mut failures = Vec::new();
-    for (name, dir) in crate_dirs() {
-        match check_crate(&dir) {
+    // The reserved-words fixture adds quotes, backslashes and reserved words
+    // in names, comments and defaults.
+    let fixture = tempfile::tempdir().expect("a temp dir");
+    tablewright::build::Builder::new()
+        .with_crate_dir(env!("CARGO_MANIFEST_DIR"))
+        .with_src_dir("tests/fixtures/reserved")
+        .with_out_dir(fixture.path())
+        .generate()
+        .and_then(|artifacts| artifacts.write())
+        .unwrap_or_else(|e| panic!("the reserved-words fixture does not generate:\n{e}"));
+    let generated = crate_dirs()
+        .into_iter()
+        .map(|(name, dir)| (name, dir.join("generated")))
+        .chain([("tests/fixtures/reserved".to_string(), fixture.path().to_path_buf())]);
+    for (name, generated) in generated {
+        match check_generated(&generated) {
             Ok(true) => {}
             Ok(false) => return, // skipped: no database server
             Err(e) => failures.push(format!("{name}: {e}")),
@@ -172,10 +187,11 @@ fn typeorm_wants_no_change_after_our_migration() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// Ok(false): skipped for want of a database server.
-fn check_crate(dir: &Path) -> Result<bool, String> {
+/// The database checks for one `generated/` dir. Ok(false): skipped for
+/// want of a database server.
+fn check_generated(dir: &Path) -> Result<bool, String> {
     let work = TempDir::new("typeorm-db");
-    let compiled = tsc(&dir.join("generated/typeorm"), work.path(), true)?;
+    let compiled = tsc(&dir.join("typeorm"), work.path(), true)?;
 
     // Through TypeORM.
     let Some(mut via_typeorm) = fresh_db() else { return Ok(false) };
@@ -236,7 +252,7 @@ fn a_changed_entity_makes_typeorm_want_a_change() {
     let compiled = tsc(&altered, work.path(), true).unwrap_or_else(|e| panic!("{e}"));
 
     let Some(mut db) = fresh_db() else { return };
-    db.execute_batch(&our_up_sql(&root())).unwrap_or_else(|e| panic!("{e}"));
+    db.execute_batch(&our_up_sql(&root().join("generated"))).unwrap_or_else(|e| panic!("{e}"));
     let report = typeorm("log", &compiled, &db.url()).unwrap_or_else(|e| panic!("{e}"));
     let pending = report.pending.join(";\n");
     assert!(
@@ -254,7 +270,7 @@ fn showcase_rows_round_trip_through_the_entities() {
     let work = TempDir::new("typeorm-smoke");
     let compiled = tsc(&root().join("generated/typeorm"), work.path(), true).unwrap_or_else(|e| panic!("{e}"));
     let Some(mut db) = fresh_db() else { return };
-    db.execute_batch(&our_up_sql(&root())).unwrap_or_else(|e| panic!("{e}"));
+    db.execute_batch(&our_up_sql(&root().join("generated"))).unwrap_or_else(|e| panic!("{e}"));
     let mut cmd = Command::new("node");
     cmd.arg(root().join("tests/typeorm/smoke.cjs")).arg(&compiled).arg(db.url());
     cmd.env("NODE_PATH", node_dir().join("node_modules"));
