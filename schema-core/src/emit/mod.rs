@@ -17,6 +17,7 @@ pub mod seed;
 pub mod snapshot;
 pub mod sql;
 pub mod types;
+pub mod typeorm;
 
 pub use erd::ErdOptions;
 pub use rls::{TenancyMode, TenancyOptions};
@@ -88,6 +89,7 @@ pub fn all() -> Vec<Box<dyn Emitter>> {
         Box::new(drizzle::Drizzle),
         Box::new(prisma::PrismaSchema),
         Box::new(types::TypeDefinitions),
+        Box::new(typeorm::TypeOrm),
     ]
 }
 

@@ -8,7 +8,7 @@ fn loc(line: usize) -> Location {
     Location { file: "src/schema.rs".into(), line, column: 5 }
 }
 
-pub(super) fn col(name: &str, ty: ColumnType) -> Column {
+pub(crate) fn col(name: &str, ty: ColumnType) -> Column {
     Column {
         name: name.into(),
         field: name.into(),

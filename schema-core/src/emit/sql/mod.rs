@@ -30,11 +30,13 @@ mod sqlite;
 pub mod triggers;
 
 pub use sqlite::RANDOM_UUID_V4;
+/// The PostgreSQL `#[default(now)]` expression for a column type.
+pub(crate) use postgres::now as postgres_now;
 
 #[cfg(test)]
 mod db_tests;
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 #[cfg(test)]
 mod tests;
 
@@ -128,16 +130,34 @@ pub fn migration(
     Migration { up: up.finish(dialect, &name, "up"), down: down.finish(dialect, &name, "down") }
 }
 
-/// The statements of the up migration [`migration`] writes, each with its
-/// `;`, without the header: for targets whose migration runner splits a
-/// script itself (drizzle's `--> statement-breakpoint`).
+/// The statements of [`migration`], one string each with its `;`, `up` in
+/// order and `down` in the order to run: for targets whose migration tool
+/// runs statements one at a time (a TypeORM migration class's
+/// `queryRunner.query`), so a failure names the statement.
+pub fn migration_statements(
+    dialect: Dialect,
+    schema: &Schema,
+    options: &EmitOptions,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Behavior {
+    let (up, down) = scripts(dialect, schema, options, diagnostics);
+    let terminate = |s: String| format!("{s};");
+    Behavior {
+        up: up.statements.into_iter().map(terminate).collect(),
+        down: down.statements.into_iter().map(terminate).collect(),
+    }
+}
+
+/// The up statements of [`migration_statements`]: for targets whose
+/// migration runner splits a script itself (drizzle's
+/// `--> statement-breakpoint`).
 pub fn up_statements(
     dialect: Dialect,
     schema: &Schema,
     options: &EmitOptions,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
-    scripts(dialect, schema, options, diagnostics).0.statements.into_iter().map(|s| format!("{s};")).collect()
+    migration_statements(dialect, schema, options, diagnostics).up
 }
 
 fn scripts(
@@ -202,7 +222,8 @@ pub fn now_default(dialect: Dialect, sql_type: &str, ty: &crate::model::ColumnTy
     }
 }
 
-/// See [`behavior_statements`].
+/// Statements of a migration, each with its `;`: see [`behavior_statements`]
+/// and [`migration_statements`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Behavior {
     pub up: Vec<String>,
@@ -361,7 +382,9 @@ pub fn is_keyed(entity: &Entity, column: &str) -> bool {
         || entity.indexes.iter().any(|i| i.columns.iter().any(|c| c.name == column))
 }
 
-/// Doc comment text as separate trimmed lines, blank ones dropped at the ends.
+/// Doc comment text as separate trimmed lines, blank ones dropped at the ends:
+/// `COMMENT ON` joins them with `\n`, and ORM targets whose comments must
+/// match it byte for byte (TypeORM's `comment:`) do the same.
 pub(crate) fn doc_lines(doc: &str) -> Vec<&str> {
     let lines: Vec<&str> = doc.lines().map(str::trim_end).collect();
     let start = lines.iter().position(|l| !l.trim().is_empty()).unwrap_or(lines.len());

@@ -118,7 +118,7 @@ fn column_def(plan: &Plan<'_>, entity: &Entity, c: &Column) -> sea_query::Column
 }
 
 /// `#[default(now)]` for the column's type.
-pub(super) fn now(ty: &ColumnType) -> &'static str {
+pub(crate) fn now(ty: &ColumnType) -> &'static str {
     match ty {
         ColumnType::NaiveDate => "CURRENT_DATE",
         ColumnType::NaiveTime => "LOCALTIME",

@@ -1,0 +1,306 @@
+//! The TypeORM target (`generated/typeorm/`), checked by TypeScript and by
+//! TypeORM itself, for the showcase and every example (and, on the database,
+//! the reserved-words fixture `tests/fixtures/reserved`):
+//!
+//! - `tsc --strict --noEmit` with `experimentalDecorators` and
+//!   `emitDecoratorMetadata` accepts the entities, the enums and the
+//!   migration class (and rejects a copy with a relation's inverse misnamed);
+//! - on a fresh PostgreSQL database, TypeORM runs our migration class
+//!   (`runMigrations`), and then its schema builder's `log()`, the SQL
+//!   `synchronize` would run, is empty: TypeORM wants no change. The one
+//!   equivalence added to TypeORM's comparison (`CURRENT_TIMESTAMP` read back
+//!   vs `now()`, see `tests/typeorm/check.cjs` and docs/targets/typeorm.md)
+//!   must be used by exactly our `#[default(now)]` columns;
+//! - `undoLastMigration` leaves nothing of ours behind, and after running the
+//!   migration again the database's pg_dump equals that of a database where
+//!   our `migrations/postgres` SQL was applied directly (TypeORM's own
+//!   `migrations` bookkeeping table dropped first);
+//! - a copy of the entities with one changed length makes `log()` non-empty;
+//! - showcase rows go in and come back through the entities (`smoke.cjs`).
+//!
+//! The compiled JavaScript runs from a temporary directory with
+//! `NODE_PATH=tools/node/node_modules`.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::tools::{TempDir, node_bin, node_dir, root, run};
+use common::{Database, PgDatabase, crate_dirs, diff_lines, load_migrations};
+
+/// What `tests/typeorm/check.cjs` reports.
+#[derive(Debug, Default)]
+struct Report {
+    ran: Vec<String>,
+    reverted: Vec<String>,
+    leftovers: Vec<String>,
+    pending: Vec<String>,
+    tolerated: Vec<String>,
+}
+
+fn strings(value: &serde_json::Value, key: &str) -> Vec<String> {
+    value[key].as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()).unwrap_or_default()
+}
+
+/// Writes a tsconfig for `typeorm_dir` (a `generated/typeorm`) into `work`
+/// and runs tsc: `--noEmit` to type-check only, or compiling to
+/// `work/out` (CommonJS, what TypeORM's decorators are simplest with).
+fn tsc(typeorm_dir: &Path, work: &Path, emit: bool) -> Result<PathBuf, String> {
+    let modules = node_dir().join("node_modules");
+    let out = work.join("out");
+    let config = serde_json::json!({
+        "compilerOptions": {
+            "strict": true,
+            "target": "ES2021",
+            "module": "commonjs",
+            "moduleResolution": "node10",
+            "experimentalDecorators": true,
+            "emitDecoratorMetadata": true,
+            "skipLibCheck": true,
+            "noEmitOnError": true,
+            "rootDir": typeorm_dir,
+            "outDir": out,
+            "typeRoots": [modules.join("@types")],
+            "types": ["node"],
+            // generated/ has no node_modules of its own: resolve `typeorm` from tools/node.
+            "paths": { "*": [format!("{}/*", modules.display())] },
+        },
+        "include": [format!("{}/**/*.ts", typeorm_dir.display())],
+    });
+    let tsconfig = work.join("tsconfig.json");
+    fs::write(&tsconfig, serde_json::to_string_pretty(&config).expect("json")).map_err(|e| e.to_string())?;
+    let mut cmd = Command::new(node_bin("tsc"));
+    cmd.arg("-p").arg(&tsconfig);
+    if emit {
+        cmd.arg("--listEmittedFiles");
+    } else {
+        cmd.arg("--noEmit");
+    }
+    run(cmd, work)?;
+    Ok(out)
+}
+
+/// Runs the check script in `mode` (`migrate` or `log`) over compiled output.
+fn typeorm(mode: &str, compiled: &Path, url: &str) -> Result<Report, String> {
+    let mut cmd = Command::new("node");
+    cmd.arg(root().join("tests/typeorm/check.cjs")).arg(mode).arg(compiled).arg(url);
+    cmd.env("NODE_PATH", node_dir().join("node_modules"));
+    let output = run(cmd, compiled)?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let json: serde_json::Value =
+        serde_json::from_str(text.trim()).map_err(|e| format!("check.cjs printed no JSON ({e}):\n{text}"))?;
+    Ok(Report {
+        ran: strings(&json, "ran"),
+        reverted: strings(&json, "reverted"),
+        leftovers: strings(&json, "leftovers"),
+        pending: strings(&json, "pending"),
+        tolerated: strings(&json, "tolerated"),
+    })
+}
+
+/// `table.column` of every column whose default is `#[default(now)]`, from
+/// the migration snapshot in `generated` (the model the emitters read).
+fn now_default_columns(generated: &Path) -> BTreeSet<String> {
+    let path = generated.join("migrations/schema.snapshot.json");
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("snapshot is JSON");
+    let mut out = BTreeSet::new();
+    for entity in schema["entities"].as_array().expect("entities") {
+        for column in entity["columns"].as_array().expect("columns") {
+            if column["default"]["kind"] == "now" {
+                out.insert(format!(
+                    "{}.{}",
+                    entity["table"].as_str().unwrap_or(""),
+                    column["name"].as_str().unwrap_or("")
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Our PostgreSQL up migrations in `generated`, concatenated in order.
+fn our_up_sql(generated: &Path) -> String {
+    let migrations = load_migrations(&generated.join("migrations/postgres")).expect("postgres migrations");
+    migrations.iter().map(|m| fs::read_to_string(&m.up).expect("read up migration")).collect::<Vec<_>>().join("\n")
+}
+
+fn fresh_db() -> Option<PgDatabase> {
+    let db = PgDatabase::create().unwrap_or_else(|e| panic!("{e}"));
+    if db.is_none() {
+        eprintln!("note: PostgreSQL unreachable and TABLEWRIGHT_SKIP_DB_TESTS=1: skipping the TypeORM database checks");
+    }
+    db
+}
+
+#[test]
+fn entities_and_migration_pass_tsc_strict() {
+    let mut failures = Vec::new();
+    for (name, dir) in crate_dirs() {
+        let work = TempDir::new("typeorm-tsc");
+        if let Err(e) = tsc(&dir.join("generated/typeorm"), work.path(), false) {
+            failures.push(format!("{name}: {e}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+
+    // Negative: a relation whose inverse side names a property that does
+    // not exist must be rejected, so the check above can fail.
+    let work = TempDir::new("typeorm-tsc-broken");
+    let broken = work.path().join("typeorm");
+    copy_dir(&root().join("generated/typeorm"), &broken);
+    let task = broken.join("entities/Task.ts");
+    let text = fs::read_to_string(&task).expect("Task.ts");
+    assert!(text.contains("(project) => project.tasks"), "the showcase's Task.project relation moved");
+    fs::write(&task, text.replace("(project) => project.tasks", "(project) => project.taskz")).expect("write");
+    let error = tsc(&broken, work.path(), false).expect_err("tsc must reject a misnamed inverse relation");
+    assert!(error.contains("taskz"), "{error}");
+}
+
+#[test]
+fn typeorm_wants_no_change_after_our_migration() {
+    let mut failures = Vec::new();
+    // The reserved-words fixture adds quotes, backslashes and reserved words
+    // in names, comments and defaults.
+    let fixture = tempfile::tempdir().expect("a temp dir");
+    tablewright::build::Builder::new()
+        .with_crate_dir(env!("CARGO_MANIFEST_DIR"))
+        .with_src_dir("tests/fixtures/reserved")
+        .with_out_dir(fixture.path())
+        .generate()
+        .and_then(|artifacts| artifacts.write())
+        .unwrap_or_else(|e| panic!("the reserved-words fixture does not generate:\n{e}"));
+    let generated = crate_dirs()
+        .into_iter()
+        .map(|(name, dir)| (name, dir.join("generated")))
+        .chain([("tests/fixtures/reserved".to_string(), fixture.path().to_path_buf())]);
+    for (name, generated) in generated {
+        match check_generated(&generated) {
+            Ok(true) => {}
+            Ok(false) => return, // skipped: no database server
+            Err(e) => failures.push(format!("{name}: {e}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The database checks for one `generated/` dir. Ok(false): skipped for
+/// want of a database server.
+fn check_generated(dir: &Path) -> Result<bool, String> {
+    let work = TempDir::new("typeorm-db");
+    let compiled = tsc(&dir.join("typeorm"), work.path(), true)?;
+
+    // Through TypeORM.
+    let Some(mut via_typeorm) = fresh_db() else { return Ok(false) };
+    let report = typeorm("migrate", &compiled, &via_typeorm.url())?;
+    if report.ran.is_empty() {
+        return Err("runMigrations() ran no migration: is the migration class exported?".into());
+    }
+    if !report.pending.is_empty() {
+        return Err(format!("TypeORM wants to change the schema our migration built:\n{}", report.pending.join(";\n")));
+    }
+    let expected = now_default_columns(dir);
+    let tolerated: BTreeSet<String> = report.tolerated.iter().cloned().collect();
+    if tolerated != expected {
+        return Err(format!(
+            "the CURRENT_TIMESTAMP/now() equivalence was used for {tolerated:?}; expected exactly the \
+             #[default(now)] columns {expected:?}"
+        ));
+    }
+    if report.reverted != report.ran || !report.leftovers.is_empty() {
+        return Err(format!(
+            "undoLastMigration() (reverted {:?} of {:?}) left behind: {:?}",
+            report.reverted, report.ran, report.leftovers
+        ));
+    }
+    via_typeorm.execute_batch(r#"DROP TABLE "migrations";"#)?;
+    let typeorm_dump = via_typeorm.dump_schema()?;
+
+    // Our SQL, applied directly.
+    let Some(mut direct) = fresh_db() else { return Ok(false) };
+    direct.execute_batch(&our_up_sql(dir))?;
+    let direct_dump = direct.dump_schema()?;
+    if typeorm_dump != direct_dump {
+        return Err(format!(
+            "the database TypeORM's migration run built differs from our SQL's (- ours, + TypeORM's):\n{}",
+            diff_lines(&direct_dump, &typeorm_dump)
+        ));
+    }
+    // TypeORM reads the directly built database the same way.
+    let report = typeorm("log", &compiled, &direct.url())?;
+    if !report.pending.is_empty() {
+        return Err(format!(
+            "TypeORM wants to change the database built from our SQL:\n{}",
+            report.pending.join(";\n")
+        ));
+    }
+    Ok(true)
+}
+
+#[test]
+fn a_changed_entity_makes_typeorm_want_a_change() {
+    let work = TempDir::new("typeorm-negative");
+    let altered = work.path().join("typeorm");
+    copy_dir(&root().join("generated/typeorm"), &altered);
+    let task = altered.join("entities/Task.ts");
+    let text = fs::read_to_string(&task).expect("Task.ts");
+    assert!(text.contains("length: 500"), "the showcase's tasks.title is no longer VARCHAR(500)");
+    fs::write(&task, text.replacen("length: 500", "length: 501", 1)).expect("write");
+    let compiled = tsc(&altered, work.path(), true).unwrap_or_else(|e| panic!("{e}"));
+
+    let Some(mut db) = fresh_db() else { return };
+    db.execute_batch(&our_up_sql(&root().join("generated"))).unwrap_or_else(|e| panic!("{e}"));
+    let report = typeorm("log", &compiled, &db.url()).unwrap_or_else(|e| panic!("{e}"));
+    let pending = report.pending.join(";\n");
+    assert!(
+        pending.contains(r#"ALTER TABLE "tasks""#) && pending.contains("character varying(501)"),
+        "TypeORM must want to resize tasks.title; it wants:\n{pending}"
+    );
+}
+
+/// The showcase's entities are usable, not just in sync: rows go in and
+/// come back through TypeORM, relations load on both sides across the
+/// same-tenant keys, a save with relations loaded succeeds (the shared tenant
+/// column is written once) and the version trigger bumps `version`.
+#[test]
+fn showcase_rows_round_trip_through_the_entities() {
+    let work = TempDir::new("typeorm-smoke");
+    let compiled = tsc(&root().join("generated/typeorm"), work.path(), true).unwrap_or_else(|e| panic!("{e}"));
+    let Some(mut db) = fresh_db() else { return };
+    db.execute_batch(&our_up_sql(&root().join("generated"))).unwrap_or_else(|e| panic!("{e}"));
+    let mut cmd = Command::new("node");
+    cmd.arg(root().join("tests/typeorm/smoke.cjs")).arg(&compiled).arg(db.url());
+    cmd.env("NODE_PATH", node_dir().join("node_modules"));
+    let output = run(cmd, &compiled).unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&output.stdout);
+    let got: serde_json::Value = serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("{e}: {text}"));
+    let expected = serde_json::json!({
+        "parent": "Ship",
+        "project": "WEB",
+        "organization": "acme",
+        "createdBy": "ada@example.test",
+        "status": "todo",
+        "title": "Write the docs",
+        "version": 2,
+        "children": ["Write the docs"],
+        "liveAfterSoftRemove": 1,
+        "allAfterSoftRemove": 2,
+    });
+    assert_eq!(got, expected);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap_or_else(|e| panic!("{}: {e}", to.display()));
+    for entry in fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let path = entry.expect("dir entry").path();
+        let target = to.join(path.file_name().expect("file name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            fs::copy(&path, &target).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        }
+    }
+}
