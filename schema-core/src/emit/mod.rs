@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use crate::diagnostics::Diagnostic;
 use crate::model::Schema;
 
+pub mod alembic;
 pub mod erd;
 pub mod pgtap;
 pub mod relations;
@@ -82,6 +83,7 @@ pub fn all() -> Vec<Box<dyn Emitter>> {
         Box::new(erd::Erd),
         Box::new(seed::SeedData),
         Box::new(snapshot::Snapshot),
+        Box::new(alembic::Alembic),
     ]
 }
 
