@@ -156,7 +156,8 @@ fn models_configure_with_warnings_as_errors() {
         let end = start + s[start..].find(")\n").unwrap();
         format!("{}{}", &s[..start], &s[end..])
     });
-    let err = configure_models(&copy.path().join("alembic")).expect_err("overlapping relationships configured silently");
+    let err =
+        configure_models(&copy.path().join("alembic")).expect_err("overlapping relationships configured silently");
     assert!(err.contains("conflicts with relationship"), "{err}");
 }
 

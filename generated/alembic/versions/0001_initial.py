@@ -241,7 +241,8 @@ def upgrade() -> None:
         "tasks",
         "tasks",
         ["organization_id", "parent_id"],
-        ["organization_id", "id"], ondelete="CASCADE",
+        ["organization_id", "id"],
+        ondelete="CASCADE",
     )
     # Triggers, functions, roles, grants and row-level security: Alembic has
     # no operations for these, so they run as our SQL.

@@ -105,8 +105,10 @@ fn write_class(
     ));
     for fk in &entity.foreign_keys {
         let columns: Vec<String> = fk.columns.iter().map(|c| py_str(c)).collect();
-        let targets: Vec<String> = fk.target_columns.iter().map(|c| py_str(&format!("{}.{c}", fk.target_table))).collect();
-        let use_alter = if deferred.contains(&(entity.table.clone(), fk.name.clone())) { ", use_alter=True" } else { "" };
+        let targets: Vec<String> =
+            fk.target_columns.iter().map(|c| py_str(&format!("{}.{c}", fk.target_table))).collect();
+        let use_alter =
+            if deferred.contains(&(entity.table.clone(), fk.name.clone())) { ", use_alter=True" } else { "" };
         out.push_str(&format!(
             "        sa.ForeignKeyConstraint([{}], [{}], name={}{}{use_alter}),\n",
             columns.join(", "),
@@ -220,8 +222,7 @@ fn relationship_line(r: &Relation<'_>, side: Side) -> String {
             (py_name(&r.belongs_to), py_name(&r.inverse), ty)
         }
         Side::Inverse => {
-            let ty =
-                if r.one_to_one { format!("{} | None", holder.name) } else { format!("list[{}]", holder.name) };
+            let ty = if r.one_to_one { format!("{} | None", holder.name) } else { format!("list[{}]", holder.name) };
             (py_name(&r.inverse), py_name(&r.belongs_to), ty)
         }
     };

@@ -3,8 +3,7 @@
 //! `downgrade()` removes it in reverse.
 
 use super::{
-    HEADER, Imports, SQL_TYPE_CLASS, fk_actions, index_column, index_options, py_sql, py_str, sa_type,
-    uses_sql_type,
+    HEADER, Imports, SQL_TYPE_CLASS, fk_actions, index_column, index_options, py_sql, py_str, sa_type, uses_sql_type,
 };
 use crate::emit::EmitOptions;
 use crate::emit::sql::{behavior_statements, comment_text, deferred_foreign_keys, postgres_default};
@@ -45,7 +44,11 @@ pub(super) fn revision_py(schema: &Schema, options: &EmitOptions) -> String {
         up.push_str(&format!("    {}.create(bind, checkfirst=False)\n", enum_constant(&e.sql_name)));
         if let Some(doc) = &e.doc {
             // Alembic has no operation for a type's comment.
-            let sql = format!("COMMENT ON TYPE {} IS {}", ident(Dialect::Postgres, &e.sql_name), string_literal(&comment_text(doc)));
+            let sql = format!(
+                "COMMENT ON TYPE {} IS {}",
+                ident(Dialect::Postgres, &e.sql_name),
+                string_literal(&comment_text(doc))
+            );
             up.push_str(&format!("    op.execute({})\n", py_sql(&sql)));
         }
     }
@@ -58,15 +61,20 @@ pub(super) fn revision_py(schema: &Schema, options: &EmitOptions) -> String {
             if deferred.contains(&(entity.table.clone(), fk.name.clone())) {
                 let columns: Vec<String> = fk.columns.iter().map(|c| py_str(c)).collect();
                 let targets: Vec<String> = fk.target_columns.iter().map(|c| py_str(c)).collect();
-                up.push_str(&format!(
-                    "    op.create_foreign_key(\n        {},\n        {},\n        {},\n        [{}],\n        [{}]{},\n    )\n",
+                let mut args = vec![
                     py_str(&fk.name),
                     py_str(&entity.table),
                     py_str(&fk.target_table),
-                    columns.join(", "),
-                    targets.join(", "),
-                    fk_actions(fk)
-                ));
+                    format!("[{}]", columns.join(", ")),
+                    format!("[{}]", targets.join(", ")),
+                ];
+                // `, ondelete="CASCADE"` -> one argument per line.
+                args.extend(fk_actions(fk).split(", ").filter(|a| !a.is_empty()).map(str::to_string));
+                up.push_str("    op.create_foreign_key(\n");
+                for arg in args {
+                    up.push_str(&format!("        {arg},\n"));
+                }
+                up.push_str("    )\n");
                 down.insert_str(
                     0,
                     &format!(
@@ -139,7 +147,7 @@ pub(super) fn revision_py(schema: &Schema, options: &EmitOptions) -> String {
 }
 
 /// The module constant holding an enum type: `task_status` -> `TASK_STATUS`.
-fn enum_constant(sql_name: &str) -> String {
+pub(super) fn enum_constant(sql_name: &str) -> String {
     let mut name: String =
         sql_name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
     if name.starts_with(|c: char| c.is_ascii_digit()) {
@@ -191,7 +199,8 @@ fn create_table(
             continue;
         }
         let columns: Vec<String> = fk.columns.iter().map(|c| py_str(c)).collect();
-        let targets: Vec<String> = fk.target_columns.iter().map(|c| py_str(&format!("{}.{c}", fk.target_table))).collect();
+        let targets: Vec<String> =
+            fk.target_columns.iter().map(|c| py_str(&format!("{}.{c}", fk.target_table))).collect();
         up.push_str(&format!(
             "        sa.ForeignKeyConstraint([{}], [{}], name={}{}),\n",
             columns.join(", "),
