@@ -10,10 +10,12 @@
 //!   `alembic.ini`, `DATABASE_URL`) builds the schema our SQL migration
 //!   builds: equal `pg_dump`s, Alembic's `alembic_version` table aside; every
 //!   revision round-trips (upgrade one step at a time, downgrade one step at
-//!   a time back to an empty schema, upgrade again, same dumps);
+//!   a time back to an empty schema, upgrade again, same dumps); the SQL of
+//!   offline mode (`alembic upgrade head --sql`) builds it too;
 //! - SQLAlchemy's autogenerate, comparing the models with the database our
 //!   SQL built (types and server defaults included), finds no difference, and
-//!   finds one in a copy with a changed column type or a missing index.
+//!   finds one in a copy with a changed column type, a missing index or a
+//!   missing check (CHECK constraints compared by name, as `env.py` does).
 //!
 //! Needs the venv of `tools/python` and the Node tools of `tools/node`
 //! (`scripts/test` installs both) and PostgreSQL (`TABLEWRIGHT_PG_URL`).
@@ -212,6 +214,17 @@ fn alembic_upgrade_builds_our_schema_and_every_revision_round_trips() {
         alembic(copy.path(), &db, &["upgrade", "head"]).unwrap_or_else(|e| panic!("{name}: {e}"));
         let again = db.dump_schema_excluding(&[ALEMBIC_VERSION]).unwrap();
         assert!(again == head, "{name}: upgrade after downgrade differs:\n{}", diff_lines(&head, &again));
+
+        // Offline mode (`upgrade head --sql`, for DBAs who review the SQL):
+        // the script it prints builds the same schema.
+        let Some(mut offline) = PgDatabase::create().unwrap() else { return };
+        let mut cmd = python_command(venv_bin("alembic"));
+        cmd.arg("-c").arg(copy.path().join("alembic.ini")).args(["upgrade", "head", "--sql"]);
+        cmd.env("DATABASE_URL", offline.url());
+        let output = run(cmd, copy.path()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        offline.execute_batch(&String::from_utf8_lossy(&output.stdout)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let printed = offline.dump_schema_excluding(&[ALEMBIC_VERSION]).unwrap();
+        assert!(printed == head, "{name}: the offline SQL differs:\n{}", diff_lines(&head, &printed));
     }
 }
 
@@ -231,7 +244,13 @@ from alembic.migration import MigrationContext
 
 engine = sa.create_engine(sys.argv[2])
 with engine.connect() as conn:
-    context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": True})
+    opts = {
+        "compare_type": True,
+        "compare_server_default": True,
+        # As env.py: CHECK constraints compared by name too.
+        "autogenerate_plugins": ["alembic.autogenerate.*", "alembic.ext.checkconstraint_byname"],
+    }
+    context = MigrationContext.configure(conn, opts=opts)
     diff = compare_metadata(context, models.Base.metadata)
 engine.dispose()
 for d in diff:
@@ -276,5 +295,16 @@ fn autogenerate_finds_no_difference_from_our_database() {
         });
         let diff = autogenerate_diff(&alembic, &db).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(diff.iter().any(|d| d.contains("remove_index")), "{name}: a missing index went unnoticed: {diff:?}");
+        fs::write(&models, &original).unwrap();
+        edit(&models, |s| {
+            let start = s.find("        sa.CheckConstraint(").expect("every crate has a check");
+            let end = start + s[start..].find('\n').unwrap() + 1;
+            format!("{}{}", &s[..start], &s[end..])
+        });
+        let diff = autogenerate_diff(&alembic, &db).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(
+            diff.iter().any(|d| d.contains("remove_constraint") && d.contains("CheckConstraint")),
+            "{name}: a missing check went unnoticed: {diff:?}"
+        );
     }
 }

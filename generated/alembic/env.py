@@ -29,6 +29,10 @@ if config.config_file_name is not None:
 
 target_metadata = models.Base.metadata
 
+# Every constraint of the models is named, so autogenerate may also compare
+# CHECK constraints (by name), which it does not by default.
+AUTOGENERATE_PLUGINS = ["alembic.autogenerate.*", "alembic.ext.checkconstraint_byname"]
+
 
 def database_url() -> str:
     """DATABASE_URL or sqlalchemy.url, with the psycopg 3 driver for PostgreSQL."""
@@ -50,6 +54,7 @@ def run_migrations_offline() -> None:
         dialect_opts={"paramstyle": "named"},
         compare_type=True,
         compare_server_default=True,
+        autogenerate_plugins=AUTOGENERATE_PLUGINS,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -66,6 +71,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             compare_type=True,
             compare_server_default=True,
+            autogenerate_plugins=AUTOGENERATE_PLUGINS,
         )
         with context.begin_transaction():
             context.run_migrations()
