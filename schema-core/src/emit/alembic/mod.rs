@@ -327,6 +327,49 @@ fn fk_actions(fk: &crate::model::ForeignKey) -> String {
     out
 }
 
+/// What a table's constraints do with a foreign key our migration adds
+/// after every table exists ([`crate::emit::sql::deferred_foreign_keys`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DeferredKeys {
+    /// Keep it, with `use_alter=True` (models: `create_all` adds it last).
+    UseAlter,
+    /// Leave it out (a revision adds it with `op.create_foreign_key`).
+    Skip,
+}
+
+/// A table's primary key, foreign keys and checks as `sa.*Constraint(...)`
+/// expressions, under our names and in our order.
+fn constraints(
+    entity: &crate::model::Entity,
+    deferred: &BTreeSet<(String, String)>,
+    deferred_keys: DeferredKeys,
+) -> Vec<String> {
+    let pk: Vec<String> = entity.primary_key.columns.iter().map(|c| py_str(c)).collect();
+    let mut out =
+        vec![format!("sa.PrimaryKeyConstraint({}, name={})", pk.join(", "), py_str(&entity.primary_key.name))];
+    for fk in &entity.foreign_keys {
+        let is_deferred = deferred.contains(&(entity.table.clone(), fk.name.clone()));
+        if is_deferred && deferred_keys == DeferredKeys::Skip {
+            continue;
+        }
+        let columns: Vec<String> = fk.columns.iter().map(|c| py_str(c)).collect();
+        let targets: Vec<String> =
+            fk.target_columns.iter().map(|c| py_str(&format!("{}.{c}", fk.target_table))).collect();
+        out.push(format!(
+            "sa.ForeignKeyConstraint([{}], [{}], name={}{}{})",
+            columns.join(", "),
+            targets.join(", "),
+            py_str(&fk.name),
+            fk_actions(fk),
+            if is_deferred { ", use_alter=True" } else { "" }
+        ));
+    }
+    for check in &entity.checks {
+        out.push(format!("sa.CheckConstraint({}, name={})", py_str(&check.expr), py_str(&check.name)));
+    }
+    out
+}
+
 /// An index column for `sa.Index` / `op.create_index`: its name, or a
 /// `DESC` expression.
 fn index_column(name: &str, desc: bool) -> String {

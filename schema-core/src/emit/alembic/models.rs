@@ -2,8 +2,8 @@
 //! entity, one `enum.StrEnum` per `#[db_enum]`, relationships on both sides.
 
 use super::{
-    HEADER, Imports, SQL_TYPE_CLASS, attribute, attribute_of, docstring, enum_member, fk_actions, index_column,
-    index_options, py_name, py_str, py_type, sa_type, uses_sql_type,
+    DeferredKeys, HEADER, Imports, SQL_TYPE_CLASS, attribute, attribute_of, constraints, docstring, enum_member,
+    index_column, index_options, py_name, py_str, py_type, sa_type, uses_sql_type,
 };
 use crate::emit::relations::{Relation, Relations};
 use crate::emit::sql::{comment_text, deferred_foreign_keys, postgres_default};
@@ -97,28 +97,8 @@ fn write_class(
     }
     out.push_str(&format!("    __tablename__ = {}\n", py_str(&entity.table)));
     out.push_str("    __table_args__ = (\n");
-    let pk: Vec<String> = entity.primary_key.columns.iter().map(|c| py_str(c)).collect();
-    out.push_str(&format!(
-        "        sa.PrimaryKeyConstraint({}, name={}),\n",
-        pk.join(", "),
-        py_str(&entity.primary_key.name)
-    ));
-    for fk in &entity.foreign_keys {
-        let columns: Vec<String> = fk.columns.iter().map(|c| py_str(c)).collect();
-        let targets: Vec<String> =
-            fk.target_columns.iter().map(|c| py_str(&format!("{}.{c}", fk.target_table))).collect();
-        let use_alter =
-            if deferred.contains(&(entity.table.clone(), fk.name.clone())) { ", use_alter=True" } else { "" };
-        out.push_str(&format!(
-            "        sa.ForeignKeyConstraint([{}], [{}], name={}{}{use_alter}),\n",
-            columns.join(", "),
-            targets.join(", "),
-            py_str(&fk.name),
-            fk_actions(fk)
-        ));
-    }
-    for check in &entity.checks {
-        out.push_str(&format!("        sa.CheckConstraint({}, name={}),\n", py_str(&check.expr), py_str(&check.name)));
+    for constraint in constraints(entity, deferred, DeferredKeys::UseAlter) {
+        out.push_str(&format!("        {constraint},\n"));
     }
     for index in &entity.indexes {
         let columns: Vec<String> = index.columns.iter().map(|c| index_column(&c.name, c.desc)).collect();

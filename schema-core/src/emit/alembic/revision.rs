@@ -3,7 +3,8 @@
 //! `downgrade()` removes it in reverse.
 
 use super::{
-    HEADER, Imports, SQL_TYPE_CLASS, fk_actions, index_column, index_options, py_sql, py_str, sa_type, uses_sql_type,
+    DeferredKeys, HEADER, Imports, SQL_TYPE_CLASS, constraints, fk_actions, index_column, index_options, py_sql,
+    py_str, sa_type, uses_sql_type,
 };
 use crate::emit::EmitOptions;
 use crate::emit::sql::{behavior_statements, comment_text, deferred_foreign_keys, postgres_default};
@@ -188,29 +189,8 @@ fn create_table(
         }
         up.push_str(&format!("        sa.Column({}),\n", args.join(", ")));
     }
-    let pk: Vec<String> = entity.primary_key.columns.iter().map(|c| py_str(c)).collect();
-    up.push_str(&format!(
-        "        sa.PrimaryKeyConstraint({}, name={}),\n",
-        pk.join(", "),
-        py_str(&entity.primary_key.name)
-    ));
-    for fk in &entity.foreign_keys {
-        if deferred.contains(&(entity.table.clone(), fk.name.clone())) {
-            continue;
-        }
-        let columns: Vec<String> = fk.columns.iter().map(|c| py_str(c)).collect();
-        let targets: Vec<String> =
-            fk.target_columns.iter().map(|c| py_str(&format!("{}.{c}", fk.target_table))).collect();
-        up.push_str(&format!(
-            "        sa.ForeignKeyConstraint([{}], [{}], name={}{}),\n",
-            columns.join(", "),
-            targets.join(", "),
-            py_str(&fk.name),
-            fk_actions(fk)
-        ));
-    }
-    for check in &entity.checks {
-        up.push_str(&format!("        sa.CheckConstraint({}, name={}),\n", py_str(&check.expr), py_str(&check.name)));
+    for constraint in constraints(entity, deferred, DeferredKeys::Skip) {
+        up.push_str(&format!("        {constraint},\n"));
     }
     if let Some(doc) = &entity.doc {
         up.push_str(&format!("        comment={},\n", py_str(&comment_text(doc))));
