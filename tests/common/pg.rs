@@ -76,6 +76,46 @@ impl PgDatabase {
         format!("postgres://{}{password}@{host}:{port}/{}", percent_encode(user), self.name)
     }
 
+    /// [`Database::dump_schema`] without the tables named in `tables`
+    /// (`pg_dump --exclude-table`): a migration tool's own bookkeeping, such
+    /// as Alembic's `alembic_version`, is not part of the schema compared.
+    pub fn dump_schema_excluding(&mut self, tables: &[&str]) -> Result<String, String> {
+        let mut cmd = self.pg_dump_command();
+        for table in tables {
+            cmd.arg(format!("--exclude-table={table}"));
+        }
+        let output = cmd.output().map_err(|e| {
+            format!(
+                "cannot run {:?}: {e}\nhelp: install the PostgreSQL 15 client (`scripts/test` does) or set TABLEWRIGHT_PG_DUMP",
+                cmd.get_program()
+            )
+        })?;
+        if !output.status.success() {
+            return Err(format!(
+                "pg_dump of {} on {} failed ({}): {}",
+                self.name,
+                self.url,
+                output.status,
+                String::from_utf8_lossy(&output.stderr).trim()
+            ));
+        }
+        let text = String::from_utf8_lossy(&output.stdout);
+        let mut dump = String::new();
+        for line in text.lines() {
+            let trimmed = line.trim_end();
+            if trimmed.is_empty()
+                || trimmed.starts_with("--")
+                || trimmed.starts_with("\\restrict")
+                || trimmed.starts_with("\\unrestrict")
+            {
+                continue;
+            }
+            dump.push_str(trimmed);
+            dump.push('\n');
+        }
+        Ok(dump)
+    }
+
     fn pg_dump_command(&self) -> Command {
         let program = std::env::var_os("TABLEWRIGHT_PG_DUMP").map(PathBuf::from).unwrap_or_else(|| {
             let bundled = PathBuf::from(PG_BIN).join("pg_dump");
@@ -126,37 +166,7 @@ impl Database for PgDatabase {
     /// `pg_dump --schema-only`, without comments, blank lines and the
     /// `\restrict` / `\unrestrict` lines whose key changes every run.
     fn dump_schema(&mut self) -> Result<String, String> {
-        let mut cmd = self.pg_dump_command();
-        let output = cmd.output().map_err(|e| {
-            format!(
-                "cannot run {:?}: {e}\nhelp: install the PostgreSQL 15 client (`scripts/test` does) or set TABLEWRIGHT_PG_DUMP",
-                cmd.get_program()
-            )
-        })?;
-        if !output.status.success() {
-            return Err(format!(
-                "pg_dump of {} on {} failed ({}): {}",
-                self.name,
-                self.url,
-                output.status,
-                String::from_utf8_lossy(&output.stderr).trim()
-            ));
-        }
-        let text = String::from_utf8_lossy(&output.stdout);
-        let mut dump = String::new();
-        for line in text.lines() {
-            let trimmed = line.trim_end();
-            if trimmed.is_empty()
-                || trimmed.starts_with("--")
-                || trimmed.starts_with("\\restrict")
-                || trimmed.starts_with("\\unrestrict")
-            {
-                continue;
-            }
-            dump.push_str(trimmed);
-            dump.push('\n');
-        }
-        Ok(dump)
+        self.dump_schema_excluding(&[])
     }
 
     fn query_scalar(&mut self, sql: &str) -> Result<Option<String>, String> {

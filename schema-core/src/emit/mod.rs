@@ -8,6 +8,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::Schema;
 
 pub mod drizzle;
+pub mod alembic;
 pub mod erd;
 pub mod pgtap;
 pub mod prisma;
@@ -90,6 +91,7 @@ pub fn all() -> Vec<Box<dyn Emitter>> {
         Box::new(prisma::PrismaSchema),
         Box::new(types::TypeDefinitions),
         Box::new(typeorm::TypeOrm),
+        Box::new(alembic::Alembic),
     ]
 }
 

@@ -230,6 +230,35 @@ pub struct Behavior {
     pub down: Vec<String>,
 }
 
+/// What follows `DEFAULT` for `column` in the PostgreSQL migration, exactly
+/// as written there: `CURRENT_TIMESTAMP`, `'free'`, `gen_random_uuid()`,
+/// `('{}')`. `None` when the column has no default (identity columns have
+/// none). Targets that restate our defaults (SQLAlchemy's `server_default`)
+/// use it so the database they build stores the same expression.
+pub fn postgres_default(column: &Column) -> Option<String> {
+    match column.generated {
+        crate::model::Generated::Identity => None,
+        crate::model::Generated::RandomUuid if column.default.is_none() => Some("gen_random_uuid()".to_string()),
+        _ => postgres::explicit_default(column).map(|sql| match sql {
+            DefaultSql::Bare(sql) => sql,
+            DefaultSql::Expr(sql) => format!("({sql})"),
+        }),
+    }
+}
+
+/// The foreign keys, as `(table, constraint name)`, that the migrations add
+/// with `ALTER TABLE ... ADD CONSTRAINT` once every table and index exists
+/// (a cycle, or a self-reference to a unique index) rather than inline.
+pub fn deferred_foreign_keys(schema: &Schema) -> BTreeSet<(String, String)> {
+    Plan::new(schema, &mut Vec::new()).deferred
+}
+
+/// A doc comment as the text of its `COMMENT ON ... IS`: trimmed lines
+/// joined with `\n`, blank lines at the ends dropped.
+pub fn comment_text(doc: &str) -> String {
+    doc_lines(doc).join("\n")
+}
+
 /// A list of statements, rendered with the header.
 #[derive(Default)]
 struct Script {

@@ -105,16 +105,20 @@ fn column_def(plan: &Plan<'_>, entity: &Entity, c: &Column) -> sea_query::Column
         }
         Generated::RandomUuid | Generated::None | Generated::Cuid => {}
     }
-    match &c.default {
-        Some(DefaultValue::Now) => DefaultSql::Bare(now(&c.ty).to_string()).apply(&mut def),
-        Some(other) => {
-            if let Some(sql) = common_default(D, other) {
-                sql.apply(&mut def);
-            }
-        }
-        None => {}
+    if let Some(sql) = explicit_default(c) {
+        sql.apply(&mut def);
     }
     def
+}
+
+/// The column's `#[default(...)]` as Postgres writes it (the generated
+/// `gen_random_uuid()` and identity are handled by the caller).
+pub(super) fn explicit_default(c: &Column) -> Option<DefaultSql> {
+    match &c.default {
+        Some(DefaultValue::Now) => Some(DefaultSql::Bare(now(&c.ty).to_string())),
+        Some(other) => common_default(D, other),
+        None => None,
+    }
 }
 
 /// `#[default(now)]` for the column's type.
@@ -128,5 +132,5 @@ pub(crate) fn now(ty: &ColumnType) -> &'static str {
 
 /// A doc comment as a `COMMENT ON ... IS` literal: lines joined with `\n`.
 fn comment_text(doc: &str) -> String {
-    string_literal(&super::doc_lines(doc).join("\n"))
+    string_literal(&super::comment_text(doc))
 }

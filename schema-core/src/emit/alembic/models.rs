@@ -1,0 +1,242 @@
+//! `alembic/models.py`: SQLAlchemy 2.0 declarative models, one class per
+//! entity, one `enum.StrEnum` per `#[db_enum]`, relationships on both sides.
+
+use super::{
+    DeferredKeys, HEADER, Imports, SQL_TYPE_CLASS, attribute, attribute_of, constraints, docstring, enum_member,
+    index_column, index_options, py_name, py_str, py_type, sa_type, uses_sql_type,
+};
+use crate::emit::relations::{Relation, Relations};
+use crate::emit::sql::{comment_text, deferred_foreign_keys, postgres_default};
+use crate::model::{Column, ColumnType, Entity, Generated, Schema};
+
+/// The whole `models.py`.
+pub(super) fn models_py(schema: &Schema) -> String {
+    let relations = Relations::of(schema);
+    let deferred = deferred_foreign_keys(schema);
+    let mut imports = Imports::default();
+    let mut body = String::new();
+
+    if !schema.enums.is_empty() {
+        imports.modules.insert("enum");
+        body.push_str(ENUM_VALUES);
+        for e in &schema.enums {
+            body.push_str(&format!("\n\nclass {}(enum.StrEnum):\n", e.name));
+            if let Some(doc) = &e.doc {
+                body.push_str(&format!("    {}\n\n", docstring(doc, "    ")));
+            }
+            for v in &e.variants {
+                if let Some(doc) = &v.doc {
+                    for line in comment_text(doc).lines() {
+                        body.push_str(&format!("    # {line}\n").replace(" \n", "\n"));
+                    }
+                }
+                body.push_str(&format!("    {} = {}\n", enum_member(&v.name), py_str(&v.value)));
+            }
+        }
+        body.push_str("\n\n");
+    }
+
+    body.push_str(BASE);
+    if uses_sql_type(schema) {
+        imports.any = true;
+        body.push_str("\n\n");
+        body.push_str(SQL_TYPE_CLASS);
+    }
+
+    for entity in &schema.entities {
+        body.push_str("\n\n");
+        write_class(schema, entity, &relations, &deferred, &mut imports, &mut body);
+    }
+
+    let mut out = format!("{HEADER}\n\"\"\"SQLAlchemy 2.0 models of the schema, one class per table.\"\"\"\n\n");
+    out.push_str("from __future__ import annotations\n\n");
+    for module in &imports.modules {
+        out.push_str(&format!("import {module}\n"));
+    }
+    if imports.any {
+        out.push_str("from typing import Any\n");
+    }
+    if !imports.modules.is_empty() || imports.any {
+        out.push('\n');
+    }
+    out.push_str("import sqlalchemy as sa\n");
+    if imports.postgresql {
+        out.push_str("from sqlalchemy.dialects import postgresql\n");
+    }
+    let mut orm = vec!["DeclarativeBase", "Mapped", "mapped_column"];
+    if !relations.all.is_empty() {
+        orm.push("relationship");
+    }
+    out.push_str(&format!("from sqlalchemy.orm import {}\n\n\n", orm.join(", ")));
+    out.push_str(&body);
+    out
+}
+
+/// SQLAlchemy stores an enum member's name by default; our types hold the
+/// values.
+const ENUM_VALUES: &str = r#"def _enum_values(enum_class: type[enum.Enum]) -> list[str]:
+    """The stored values of an enum: what the PostgreSQL enum type holds."""
+    return [str(member.value) for member in enum_class]
+"#;
+
+const BASE: &str = r#"class Base(DeclarativeBase):
+    """The declarative base of every model; `Base.metadata` is Alembic's target."""
+"#;
+
+fn write_class(
+    schema: &Schema,
+    entity: &Entity,
+    relations: &Relations<'_>,
+    deferred: &std::collections::BTreeSet<(String, String)>,
+    imports: &mut Imports,
+    out: &mut String,
+) {
+    out.push_str(&format!("class {}(Base):\n", entity.name));
+    if let Some(doc) = &entity.doc {
+        out.push_str(&format!("    {}\n\n", docstring(doc, "    ")));
+    }
+    out.push_str(&format!("    __tablename__ = {}\n", py_str(&entity.table)));
+    out.push_str("    __table_args__ = (\n");
+    for constraint in constraints(entity, deferred, DeferredKeys::UseAlter) {
+        out.push_str(&format!("        {constraint},\n"));
+    }
+    for index in &entity.indexes {
+        let columns: Vec<String> = index.columns.iter().map(|c| index_column(&c.name, c.desc)).collect();
+        out.push_str(&format!(
+            "        sa.Index({}, {}{}),\n",
+            py_str(&index.name),
+            columns.join(", "),
+            index_options(index)
+        ));
+    }
+    if let Some(doc) = &entity.doc {
+        out.push_str(&format!("        {{\"comment\": {}}},\n", py_str(&comment_text(doc))));
+    }
+    out.push_str("    )\n\n");
+
+    for column in &entity.columns {
+        out.push_str(&column_line(schema, entity, column, imports));
+    }
+
+    let held: Vec<&Relation<'_>> = relations.held_by(&entity.name).collect();
+    let pointing: Vec<&Relation<'_>> = relations.pointing_at(&entity.name).collect();
+    if !held.is_empty() || !pointing.is_empty() {
+        out.push('\n');
+    }
+    for r in held {
+        out.push_str(&relationship_line(r, Side::BelongsTo));
+    }
+    for r in pointing {
+        out.push_str(&relationship_line(r, Side::Inverse));
+    }
+}
+
+/// `name: Mapped[T] = mapped_column(...)`.
+fn column_line(schema: &Schema, entity: &Entity, column: &Column, imports: &mut Imports) -> String {
+    let mut ty = py_type(column, imports);
+    if column.nullable {
+        ty.push_str(" | None");
+    }
+    let mut args: Vec<String> = Vec::new();
+    let attr = attribute(column);
+    if attr != column.name {
+        args.push(py_str(&column.name));
+    }
+    args.push(sa_type(
+        column,
+        |name| {
+            let sql_name = schema.enum_type(name).map_or(name, |e| e.sql_name.as_str());
+            format!("sa.Enum({name}, name={}, values_callable=_enum_values)", py_str(sql_name))
+        },
+        imports,
+        false,
+    ));
+    if column.generated == Generated::Identity {
+        args.push("sa.Identity()".to_string());
+    }
+    let single_pk = entity.primary_key.columns.len() == 1;
+    if entity.primary_key.columns.contains(&column.name) {
+        args.push("primary_key=True".to_string());
+        // A lone integer key without identity would otherwise become SERIAL.
+        let integer = matches!(column.ty, ColumnType::I16 | ColumnType::I32 | ColumnType::I64);
+        if single_pk && integer && column.generated != Generated::Identity {
+            args.push("autoincrement=False".to_string());
+        }
+    }
+    if let Some(default) = postgres_default(column) {
+        args.push(format!("server_default=sa.text({})", py_str(&default)));
+    }
+    if let Some(doc) = &column.doc {
+        args.push(format!("comment={}", py_str(&comment_text(doc))));
+    }
+    format!("    {attr}: Mapped[{ty}] = mapped_column({})\n", args.join(", "))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    /// The many-to-one navigation on the entity holding the key.
+    BelongsTo,
+    /// The one-to-many (or one-to-one) navigation on the referenced entity.
+    Inverse,
+}
+
+/// One `relationship()` attribute.
+fn relationship_line(r: &Relation<'_>, side: Side) -> String {
+    let holder = r.holder;
+    let target = r.target;
+    let fk = r.foreign_key;
+    let self_reference = holder.name == target.name;
+    let tenant = holder.tenant_scope.as_ref().map(|s| s.column.as_str());
+    // A same-tenant key shares the tenant column with the tenant key: only
+    // its other columns are written through this relationship.
+    let shared_tenant = fk.columns.len() > 1 && tenant.is_some_and(|t| fk.columns.iter().any(|c| c == t));
+    let written: Vec<&String> = fk.columns.iter().filter(|c| !shared_tenant || Some(c.as_str()) != tenant).collect();
+    let holder_col = |c: &str| format!("{}.{}", holder.name, attribute_of(holder, c));
+    let target_col = |c: &str| format!("{}.{}", target.name, attribute_of(target, c));
+    let list = |cols: Vec<String>| if cols.len() == 1 { cols[0].clone() } else { format!("[{}]", cols.join(", ")) };
+
+    let (name, other, annotation) = match side {
+        Side::BelongsTo => {
+            let optional = written.iter().all(|c| holder.column(c).is_some_and(|c| c.nullable));
+            let ty = if optional { format!("{} | None", target.name) } else { target.name.clone() };
+            (py_name(&r.belongs_to), py_name(&r.inverse), ty)
+        }
+        Side::Inverse => {
+            let ty = if r.one_to_one { format!("{} | None", holder.name) } else { format!("list[{}]", holder.name) };
+            (py_name(&r.inverse), py_name(&r.belongs_to), ty)
+        }
+    };
+    let mut args = vec![format!("back_populates={}", py_str(&other))];
+    if shared_tenant {
+        let terms: Vec<String> = fk
+            .columns
+            .iter()
+            .zip(&fk.target_columns)
+            .map(|(local, remote)| {
+                let mut h = holder_col(local);
+                let mut t = target_col(remote);
+                if Some(local.as_str()) != tenant {
+                    h = format!("foreign({h})");
+                }
+                if self_reference {
+                    match side {
+                        Side::BelongsTo => t = format!("remote({t})"),
+                        Side::Inverse => h = format!("remote({h})"),
+                    }
+                }
+                format!("{h} == {t}")
+            })
+            .collect();
+        args.push(format!("primaryjoin={}", py_str(&format!("and_({})", terms.join(", ")))));
+    } else {
+        if r.name.is_some() {
+            let cols = fk.columns.iter().map(|c| holder_col(c)).collect();
+            args.push(format!("foreign_keys={}", py_str(&list(cols))));
+        }
+        if self_reference && side == Side::BelongsTo {
+            let cols = fk.target_columns.iter().map(|c| target_col(c)).collect();
+            args.push(format!("remote_side={}", py_str(&list(cols))));
+        }
+    }
+    format!("    {name}: Mapped[{annotation}] = relationship({})\n", args.join(", "))
+}
