@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use crate::diagnostics::Diagnostic;
 use crate::model::Schema;
 
-pub mod drizzle;
 pub mod alembic;
+pub mod drizzle;
 pub mod erd;
 pub mod pgtap;
 pub mod prisma;
@@ -17,8 +17,8 @@ pub mod rls;
 pub mod seed;
 pub mod snapshot;
 pub mod sql;
-pub mod types;
 pub mod typeorm;
+pub mod types;
 
 pub use erd::ErdOptions;
 pub use rls::{TenancyMode, TenancyOptions};

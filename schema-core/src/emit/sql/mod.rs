@@ -29,9 +29,9 @@ pub mod rls;
 mod sqlite;
 pub mod triggers;
 
-pub use sqlite::RANDOM_UUID_V4;
 /// The PostgreSQL `#[default(now)]` expression for a column type.
 pub(crate) use postgres::now as postgres_now;
+pub use sqlite::RANDOM_UUID_V4;
 
 #[cfg(test)]
 mod db_tests;
