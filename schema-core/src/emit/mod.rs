@@ -10,6 +10,7 @@ use crate::model::Schema;
 pub mod alembic;
 pub mod drizzle;
 pub mod erd;
+mod js;
 pub mod pgtap;
 pub mod prisma;
 pub mod relations;

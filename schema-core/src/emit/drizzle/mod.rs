@@ -353,63 +353,11 @@ fn action(action: ReferentialAction) -> String {
     action.sql().to_lowercase()
 }
 
-/// JavaScript's reserved words: a table called `delete` becomes `deleteTable`.
-const RESERVED: &[&str] = &[
-    "arguments",
-    "await",
-    "break",
-    "case",
-    "catch",
-    "class",
-    "const",
-    "continue",
-    "debugger",
-    "default",
-    "delete",
-    "do",
-    "else",
-    "enum",
-    "eval",
-    "export",
-    "extends",
-    "false",
-    "finally",
-    "for",
-    "function",
-    "if",
-    "implements",
-    "import",
-    "in",
-    "instanceof",
-    "interface",
-    "let",
-    "new",
-    "null",
-    "package",
-    "private",
-    "protected",
-    "public",
-    "return",
-    "static",
-    "super",
-    "switch",
-    "this",
-    "throw",
-    "true",
-    "try",
-    "typeof",
-    "var",
-    "void",
-    "while",
-    "with",
-    "yield",
-];
-
 /// The const holding a table: its name camelCased (`task_labels` -> `taskLabels`).
 pub fn table_var(table: &str) -> String {
     let name = camel_case(table);
     let name = if name.starts_with(|c: char| c.is_ascii_digit()) { format!("t{name}") } else { name };
-    if RESERVED.contains(&name.as_str()) { format!("{name}Table") } else { name }
+    if super::js::RESERVED.contains(&name.as_str()) { format!("{name}Table") } else { name }
 }
 
 /// `task_status` -> `taskStatusEnum`.
