@@ -190,15 +190,13 @@ fn relationship_line(r: &Relation<'_>, side: Side) -> String {
     // A same-tenant key shares the tenant column with the tenant key: only
     // its other columns are written through this relationship.
     let shared_tenant = fk.columns.len() > 1 && tenant.is_some_and(|t| fk.columns.iter().any(|c| c == t));
-    let written: Vec<&String> = fk.columns.iter().filter(|c| !shared_tenant || Some(c.as_str()) != tenant).collect();
     let holder_col = |c: &str| format!("{}.{}", holder.name, attribute_of(holder, c));
     let target_col = |c: &str| format!("{}.{}", target.name, attribute_of(target, c));
     let list = |cols: Vec<String>| if cols.len() == 1 { cols[0].clone() } else { format!("[{}]", cols.join(", ")) };
 
     let (name, other, annotation) = match side {
         Side::BelongsTo => {
-            let optional = written.iter().all(|c| holder.column(c).is_some_and(|c| c.nullable));
-            let ty = if optional { format!("{} | None", target.name) } else { target.name.clone() };
+            let ty = if r.optional { format!("{} | None", target.name) } else { target.name.clone() };
             (py_name(&r.belongs_to), py_name(&r.inverse), ty)
         }
         Side::Inverse => {

@@ -301,9 +301,8 @@ fn belongs_to_lines(relation: &Relation<'_>, shares_a_column: bool) -> Vec<Strin
     let mut lines =
         vec![format!("  /** Key `{}` ({}) to `{}`. */", fk.name, fk.columns.join(", "), relation.target.table)];
     // A same-tenant key `(organization_id, parent_id)` is optional when its
-    // own column is: the tenant column is never NULL.
-    let optional = fk.columns.iter().any(|c| relation.holder.column(c).is_some_and(|c| c.nullable));
-    let mut options = vec![("nullable", optional.to_string())];
+    // own column is: the tenant column is never NULL (`Relation::optional`).
+    let mut options = vec![("nullable", relation.optional.to_string())];
     if fk.on_delete != ReferentialAction::NoAction {
         options.push(("onDelete", string(fk.on_delete.sql())));
     }
@@ -344,7 +343,7 @@ fn belongs_to_lines(relation: &Relation<'_>, shares_a_column: bool) -> Vec<Strin
         }
     }
     let mut ty = format!("Relation<{target}>");
-    if optional {
+    if relation.optional {
         ty.push_str(" | null");
     }
     lines.push(format!("  {}!: {ty};", camel_case(&relation.belongs_to)));
