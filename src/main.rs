@@ -84,8 +84,10 @@ fn run() -> Result<(), String> {
     }
 
     println!("\ngenerated from src/schema.rs by build.rs (in {GENERATED}):");
-    for (folder, files) in generated_summary(Path::new(GENERATED)) {
-        println!("  {folder:<22} {files}");
+    let summary = generated_summary(Path::new(GENERATED));
+    let width = summary.iter().map(|(folder, _)| folder.len()).max().unwrap_or(0);
+    for (folder, files) in summary {
+        println!("  {folder:<width$} {files}");
     }
     Ok(())
 }
