@@ -223,22 +223,15 @@ fn normalize(dump: &str) -> String {
         .collect()
 }
 
-/// Database B: drizzle-kit's statements, our behavior statements, and the
-/// policies after them (in membership mode they call functions the behavior
-/// statements create), then the policy comments.
-///
-/// drizzle-kit writes the foreign keys before the indexes; a same-tenant
-/// composite key references a unique *index*, which must exist first, so
-/// the foreign keys run after the indexes (docs/targets/drizzle.md).
+/// Database B: drizzle-kit's statements in drizzle-kit's order, our behavior
+/// statements, and the policies after them (in membership mode they call
+/// functions the behavior statements create), then the policy comments.
 fn build_from_drizzle(db: &mut PgDatabase, drizzle: &[String], behavior: &[String]) -> Result<(), String> {
     let (policies, rest): (Vec<String>, Vec<String>) =
         drizzle.iter().cloned().partition(|s| s.starts_with("CREATE POLICY"));
-    let (foreign_keys, tables): (Vec<String>, Vec<String>) =
-        rest.into_iter().partition(|s| s.starts_with("ALTER TABLE") && s.contains(" FOREIGN KEY "));
     let (comments, plumbing): (Vec<String>, Vec<String>) =
         behavior.iter().cloned().partition(|s| s.starts_with("COMMENT ON POLICY"));
-    execute_each(db, &tables, "drizzle-kit SQL")?;
-    execute_each(db, &foreign_keys, "drizzle-kit SQL (foreign keys)")?;
+    execute_each(db, &rest, "drizzle-kit SQL")?;
     execute_each(db, &plumbing, "drizzle/behavior.sql")?;
     execute_each(db, &policies, "drizzle-kit SQL (policies)")?;
     execute_each(db, &comments, "drizzle/behavior.sql (policy comments)")

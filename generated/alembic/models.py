@@ -153,8 +153,8 @@ class Label(Base):
         sa.PrimaryKeyConstraint("id", name="pk_labels"),
         sa.ForeignKeyConstraint(["organization_id"], ["organizations.id"], name="fk_labels_organization_id", ondelete="CASCADE"),
         sa.CheckConstraint("color LIKE '#%'", name="ck_labels_color"),
+        sa.UniqueConstraint("organization_id", "id", name="uq_labels_organization_id_id"),
         sa.Index("uq_labels_organization_id_name", "organization_id", "name", unique=True),
-        sa.Index("uq_labels_organization_id_id", "organization_id", "id", unique=True),
         {"comment": "A colored tag for tasks, per organization."},
     )
 
@@ -235,9 +235,9 @@ class Project(Base):
         sa.ForeignKeyConstraint(["lead_id"], ["users.id"], name="fk_projects_lead_id", ondelete="SET NULL"),
         sa.ForeignKeyConstraint(["organization_id"], ["organizations.id"], name="fk_projects_organization_id", ondelete="CASCADE"),
         sa.CheckConstraint("code = upper(code)", name="ck_projects_code"),
+        sa.UniqueConstraint("organization_id", "id", name="uq_projects_organization_id_id"),
         sa.Index("idx_projects_lead_id", "lead_id"),
         sa.Index("uq_projects_organization_id_code", "organization_id", "code", unique=True, postgresql_where=sa.text("deleted_at IS NULL")),
-        sa.Index("uq_projects_organization_id_id", "organization_id", "id", unique=True),
         {"comment": "A body of work inside an organization."},
     )
 
@@ -325,6 +325,7 @@ class Task(Base):
         sa.ForeignKeyConstraint(["created_by_id"], ["users.id"], name="fk_tasks_created_by_id"),
         sa.ForeignKeyConstraint(["organization_id"], ["organizations.id"], name="fk_tasks_organization_id", ondelete="CASCADE"),
         sa.CheckConstraint("estimate_hours >= 0", name="ck_tasks_estimate_hours"),
+        sa.UniqueConstraint("organization_id", "id", name="uq_tasks_organization_id_id"),
         sa.Index("idx_tasks_parent_id", "parent_id"),
         sa.Index("idx_tasks_created_by_id", "created_by_id"),
         sa.Index("idx_tasks_project_id_status", "project_id", "status", postgresql_where=sa.text("deleted_at IS NULL")),
@@ -332,7 +333,6 @@ class Task(Base):
         sa.Index("idx_tasks_project_id", "project_id", postgresql_include=["title"]),
         sa.Index("idx_tasks_created_at", sa.text("\"created_at\" DESC"), postgresql_where=sa.text("deleted_at IS NULL")),
         sa.Index("idx_tasks_organization_id", "organization_id"),
-        sa.Index("uq_tasks_organization_id_id", "organization_id", "id", unique=True),
         {"comment": "A unit of work. Edited concurrently, so it is versioned: an update made\nfrom a stale copy is rejected."},
     )
 

@@ -19,6 +19,7 @@ import {
   mysqlTable,
   primaryKey,
   text,
+  unique,
   uniqueIndex,
   varchar,
 } from "drizzle-orm/mysql-core";
@@ -119,7 +120,7 @@ export const labels = mysqlTable(
       foreignColumns: [organizations.id],
     }).onDelete("cascade"),
     uniqueIndex("uq_labels_organization_id_name").on(t.organizationId, t.name),
-    uniqueIndex("uq_labels_organization_id_id").on(t.organizationId, t.id),
+    unique("uq_labels_organization_id_id").on(t.organizationId, t.id),
     check("ck_labels_color", sql`color LIKE '#%'`),
   ],
 );
@@ -265,7 +266,7 @@ export const projects = mysqlTable(
     }).onDelete("cascade"),
     index("idx_projects_lead_id").on(t.leadId),
     uniqueIndex("uq_projects_organization_id_code").on(t.organizationId, t.code),
-    uniqueIndex("uq_projects_organization_id_id").on(t.organizationId, t.id),
+    unique("uq_projects_organization_id_id").on(t.organizationId, t.id),
     check("ck_projects_code", sql`code = upper(code)`),
   ],
 );
@@ -333,7 +334,7 @@ export const tasks = mysqlTable(
     index("idx_tasks_project_id").on(t.projectId),
     index("idx_tasks_created_at").on(desc(t.createdAt)),
     index("idx_tasks_organization_id").on(t.organizationId),
-    uniqueIndex("uq_tasks_organization_id_id").on(t.organizationId, t.id),
+    unique("uq_tasks_organization_id_id").on(t.organizationId, t.id),
     check("ck_tasks_estimate_hours", sql`estimate_hours >= 0`),
   ],
 );

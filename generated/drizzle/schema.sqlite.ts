@@ -13,6 +13,7 @@ import {
   real,
   sqliteTable,
   text,
+  unique,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 
@@ -104,7 +105,7 @@ export const labels = sqliteTable(
       foreignColumns: [organizations.id],
     }).onDelete("cascade"),
     uniqueIndex("uq_labels_organization_id_name").on(t.organizationId, t.name),
-    uniqueIndex("uq_labels_organization_id_id").on(t.organizationId, t.id),
+    unique("uq_labels_organization_id_id").on(t.organizationId, t.id),
     check("ck_labels_color", sql`color LIKE '#%'`),
   ],
 );
@@ -250,7 +251,7 @@ export const projects = sqliteTable(
     }).onDelete("cascade"),
     index("idx_projects_lead_id").on(t.leadId),
     uniqueIndex("uq_projects_organization_id_code").on(t.organizationId, t.code).where(sql`deleted_at IS NULL`),
-    uniqueIndex("uq_projects_organization_id_id").on(t.organizationId, t.id),
+    unique("uq_projects_organization_id_id").on(t.organizationId, t.id),
     check("ck_projects_code", sql`code = upper(code)`),
   ],
 );
@@ -318,7 +319,7 @@ export const tasks = sqliteTable(
     index("idx_tasks_project_id").on(t.projectId),
     index("idx_tasks_created_at").on(desc(t.createdAt)).where(sql`deleted_at IS NULL`),
     index("idx_tasks_organization_id").on(t.organizationId),
-    uniqueIndex("uq_tasks_organization_id_id").on(t.organizationId, t.id),
+    unique("uq_tasks_organization_id_id").on(t.organizationId, t.id),
     check("ck_tasks_estimate_hours", sql`estimate_hours >= 0`),
   ],
 );

@@ -20,6 +20,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
   varchar,
@@ -164,7 +165,7 @@ export const labels = pgTable(
       foreignColumns: [organizations.id],
     }).onDelete("cascade"),
     uniqueIndex("uq_labels_organization_id_name").on(t.organizationId, t.name),
-    uniqueIndex("uq_labels_organization_id_id").on(t.organizationId, t.id),
+    unique("uq_labels_organization_id_id").on(t.organizationId, t.id),
     check("ck_labels_color", sql`color LIKE '#%'`),
     pgPolicy("tenant_select", {
       as: "permissive",
@@ -373,7 +374,7 @@ export const projects = pgTable(
     }).onDelete("cascade"),
     index("idx_projects_lead_id").on(t.leadId),
     uniqueIndex("uq_projects_organization_id_code").on(t.organizationId, t.code).where(sql`deleted_at IS NULL`),
-    uniqueIndex("uq_projects_organization_id_id").on(t.organizationId, t.id),
+    unique("uq_projects_organization_id_id").on(t.organizationId, t.id),
     check("ck_projects_code", sql`code = upper(code)`),
     pgPolicy("tenant_select", {
       as: "permissive",
@@ -476,7 +477,7 @@ export const tasks = pgTable(
     index("idx_tasks_project_id").on(t.projectId),
     index("idx_tasks_created_at").on(t.createdAt.desc().nullsFirst()).where(sql`deleted_at IS NULL`),
     index("idx_tasks_organization_id").on(t.organizationId),
-    uniqueIndex("uq_tasks_organization_id_id").on(t.organizationId, t.id),
+    unique("uq_tasks_organization_id_id").on(t.organizationId, t.id),
     check("ck_tasks_estimate_hours", sql`estimate_hours >= 0`),
     pgPolicy("tenant_select", {
       as: "permissive",

@@ -541,6 +541,22 @@ impl Schema {
     }
 }
 
+impl Index {
+    /// The `(tenant, key)` uniqueness that same-tenant foreign keys point at
+    /// ([`crate::transform`] adds it). The migrations write it as a table
+    /// `UNIQUE` constraint rather than a unique index, so it exists as soon
+    /// as its table does: tools that add foreign keys before creating
+    /// indexes (drizzle-kit) can point at it, and the ORM targets declare it
+    /// as a unique constraint.
+    pub fn is_unique_constraint(&self) -> bool {
+        self.unique
+            && self.origin == ColumnOrigin::Tenant
+            && self.predicate.is_none()
+            && self.include.is_empty()
+            && self.columns.iter().all(|c| !c.desc)
+    }
+}
+
 impl Entity {
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)

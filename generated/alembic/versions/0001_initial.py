@@ -73,10 +73,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_labels"),
         sa.ForeignKeyConstraint(["organization_id"], ["organizations.id"], name="fk_labels_organization_id", ondelete="CASCADE"),
         sa.CheckConstraint("color LIKE '#%'", name="ck_labels_color"),
+        sa.UniqueConstraint("organization_id", "id", name="uq_labels_organization_id_id"),
         comment="A colored tag for tasks, per organization.",
     )
     op.create_index("uq_labels_organization_id_name", "labels", ["organization_id", "name"], unique=True)
-    op.create_index("uq_labels_organization_id_id", "labels", ["organization_id", "id"], unique=True)
     op.create_table(
         "users",
         sa.Column("id", sa.Uuid(), nullable=False, server_default=sa.text("gen_random_uuid()")),
@@ -145,11 +145,11 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["lead_id"], ["users.id"], name="fk_projects_lead_id", ondelete="SET NULL"),
         sa.ForeignKeyConstraint(["organization_id"], ["organizations.id"], name="fk_projects_organization_id", ondelete="CASCADE"),
         sa.CheckConstraint("code = upper(code)", name="ck_projects_code"),
+        sa.UniqueConstraint("organization_id", "id", name="uq_projects_organization_id_id"),
         comment="A body of work inside an organization.",
     )
     op.create_index("idx_projects_lead_id", "projects", ["lead_id"], unique=False)
     op.create_index("uq_projects_organization_id_code", "projects", ["organization_id", "code"], unique=True, postgresql_where=sa.text("deleted_at IS NULL"))
-    op.create_index("uq_projects_organization_id_id", "projects", ["organization_id", "id"], unique=True)
     op.create_table(
         "tasks",
         sa.Column("id", sa.Uuid(), nullable=False, server_default=sa.text("gen_random_uuid()")),
@@ -173,6 +173,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["created_by_id"], ["users.id"], name="fk_tasks_created_by_id"),
         sa.ForeignKeyConstraint(["organization_id"], ["organizations.id"], name="fk_tasks_organization_id", ondelete="CASCADE"),
         sa.CheckConstraint("estimate_hours >= 0", name="ck_tasks_estimate_hours"),
+        sa.UniqueConstraint("organization_id", "id", name="uq_tasks_organization_id_id"),
         comment="A unit of work. Edited concurrently, so it is versioned: an update made\nfrom a stale copy is rejected.",
     )
     op.create_index("idx_tasks_parent_id", "tasks", ["parent_id"], unique=False)
@@ -182,7 +183,6 @@ def upgrade() -> None:
     op.create_index("idx_tasks_project_id", "tasks", ["project_id"], unique=False, postgresql_include=["title"])
     op.create_index("idx_tasks_created_at", "tasks", [sa.text("\"created_at\" DESC")], unique=False, postgresql_where=sa.text("deleted_at IS NULL"))
     op.create_index("idx_tasks_organization_id", "tasks", ["organization_id"], unique=False)
-    op.create_index("uq_tasks_organization_id_id", "tasks", ["organization_id", "id"], unique=True)
     op.create_table(
         "comments",
         sa.Column("id", sa.Uuid(), nullable=False, server_default=sa.text("gen_random_uuid()")),
@@ -571,7 +571,6 @@ $$;""")
     op.drop_index("idx_comments_task_id_created_at", table_name="comments")
     op.drop_index("idx_comments_author_id", table_name="comments")
     op.drop_table("comments")
-    op.drop_index("uq_tasks_organization_id_id", table_name="tasks")
     op.drop_index("idx_tasks_organization_id", table_name="tasks")
     op.drop_index("idx_tasks_created_at", table_name="tasks")
     op.drop_index("idx_tasks_project_id", table_name="tasks")
@@ -580,7 +579,6 @@ $$;""")
     op.drop_index("idx_tasks_created_by_id", table_name="tasks")
     op.drop_index("idx_tasks_parent_id", table_name="tasks")
     op.drop_table("tasks")
-    op.drop_index("uq_projects_organization_id_id", table_name="projects")
     op.drop_index("uq_projects_organization_id_code", table_name="projects")
     op.drop_index("idx_projects_lead_id", table_name="projects")
     op.drop_table("projects")
@@ -593,7 +591,6 @@ $$;""")
     op.drop_table("attachments")
     op.drop_index("uq_users_email", table_name="users")
     op.drop_table("users")
-    op.drop_index("uq_labels_organization_id_id", table_name="labels")
     op.drop_index("uq_labels_organization_id_name", table_name="labels")
     op.drop_table("labels")
     op.drop_index("uq_organizations_slug", table_name="organizations")

@@ -91,12 +91,11 @@ CREATE TABLE "labels" (
   "updated_at" TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
   CONSTRAINT "pk_labels" PRIMARY KEY ("id"),
   CONSTRAINT "fk_labels_organization_id" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") ON DELETE CASCADE,
-  CONSTRAINT "ck_labels_color" CHECK (color LIKE '#%')
+  CONSTRAINT "ck_labels_color" CHECK (color LIKE '#%'),
+  CONSTRAINT "uq_labels_organization_id_id" UNIQUE ("organization_id", "id")
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX "uq_labels_organization_id_name" ON "labels" ("organization_id", "name");
---> statement-breakpoint
-CREATE UNIQUE INDEX "uq_labels_organization_id_id" ON "labels" ("organization_id", "id");
 --> statement-breakpoint
 COMMENT ON TABLE "labels" IS 'A colored tag for tasks, per organization.';
 --> statement-breakpoint
@@ -203,14 +202,13 @@ CREATE TABLE "projects" (
   CONSTRAINT "pk_projects" PRIMARY KEY ("id"),
   CONSTRAINT "fk_projects_lead_id" FOREIGN KEY ("lead_id") REFERENCES "users" ("id") ON DELETE SET NULL,
   CONSTRAINT "fk_projects_organization_id" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") ON DELETE CASCADE,
-  CONSTRAINT "ck_projects_code" CHECK (code = upper(code))
+  CONSTRAINT "ck_projects_code" CHECK (code = upper(code)),
+  CONSTRAINT "uq_projects_organization_id_id" UNIQUE ("organization_id", "id")
 );
 --> statement-breakpoint
 CREATE INDEX "idx_projects_lead_id" ON "projects" ("lead_id");
 --> statement-breakpoint
 CREATE UNIQUE INDEX "uq_projects_organization_id_code" ON "projects" ("organization_id", "code") WHERE deleted_at IS NULL;
---> statement-breakpoint
-CREATE UNIQUE INDEX "uq_projects_organization_id_id" ON "projects" ("organization_id", "id");
 --> statement-breakpoint
 COMMENT ON TABLE "projects" IS 'A body of work inside an organization.';
 --> statement-breakpoint
@@ -249,7 +247,8 @@ CREATE TABLE "tasks" (
   CONSTRAINT "fk_tasks_project_id" FOREIGN KEY ("organization_id", "project_id") REFERENCES "projects" ("organization_id", "id") ON DELETE CASCADE,
   CONSTRAINT "fk_tasks_created_by_id" FOREIGN KEY ("created_by_id") REFERENCES "users" ("id"),
   CONSTRAINT "fk_tasks_organization_id" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") ON DELETE CASCADE,
-  CONSTRAINT "ck_tasks_estimate_hours" CHECK (estimate_hours >= 0)
+  CONSTRAINT "ck_tasks_estimate_hours" CHECK (estimate_hours >= 0),
+  CONSTRAINT "uq_tasks_organization_id_id" UNIQUE ("organization_id", "id")
 );
 --> statement-breakpoint
 CREATE INDEX "idx_tasks_parent_id" ON "tasks" ("parent_id");
@@ -265,8 +264,6 @@ CREATE INDEX "idx_tasks_project_id" ON "tasks" ("project_id") INCLUDE ("title");
 CREATE INDEX "idx_tasks_created_at" ON "tasks" ("created_at" DESC) WHERE deleted_at IS NULL;
 --> statement-breakpoint
 CREATE INDEX "idx_tasks_organization_id" ON "tasks" ("organization_id");
---> statement-breakpoint
-CREATE UNIQUE INDEX "uq_tasks_organization_id_id" ON "tasks" ("organization_id", "id");
 --> statement-breakpoint
 COMMENT ON TABLE "tasks" IS 'A unit of work. Edited concurrently, so it is versioned: an update made
 from a stale copy is rejected.';

@@ -75,12 +75,11 @@ CREATE TABLE "labels" (
   CONSTRAINT "fk_labels_organization_id" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") ON DELETE CASCADE,
   CONSTRAINT "ck_labels_name_length" CHECK (length("name") <= 50),
   CONSTRAINT "ck_labels_color_length" CHECK (length("color") <= 7),
-  CONSTRAINT "ck_labels_color" CHECK (color LIKE '#%')
+  CONSTRAINT "ck_labels_color" CHECK (color LIKE '#%'),
+  CONSTRAINT "uq_labels_organization_id_id" UNIQUE ("organization_id", "id")
 );
 
 CREATE UNIQUE INDEX "uq_labels_organization_id_name" ON "labels" ("organization_id", "name");
-
-CREATE UNIQUE INDEX "uq_labels_organization_id_id" ON "labels" ("organization_id", "id");
 
 -- A person who can sign in. Users are global; memberships tie them to organizations.
 CREATE TABLE "users" (
@@ -180,14 +179,13 @@ CREATE TABLE "projects" (
   CONSTRAINT "fk_projects_organization_id" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") ON DELETE CASCADE,
   CONSTRAINT "ck_projects_name_length" CHECK (length("name") <= 200),
   CONSTRAINT "ck_projects_code_length" CHECK (length("code") <= 10),
-  CONSTRAINT "ck_projects_code" CHECK (code = upper(code))
+  CONSTRAINT "ck_projects_code" CHECK (code = upper(code)),
+  CONSTRAINT "uq_projects_organization_id_id" UNIQUE ("organization_id", "id")
 );
 
 CREATE INDEX "idx_projects_lead_id" ON "projects" ("lead_id");
 
 CREATE UNIQUE INDEX "uq_projects_organization_id_code" ON "projects" ("organization_id", "code") WHERE deleted_at IS NULL;
-
-CREATE UNIQUE INDEX "uq_projects_organization_id_id" ON "projects" ("organization_id", "id");
 
 -- A unit of work. Edited concurrently, so it is versioned: an update made
 -- from a stale copy is rejected.
@@ -223,7 +221,8 @@ CREATE TABLE "tasks" (
   CONSTRAINT "ck_tasks_title_length" CHECK (length("title") <= 500),
   CONSTRAINT "ck_tasks_status" CHECK ("status" IN ('backlog', 'todo', 'in_progress', 'in_review', 'done', 'canceled')),
   CONSTRAINT "ck_tasks_priority" CHECK ("priority" IN ('low', 'medium', 'high', 'urgent')),
-  CONSTRAINT "ck_tasks_estimate_hours" CHECK (estimate_hours >= 0)
+  CONSTRAINT "ck_tasks_estimate_hours" CHECK (estimate_hours >= 0),
+  CONSTRAINT "uq_tasks_organization_id_id" UNIQUE ("organization_id", "id")
 );
 
 CREATE INDEX "idx_tasks_parent_id" ON "tasks" ("parent_id");
@@ -239,8 +238,6 @@ CREATE INDEX "idx_tasks_project_id" ON "tasks" ("project_id");
 CREATE INDEX "idx_tasks_created_at" ON "tasks" ("created_at" DESC) WHERE deleted_at IS NULL;
 
 CREATE INDEX "idx_tasks_organization_id" ON "tasks" ("organization_id");
-
-CREATE UNIQUE INDEX "uq_tasks_organization_id_id" ON "tasks" ("organization_id", "id");
 
 -- A message in a task's discussion.
 CREATE TABLE "comments" (

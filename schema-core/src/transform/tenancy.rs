@@ -4,8 +4,9 @@
 //!
 //! A foreign key `tasks.project_id -> projects.id` between two tables scoped
 //! to one tenant becomes `(organization_id, project_id) -> projects
-//! (organization_id, id)`, and `projects` gets a (non-partial) unique index on
-//! `(organization_id, id)` for it to point at. Every dialect enforces that
+//! (organization_id, id)`, and `projects` gets a (non-partial) unique key on
+//! `(organization_id, id)` for it to point at, which the migrations write as
+//! a table `UNIQUE` constraint ([`Index::is_unique_constraint`]). Every dialect enforces that
 //! composite key, so MariaDB and SQLite, which have no row-level security,
 //! still reject a cross-tenant reference.
 //!
@@ -190,6 +191,16 @@ mod tests {
         // The target's (tenant, id) unique is not partial, even with soft delete.
         let uq = project.indexes.iter().find(|i| i.name == "uq_projects_organization_id_id").unwrap();
         assert!(uq.unique && uq.predicate.is_none());
+        // ...and the migrations write it as a table UNIQUE constraint; a
+        // declared unique index stays an index.
+        assert!(uq.is_unique_constraint());
+        assert!(
+            s.entities
+                .iter()
+                .flat_map(|e| &e.indexes)
+                .filter(|i| i.origin != ColumnOrigin::Tenant)
+                .all(|i| !i.is_unique_constraint())
+        );
         // The tenant key itself stays single-column.
         let tenant_fk = task.foreign_keys.iter().find(|f| f.origin == ColumnOrigin::Tenant).unwrap();
         assert_eq!(tenant_fk.columns, ["organization_id"]);

@@ -70,8 +70,8 @@ class Order(Base):
     __table_args__ = (
         sa.PrimaryKeyConstraint("id", name="pk_orders"),
         sa.ForeignKeyConstraint(["store_id"], ["stores.id"], name="fk_orders_store_id", ondelete="CASCADE"),
+        sa.UniqueConstraint("store_id", "id", name="uq_orders_store_id_id"),
         sa.Index("idx_orders_store_id_placed_at", "store_id", sa.text("\"placed_at\" DESC")),
-        sa.Index("uq_orders_store_id_id", "store_id", "id", unique=True),
         {"comment": "A customer's order. (`order` is a reserved word; the table is `orders`.)"},
     )
 
@@ -98,8 +98,8 @@ class Product(Base):
         sa.PrimaryKeyConstraint("id", name="pk_products"),
         sa.ForeignKeyConstraint(["store_id"], ["stores.id"], name="fk_products_store_id", ondelete="CASCADE"),
         sa.CheckConstraint("price >= 0", name="ck_products_price_positive"),
+        sa.UniqueConstraint("store_id", "id", name="uq_products_store_id_id"),
         sa.Index("uq_products_store_id_sku", "store_id", "sku", unique=True, postgresql_where=sa.text("deleted_at IS NULL")),
-        sa.Index("uq_products_store_id_id", "store_id", "id", unique=True),
         {"comment": "Something a store sells."},
     )
 

@@ -20,6 +20,7 @@ import {
   primaryKey,
   smallint,
   time,
+  unique,
   uniqueIndex,
   varchar,
 } from "drizzle-orm/mysql-core";
@@ -74,7 +75,7 @@ export const orders = mysqlTable(
       foreignColumns: [stores.id],
     }).onDelete("cascade"),
     index("idx_orders_store_id_placed_at").on(t.storeId, desc(t.placedAt)),
-    uniqueIndex("uq_orders_store_id_id").on(t.storeId, t.id),
+    unique("uq_orders_store_id_id").on(t.storeId, t.id),
   ],
 );
 
@@ -111,7 +112,7 @@ export const products = mysqlTable(
       foreignColumns: [stores.id],
     }).onDelete("cascade"),
     uniqueIndex("uq_products_store_id_sku").on(t.storeId, t.sku),
-    uniqueIndex("uq_products_store_id_id").on(t.storeId, t.id),
+    unique("uq_products_store_id_id").on(t.storeId, t.id),
     check("ck_products_price_positive", sql`price >= 0`),
   ],
 );

@@ -12,6 +12,7 @@ import {
   real,
   sqliteTable,
   text,
+  unique,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 
@@ -65,7 +66,7 @@ export const orders = sqliteTable(
       foreignColumns: [stores.id],
     }).onDelete("cascade"),
     index("idx_orders_store_id_placed_at").on(t.storeId, desc(t.placedAt)),
-    uniqueIndex("uq_orders_store_id_id").on(t.storeId, t.id),
+    unique("uq_orders_store_id_id").on(t.storeId, t.id),
   ],
 );
 
@@ -102,7 +103,7 @@ export const products = sqliteTable(
       foreignColumns: [stores.id],
     }).onDelete("cascade"),
     uniqueIndex("uq_products_store_id_sku").on(t.storeId, t.sku).where(sql`deleted_at IS NULL`),
-    uniqueIndex("uq_products_store_id_id").on(t.storeId, t.id),
+    unique("uq_products_store_id_id").on(t.storeId, t.id),
     check("ck_products_price_positive", sql`price >= 0`),
   ],
 );

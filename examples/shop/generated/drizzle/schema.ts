@@ -22,6 +22,7 @@ import {
   text,
   time,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
   varchar,
@@ -104,7 +105,7 @@ export const orders = pgTable(
       foreignColumns: [stores.id],
     }).onDelete("cascade"),
     index("idx_orders_store_id_placed_at").on(t.storeId, t.placedAt.desc().nullsFirst()),
-    uniqueIndex("uq_orders_store_id_id").on(t.storeId, t.id),
+    unique("uq_orders_store_id_id").on(t.storeId, t.id),
     pgPolicy("tenant_select", {
       as: "permissive",
       for: "select",
@@ -162,7 +163,7 @@ export const products = pgTable(
       foreignColumns: [stores.id],
     }).onDelete("cascade"),
     uniqueIndex("uq_products_store_id_sku").on(t.storeId, t.sku).where(sql`deleted_at IS NULL`),
-    uniqueIndex("uq_products_store_id_id").on(t.storeId, t.id),
+    unique("uq_products_store_id_id").on(t.storeId, t.id),
     check("ck_products_price_positive", sql`price >= 0`),
     pgPolicy("tenant_select", {
       as: "permissive",

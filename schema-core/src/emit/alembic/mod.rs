@@ -367,6 +367,11 @@ fn constraints(
     for check in &entity.checks {
         out.push(format!("sa.CheckConstraint({}, name={})", py_str(&check.expr), py_str(&check.name)));
     }
+    // The `(tenant, key)` uniqueness is a table constraint in our SQL.
+    for index in entity.indexes.iter().filter(|i| i.is_unique_constraint()) {
+        let columns: Vec<String> = index.columns.iter().map(|c| py_str(&c.name)).collect();
+        out.push(format!("sa.UniqueConstraint({}, name={})", columns.join(", "), py_str(&index.name)));
+    }
     out
 }
 

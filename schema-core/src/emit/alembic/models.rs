@@ -100,7 +100,7 @@ fn write_class(
     for constraint in constraints(entity, deferred, DeferredKeys::UseAlter) {
         out.push_str(&format!("        {constraint},\n"));
     }
-    for index in &entity.indexes {
+    for index in entity.indexes.iter().filter(|i| !i.is_unique_constraint()) {
         let columns: Vec<String> = index.columns.iter().map(|c| index_column(&c.name, c.desc)).collect();
         out.push_str(&format!(
             "        sa.Index({}, {}{}),\n",

@@ -101,7 +101,7 @@ pub(super) fn revision_py(schema: &Schema, options: &EmitOptions) -> String {
     }
     downgrade.push_str(&down);
     for entity in order.iter().rev() {
-        for index in entity.indexes.iter().rev() {
+        for index in entity.indexes.iter().rev().filter(|i| !i.is_unique_constraint()) {
             downgrade.push_str(&format!(
                 "    op.drop_index({}, table_name={})\n",
                 py_str(&index.name),
@@ -196,7 +196,7 @@ fn create_table(
         up.push_str(&format!("        comment={},\n", py_str(&comment_text(doc))));
     }
     up.push_str("    )\n");
-    for index in &entity.indexes {
+    for index in entity.indexes.iter().filter(|i| !i.is_unique_constraint()) {
         let columns: Vec<String> = index.columns.iter().map(|c| index_column(&c.name, c.desc)).collect();
         let mut options = index_options(index);
         if !index.unique {

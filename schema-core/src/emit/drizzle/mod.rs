@@ -215,7 +215,14 @@ fn write_table(file: &mut File<'_>, out: &mut String, entity: &Entity, policies:
         extras.push(code);
     }
     for index in &entity.indexes {
-        let builder = if index.unique { "uniqueIndex" } else { "index" };
+        // The `(tenant, key)` uniqueness same-tenant keys point at is a table
+        // constraint in our SQL: drizzle-kit then creates it with the table,
+        // before the foreign keys that need it.
+        let builder = match (index.is_unique_constraint(), index.unique) {
+            (true, _) => "unique",
+            (false, true) => "uniqueIndex",
+            (false, false) => "index",
+        };
         file.core.insert(builder);
         let cols: Vec<String> = index
             .columns

@@ -65,6 +65,9 @@ fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, diagnostics: 
     for check in &entity.checks {
         items.push(Item::new(render::check(&My, &check.name, render::raw(&check.expr))));
     }
+    for index in entity.indexes.iter().filter(|i| i.is_unique_constraint()) {
+        items.push(Item::new(render::unique_constraint(Dialect::Mysql, index)));
+    }
 
     let mut options = Table::create();
     if let Some(doc) = &entity.doc {
@@ -74,7 +77,7 @@ fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, diagnostics: 
     options.engine("InnoDB").character_set("utf8mb4").collate("utf8mb4_unicode_ci");
     up.push(render::create_table(&My, &entity.table, &items, Some(&options)));
 
-    for index in &entity.indexes {
+    for index in entity.indexes.iter().filter(|i| !i.is_unique_constraint()) {
         if index.predicate.is_some() {
             let message = if index.unique {
                 format!(

@@ -69,9 +69,12 @@ fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script) {
     for check in &entity.checks {
         items.push(Item::new(render::check(&Pg, &check.name, render::raw(&check.expr))));
     }
+    for index in entity.indexes.iter().filter(|i| i.is_unique_constraint()) {
+        items.push(Item::new(render::unique_constraint(Dialect::Postgres, index)));
+    }
     up.push(render::create_table(&Pg, &entity.table, &items, None));
 
-    for index in &entity.indexes {
+    for index in entity.indexes.iter().filter(|i| !i.is_unique_constraint()) {
         let parts = IndexParts { predicate: true, include: true };
         up.push(render::create_index(Pg, entity, index, parts));
     }

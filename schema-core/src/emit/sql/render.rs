@@ -111,6 +111,13 @@ pub(super) fn check<B: SchemaBuilder>(builder: &B, name: &str, expr: Expr) -> St
     out
 }
 
+/// `CONSTRAINT <name> UNIQUE (<columns>)`, a table element: see
+/// [`ModelIndex::is_unique_constraint`].
+pub(super) fn unique_constraint(dialect: crate::types::Dialect, index: &ModelIndex) -> String {
+    let columns: Vec<String> = index.columns.iter().map(|c| crate::quote::ident(dialect, &c.name)).collect();
+    format!("CONSTRAINT {} UNIQUE ({})", crate::quote::ident(dialect, &index.name), columns.join(", "))
+}
+
 fn action(action: ReferentialAction) -> Option<ForeignKeyAction> {
     match action {
         ReferentialAction::Cascade => Some(ForeignKeyAction::Cascade),

@@ -121,6 +121,9 @@ fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, diagnostics: 
     for check in &entity.checks {
         items.push(Item::new(render::check(&Lite, &check.name, render::raw(&check.expr))));
     }
+    for index in entity.indexes.iter().filter(|i| i.is_unique_constraint()) {
+        items.push(Item::new(render::unique_constraint(D, index)));
+    }
 
     let mut statement = String::new();
     if let Some(doc) = &entity.doc {
@@ -132,7 +135,7 @@ fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, diagnostics: 
     statement.push_str(&render::create_table(&Lite, &entity.table, &items, None));
     up.push(statement);
 
-    for index in &entity.indexes {
+    for index in entity.indexes.iter().filter(|i| !i.is_unique_constraint()) {
         if !index.include.is_empty() {
             diagnostics.push(
                 Diagnostic::warning(

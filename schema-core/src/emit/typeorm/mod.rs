@@ -150,7 +150,7 @@ fn entity_file(schema: &Schema, relations: &Relations<'_>, entity: &Entity) -> S
     }
     class_lines.extend(Decorator::new("Entity").options(table_options).lines(""));
     for index in &entity.indexes {
-        orm_imports.insert("Index");
+        orm_imports.insert(if index.is_unique_constraint() { "Unique" } else { "Index" });
         class_lines.extend(index_lines(entity, index));
     }
     for check in &entity.checks {
@@ -263,6 +263,12 @@ fn index_lines(entity: &Entity, index: &crate::model::Index) -> Vec<String> {
         return lines;
     }
     let props: Vec<String> = index.columns.iter().map(|c| string(&property_name(entity, &c.name))).collect();
+    if index.is_unique_constraint() {
+        // A table `UNIQUE` constraint in our SQL (what same-tenant keys point at).
+        lines
+            .extend(Decorator::new("Unique").arg(string(&index.name)).arg(format!("[{}]", props.join(", "))).lines(""));
+        return lines;
+    }
     let mut options = Vec::new();
     if index.unique {
         options.push(("unique", "true".to_string()));

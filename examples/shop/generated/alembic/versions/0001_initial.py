@@ -50,10 +50,10 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed."),
         sa.PrimaryKeyConstraint("id", name="pk_orders"),
         sa.ForeignKeyConstraint(["store_id"], ["stores.id"], name="fk_orders_store_id", ondelete="CASCADE"),
+        sa.UniqueConstraint("store_id", "id", name="uq_orders_store_id_id"),
         comment="A customer's order. (`order` is a reserved word; the table is `orders`.)",
     )
     op.create_index("idx_orders_store_id_placed_at", "orders", ["store_id", sa.text("\"placed_at\" DESC")], unique=False)
-    op.create_index("uq_orders_store_id_id", "orders", ["store_id", "id"], unique=True)
     op.create_table(
         "products",
         sa.Column("id", sa.Uuid(), nullable=False, server_default=sa.text("gen_random_uuid()")),
@@ -71,10 +71,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_products"),
         sa.ForeignKeyConstraint(["store_id"], ["stores.id"], name="fk_products_store_id", ondelete="CASCADE"),
         sa.CheckConstraint("price >= 0", name="ck_products_price_positive"),
+        sa.UniqueConstraint("store_id", "id", name="uq_products_store_id_id"),
         comment="Something a store sells.",
     )
     op.create_index("uq_products_store_id_sku", "products", ["store_id", "sku"], unique=True, postgresql_where=sa.text("deleted_at IS NULL"))
-    op.create_index("uq_products_store_id_id", "products", ["store_id", "id"], unique=True)
     op.create_table(
         "order_lines",
         sa.Column("id", sa.BigInteger(), sa.Identity(), nullable=False),
@@ -234,10 +234,8 @@ $$;""")
     op.drop_index("idx_order_lines_store_id", table_name="order_lines")
     op.drop_index("uq_order_lines_order_id_product_id", table_name="order_lines")
     op.drop_table("order_lines")
-    op.drop_index("uq_products_store_id_id", table_name="products")
     op.drop_index("uq_products_store_id_sku", table_name="products")
     op.drop_table("products")
-    op.drop_index("uq_orders_store_id_id", table_name="orders")
     op.drop_index("idx_orders_store_id_placed_at", table_name="orders")
     op.drop_table("orders")
     op.drop_index("uq_stores_subdomain", table_name="stores")

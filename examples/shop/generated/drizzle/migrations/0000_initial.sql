@@ -37,12 +37,11 @@ CREATE TABLE "orders" (
   "created_at" TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
   "updated_at" TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
   CONSTRAINT "pk_orders" PRIMARY KEY ("id"),
-  CONSTRAINT "fk_orders_store_id" FOREIGN KEY ("store_id") REFERENCES "stores" ("id") ON DELETE CASCADE
+  CONSTRAINT "fk_orders_store_id" FOREIGN KEY ("store_id") REFERENCES "stores" ("id") ON DELETE CASCADE,
+  CONSTRAINT "uq_orders_store_id_id" UNIQUE ("store_id", "id")
 );
 --> statement-breakpoint
 CREATE INDEX "idx_orders_store_id_placed_at" ON "orders" ("store_id", "placed_at" DESC);
---> statement-breakpoint
-CREATE UNIQUE INDEX "uq_orders_store_id_id" ON "orders" ("store_id", "id");
 --> statement-breakpoint
 COMMENT ON TABLE "orders" IS 'A customer''s order. (`order` is a reserved word; the table is `orders`.)';
 --> statement-breakpoint
@@ -67,12 +66,11 @@ CREATE TABLE "products" (
   "version" INTEGER NOT NULL DEFAULT 1,
   CONSTRAINT "pk_products" PRIMARY KEY ("id"),
   CONSTRAINT "fk_products_store_id" FOREIGN KEY ("store_id") REFERENCES "stores" ("id") ON DELETE CASCADE,
-  CONSTRAINT "ck_products_price_positive" CHECK (price >= 0)
+  CONSTRAINT "ck_products_price_positive" CHECK (price >= 0),
+  CONSTRAINT "uq_products_store_id_id" UNIQUE ("store_id", "id")
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX "uq_products_store_id_sku" ON "products" ("store_id", "sku") WHERE deleted_at IS NULL;
---> statement-breakpoint
-CREATE UNIQUE INDEX "uq_products_store_id_id" ON "products" ("store_id", "id");
 --> statement-breakpoint
 COMMENT ON TABLE "products" IS 'Something a store sells.';
 --> statement-breakpoint

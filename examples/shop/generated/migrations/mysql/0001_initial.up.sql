@@ -27,12 +27,11 @@ CREATE TABLE `orders` (
   `created_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was created.',
   `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
   PRIMARY KEY (`id`),
-  CONSTRAINT `fk_orders_store_id` FOREIGN KEY (`store_id`) REFERENCES `stores` (`id`) ON DELETE CASCADE
+  CONSTRAINT `fk_orders_store_id` FOREIGN KEY (`store_id`) REFERENCES `stores` (`id`) ON DELETE CASCADE,
+  CONSTRAINT `uq_orders_store_id_id` UNIQUE (`store_id`, `id`)
 ) COMMENT 'A customer\'s order. (`order` is a reserved word; the table is `orders`.)' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE INDEX `idx_orders_store_id_placed_at` ON `orders` (`store_id`, `placed_at` DESC);
-
-CREATE UNIQUE INDEX `uq_orders_store_id_id` ON `orders` (`store_id`, `id`);
 
 CREATE TABLE `products` (
   `id` CHAR(36) NOT NULL DEFAULT (UUID()),
@@ -49,12 +48,11 @@ CREATE TABLE `products` (
   `version` INT NOT NULL DEFAULT 1 COMMENT 'Optimistic-locking version, bumped on every update.',
   PRIMARY KEY (`id`),
   CONSTRAINT `fk_products_store_id` FOREIGN KEY (`store_id`) REFERENCES `stores` (`id`) ON DELETE CASCADE,
-  CONSTRAINT `ck_products_price_positive` CHECK (price >= 0)
+  CONSTRAINT `ck_products_price_positive` CHECK (price >= 0),
+  CONSTRAINT `uq_products_store_id_id` UNIQUE (`store_id`, `id`)
 ) COMMENT 'Something a store sells.' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE UNIQUE INDEX `uq_products_store_id_sku` ON `products` (`store_id`, `sku`);
-
-CREATE UNIQUE INDEX `uq_products_store_id_id` ON `products` (`store_id`, `id`);
 
 CREATE TABLE `order_lines` (
   `id` BIGINT NOT NULL AUTO_INCREMENT,

@@ -40,12 +40,11 @@ CREATE TABLE "orders" (
   CONSTRAINT "pk_orders" PRIMARY KEY ("id"),
   CONSTRAINT "fk_orders_store_id" FOREIGN KEY ("store_id") REFERENCES "stores" ("id") ON DELETE CASCADE,
   CONSTRAINT "ck_orders_customer_email_length" CHECK (length("customer_email") <= 320),
-  CONSTRAINT "ck_orders_status" CHECK ("status" IN ('pending', 'paid', 'shipped', 'delivered', 'refunded'))
+  CONSTRAINT "ck_orders_status" CHECK ("status" IN ('pending', 'paid', 'shipped', 'delivered', 'refunded')),
+  CONSTRAINT "uq_orders_store_id_id" UNIQUE ("store_id", "id")
 );
 
 CREATE INDEX "idx_orders_store_id_placed_at" ON "orders" ("store_id", "placed_at" DESC);
-
-CREATE UNIQUE INDEX "uq_orders_store_id_id" ON "orders" ("store_id", "id");
 
 -- Something a store sells.
 CREATE TABLE "products" (
@@ -70,12 +69,11 @@ CREATE TABLE "products" (
   CONSTRAINT "fk_products_store_id" FOREIGN KEY ("store_id") REFERENCES "stores" ("id") ON DELETE CASCADE,
   CONSTRAINT "ck_products_sku_length" CHECK (length("sku") <= 64),
   CONSTRAINT "ck_products_title_length" CHECK (length("title") <= 200),
-  CONSTRAINT "ck_products_price_positive" CHECK (price >= 0)
+  CONSTRAINT "ck_products_price_positive" CHECK (price >= 0),
+  CONSTRAINT "uq_products_store_id_id" UNIQUE ("store_id", "id")
 );
 
 CREATE UNIQUE INDEX "uq_products_store_id_sku" ON "products" ("store_id", "sku") WHERE deleted_at IS NULL;
-
-CREATE UNIQUE INDEX "uq_products_store_id_id" ON "products" ("store_id", "id");
 
 -- One product on an order, at the price it was sold for.
 CREATE TABLE "order_lines" (

@@ -32,10 +32,10 @@ const UP: readonly string[] = [
   "created_at" TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
   "updated_at" TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
   CONSTRAINT "pk_orders" PRIMARY KEY ("id"),
-  CONSTRAINT "fk_orders_store_id" FOREIGN KEY ("store_id") REFERENCES "stores" ("id") ON DELETE CASCADE
+  CONSTRAINT "fk_orders_store_id" FOREIGN KEY ("store_id") REFERENCES "stores" ("id") ON DELETE CASCADE,
+  CONSTRAINT "uq_orders_store_id_id" UNIQUE ("store_id", "id")
 );`,
   `CREATE INDEX "idx_orders_store_id_placed_at" ON "orders" ("store_id", "placed_at" DESC);`,
-  `CREATE UNIQUE INDEX "uq_orders_store_id_id" ON "orders" ("store_id", "id");`,
   `COMMENT ON TABLE "orders" IS 'A customer''s order. (\`order\` is a reserved word; the table is \`orders\`.)';`,
   `COMMENT ON COLUMN "orders"."store_id" IS 'The store this row belongs to.';`,
   `COMMENT ON COLUMN "orders"."created_at" IS 'When the row was created.';`,
@@ -55,10 +55,10 @@ const UP: readonly string[] = [
   "version" INTEGER NOT NULL DEFAULT 1,
   CONSTRAINT "pk_products" PRIMARY KEY ("id"),
   CONSTRAINT "fk_products_store_id" FOREIGN KEY ("store_id") REFERENCES "stores" ("id") ON DELETE CASCADE,
-  CONSTRAINT "ck_products_price_positive" CHECK (price >= 0)
+  CONSTRAINT "ck_products_price_positive" CHECK (price >= 0),
+  CONSTRAINT "uq_products_store_id_id" UNIQUE ("store_id", "id")
 );`,
   `CREATE UNIQUE INDEX "uq_products_store_id_sku" ON "products" ("store_id", "sku") WHERE deleted_at IS NULL;`,
-  `CREATE UNIQUE INDEX "uq_products_store_id_id" ON "products" ("store_id", "id");`,
   `COMMENT ON TABLE "products" IS 'Something a store sells.';`,
   `COMMENT ON COLUMN "products"."store_id" IS 'The store this row belongs to.';`,
   `COMMENT ON COLUMN "products"."created_at" IS 'When the row was created.';`,
