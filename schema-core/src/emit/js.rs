@@ -1,4 +1,5 @@
-//! What the TypeScript targets (Drizzle, TypeORM) share about JavaScript.
+//! What the TypeScript targets (types, Drizzle, TypeORM) share: string and
+//! template literals, JSDoc blocks, reserved words.
 
 /// JavaScript's reserved words (and `arguments`/`eval`, which strict mode
 /// forbids as names): an identifier the targets derive from a table or an
@@ -54,3 +55,58 @@ pub(crate) const RESERVED: &[&str] = &[
     "with",
     "yield",
 ];
+
+/// A string literal. JSON's string syntax is valid JavaScript and TypeScript,
+/// and serde_json escapes quotes, backslashes and control characters.
+pub(crate) fn string_literal(value: &str) -> String {
+    serde_json::to_string(value).expect("a string always serializes")
+}
+
+/// A template literal holding `text` verbatim (SQL keeps its line breaks):
+/// backslashes, backticks and `${` escaped.
+pub(crate) fn template_literal(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('`', "\\`").replace("${", "\\${");
+    format!("`{escaped}`")
+}
+
+/// Writes `lines` as a JSDoc comment indented by `indent`: `/** one */` for
+/// one line, a block for more, nothing for none. `*/` inside the text would
+/// end the comment early, so it is escaped.
+pub(crate) fn write_jsdoc(out: &mut String, indent: &str, lines: &[String]) {
+    let lines: Vec<String> = lines.iter().map(|l| l.replace("*/", "*\\/")).collect();
+    match lines.as_slice() {
+        [] => {}
+        [one] => out.push_str(&format!("{indent}/** {one} */\n")),
+        many => {
+            out.push_str(&format!("{indent}/**\n"));
+            for line in many {
+                if line.is_empty() {
+                    out.push_str(&format!("{indent} *\n"));
+                } else {
+                    out.push_str(&format!("{indent} * {line}\n"));
+                }
+            }
+            out.push_str(&format!("{indent} */\n"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_escape_what_would_end_them() {
+        assert_eq!(string_literal("say \"hi\"\n"), r#""say \"hi\"\n""#);
+        assert_eq!(template_literal("a `b` ${c} \\"), r"`a \`b\` \${c} \\`");
+    }
+
+    #[test]
+    fn jsdoc_is_one_line_or_a_block() {
+        let mut out = String::new();
+        write_jsdoc(&mut out, "  ", &["One.".to_string()]);
+        write_jsdoc(&mut out, "", &["A.".to_string(), String::new(), "Ends */ here.".to_string()]);
+        write_jsdoc(&mut out, "", &[]);
+        assert_eq!(out, "  /** One. */\n/**\n * A.\n *\n * Ends *\\/ here.\n */\n");
+    }
+}

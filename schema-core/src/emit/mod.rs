@@ -13,6 +13,7 @@ pub mod erd;
 mod js;
 pub mod pgtap;
 pub mod prisma;
+mod python;
 pub mod relations;
 pub mod rls;
 pub mod seed;

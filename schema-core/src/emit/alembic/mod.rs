@@ -19,6 +19,7 @@
 
 use std::collections::BTreeSet;
 
+use super::python::string_literal as py_str;
 use super::{Artifact, EmitOptions, Emitted, Emitter};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Column, ColumnType, Entity, Schema};
@@ -169,29 +170,6 @@ fn attribute_of(entity: &Entity, name: &str) -> String {
 /// `IN_PROGRESS`.
 fn enum_member(variant: &str) -> String {
     snake_case(variant).to_uppercase()
-}
-
-/// A Python string literal, double-quoted, on one line.
-///
-/// ```text
-/// it's "x"\n  ->  "it's \"x\"\n"
-/// ```
-fn py_str(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// A Python string literal for SQL: triple-quoted when it spans lines (a

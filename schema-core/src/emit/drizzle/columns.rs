@@ -3,7 +3,8 @@
 //! migration of the same dialect ([`crate::types`]), defaults are written so
 //! drizzle-kit produces the same default expression our SQL has.
 
-use super::{File, enum_var, sql_tag, string_lit};
+use super::{File, enum_var, sql_tag};
+use crate::emit::js::string_literal as string_lit;
 use crate::emit::sql::{RANDOM_UUID_V4, is_keyed, now_default};
 use crate::model::{Column, ColumnType, DefaultValue, Entity, Generated};
 use crate::types::{Dialect, sql_type};

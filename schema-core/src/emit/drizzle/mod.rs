@@ -15,6 +15,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::js;
 use super::relations::{Relations, camel_case};
 use super::sql::rls::{Policy, policies};
 use super::{Artifact, EmitOptions, Emitted, Emitter};
@@ -122,7 +123,7 @@ pub(crate) struct File<'s> {
 
 fn import_line(names: &BTreeSet<&'static str>, module: &str) -> String {
     let list: Vec<&str> = names.iter().copied().collect();
-    let one_line = format!("import {{ {} }} from {};\n", list.join(", "), string_lit(module));
+    let one_line = format!("import {{ {} }} from {};\n", list.join(", "), js::string_literal(module));
     if one_line.len() <= 100 {
         return one_line;
     }
@@ -130,20 +131,20 @@ fn import_line(names: &BTreeSet<&'static str>, module: &str) -> String {
     for name in list {
         out.push_str(&format!("  {name},\n"));
     }
-    out.push_str(&format!("}} from {};\n", string_lit(module)));
+    out.push_str(&format!("}} from {};\n", js::string_literal(module)));
     out
 }
 
 fn write_enums(file: &mut File<'_>, out: &mut String) {
     for e in &file.schema.enums {
         file.core.insert("pgEnum");
-        let values: Vec<String> = e.variants.iter().map(|v| string_lit(&v.value)).collect();
+        let values: Vec<String> = e.variants.iter().map(|v| js::string_literal(&v.value)).collect();
         out.push('\n');
         write_doc(out, "", e.doc.as_deref());
         out.push_str(&format!(
             "export const {} = pgEnum({}, [{}]);\n",
             enum_var(&e.sql_name),
-            string_lit(&e.sql_name),
+            js::string_literal(&e.sql_name),
             values.join(", ")
         ));
     }
@@ -159,7 +160,7 @@ fn write_roles(file: &mut File<'_>, out: &mut String, policies: &BTreeMap<String
             "\n/** Created by the migration's row-level-security statements (drizzle/behavior.sql). */\n\
              export const {} = pgRole({}).existing();\n",
             role_var(role),
-            string_lit(role)
+            js::string_literal(role)
         ));
     }
 }
@@ -175,7 +176,7 @@ fn write_table(file: &mut File<'_>, out: &mut String, entity: &Entity, policies:
     let var = table_var(&entity.table);
     out.push('\n');
     write_doc(out, "", entity.doc.as_deref());
-    out.push_str(&format!("export const {var} = {table_fn}(\n  {},\n  {{\n", string_lit(&entity.table)));
+    out.push_str(&format!("export const {var} = {table_fn}(\n  {},\n  {{\n", js::string_literal(&entity.table)));
     for column in &entity.columns {
         write_doc(out, "    ", column.doc.as_deref());
         let code = columns::column(file, entity, column);
@@ -191,7 +192,7 @@ fn write_table(file: &mut File<'_>, out: &mut String, entity: &Entity, policies:
         extras.push(match dialect {
             // MySQL names every primary key PRIMARY.
             Dialect::Mysql => format!("primaryKey({{ columns: [{cols}] }})"),
-            _ => format!("primaryKey({{ name: {}, columns: [{cols}] }})", string_lit(&entity.primary_key.name)),
+            _ => format!("primaryKey({{ name: {}, columns: [{cols}] }})", js::string_literal(&entity.primary_key.name)),
         });
     }
     for fk in &entity.foreign_keys {
@@ -202,15 +203,15 @@ fn write_table(file: &mut File<'_>, out: &mut String, entity: &Entity, policies:
         let target_ref = if target.name == entity.name { "t".to_string() } else { table_var(&target.table) };
         let mut code = format!(
             "foreignKey({{\n      name: {},\n      columns: [{}],\n      foreignColumns: [{}],\n    }})",
-            string_lit(&fk.name),
+            js::string_literal(&fk.name),
             column_refs(entity, "t", &fk.columns),
             column_refs(target, &target_ref, &fk.target_columns)
         );
         if fk.on_delete != ReferentialAction::NoAction {
-            code.push_str(&format!(".onDelete({})", string_lit(&action(fk.on_delete))));
+            code.push_str(&format!(".onDelete({})", js::string_literal(&action(fk.on_delete))));
         }
         if fk.on_update != ReferentialAction::NoAction {
-            code.push_str(&format!(".onUpdate({})", string_lit(&action(fk.on_update))));
+            code.push_str(&format!(".onUpdate({})", js::string_literal(&action(fk.on_update))));
         }
         extras.push(code);
     }
@@ -241,7 +242,7 @@ fn write_table(file: &mut File<'_>, out: &mut String, entity: &Entity, policies:
                 }
             })
             .collect();
-        let mut code = format!("{builder}({}).on({})", string_lit(&index.name), cols.join(", "));
+        let mut code = format!("{builder}({}).on({})", js::string_literal(&index.name), cols.join(", "));
         match (&index.predicate, dialect) {
             // MySQL and MariaDB have no partial indexes; our MySQL migration drops the WHERE too.
             (Some(_), Dialect::Mysql) | (None, _) => {}
@@ -263,13 +264,15 @@ fn write_table(file: &mut File<'_>, out: &mut String, entity: &Entity, policies:
     for check in &entity.checks {
         file.core.insert("check");
         file.orm.insert("sql");
-        extras.push(format!("check({}, {})", string_lit(&check.name), sql_tag(&check.expr)));
+        extras.push(format!("check({}, {})", js::string_literal(&check.name), sql_tag(&check.expr)));
     }
     for policy in policies.into_iter().flatten() {
         file.core.insert("pgPolicy");
         file.orm.insert("sql");
-        let mut fields =
-            vec!["as: \"permissive\"".to_string(), format!("for: {}", string_lit(&policy.command.to_lowercase()))];
+        let mut fields = vec![
+            "as: \"permissive\"".to_string(),
+            format!("for: {}", js::string_literal(&policy.command.to_lowercase())),
+        ];
         if let Some(role) = &policy.role {
             fields.push(format!("to: {}", role_var(role)));
         }
@@ -279,7 +282,11 @@ fn write_table(file: &mut File<'_>, out: &mut String, entity: &Entity, policies:
         if let Some(check) = &policy.with_check {
             fields.push(format!("withCheck: {}", sql_tag(check)));
         }
-        extras.push(format!("pgPolicy({}, {{\n      {},\n    }})", string_lit(policy.name), fields.join(",\n      ")));
+        extras.push(format!(
+            "pgPolicy({}, {{\n      {},\n    }})",
+            js::string_literal(policy.name),
+            fields.join(",\n      ")
+        ));
     }
     if extras.is_empty() {
         out.push_str(");\n");
@@ -310,13 +317,14 @@ fn write_relations(file: &mut File<'_>, out: &mut String, entity: &Entity, relat
             format!("references: [{}]", column_refs(r.target, &target, &r.foreign_key.target_columns)),
         ];
         if let Some(name) = &r.name {
-            config.push(format!("relationName: {}", string_lit(name)));
+            config.push(format!("relationName: {}", js::string_literal(name)));
         }
         entries.push(format!("{}: one({target}, {{\n    {},\n  }})", field_key(&r.belongs_to), config.join(",\n    ")));
     }
     for r in relations.pointing_at(&entity.name) {
         let holder = table_var(&r.holder.table);
-        let config = r.name.as_ref().map(|n| format!(", {{ relationName: {} }}", string_lit(n))).unwrap_or_default();
+        let config =
+            r.name.as_ref().map(|n| format!(", {{ relationName: {} }}", js::string_literal(n))).unwrap_or_default();
         let kind = if r.one_to_one {
             uses_one = true;
             "one"
@@ -364,7 +372,7 @@ fn action(action: ReferentialAction) -> String {
 pub fn table_var(table: &str) -> String {
     let name = camel_case(table);
     let name = if name.starts_with(|c: char| c.is_ascii_digit()) { format!("t{name}") } else { name };
-    if super::js::RESERVED.contains(&name.as_str()) { format!("{name}Table") } else { name }
+    if js::RESERVED.contains(&name.as_str()) { format!("{name}Table") } else { name }
 }
 
 /// `task_status` -> `taskStatusEnum`.
@@ -377,37 +385,14 @@ fn role_var(role: &str) -> String {
     format!("{}Role", camel_case(role))
 }
 
-/// A TypeScript string literal (JSON's escaping is valid TypeScript).
-fn string_lit(text: &str) -> String {
-    serde_json::to_string(text).expect("a string always serializes")
-}
-
-/// A ``sql`...` `` template holding raw SQL: backslashes, backticks and
-/// `${` escaped so the text reaches the database unchanged.
+/// A ``sql`...` `` template holding raw SQL.
 fn sql_tag(text: &str) -> String {
-    let escaped = text.replace('\\', "\\\\").replace('`', "\\`").replace("${", "\\${");
-    format!("sql`{escaped}`")
+    format!("sql{}", js::template_literal(text))
 }
 
 /// A `/** ... */` block; `*/` inside the text is broken up.
 fn write_doc(out: &mut String, indent: &str, doc: Option<&str>) {
-    let Some(doc) = doc else { return };
-    let lines: Vec<String> = doc.lines().map(|l| l.trim_end().replace("*/", "*\\/")).collect();
-    let start = lines.iter().position(|l| !l.trim().is_empty()).unwrap_or(lines.len());
-    let end = lines.iter().rposition(|l| !l.trim().is_empty()).map_or(start, |e| e + 1);
-    match &lines[start..end] {
-        [] => {}
-        [one] => out.push_str(&format!("{indent}/** {} */\n", one.trim())),
-        many => {
-            out.push_str(&format!("{indent}/**\n"));
-            for line in many {
-                if line.trim().is_empty() {
-                    out.push_str(&format!("{indent} *\n"));
-                } else {
-                    out.push_str(&format!("{indent} * {}\n", line.trim()));
-                }
-            }
-            out.push_str(&format!("{indent} */\n"));
-        }
-    }
+    let lines: Vec<String> =
+        doc.map(|d| super::sql::doc_lines(d).iter().map(|l| l.trim().to_string()).collect()).unwrap_or_default();
+    js::write_jsdoc(out, indent, &lines);
 }

@@ -32,7 +32,7 @@ fn names_follow_typescript_conventions() {
 #[test]
 fn raw_sql_survives_the_template_literal() {
     assert_eq!(sql_tag("a = `b` AND c = '${d}' \\ e"), "sql`a = \\`b\\` AND c = '\\${d}' \\\\ e`");
-    assert_eq!(string_lit("it's \"x\""), "\"it's \\\"x\\\"\"");
+    assert_eq!(js::string_literal("it's \"x\""), "\"it's \\\"x\\\"\"");
 }
 
 #[test]

@@ -1,16 +1,6 @@
 //! TypeScript text: string literals, JSDoc blocks and decorator calls.
 
-/// A TypeScript string literal. JSON's string syntax is valid TypeScript,
-/// and serde_json escapes quotes, backslashes and control characters.
-pub(super) fn string(value: &str) -> String {
-    serde_json::to_string(value).expect("a string always serializes")
-}
-
-/// A template literal holding `text` verbatim (SQL keeps its line breaks).
-pub(super) fn template(text: &str) -> String {
-    let escaped = text.replace('\\', "\\\\").replace('`', "\\`").replace("${", "\\${");
-    format!("`{escaped}`")
-}
+pub(super) use crate::emit::js::{string_literal as string, template_literal as template};
 
 /// A JSDoc block for a doc comment, indented by `indent`; empty when there
 /// is no doc. `*/` inside the text would end the comment early.

@@ -227,9 +227,3 @@ pub(crate) fn literal_default(column: &Column) -> Option<&DefaultValue> {
 pub(crate) fn doc_lines(doc: Option<&str>) -> Vec<String> {
     doc.map(|d| d.lines().map(|l| l.trim_end().to_string()).collect()).unwrap_or_default()
 }
-
-/// A string literal valid in TypeScript and in Python: JSON's escaping
-/// (`"`, `\`, control characters) is a subset of both languages' escapes.
-pub(crate) fn string_literal(value: &str) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| format!("{value:?}"))
-}

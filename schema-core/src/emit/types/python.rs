@@ -9,9 +9,8 @@ use crate::model::{Column, ColumnType, DefaultValue, Entity, EnumType, Schema};
 use crate::naming::snake_case;
 use crate::types::type_row;
 
-use super::{
-    database_fills, doc_lines, insert_optional, literal_default, polymorphic_values, python_field_name, string_literal,
-};
+use super::{database_fills, doc_lines, insert_optional, literal_default, polymorphic_values, python_field_name};
+use crate::emit::python::string_literal;
 
 /// Which of the two Python files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,7 +5,8 @@
 use crate::model::{Column, ColumnType, Entity, EnumType, Schema};
 use crate::types::type_row;
 
-use super::{doc_lines, insert_optional, is_key, polymorphic_values, string_literal};
+use super::{doc_lines, insert_optional, is_key, polymorphic_values};
+use crate::emit::js::{string_literal, write_jsdoc as jsdoc};
 use crate::emit::relations::camel_case;
 
 /// `TaskStatus` -> `taskStatusValues`: the constant listing an enum's values.
@@ -32,27 +33,6 @@ fn property_key(name: &str) -> String {
     let identifier = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
     if identifier { name.to_string() } else { string_literal(name) }
-}
-
-/// A JSDoc block at `indent`, or nothing. `*/` inside the text would end the
-/// comment, so it is broken up.
-fn jsdoc(out: &mut String, indent: &str, lines: &[String]) {
-    let lines: Vec<String> = lines.iter().map(|l| l.replace("*/", "*\\/")).collect();
-    match lines.as_slice() {
-        [] => {}
-        [one] => out.push_str(&format!("{indent}/** {one} */\n")),
-        many => {
-            out.push_str(&format!("{indent}/**\n"));
-            for line in many {
-                if line.is_empty() {
-                    out.push_str(&format!("{indent} *\n"));
-                } else {
-                    out.push_str(&format!("{indent} * {line}\n"));
-                }
-            }
-            out.push_str(&format!("{indent} */\n"));
-        }
-    }
 }
 
 /// The whole file.

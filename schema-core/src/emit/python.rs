@@ -1,0 +1,32 @@
+//! What the Python targets (types, Alembic) share.
+
+/// A Python string literal, double-quoted, on one line.
+///
+/// ```text
+/// it's "x"\n  ->  "it's \"x\"\n"
+/// ```
+pub(crate) fn string_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn string_literal_escapes_quotes_and_control_characters() {
+        assert_eq!(super::string_literal("it's \"x\"\n\u{1}"), r#""it's \"x\"\n\u0001""#);
+    }
+}
