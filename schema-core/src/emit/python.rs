@@ -1,5 +1,12 @@
 //! What the Python targets (types, Alembic) share.
 
+/// Python's keywords: no attribute or field may be named one.
+pub(crate) const KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
+    "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
+    "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+];
+
 /// A Python string literal, double-quoted, on one line.
 ///
 /// ```text

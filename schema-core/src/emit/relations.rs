@@ -195,6 +195,13 @@ pub fn camel_case(snake: &str) -> String {
     }
 }
 
+/// The camelCase property holding `column` of `entity` in the TypeScript
+/// and Prisma targets: its Rust field, camelCased (`created_by_id` ->
+/// `createdById`).
+pub fn property_name(entity: &Entity, column: &str) -> String {
+    camel_case(entity.column(column).map_or(column, |c| c.field.as_str()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

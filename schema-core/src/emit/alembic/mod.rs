@@ -112,13 +112,9 @@ const MODULE_NAMES: &[&str] = &[
     "uuid",
 ];
 
-/// Python keywords, and attribute names SQLAlchemy's declarative base
-/// reserves: a column field named like one gets a trailing `_`.
-const RESERVED_ATTRIBUTES: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
-    "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
-    "not", "or", "pass", "raise", "return", "try", "while", "with", "yield", "metadata", "registry",
-];
+/// Attribute names SQLAlchemy's declarative base reserves: a column field
+/// named like one (or like a Python keyword) gets a trailing `_`.
+const RESERVED_ATTRIBUTES: &[&str] = &["metadata", "registry"];
 
 /// Entity and enum names become Python classes beside the imports: refuse
 /// the few that would shadow one.
@@ -153,7 +149,7 @@ fn attribute(column: &Column) -> String {
 /// A class attribute name: `name`, or `name_` when that is a Python keyword,
 /// a name declarative reserves or one the module imports.
 fn py_name(name: &str) -> String {
-    if RESERVED_ATTRIBUTES.contains(&name) || MODULE_NAMES.contains(&name) {
+    if super::python::KEYWORDS.contains(&name) || RESERVED_ATTRIBUTES.contains(&name) || MODULE_NAMES.contains(&name) {
         format!("{name}_")
     } else {
         name.to_string()

@@ -16,7 +16,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::js;
-use super::relations::{Relations, camel_case};
+use super::relations::{Relations, camel_case, property_name as field_of};
 use super::sql::rls::{Policy, policies};
 use super::{Artifact, EmitOptions, Emitted, Emitter};
 use crate::model::{Entity, ReferentialAction, Schema};
@@ -180,7 +180,7 @@ fn write_table(file: &mut File<'_>, out: &mut String, entity: &Entity, policies:
     for column in &entity.columns {
         write_doc(out, "    ", column.doc.as_deref());
         let code = columns::column(file, entity, column);
-        out.push_str(&format!("    {}: {code},\n", field_key(&column.field)));
+        out.push_str(&format!("    {}: {code},\n", camel_case(&column.field)));
     }
     out.push_str("  },\n");
 
@@ -319,7 +319,11 @@ fn write_relations(file: &mut File<'_>, out: &mut String, entity: &Entity, relat
         if let Some(name) = &r.name {
             config.push(format!("relationName: {}", js::string_literal(name)));
         }
-        entries.push(format!("{}: one({target}, {{\n    {},\n  }})", field_key(&r.belongs_to), config.join(",\n    ")));
+        entries.push(format!(
+            "{}: one({target}, {{\n    {},\n  }})",
+            camel_case(&r.belongs_to),
+            config.join(",\n    ")
+        ));
     }
     for r in relations.pointing_at(&entity.name) {
         let holder = table_var(&r.holder.table);
@@ -332,7 +336,7 @@ fn write_relations(file: &mut File<'_>, out: &mut String, entity: &Entity, relat
             uses_many = true;
             "many"
         };
-        entries.push(format!("{}: {kind}({holder}{config})", field_key(&r.inverse)));
+        entries.push(format!("{}: {kind}({holder}{config})", camel_case(&r.inverse)));
     }
     if entries.is_empty() {
         return;
@@ -353,15 +357,6 @@ fn write_relations(file: &mut File<'_>, out: &mut String, entity: &Entity, relat
 /// `t.organizationId, t.projectId`: columns of `entity` through `owner`.
 fn column_refs(entity: &Entity, owner: &str, columns: &[String]) -> String {
     columns.iter().map(|c| format!("{owner}.{}", field_of(entity, c))).collect::<Vec<_>>().join(", ")
-}
-
-/// The property key of a column: its Rust field, camelCased.
-fn field_of(entity: &Entity, column: &str) -> String {
-    field_key(entity.column(column).map_or(column, |c| c.field.as_str()))
-}
-
-fn field_key(field: &str) -> String {
-    camel_case(field)
 }
 
 fn action(action: ReferentialAction) -> String {

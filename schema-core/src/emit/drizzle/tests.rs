@@ -26,7 +26,7 @@ fn names_follow_typescript_conventions() {
     assert_eq!(table_var("2fa_codes"), "t2faCodes");
     assert_eq!(enum_var("task_status"), "taskStatusEnum");
     assert_eq!(role_var("app_admin"), "appAdminRole");
-    assert_eq!(field_key("created_by_id"), "createdById");
+    assert_eq!(camel_case("created_by_id"), "createdById");
 }
 
 #[test]

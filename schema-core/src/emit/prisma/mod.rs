@@ -18,7 +18,7 @@
 //! columns, triggers, policies, comments on the database objects) stays in
 //! the migration SQL; `docs/targets/prisma.md` lists every difference.
 
-use super::relations::{Relation, Relations, camel_case};
+use super::relations::{Relation, Relations, camel_case, property_name as field_of};
 use super::sql::doc_lines;
 use super::{Artifact, EmitOptions, Emitted, Emitter};
 use crate::model::{
@@ -286,10 +286,6 @@ fn write_model(out: &mut String, schema: &Schema, relations: &Relations<'_>, ent
 /// The field name of a column: the Rust field in camelCase.
 pub fn field_name(column: &Column) -> String {
     camel_case(&column.field)
-}
-
-fn field_of(entity: &Entity, column: &str) -> String {
-    entity.column(column).map_or_else(|| camel_case(column), field_name)
 }
 
 fn scalar_line(schema: &Schema, entity: &Entity, column: &Column) -> Line {

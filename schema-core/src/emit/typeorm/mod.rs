@@ -18,7 +18,7 @@
 
 use std::collections::BTreeSet;
 
-use super::relations::{Relation, Relations, camel_case};
+use super::relations::{Relation, Relations, camel_case, property_name};
 use super::{Artifact, EmitOptions, Emitted, Emitter};
 use crate::model::{Entity, ReferentialAction, Schema};
 use crate::types::Dialect;
@@ -284,11 +284,6 @@ fn index_lines(entity: &Entity, index: &crate::model::Index) -> Vec<String> {
             .lines(""),
     );
     lines
-}
-
-/// The property holding column `name` of `entity`.
-fn property_name(entity: &Entity, column: &str) -> String {
-    camel_case(entity.column(column).map_or(column, |c| c.field.as_str()))
 }
 
 /// `@ManyToOne` + `@JoinColumn` on the entity holding the key.

@@ -120,13 +120,6 @@ const PYDANTIC_RESERVED: &[&str] = &[
     "validate",
 ];
 
-/// Python's hard keywords: never valid as a field name.
-const PYTHON_KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
-    "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
-    "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
-];
-
 /// The Python field name of a column: the column name when it is a usable
 /// identifier, otherwise a close spelling ending in `_` (`from` -> `from_`,
 /// `json` -> `json_`, `my col` -> `my_col_`). Pydantic maps a renamed field
@@ -137,7 +130,7 @@ pub(crate) fn python_field_name(column: &str) -> String {
     let leading_digit = name.starts_with(|c: char| c.is_ascii_digit());
     // Pydantic treats `_x` as a private attribute, not a field.
     let private = name.starts_with('_');
-    let reserved = PYTHON_KEYWORDS.contains(&name.as_str())
+    let reserved = crate::emit::python::KEYWORDS.contains(&name.as_str())
         || PYDANTIC_RESERVED.contains(&name.as_str())
         || name.starts_with("model_");
     if name != column || leading_digit || private || reserved || name.is_empty() {
