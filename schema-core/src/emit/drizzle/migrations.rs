@@ -15,7 +15,7 @@
 //! the entry's index.
 
 use super::{Artifact, EmitOptions, Emitted};
-use crate::emit::sql::{HEADER, behavior_statements, up_statements};
+use crate::emit::sql::{HEADER, behavior_statements, migration_statements};
 use crate::model::Schema;
 use crate::types::Dialect;
 
@@ -33,7 +33,7 @@ const JOURNAL_VERSION: &str = "7";
 pub(super) fn emit(schema: &Schema, options: &EmitOptions, out: &mut Emitted) {
     let tag = format!("0000_{}", options.initial_migration_name);
     // The SQL emitter reports the diagnostics of this migration.
-    let statements = up_statements(Dialect::Postgres, schema, options, &mut Vec::new());
+    let statements = migration_statements(Dialect::Postgres, schema, options, &mut Vec::new()).up;
     let sql = format!(
         "{HEADER}\n-- drizzle-kit migration {tag}: tablewright's PostgreSQL migration 0001_{}, split by statement.\n{}\n",
         options.initial_migration_name,

@@ -133,7 +133,8 @@ pub fn migration(
 /// The statements of [`migration`], one string each with its `;`, `up` in
 /// order and `down` in the order to run: for targets whose migration tool
 /// runs statements one at a time (a TypeORM migration class's
-/// `queryRunner.query`), so a failure names the statement.
+/// `queryRunner.query`, so a failure names the statement) or splits a script
+/// itself (drizzle's `--> statement-breakpoint`).
 pub fn migration_statements(
     dialect: Dialect,
     schema: &Schema,
@@ -148,18 +149,6 @@ pub fn migration_statements(
     }
 }
 
-/// The up statements of [`migration_statements`]: for targets whose
-/// migration runner splits a script itself (drizzle's
-/// `--> statement-breakpoint`).
-pub fn up_statements(
-    dialect: Dialect,
-    schema: &Schema,
-    options: &EmitOptions,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<String> {
-    migration_statements(dialect, schema, options, diagnostics).up
-}
-
 fn scripts(
     dialect: Dialect,
     schema: &Schema,
@@ -172,16 +161,11 @@ fn scripts(
         Dialect::Mysql => mysql::emit(&plan, diagnostics),
         Dialect::Sqlite => sqlite::emit(&plan, diagnostics),
     };
-    // Triggers once every table exists; dropped before any table is.
-    let triggers = triggers::emit(dialect, &plan, diagnostics);
-    up.statements.extend(triggers.up);
-    down.statements.splice(0..0, triggers.down);
-    // Row-level security last (PostgreSQL only), removed first.
-    if dialect == Dialect::Postgres {
-        let rls = rls::statements(schema, &options.tenancy, diagnostics);
-        up.statements.extend(rls.up);
-        down.statements.splice(0..0, rls.down);
-    }
+    // Triggers and row-level security once every table exists; dropped
+    // before any table is.
+    let (behavior_up, behavior_down) = behavior(dialect, &plan, options, diagnostics);
+    up.statements.extend(behavior_up);
+    down.statements.splice(0..0, behavior_down);
     (up, down)
 }
 
@@ -194,16 +178,27 @@ fn scripts(
 pub fn behavior_statements(dialect: Dialect, schema: &Schema, options: &EmitOptions) -> Behavior {
     let mut diagnostics = Vec::new(); // the full migration reports them once
     let plan = Plan::new(schema, &mut diagnostics);
-    let triggers = triggers::emit(dialect, &plan, &mut diagnostics);
-    let mut up: Vec<String> = triggers.up;
-    let mut down: Vec<String> = triggers.down;
+    let (up, down) = behavior(dialect, &plan, options, &mut diagnostics);
+    let terminate = |s: String| format!("{s};");
+    Behavior { up: up.into_iter().map(terminate).collect(), down: down.into_iter().map(terminate).collect() }
+}
+
+/// Triggers, then (PostgreSQL only) row-level security; `down` removes
+/// row-level security first, then the triggers.
+fn behavior(
+    dialect: Dialect,
+    plan: &Plan<'_>,
+    options: &EmitOptions,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<String>, Vec<String>) {
+    let triggers = triggers::emit(dialect, plan, diagnostics);
+    let (mut up, mut down) = (triggers.up, triggers.down);
     if dialect == Dialect::Postgres {
-        let rls = rls::statements(schema, &options.tenancy, &mut diagnostics);
+        let rls = rls::statements(plan.schema, &options.tenancy, diagnostics);
         up.extend(rls.up);
         down.splice(0..0, rls.down);
     }
-    let terminate = |s: String| format!("{s};");
-    Behavior { up: up.into_iter().map(terminate).collect(), down: down.into_iter().map(terminate).collect() }
+    (up, down)
 }
 
 /// The SQL default `#[default(now)]` becomes on `dialect` for a column of
