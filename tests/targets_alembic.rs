@@ -28,7 +28,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::tools::{TempDir, node_bin, python, run, venv_bin};
+use common::tools::{TempDir, copy_dir, node_bin, python, run, venv_bin};
 use common::{Database, PgDatabase, crate_dirs, diff_lines};
 
 /// Alembic's bookkeeping table: in DB B, not in our schema.
@@ -44,20 +44,6 @@ fn copy_target(crate_dir: &Path, label: &str) -> TempDir {
         .unwrap_or_else(|e| panic!("{}: {e}; run `cargo build --workspace` first", ini.display()));
     copy_dir(&generated.join("alembic"), &dir.path().join("alembic"));
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap_or_else(|e| panic!("{}: {e}", to.display()));
-    for entry in fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}; run `cargo build --workspace`", from.display()))
-    {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        }
-    }
 }
 
 /// The revision files of a copy, in file-name order (`0001_...` first).

@@ -18,7 +18,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::tools::{TempDir, node_bin, node_dir, run};
+use common::tools::{TempDir, node_bin, node_dir, postgres_up_sql, read, run};
 use common::{Database, PgDatabase};
 
 /// drizzle-kit's statement separator.
@@ -55,11 +55,6 @@ fn cases() -> Vec<Case> {
 
 fn drizzle_dir(generated: &Path) -> PathBuf {
     generated.join("drizzle")
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}\nhelp: `cargo build --workspace` writes it", path.display()))
 }
 
 fn write(path: &Path, text: &str) {
@@ -246,15 +241,11 @@ fn behavior_statements(generated: &Path) -> Vec<String> {
         .collect()
 }
 
-fn our_up_sql(generated: &Path) -> String {
-    read(&generated.join("migrations/postgres/0001_initial.up.sql"))
-}
-
 /// Builds A from our SQL and B from drizzle-kit's; their normalized dumps.
 fn dumps(generated: &Path, schema_ts: &str, label: &str) -> Result<Option<(String, String)>, String> {
     let drizzle = drizzle_kit_sql(schema_ts, "postgresql", label)?;
     let behavior = behavior_statements(generated);
-    let up = our_up_sql(generated);
+    let up = postgres_up_sql(generated);
     for statement in &behavior {
         if !up.contains(statement.as_str()) {
             return Err(format!("drizzle/behavior.sql has a statement our migration lacks:\n{statement}"));
@@ -364,7 +355,7 @@ fn drizzle_migrator_applies_our_migrations_folder() {
         let result = (|| -> Result<Option<()>, String> {
             let Some(mut ours) = database() else { return Ok(None) };
             let Some(mut migrated) = database() else { return Ok(None) };
-            ours.execute_batch(&our_up_sql(dir)).map_err(|e| format!("our migration: {e}"))?;
+            ours.execute_batch(&postgres_up_sql(dir)).map_err(|e| format!("our migration: {e}"))?;
             let printed = drizzle_migrate(&migrated.url(), &drizzle_dir(dir).join("migrations"))?;
             if printed != "applied 1" {
                 return Err(format!("the migrator recorded something else than one migration: {printed}"));
@@ -417,7 +408,7 @@ fn relational_queries_follow_every_relation() {
             cmd.args(["--moduleResolution", "node10", "--outDir", "js"]);
             run(cmd, project.path())?;
             let Some(mut db) = database() else { return Ok(None) };
-            db.execute_batch(&our_up_sql(dir)).map_err(|e| format!("our migration: {e}"))?;
+            db.execute_batch(&postgres_up_sql(dir)).map_err(|e| format!("our migration: {e}"))?;
             let printed = node_with_client(
                 project.path(),
                 &db.url(),

@@ -28,7 +28,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::tools::{TempDir, node_dir, run};
+use common::tools::{TempDir, node_dir, read, run};
 use common::{Database, PgDatabase, crate_dirs, diff_lines, load_migrations};
 use serde_json::Value;
 use tablewright::build::Builder;
@@ -68,10 +68,6 @@ fn prisma_check(schema: &Path) -> Result<Value, String> {
     cmd.arg(node_dir().join("prisma-check.mjs")).arg(schema);
     let output = run(cmd, &node_dir())?;
     serde_json::from_slice(&output.stdout).map_err(|e| format!("prisma-check.mjs printed no JSON report: {e}"))
-}
-
-fn read(path: &Path) -> String {
-    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}; run `cargo build --workspace` first", path.display()))
 }
 
 /// The crate's model, as its last build recorded it.

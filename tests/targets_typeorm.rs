@@ -28,8 +28,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::tools::{TempDir, node_bin, node_dir, root, run};
-use common::{Database, PgDatabase, crate_dirs, diff_lines, load_migrations};
+use common::tools::{TempDir, copy_dir, node_bin, node_dir, postgres_up_sql, root, run};
+use common::{Database, PgDatabase, crate_dirs, diff_lines};
 
 /// What `tests/typeorm/check.cjs` reports.
 #[derive(Debug, Default)]
@@ -120,12 +120,6 @@ fn now_default_columns(generated: &Path) -> BTreeSet<String> {
         }
     }
     out
-}
-
-/// Our PostgreSQL up migrations in `generated`, concatenated in order.
-fn our_up_sql(generated: &Path) -> String {
-    let migrations = load_migrations(&generated.join("migrations/postgres")).expect("postgres migrations");
-    migrations.iter().map(|m| fs::read_to_string(&m.up).expect("read up migration")).collect::<Vec<_>>().join("\n")
 }
 
 fn fresh_db() -> Option<PgDatabase> {
@@ -221,7 +215,7 @@ fn check_generated(dir: &Path) -> Result<bool, String> {
 
     // Our SQL, applied directly.
     let Some(mut direct) = fresh_db() else { return Ok(false) };
-    direct.execute_batch(&our_up_sql(dir))?;
+    direct.execute_batch(&postgres_up_sql(dir))?;
     let direct_dump = direct.dump_schema()?;
     if typeorm_dump != direct_dump {
         return Err(format!(
@@ -252,7 +246,7 @@ fn a_changed_entity_makes_typeorm_want_a_change() {
     let compiled = tsc(&altered, work.path(), true).unwrap_or_else(|e| panic!("{e}"));
 
     let Some(mut db) = fresh_db() else { return };
-    db.execute_batch(&our_up_sql(&root().join("generated"))).unwrap_or_else(|e| panic!("{e}"));
+    db.execute_batch(&postgres_up_sql(&root().join("generated"))).unwrap_or_else(|e| panic!("{e}"));
     let report = typeorm("log", &compiled, &db.url()).unwrap_or_else(|e| panic!("{e}"));
     let pending = report.pending.join(";\n");
     assert!(
@@ -270,7 +264,7 @@ fn showcase_rows_round_trip_through_the_entities() {
     let work = TempDir::new("typeorm-smoke");
     let compiled = tsc(&root().join("generated/typeorm"), work.path(), true).unwrap_or_else(|e| panic!("{e}"));
     let Some(mut db) = fresh_db() else { return };
-    db.execute_batch(&our_up_sql(&root().join("generated"))).unwrap_or_else(|e| panic!("{e}"));
+    db.execute_batch(&postgres_up_sql(&root().join("generated"))).unwrap_or_else(|e| panic!("{e}"));
     let mut cmd = Command::new("node");
     cmd.arg(root().join("tests/typeorm/smoke.cjs")).arg(&compiled).arg(db.url());
     cmd.env("NODE_PATH", node_dir().join("node_modules"));
@@ -290,17 +284,4 @@ fn showcase_rows_round_trip_through_the_entities() {
         "allAfterSoftRemove": 2,
     });
     assert_eq!(got, expected);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap_or_else(|e| panic!("{}: {e}", to.display()));
-    for entry in fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
-        let path = entry.expect("dir entry").path();
-        let target = to.join(path.file_name().expect("file name"));
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        }
-    }
 }

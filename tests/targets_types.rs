@@ -30,7 +30,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::tools::{TempDir, node_bin, node_dir, python, run, venv_bin};
+use common::tools::{TempDir, node_bin, node_dir, python, read, run, venv_bin};
 use common::{Database, PgDatabase};
 use serde_json::Value;
 
@@ -140,10 +140,6 @@ fn admits_null(c: &Column) -> bool {
 
 fn types_dir(krate: &Path) -> PathBuf {
     krate.join("generated/types")
-}
-
-fn read(path: &Path) -> String {
-    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn values_const(enum_name: &str) -> String {

@@ -93,3 +93,33 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// A generated file's text. Panics with the bless command when it is missing.
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}\nhelp: `cargo build --workspace` writes it", path.display()))
+}
+
+/// Copies a directory tree (a generated target folder into a scratch copy
+/// the test may edit).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("{}: {e}", to.display()));
+    for entry in std::fs::read_dir(from)
+        .unwrap_or_else(|e| panic!("{}: {e}\nhelp: `cargo build --workspace` writes it", from.display()))
+    {
+        let path = entry.unwrap_or_else(|e| panic!("{}: {e}", from.display())).path();
+        let target = to.join(path.file_name().expect("a directory entry has a name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        }
+    }
+}
+
+/// Every PostgreSQL up migration of a `generated/` directory, in version
+/// order, as one script.
+pub fn postgres_up_sql(generated: &Path) -> String {
+    let migrations = super::load_migrations(&generated.join("migrations/postgres")).unwrap_or_else(|e| panic!("{e}"));
+    migrations.iter().map(|m| read(&m.up)).collect::<Vec<_>>().join("\n")
+}
