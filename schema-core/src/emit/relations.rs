@@ -141,7 +141,7 @@ impl<'s> Relations<'s> {
 
 /// The foreign-key column that names the relation: the one that is not the
 /// tenant column (a same-tenant key is `(organization_id, project_id)`).
-pub fn naming_column<'a>(holder: &Entity, fk: &'a ForeignKey) -> &'a str {
+fn naming_column<'a>(holder: &Entity, fk: &'a ForeignKey) -> &'a str {
     let tenant = holder.tenant_scope.as_ref().map(|s| s.column.as_str());
     fk.columns.iter().rev().find(|c| fk.columns.len() == 1 || Some(c.as_str()) != tenant).map_or("", String::as_str)
 }
