@@ -66,10 +66,18 @@ pub fn check_skip(cont: &Container, cx: &Ctxt) {
     }
 }
 
-/// `#[tenant]` and `#[tenant_scoped]` exclude each other.
+/// `#[tenant]` and `#[tenant_scoped]` exclude each other, and `#[global]`
+/// excludes both.
 pub fn check_tenant_conflict(cont: &Container, cx: &Ctxt) {
     if let (Some(_), Some(scoped)) = (&cont.attrs.tenant, &cont.attrs.tenant_scoped) {
         cx.error_spanned_by(&scoped.path, messages::tenant_and_scoped());
+    }
+    if let Some(global) = &cont.attrs.global {
+        if cont.attrs.tenant.is_some() {
+            cx.error_spanned_by(global, messages::global_and("tenant"));
+        } else if cont.attrs.tenant_scoped.is_some() {
+            cx.error_spanned_by(global, messages::global_and("tenant_scoped"));
+        }
     }
 }
 
@@ -317,6 +325,7 @@ pub fn check_cross_cutting_types(cont: &Container, cx: &Ctxt) {
             "versioned" => (ft.nullable || !matches!(ft.ty, T::I32 | T::I64)).then_some("i32"),
             "polymorphic" => (ft.nullable || ft.ty != T::String).then_some("String"),
             "tenant_scoped" => ft.nullable.then_some("the tenant's key type (not an Option)"),
+            "userstamps" => (!ft.nullable).then_some("an Option of the user's key type (or Option<String>)"),
             _ => None,
         };
         if let Some(expected) = expected {
