@@ -54,7 +54,11 @@ pub enum Plan {
 #[global]
 // A user sees themselves and the members of their organizations (the
 // membership table's own policy limits the subquery to those).
-#[policy(select, name = "self_and_fellow_members", using = "id = tw_current_user() OR id IN (SELECT user_id FROM organization_members)")]
+#[policy(
+    select,
+    name = "self_and_fellow_members",
+    using = "id = tw_current_user() OR id IN (SELECT user_id FROM organization_members)"
+)]
 // Sign-up: the new user's session creates their own row.
 #[policy(insert, name = "sign_up", check = "id = tw_current_user()")]
 #[policy(update, name = "own_profile", using = "id = tw_current_user()")]
@@ -244,7 +248,12 @@ pub struct TaskAssignment {
 // A member comments in their own name; only the author or an admin edits or
 // (soft-)deletes a comment.
 #[policy(insert, name = "own_comment", check = "author_id = tw_current_user()")]
-#[policy(update, delete, name = "author_or_admin", using = "author_id = tw_current_user() OR organization_id IN (SELECT tw_admin_tenants())")]
+#[policy(
+    update,
+    delete,
+    name = "author_or_admin",
+    using = "author_id = tw_current_user() OR organization_id IN (SELECT tw_admin_tenants())"
+)]
 #[allow_lint(missing_version)]
 pub struct Comment {
     #[id]

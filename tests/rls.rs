@@ -64,7 +64,10 @@ fn migrated_setting_mode() -> Option<(PgDatabase, tempfile::TempDir)> {
     // Setting mode reads the tenant setting; its tenant functions (for
     // custom policies) return that setting and read no membership table.
     assert!(up.contains("tw_member_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.tenant_id', true), '')::UUID $$"), "{up}");
-    assert!(!up.contains("SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$"), "setting mode must not read the membership table");
+    assert!(
+        !up.contains("SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$"),
+        "setting mode must not read the membership table"
+    );
     let mut db = PgDatabase::create().unwrap_or_else(|e| panic!("{e}"))?;
     db.execute_batch(&up).unwrap_or_else(|e| panic!("{e}"));
     Some((db, out))
@@ -432,7 +435,10 @@ fn generated_pgtap_suite_fails_on_each_audit_log_hole() {
         (
             "ALTER TABLE audit_logs DISABLE ROW LEVEL SECURITY",
             "ALTER TABLE audit_logs ENABLE ROW LEVEL SECURITY",
-            &["audit_logs: another tenant's audit rows are invisible", "audit_logs: row-level security is enabled and forced"][..],
+            &[
+                "audit_logs: another tenant's audit rows are invisible",
+                "audit_logs: row-level security is enabled and forced",
+            ][..],
         ),
         (
             "GRANT INSERT ON audit_logs TO app_user",
@@ -534,7 +540,10 @@ fn membership_mode_audit_log_is_isolated_and_append_only() {
     // The triggers still write it: a member's change lands in the log.
     let logged = as_role(client, "app_user", &a, |tx| {
         tx.batch_execute(&format!("UPDATE projects SET name = 'renamed' WHERE id = '{PROJECT_A}'")).unwrap();
-        count(tx, &format!("SELECT count(*) FROM audit_logs WHERE action = 'projects.update' AND actor_id = '{USER_A}'"))
+        count(
+            tx,
+            &format!("SELECT count(*) FROM audit_logs WHERE action = 'projects.update' AND actor_id = '{USER_A}'"),
+        )
     });
     assert_eq!(logged, 1);
     let after: i64 = client.query_one("SELECT count(*) FROM audit_logs", &[]).unwrap().get(0);
@@ -681,8 +690,13 @@ pub struct Note { #[id] pub id: Uuid, pub body: String }
         assert!(output.lines().any(|l| l.starts_with("ok") && l.contains(check)), "{check}:\n{output}");
     }
     // Written without the tenant condition, the same policy leaks.
-    db.execute_batch("DROP POLICY everything_select ON notes; CREATE POLICY everything_select ON notes FOR SELECT USING (true)")
-        .unwrap();
+    db.execute_batch(
+        "DROP POLICY everything_select ON notes; CREATE POLICY everything_select ON notes FOR SELECT USING (true)",
+    )
+    .unwrap();
     let (passed, output) = pg_prove(&db, &suite);
-    assert!(!passed && output.contains("not ok") && output.contains("notes: another tenant's rows are invisible"), "{output}");
+    assert!(
+        !passed && output.contains("not ok") && output.contains("notes: another tenant's rows are invisible"),
+        "{output}"
+    );
 }

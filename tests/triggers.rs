@@ -302,7 +302,9 @@ fn userstamps_come_from_the_session_user_and_cannot_be_forged() {
 
         // Member 2 edits it, and tries to take the authorship.
         set_user(db, Some(MEMBER_2));
-        let edit = format!("UPDATE docs SET title = 'edited', created_by = '{MEMBER_2}', updated_by = '{MEMBER_2}' WHERE id = '{DOC_3}'");
+        let edit = format!(
+            "UPDATE docs SET title = 'edited', created_by = '{MEMBER_2}', updated_by = '{MEMBER_2}' WHERE id = '{DOC_3}'"
+        );
         if enforced {
             exec(db, &edit);
             assert_eq!(

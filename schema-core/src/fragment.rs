@@ -80,7 +80,10 @@ fn check_fragment(entity: &Entity, sql: &str, what: &str, location: &Location, d
         Err(why) => {
             diagnostics.push(
                 Diagnostic::error(location, format!("{what} of `{}` is not a SQL expression: {why}", entity.name))
-                    .with_help(format!("the expression was `{sql}`; write a PostgreSQL boolean expression over the columns of `{}`", entity.table)),
+                    .with_help(format!(
+                        "the expression was `{sql}`; write a PostgreSQL boolean expression over the columns of `{}`",
+                        entity.table
+                    )),
             );
             return;
         }
@@ -97,9 +100,16 @@ fn check_fragment(entity: &Entity, sql: &str, what: &str, location: &Location, d
         diagnostics.push(
             Diagnostic::error(
                 location,
-                format!("{what} of `{}` names the column `{name}`, which `{}` does not have{suggestion}", entity.name, entity.table),
+                format!(
+                    "{what} of `{}` names the column `{name}`, which `{}` does not have{suggestion}",
+                    entity.name, entity.table
+                ),
             )
-            .with_help(format!("the columns of `{}` are {}", entity.table, columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "))),
+            .with_help(format!(
+                "the columns of `{}` are {}",
+                entity.table,
+                columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+            )),
         );
         reported.push(name);
     }

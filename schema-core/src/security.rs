@@ -432,13 +432,14 @@ pub fn plan<'a>(
     let grants = order
         .iter()
         .filter_map(|e| grants.iter().find(|(table, _)| *table == e.table))
-        .map(|(table, privileges)| Grant { table: table.clone(), role: options.role.clone(), privileges: privileges.clone() })
+        .map(|(table, privileges)| Grant {
+            table: table.clone(),
+            role: options.role.clone(),
+            privileges: privileges.clone(),
+        })
         .collect();
-    let sequences = order
-        .iter()
-        .flat_map(|e| sequences.iter().filter(move |(table, _)| *table == e.table))
-        .cloned()
-        .collect();
+    let sequences =
+        order.iter().flat_map(|e| sequences.iter().filter(move |(table, _)| *table == e.table)).cloned().collect();
     let functions = functions(&t);
     Some(SecurityPlan { tenancy: t, grants, sequences, functions, tables })
 }
@@ -489,7 +490,9 @@ fn functions(t: &Tenancy<'_>) -> Vec<Function> {
         format!("{role} NOT IN ({})", literals(&m.read_only_roles))
     };
     let user = t.setting_expr(&t.options.user_setting, &t.member_key_type());
-    for (name, filter) in [(MEMBER_FUNCTION, "true".to_string()), (ADMIN_FUNCTION, admin_filter), (WRITER_FUNCTION, writer_filter)] {
+    for (name, filter) in
+        [(MEMBER_FUNCTION, "true".to_string()), (ADMIN_FUNCTION, admin_filter), (WRITER_FUNCTION, writer_filter)]
+    {
         out.push(Function {
             name,
             returns: returns.clone(),
@@ -529,68 +532,50 @@ fn tenant_policies(t: &Tenancy<'_>, entity: &Entity) -> Vec<Policy> {
         with_check,
         comment: comment.to_string(),
     };
-    let custom = |command: PolicyCommand| -> Vec<&RowPolicy> {
-        entity.traits.policies.iter().filter(|p| p.command == command).collect()
+    let and = |base: &Option<String>, extra: Option<&str>| match (base, extra) {
+        (Some(base), Some(extra)) => Some(format!("{base} AND ({extra})")),
+        (base, _) => base.clone(),
     };
-    let and = |base: &str, extra: Option<&str>| match extra {
-        Some(extra) => format!("{base} AND ({extra})"),
-        None => base.to_string(),
-    };
-    let custom_comment = |p: &RowPolicy| format!("#[policy] {}, within the current tenant", p.command.keyword());
 
     let mut out = Vec::new();
-    let selects = custom(PolicyCommand::Select);
-    if selects.is_empty() {
-        let comment =
-            if soft { "rows of the current tenant that are not soft-deleted" } else { "rows of the current tenant" };
-        out.push(policy("tenant_select", PolicyCommand::Select, PolicyRole::Public, Some(live(&read)), None, comment));
-    }
-    for p in selects {
-        let using = and(&live(&read), p.using.as_deref());
-        out.push(policy(&p.name, PolicyCommand::Select, PolicyRole::Public, Some(using), None, &custom_comment(p)));
-    }
-    // A new tenant row is created by a provisioning role in membership mode:
-    // no member exists yet who could be checked.
-    if !(is_tenant && t.membership.is_some()) {
-        let inserts = custom(PolicyCommand::Insert);
-        if inserts.is_empty() {
-            let comment = "new rows must belong to the current tenant";
-            out.push(policy("tenant_insert", PolicyCommand::Insert, PolicyRole::Public, None, Some(write.clone()), comment));
+    for command in PolicyCommand::ALL {
+        // A new tenant row is created by a provisioning role in membership
+        // mode: no member exists yet who could be checked.
+        if command == PolicyCommand::Insert && is_tenant && t.membership.is_some() {
+            continue;
         }
-        for p in inserts {
-            let check = and(&write, p.check_expr());
-            out.push(policy(&p.name, PolicyCommand::Insert, PolicyRole::Public, None, Some(check), &custom_comment(p)));
-        }
-    }
-    let updates = custom(PolicyCommand::Update);
-    if updates.is_empty() {
-        let comment = "rows of the current tenant, which must stay in it";
-        out.push(policy(
-            "tenant_update",
-            PolicyCommand::Update,
-            PolicyRole::Public,
-            Some(strictly_live(&write)),
-            Some(write.clone()),
-            comment,
-        ));
-    }
-    for p in updates {
-        let using = and(&strictly_live(&write), p.using.as_deref());
-        let check = and(&write, p.check_expr());
-        out.push(policy(&p.name, PolicyCommand::Update, PolicyRole::Public, Some(using), Some(check), &custom_comment(p)));
-    }
-    let deletes = custom(PolicyCommand::Delete);
-    if deletes.is_empty() {
-        let comment = if t.membership.is_some() {
-            "rows of a tenant where the user has an admin role"
-        } else {
-            "rows of the current tenant"
+        // The tenant condition every policy of the command carries, and the
+        // default policy, which a custom one replaces.
+        let (using, check) = match command {
+            PolicyCommand::Select => (Some(live(&read)), None),
+            PolicyCommand::Insert => (None, Some(write.clone())),
+            PolicyCommand::Update => (Some(strictly_live(&write)), Some(write.clone())),
+            PolicyCommand::Delete => (Some(write.clone()), None),
         };
-        out.push(policy("tenant_delete", PolicyCommand::Delete, PolicyRole::Public, Some(t.admin_match(entity)), None, comment));
-    }
-    for p in deletes {
-        let using = and(&write, p.using.as_deref());
-        out.push(policy(&p.name, PolicyCommand::Delete, PolicyRole::Public, Some(using), None, &custom_comment(p)));
+        let custom: Vec<&RowPolicy> = entity.traits.policies.iter().filter(|p| p.command == command).collect();
+        if custom.is_empty() {
+            let (name, comment) = match command {
+                PolicyCommand::Select if soft => {
+                    ("tenant_select", "rows of the current tenant that are not soft-deleted")
+                }
+                PolicyCommand::Select => ("tenant_select", "rows of the current tenant"),
+                PolicyCommand::Insert => ("tenant_insert", "new rows must belong to the current tenant"),
+                PolicyCommand::Update => ("tenant_update", "rows of the current tenant, which must stay in it"),
+                PolicyCommand::Delete if t.membership.is_some() => {
+                    ("tenant_delete", "rows of a tenant where the user has an admin role")
+                }
+                PolicyCommand::Delete => ("tenant_delete", "rows of the current tenant"),
+            };
+            // Deleting takes an admin role in membership mode.
+            let default_using =
+                if command == PolicyCommand::Delete { Some(t.admin_match(entity)) } else { using.clone() };
+            out.push(policy(name, command, PolicyRole::Public, default_using, check.clone(), comment));
+        }
+        for p in custom {
+            let comment = format!("#[policy] {}, within the current tenant", command.keyword());
+            let (using, check) = (and(&using, p.using.as_deref()), and(&check, p.check_expr()));
+            out.push(policy(&p.name, command, PolicyRole::Public, using, check, &comment));
+        }
     }
     if soft {
         let admin = PolicyRole::Named(t.options.admin_role.clone());
@@ -725,7 +710,9 @@ pub fn check(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
                     &entity.location,
                     format!("`{}` is `#[global]`, but the schema has no `#[tenant]`", entity.name),
                 )
-                .with_help("remove `#[global]`: without a tenant every table is shared and no row-level security is generated"),
+                .with_help(
+                    "remove `#[global]`: without a tenant every table is shared and no row-level security is generated",
+                ),
             ),
             _ => {}
         }
@@ -747,10 +734,7 @@ pub fn check(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
             diagnostics.push(
                 Diagnostic::error(
                     &entity.location,
-                    format!(
-                        "`#[audited(readable)]` on `{}`, which is not a `#[global]` table",
-                        entity.name
-                    ),
+                    format!("`#[audited(readable)]` on `{}`, which is not a `#[global]` table", entity.name),
                 )
                 .with_help(
                     "the audit rows of tenant-scoped tables are readable by their tenant already; \

@@ -169,6 +169,8 @@ fn resolve_foreign_keys(schema: &mut Schema, diagnostics: &mut Vec<Diagnostic>) 
                     fk.target_table = table.clone();
                     fk.target_columns = columns.clone();
                 }
+                // Both userstamp keys name one user entity: say it once.
+                None if fk.origin == ColumnOrigin::Userstamps && fk.columns != [USERSTAMP_CREATED_BY] => {}
                 None => diagnostics.push(
                     Diagnostic::error(
                         &fk.location,
@@ -178,8 +180,9 @@ fn resolve_foreign_keys(schema: &mut Schema, diagnostics: &mut Vec<Diagnostic>) 
                         ),
                     )
                     .with_help(format!(
-                        "mark `{}` with `#[entity]`, or fix the name in `#[belongs_to(...)]`",
-                        fk.target
+                        "mark `{}` with `#[entity]`, or fix the name in `#[{}(...)]`",
+                        fk.target,
+                        if fk.origin == ColumnOrigin::Userstamps { "userstamps" } else { "belongs_to" }
                     )),
                 ),
             }

@@ -341,7 +341,11 @@ pub fn check_membership(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
         match &role.ty {
             ColumnType::Enum(name) => {
                 let Some(e) = schema.enum_type(name) else { continue };
-                let roles = m.admin_roles.iter().map(|r| ("admin", r)).chain(m.read_only_roles.iter().map(|r| ("read-only", r)));
+                let roles = m
+                    .admin_roles
+                    .iter()
+                    .map(|r| ("admin", r))
+                    .chain(m.read_only_roles.iter().map(|r| ("read-only", r)));
                 for (kind, unknown) in roles.filter(|(_, r)| !e.variants.iter().any(|v| &v.value == *r)) {
                     diagnostics.push(
                         Diagnostic::error(

@@ -79,9 +79,10 @@ pub fn partial_entity(args: TokenStream, item: &syn::ItemStruct, tenants: &[Stri
             timestamps: attrs.timestamps.is_some(),
             audited: attrs.audited.is_some(),
             versioned: attrs.versioned.is_some(),
-            userstamps: attrs.userstamps.as_ref().map(|u| tablewright_core::model::Userstamps {
-                user: u.user.as_ref().map(path_name),
-            }),
+            userstamps: attrs
+                .userstamps
+                .as_ref()
+                .map(|u| tablewright_core::model::Userstamps { user: u.user.as_ref().map(path_name) }),
             ..Default::default()
         },
         tenant_scope: None,

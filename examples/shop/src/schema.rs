@@ -105,6 +105,8 @@ pub struct OrderLine {
 #[audited(readable)]
 #[timestamps]
 #[unique(country_code, category)]
+// Changed by the operator, one rate at a time.
+#[allow_lint(missing_version)]
 pub struct TaxRate {
     #[id(auto)]
     pub id: i32,

@@ -101,7 +101,10 @@ pub fn suite(schema: &Schema, options: &TenancyOptions) -> Option<String> {
             "is((SELECT count(*) FROM {} WHERE {}), 0::bigint, {})",
             ident(D, &log.table),
             audit_hidden(schema),
-            desc(log, "no audit row of a tenant (or of an unreadable global table) is visible while the setting is unset")
+            desc(
+                log,
+                "no audit row of a tenant (or of an unreadable global table) is visible while the setting is unset"
+            )
         ));
     }
 
@@ -385,7 +388,11 @@ fn catalog_checks(s: &mut Suite, plan: &SecurityPlan<'_>) {
             "table_privs_are({}, {role}, ARRAY[{}], {})",
             string_literal(&grant.table),
             privileges.join(", "),
-            string_literal(&format!("{}: the application role is granted exactly {}", grant.table, privileges.join(", ").replace('\'', "")))
+            string_literal(&format!(
+                "{}: the application role is granted exactly {}",
+                grant.table,
+                privileges.join(", ").replace('\'', "")
+            ))
         ));
     }
     for table in &plan.tables {
@@ -550,10 +557,7 @@ fn global_checks(s: &mut Suite, f: &Fixtures<'_>, entity: &Entity) {
     }
     if !opened(PolicyCommand::Update) {
         let column = entity.primary_key.columns.first().map_or_else(|| "ctid".to_string(), |c| ident(D, c));
-        s.throws(
-            &format!("UPDATE {table} SET {column} = {column}"),
-            &desc(entity, "no update: no policy opens it"),
-        );
+        s.throws(&format!("UPDATE {table} SET {column} = {column}"), &desc(entity, "no update: no policy opens it"));
     }
     if !opened(PolicyCommand::Delete) {
         s.throws(&format!("DELETE FROM {table}"), &desc(entity, "no delete: no policy opens it"));

@@ -17,9 +17,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::js;
 use super::relations::{Relations, camel_case, property_name as field_of};
-use crate::security::{Policy, PolicyRole};
 use super::{Artifact, EmitOptions, Emitted, Emitter};
 use crate::model::{Entity, ReferentialAction, Schema};
+use crate::security::{Policy, PolicyRole};
 use crate::types::Dialect;
 
 mod columns;
@@ -278,10 +278,8 @@ fn write_table(file: &mut File<'_>, out: &mut String, entity: &Entity, policies:
     for policy in policies.into_iter().flatten() {
         file.core.insert("pgPolicy");
         file.orm.insert("sql");
-        let mut fields = vec![
-            "as: \"permissive\"".to_string(),
-            format!("for: {}", js::string_literal(policy.command.keyword())),
-        ];
+        let mut fields =
+            vec!["as: \"permissive\"".to_string(), format!("for: {}", js::string_literal(policy.command.keyword()))];
         match &policy.role {
             PolicyRole::Public => {}
             PolicyRole::Named(role) => fields.push(format!("to: {}", role_var(role))),

@@ -16,7 +16,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::model::Schema;
 use crate::quote::{ident, string_literal};
-use crate::security::{Function, SecurityPlan, SecuredTable, TenancyOptions, plan};
+use crate::security::{Function, SecuredTable, SecurityPlan, TenancyOptions, plan};
 use crate::types::Dialect;
 
 const D: Dialect = Dialect::Postgres;
@@ -155,8 +155,11 @@ fn table_statements(secured: &SecuredTable<'_>) -> Vec<String> {
         format!("ALTER TABLE {table} FORCE ROW LEVEL SECURITY"),
     ];
     out.extend(secured.policies.iter().map(|p| p.sql()));
-    out.extend(secured.policies.iter().map(|p| {
-        format!("COMMENT ON POLICY {} ON {table} IS {}", ident(D, &p.name), string_literal(&p.comment))
-    }));
+    out.extend(
+        secured
+            .policies
+            .iter()
+            .map(|p| format!("COMMENT ON POLICY {} ON {table} IS {}", ident(D, &p.name), string_literal(&p.comment))),
+    );
     out
 }
