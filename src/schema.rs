@@ -1,10 +1,16 @@
 //! The showcase schema: a task-management SaaS, written once in the DSL.
 //!
 //! Organizations are the tenants. Users are global and join organizations
-//! through memberships with a role. Projects hold tasks; tasks carry labels
-//! (a many-to-many junction), assignments and comments; attachments hang off
-//! a task or a comment (a polymorphic link); the audit log that tablewright adds
-//! for `#[audited]` entities records their changes.
+//! through memberships with a role; viewers only read. Projects hold tasks;
+//! tasks carry labels (a many-to-many junction), assignments and comments;
+//! attachments hang off a task or a comment (a polymorphic link); the audit
+//! log that tablewright adds for `#[audited]` entities records their changes.
+//!
+//! Who may do what (PostgreSQL row-level security, as the application role):
+//! a member reads and writes the rows of their organizations, viewers only
+//! read them, owners and admins delete; a user sees themselves and the
+//! members of their organizations and edits only their own profile; only a
+//! comment's author (or an admin) edits or deletes it.
 
 use tablewright::prelude::*;
 
@@ -12,7 +18,7 @@ use tablewright::prelude::*;
 /// the organizations they are members of; owners and admins may delete rows
 /// and change memberships (row-level security's membership mode).
 #[entity]
-#[tenant(membership = OrganizationMember, role = role, admin_roles = ["owner", "admin"])]
+#[tenant(membership = OrganizationMember, role = role, admin_roles = ["owner", "admin"], read_only_roles = ["viewer"])]
 #[soft_delete]
 #[timestamps]
 // Settings change rarely, one admin at a time: last write wins is acceptable.
@@ -45,7 +51,19 @@ pub enum Plan {
 
 /// A person who can sign in. Users are global; memberships tie them to organizations.
 #[entity]
+#[global]
+// A user sees themselves and the members of their organizations (the
+// membership table's own policy limits the subquery to those).
+#[policy(
+    select,
+    name = "self_and_fellow_members",
+    using = "id = tw_current_user() OR id IN (SELECT user_id FROM organization_members)"
+)]
+// Sign-up: the new user's session creates their own row.
+#[policy(insert, name = "sign_up", check = "id = tw_current_user()")]
+#[policy(update, name = "own_profile", using = "id = tw_current_user()")]
 #[timestamps]
+#[audited]
 // A user edits only their own profile.
 #[allow_lint(missing_version)]
 pub struct User {
@@ -67,7 +85,7 @@ pub enum MemberRole {
     Owner,
     Admin,
     Member,
-    /// Read-only access.
+    /// Read-only access: sees the organization's rows, writes none.
     Viewer,
 }
 
@@ -93,6 +111,7 @@ pub struct OrganizationMember {
 #[tenant_scoped]
 #[soft_delete]
 #[timestamps]
+#[userstamps(User)]
 #[audited]
 #[versioned]
 #[unique(organization_id, code)]
@@ -226,7 +245,15 @@ pub struct TaskAssignment {
 #[timestamps]
 #[audited]
 #[index(task_id, created_at)]
-// Only the author edits a comment.
+// A member comments in their own name; only the author or an admin edits or
+// (soft-)deletes a comment.
+#[policy(insert, name = "own_comment", check = "author_id = tw_current_user()")]
+#[policy(
+    update,
+    delete,
+    name = "author_or_admin",
+    using = "author_id = tw_current_user() OR organization_id IN (SELECT tw_admin_tenants())"
+)]
 #[allow_lint(missing_version)]
 pub struct Comment {
     #[id]

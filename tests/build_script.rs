@@ -144,3 +144,71 @@ pub struct Task {
     assert!(errors[0].starts_with("src/schema.rs:4:9: error: `#[index]` names unknown column `titel`"), "{errors:?}");
     assert!(errors[1].starts_with("src/schema.rs:9:16: error: unsupported column type `u32`"), "{errors:?}");
 }
+
+/// Access mistakes that need the whole schema: a table of a tenant schema
+/// that says neither `#[tenant_scoped]` nor `#[global]` (it would otherwise be
+/// granted to the application role without row-level security), a policy
+/// that names a column the table does not have or does not parse, a policy
+/// without a tenant, userstamps pointing at a non-entity.
+#[test]
+fn access_errors_fail_generation_with_locations() {
+    let dir = crate_with_schema(
+        r#"use tablewright::prelude::*;
+
+#[entity]
+#[tenant]
+pub struct Org {
+    #[id]
+    pub id: Uuid,
+}
+
+#[entity]
+pub struct Country {
+    #[id]
+    pub id: Uuid,
+}
+
+#[entity]
+#[tenant_scoped]
+#[policy(delete, using = "autor_id = tw_current_user()")]
+#[policy(update, name = "broken", using = "author_id = = 1")]
+pub struct Comment {
+    #[id]
+    pub id: Uuid,
+    pub author_id: Uuid,
+}
+
+#[entity]
+#[global]
+#[userstamps(Ghost)]
+pub struct Setting {
+    #[id]
+    pub id: Uuid,
+}
+"#,
+    );
+    let errors = errors_of(dir.path());
+    let expected = [
+        "src/schema.rs:11:12: error: `Country` is neither `#[tenant_scoped]` nor `#[global]`: in a schema with the tenant `Org`, every table must say whether its rows belong to one tenant",
+        "src/schema.rs:18:3: error: the `using` of policy `custom_delete` of `Comment` names the column `autor_id`, which `comments` does not have: did you mean `author_id`?",
+        "src/schema.rs:19:3: error: the `using` of policy `broken` of `Comment` is not a SQL expression: sql parser error: Expected: an expression, found: = at Line: 1, Column: 13",
+        "src/schema.rs:29:12: error: `Setting` references `Ghost`, which is not an `#[entity]` in the scanned sources",
+    ];
+    assert_eq!(errors, expected, "every error once, in source order");
+
+    let dir = crate_with_schema(
+        r#"use tablewright::prelude::*;
+
+#[entity]
+#[policy(update, using = "id = 1")]
+pub struct Note {
+    #[id]
+    pub id: Uuid,
+}
+"#,
+    );
+    assert_eq!(
+        errors_of(dir.path()),
+        ["src/schema.rs:4:3: error: `#[policy]` on `Note`, but the schema has no `#[tenant]`"]
+    );
+}

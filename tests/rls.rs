@@ -61,7 +61,13 @@ fn migrated_setting_mode() -> Option<(PgDatabase, tempfile::TempDir)> {
         .write()
         .unwrap_or_else(|e| panic!("{e}"));
     let up = std::fs::read_to_string(out.path().join("migrations/postgres/0001_initial.up.sql")).unwrap();
-    assert!(!up.contains("tw_member_tenants"), "setting mode must not use the membership functions");
+    // Setting mode reads the tenant setting; its tenant functions (for
+    // custom policies) return that setting and read no membership table.
+    assert!(up.contains("tw_member_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.tenant_id', true), '')::UUID $$"), "{up}");
+    assert!(
+        !up.contains("SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$"),
+        "setting mode must not read the membership table"
+    );
     let mut db = PgDatabase::create().unwrap_or_else(|e| panic!("{e}"))?;
     db.execute_batch(&up).unwrap_or_else(|e| panic!("{e}"));
     Some((db, out))
@@ -415,4 +421,282 @@ fn membership_mode_only_owners_and_admins_delete_and_change_memberships() {
         .unwrap()
         .get(0);
     assert_eq!(role, "member", "as_role rolls back");
+}
+
+/// The holes a security review found, closed: the generated suite fails on a
+/// copy where the audit log has no row-level security, and on a copy that
+/// grants the application role INSERT on it (each hole alone).
+#[test]
+fn generated_pgtap_suite_fails_on_each_audit_log_hole() {
+    let Some(mut db) = migrated() else { return };
+    db.execute_batch("CREATE EXTENSION IF NOT EXISTS pgtap").unwrap_or_else(|e| panic!("{e}"));
+    let suite = root().join("generated/postgres/rls_test.sql");
+    for (hole, undo, must_fail) in [
+        (
+            "ALTER TABLE audit_logs DISABLE ROW LEVEL SECURITY",
+            "ALTER TABLE audit_logs ENABLE ROW LEVEL SECURITY",
+            &[
+                "audit_logs: another tenant's audit rows are invisible",
+                "audit_logs: row-level security is enabled and forced",
+            ][..],
+        ),
+        (
+            "GRANT INSERT ON audit_logs TO app_user",
+            "REVOKE INSERT ON audit_logs FROM app_user",
+            &["audit_logs: the application role is granted exactly SELECT"][..],
+        ),
+        (
+            "GRANT DELETE ON users TO app_user",
+            "REVOKE DELETE ON users FROM app_user",
+            &["users: the application role is granted exactly SELECT, INSERT, UPDATE"][..],
+        ),
+        (
+            "CREATE POLICY widen ON comments FOR SELECT USING (true)",
+            "DROP POLICY widen ON comments",
+            &["comments: exactly the generated policies", "comments: another tenant's rows are invisible"][..],
+        ),
+    ] {
+        db.execute_batch(hole).unwrap_or_else(|e| panic!("{hole}: {e}"));
+        let (passed, output) = pg_prove(&db, &suite);
+        assert!(!passed, "the suite passed with `{hole}`:\n{output}");
+        for check in must_fail {
+            assert!(
+                output.lines().any(|l| l.starts_with("not ok") && l.contains(check)),
+                "`{hole}`: {check} did not fail:\n{output}"
+            );
+        }
+        db.execute_batch(undo).unwrap_or_else(|e| panic!("{undo}: {e}"));
+    }
+    let (passed, output) = pg_prove(&db, &suite);
+    assert!(passed, "the suite must pass again once every hole is closed:\n{output}");
+}
+
+const COMMENT_A: &str = "0000000a-0000-4000-8000-00000000e0a1";
+const COMMENT_B: &str = "0000000b-0000-4000-8000-00000000e0b1";
+const TASK_A: &str = "0000000a-0000-4000-8000-00000000d0a1";
+const TASK_B: &str = "0000000b-0000-4000-8000-00000000d0b1";
+const VIEWER_A: &str = "0000000a-0000-4000-8000-0000000000a3";
+const USER_OUT: &str = "0000000d-0000-4000-8000-0000000000d1";
+
+/// [`seed_members`], plus a viewer of A, a user of no organization, a task
+/// in each organization, a comment by `USER_A` on A's task and one by
+/// `USER_A` on B's task (put there by the owner, bypassing the policies),
+/// and audit rows of A, B and a global table (the users).
+fn seed_comments(client: &mut Client) {
+    seed_members(client);
+    client
+        .batch_execute(&format!(
+            "INSERT INTO users (id, email, display_name) VALUES ('{VIEWER_A}', 'v@x', 'V'), ('{USER_OUT}', 'out@x', 'Out');
+             INSERT INTO organization_members (organization_id, user_id, role) VALUES ('{ORG_A}', '{VIEWER_A}', 'viewer');
+             INSERT INTO tasks (id, organization_id, project_id, title, created_by_id) VALUES
+               ('{TASK_A}', '{ORG_A}', '{PROJECT_A}', 'ta', '{USER_A}'), ('{TASK_B}', '{ORG_B}', '{PROJECT_B}', 'tb', '{USER_B}');
+             INSERT INTO comments (id, organization_id, task_id, author_id, body) VALUES
+               ('{COMMENT_A}', '{ORG_A}', '{TASK_A}', '{USER_A}', 'mine'),
+               ('{COMMENT_B}', '{ORG_B}', '{TASK_B}', '{USER_A}', 'planted in B');"
+        ))
+        .unwrap_or_else(|e| panic!("seed comments: {e}"));
+}
+
+fn denied(err: postgres::Error) -> String {
+    let db = err.as_db_error().unwrap_or_else(|| panic!("not a database error: {err}"));
+    assert_eq!(db.code().code(), "42501", "{db}");
+    db.message().to_string()
+}
+
+#[test]
+fn membership_mode_audit_log_is_isolated_and_append_only() {
+    let Some(mut db) = migrated() else { return };
+    let client = db.client();
+    seed_comments(client);
+    let total: i64 = client.query_one("SELECT count(*) FROM audit_logs", &[]).unwrap().get(0);
+    let of = |org: &str| format!("SELECT count(*) FROM audit_logs WHERE tenant_id = '{org}'");
+    let global = "SELECT count(*) FROM audit_logs WHERE tenant_id IS NULL";
+    assert!(total > 0 && count_as_owner(client, &of(ORG_B)) > 0 && count_as_owner(client, global) > 0);
+
+    let a = [("app.user_id", USER_A)];
+    assert!(as_role(client, "app_user", &a, |tx| count(tx, &of(ORG_A))) > 0, "a member reads its tenant's audit");
+    assert_eq!(as_role(client, "app_user", &a, |tx| count(tx, &of(ORG_B))), 0, "cross-tenant audit reads");
+    assert_eq!(as_role(client, "app_user", &a, |tx| count(tx, global)), 0, "audit rows of the users table");
+    assert_eq!(as_role(client, "app_user", &[], |tx| count(tx, "SELECT count(*) FROM audit_logs")), 0, "no user set");
+    let reset = as_role(client, "app_user", &a, |tx| {
+        tx.batch_execute("RESET app.user_id").unwrap();
+        count(tx, "SELECT count(*) FROM audit_logs")
+    });
+    assert_eq!(reset, 0, "user reset");
+    // Forging, rewriting or erasing history: refused for every tenant.
+    for sql in [
+        format!(
+            "INSERT INTO audit_logs (tenant_id, actor_id, action, entity_type, entity_id) VALUES ('{ORG_A}', '{OWNER_A}', 'projects.delete', 'projects', '{PROJECT_A}')"
+        ),
+        format!(
+            "INSERT INTO audit_logs (tenant_id, action, entity_type, entity_id) VALUES ('{ORG_B}', 'x.insert', 'x', '1')"
+        ),
+        format!("UPDATE audit_logs SET actor_id = 'nobody' WHERE tenant_id = '{ORG_A}'"),
+        format!("DELETE FROM audit_logs WHERE tenant_id = '{ORG_A}'"),
+    ] {
+        let err = as_role(client, "app_user", &[("app.user_id", OWNER_A)], |tx| tx.batch_execute(&sql).unwrap_err());
+        assert!(denied(err).contains("permission denied"), "{sql}");
+    }
+    // The triggers still write it: a member's change lands in the log.
+    let logged = as_role(client, "app_user", &a, |tx| {
+        tx.batch_execute(&format!("UPDATE projects SET name = 'renamed' WHERE id = '{PROJECT_A}'")).unwrap();
+        count(
+            tx,
+            &format!("SELECT count(*) FROM audit_logs WHERE action = 'projects.update' AND actor_id = '{USER_A}'"),
+        )
+    });
+    assert_eq!(logged, 1);
+    let after: i64 = client.query_one("SELECT count(*) FROM audit_logs", &[]).unwrap().get(0);
+    assert_eq!(after, total, "nothing written outside the rolled-back transactions");
+}
+
+fn count_as_owner(client: &mut Client, sql: &str) -> i64 {
+    client.query_one(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}")).get(0)
+}
+
+#[test]
+fn membership_mode_users_are_global_with_least_privilege() {
+    let Some(mut db) = migrated() else { return };
+    let client = db.client();
+    seed_comments(client);
+    let users = "SELECT id::text FROM users ORDER BY id";
+    // A user sees themselves and the members of their organizations.
+    let mut expected = vec![USER_A, OWNER_A, VIEWER_A, USER_BOTH];
+    expected.sort();
+    assert_eq!(as_role(client, "app_user", &[("app.user_id", USER_A)], |tx| ids(tx, users)), expected);
+    assert_eq!(as_role(client, "app_user", &[("app.user_id", USER_OUT)], |tx| ids(tx, users)), [USER_OUT]);
+    assert!(as_role(client, "app_user", &[], |tx| ids(tx, users)).is_empty());
+    // Updates: one's own profile only.
+    let rename = |who: &str| format!("UPDATE users SET display_name = 'new' WHERE id = '{who}'");
+    let a = [("app.user_id", USER_A)];
+    assert_eq!(as_role(client, "app_user", &a, |tx| tx.execute(&rename(USER_A), &[]).unwrap()), 1);
+    assert_eq!(as_role(client, "app_user", &a, |tx| tx.execute(&rename(OWNER_A), &[]).unwrap()), 0);
+    assert_eq!(as_role(client, "app_user", &a, |tx| tx.execute(&rename(USER_B), &[]).unwrap()), 0);
+    // Sign-up: a session creates its own user row, no one else's.
+    const NEW: &str = "0000000e-0000-4000-8000-0000000000e1";
+    let sign_up = |id: &str| format!("INSERT INTO users (id, email, display_name) VALUES ('{id}', '{id}@x', 'N')");
+    let created = as_role(client, "app_user", &[("app.user_id", NEW)], |tx| tx.execute(&sign_up(NEW), &[]));
+    assert_eq!(created.unwrap_or_else(|e| panic!("sign-up: {e}")), 1);
+    let err = as_role(client, "app_user", &a, |tx| tx.batch_execute(&sign_up(NEW)).unwrap_err());
+    assert!(denied(err).contains("row-level security"));
+    // Nobody deletes a user (no policy opens it): the cascade would reach
+    // other tenants' memberships.
+    let err = as_role(client, "app_user", &a, |tx| {
+        tx.batch_execute(&format!("DELETE FROM users WHERE id = '{USER_A}'")).unwrap_err()
+    });
+    assert!(denied(err).contains("permission denied"));
+}
+
+#[test]
+fn membership_mode_custom_policies_and_read_only_members() {
+    let Some(mut db) = migrated() else { return };
+    let client = db.client();
+    seed_comments(client);
+    let edit = |id: &str| format!("UPDATE comments SET body = 'edited' WHERE id = '{id}'");
+    let remove = |id: &str| format!("DELETE FROM comments WHERE id = '{id}'");
+    let run = |client: &mut Client, user: &str, sql: &str| {
+        as_role(client, "app_user", &[("app.user_id", user)], |tx| tx.execute(sql, &[]).unwrap())
+    };
+    // The author edits; another plain member does not; an admin does.
+    assert_eq!(run(client, USER_A, &edit(COMMENT_A)), 1, "author");
+    assert_eq!(run(client, USER_BOTH, &edit(COMMENT_A)), 0, "a plain member who is not the author");
+    assert_eq!(run(client, OWNER_A, &edit(COMMENT_A)), 1, "the owner");
+    assert_eq!(run(client, USER_BOTH, &remove(COMMENT_A)), 0);
+    assert_eq!(run(client, USER_A, &remove(COMMENT_A)), 1);
+    // A comment in one's own name only.
+    let write = |author: &str| {
+        format!(
+            "INSERT INTO comments (organization_id, task_id, author_id, body) VALUES ('{ORG_A}', '{TASK_A}', '{author}', 'x')"
+        )
+    };
+    assert_eq!(
+        as_role(client, "app_user", &[("app.user_id", USER_A)], |tx| tx.execute(&write(USER_A), &[]).unwrap()),
+        1
+    );
+    let err =
+        as_role(client, "app_user", &[("app.user_id", USER_A)], |tx| tx.batch_execute(&write(OWNER_A)).unwrap_err());
+    assert!(denied(err).contains("row-level security"));
+    // The custom policy cannot widen the tenant boundary: USER_A authored the
+    // comment planted in B, but is no member of B.
+    let planted = format!("SELECT count(*) FROM comments WHERE id = '{COMMENT_B}'");
+    assert_eq!(as_role(client, "app_user", &[("app.user_id", USER_A)], |tx| count(tx, &planted)), 0);
+    assert_eq!(run(client, USER_A, &edit(COMMENT_B)), 0);
+    assert_eq!(run(client, USER_A, &remove(COMMENT_B)), 0);
+
+    // A viewer reads the organization's rows and writes none.
+    let v = [("app.user_id", VIEWER_A)];
+    assert_eq!(as_role(client, "app_user", &v, |tx| ids(tx, "SELECT id::text FROM projects")), [PROJECT_A]);
+    for sql in [
+        format!("INSERT INTO projects (organization_id, name, code) VALUES ('{ORG_A}', 'v', 'V')"),
+        format!("INSERT INTO labels (organization_id, name) VALUES ('{ORG_A}', 'v')"),
+        write(VIEWER_A),
+    ] {
+        let err = as_role(client, "app_user", &v, |tx| tx.batch_execute(&sql).unwrap_err());
+        assert!(denied(err).contains("row-level security"), "{sql}");
+    }
+    for sql in [
+        format!("UPDATE projects SET name = 'v' WHERE id = '{PROJECT_A}'"),
+        format!("UPDATE projects SET deleted_at = now() WHERE id = '{PROJECT_A}'"),
+        format!("DELETE FROM tasks WHERE id = '{TASK_A}'"),
+        format!("UPDATE organization_members SET role = 'owner' WHERE user_id = '{VIEWER_A}'"),
+    ] {
+        assert_eq!(run(client, VIEWER_A, &sql), 0, "a viewer wrote: {sql}");
+    }
+}
+
+/// A custom policy that tries to open every row (`true`) of a tenant-scoped
+/// table: combined with the tenant condition, the generated suite still
+/// finds every table isolated; the same policy written by hand without the
+/// tenant condition makes the suite fail.
+#[test]
+fn a_custom_policy_cannot_widen_the_tenant_boundary() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("src/lib.rs"),
+        r#"use tablewright::prelude::*;
+#[entity]
+#[tenant]
+pub struct Org { #[id] pub id: Uuid }
+#[entity]
+#[tenant_scoped]
+#[policy(select, update, delete, name = "everything", using = "true")]
+#[policy(insert, name = "anything", check = "true")]
+pub struct Note { #[id] pub id: Uuid, pub body: String }
+"#,
+    )
+    .unwrap();
+    let out = dir.path().join("generated");
+    tablewright::build::Builder::new()
+        .with_crate_dir(dir.path())
+        .generate()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .write()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let up = std::fs::read_to_string(out.join("migrations/postgres/0001_initial.up.sql")).unwrap();
+    assert!(
+        up.contains(
+            "CREATE POLICY \"everything_select\" ON \"notes\" FOR SELECT USING (\"org_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID AND (true))"
+        ),
+        "{up}"
+    );
+    let Some(mut db) = PgDatabase::create().unwrap_or_else(|e| panic!("{e}")) else { return };
+    db.execute_batch(&up).unwrap_or_else(|e| panic!("{e}"));
+    db.execute_batch("CREATE EXTENSION IF NOT EXISTS pgtap").unwrap();
+    let suite = out.join("postgres/rls_test.sql");
+    let (passed, output) = pg_prove(&db, &suite);
+    assert!(passed, "{output}");
+    for check in ["notes: another tenant's rows are invisible", "notes: insert into another tenant is denied"] {
+        assert!(output.lines().any(|l| l.starts_with("ok") && l.contains(check)), "{check}:\n{output}");
+    }
+    // Written without the tenant condition, the same policy leaks.
+    db.execute_batch(
+        "DROP POLICY everything_select ON notes; CREATE POLICY everything_select ON notes FOR SELECT USING (true)",
+    )
+    .unwrap();
+    let (passed, output) = pg_prove(&db, &suite);
+    assert!(
+        !passed && output.contains("not ok") && output.contains("notes: another tenant's rows are invisible"),
+        "{output}"
+    );
 }

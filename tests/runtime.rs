@@ -18,6 +18,8 @@ use tablewright::sea_query::{Expr, PostgresQueryBuilder};
 const ORG_A: &str = "00000000-0000-4000-8000-00000000000a";
 const ORG_B: &str = "00000000-0000-4000-8000-00000000000b";
 const DOC: &str = "00000000-0000-4000-8000-0000000000d1";
+/// A member: docs carry `#[userstamps(Member)]`, so the user setting is a member's key.
+const MEMBER: &str = "00000000-0000-4000-8000-0000000000c7";
 
 fn uuid(s: &str) -> Uuid {
     s.parse().unwrap()
@@ -43,6 +45,7 @@ fn database() -> Option<(common::PgDatabase, tempfile::TempDir)> {
     let c = db.client();
     c.batch_execute(&format!(
         "INSERT INTO organizations (id, name) VALUES ('{ORG_A}', 'a'), ('{ORG_B}', 'b');
+         INSERT INTO members (id, name) VALUES ('{MEMBER}', 'seven');
          INSERT INTO docs (id, organization_id, title) VALUES ('{DOC}', '{ORG_A}', 'first');
          INSERT INTO docs (organization_id, title) VALUES ('{ORG_A}', 'second');
          INSERT INTO docs (organization_id, title, deleted_at) VALUES ('{ORG_A}', 'gone', now());
@@ -64,7 +67,7 @@ fn tenant_and_user_last_for_the_transaction_only() {
     let c = db.client();
     let mut tx = c.transaction().unwrap();
     tx.batch_execute(&query::set_tenant(uuid(ORG_A)).to_string(PostgresQueryBuilder)).unwrap();
-    tx.batch_execute(&query::set_user("user-7").to_string(PostgresQueryBuilder)).unwrap();
+    tx.batch_execute(&query::set_user(MEMBER).to_string(PostgresQueryBuilder)).unwrap();
     let tenant: String = tx.query_one("SELECT current_setting('app.tenant_id', true)", &[]).unwrap().get(0);
     assert_eq!(tenant, ORG_A);
     // The audit trigger records the user set for this transaction.
@@ -72,7 +75,10 @@ fn tenant_and_user_last_for_the_transaction_only() {
     tx.commit().unwrap();
     let actor: Option<String> =
         c.query_one("SELECT actor_id FROM audit_logs WHERE action = 'docs.update'", &[]).unwrap().get(0);
-    assert_eq!(actor.as_deref(), Some("user-7"));
+    assert_eq!(actor.as_deref(), Some(MEMBER));
+    let editor: Option<String> =
+        c.query_one(&format!("SELECT updated_by::text FROM docs WHERE id = '{DOC}'"), &[]).unwrap().get(0);
+    assert_eq!(editor.as_deref(), Some(MEMBER), "the userstamps read the same setting");
     // Gone after the transaction: a pooled connection keeps nothing.
     let after: Option<String> = c.query_one("SELECT current_setting('app.tenant_id', true)", &[]).unwrap().get(0);
     assert_eq!(after.as_deref().unwrap_or(""), "");

@@ -208,6 +208,8 @@ mod property {
             s.push_str("#[entity]\n");
             if tenancy && e.scoped {
                 s.push_str("#[tenant_scoped]\n");
+            } else if tenancy {
+                s.push_str("#[global]\n");
             }
             if e.soft_delete {
                 s.push_str("#[soft_delete]\n");
@@ -287,4 +289,51 @@ mod property {
             prop_assert_eq!(broken, 0);
         }
     }
+}
+
+/// Membership mode: every user a seeded row of a tenant-scoped table refers
+/// to (its author, assignee, lead, ...) is a member of that row's
+/// organization. Checked for every foreign key from a scoped table (the
+/// membership table aside) to the user entity the membership points at.
+#[test]
+fn postgres_showcase_seed_refers_only_to_members_of_the_rows_organization() {
+    let Some(mut db) = common::PgDatabase::create().unwrap_or_else(|e| panic!("{e}")) else { return };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    migrate_and_seed(&mut db, root).unwrap_or_else(|e| panic!("{e}"));
+    let schema = snapshot(root);
+    let m = schema.tenant().and_then(|t| t.traits.membership.clone()).expect("the showcase is in membership mode");
+    let member = schema.entity(&m.entity).expect("the membership entity");
+    let member_tenant = &member.tenant_scope.as_ref().unwrap().column;
+    let users = &member.foreign_keys.iter().find(|fk| fk.columns.last() == Some(&m.user_column)).unwrap().target;
+    let client = db.client();
+    let mut checked = Vec::new();
+    for holder in schema.entities.iter().filter(|e| e.tenant_scope.is_some() && e.name != member.name) {
+        let tenant = &holder.tenant_scope.as_ref().unwrap().column;
+        for fk in holder.foreign_keys.iter().filter(|fk| &fk.target == users && fk.columns.len() == 1) {
+            let column = &fk.columns[0];
+            let sql = format!(
+                "SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM \"{mt}\" m \
+                 WHERE m.\"{uc}\" = r.\"{column}\" AND m.\"{mtc}\" = r.\"{tenant}\")) \
+                 FROM \"{table}\" r WHERE r.\"{column}\" IS NOT NULL",
+                mt = member.table,
+                uc = m.user_column,
+                mtc = member_tenant,
+                table = holder.table,
+            );
+            let row = client.query_one(&sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}"));
+            let (refs, strangers): (i64, i64) = (row.get(0), row.get(1));
+            assert_eq!(
+                strangers, 0,
+                "{}.{column}: {strangers} of {refs} references point at non-members",
+                holder.table
+            );
+            checked.push(format!("{}.{column} ({refs})", holder.table));
+        }
+    }
+    // The showcase's user references: leads, creators, assignees, authors, uploaders.
+    assert!(checked.len() >= 6, "too few user references checked: {checked:?}");
+    assert!(
+        checked.iter().all(|c| !c.ends_with("(0)") || c.contains("created_by") || c.contains("updated_by")),
+        "{checked:?}"
+    );
 }

@@ -17,6 +17,8 @@ const DOC: &str = "00000000-0000-4000-8000-0000000000d1";
 const DOC_B: &str = "00000000-0000-4000-8000-0000000000d2";
 const NOTE: &str = "00000000-0000-4000-8000-0000000000e1";
 const MISSING: &str = "00000000-0000-4000-8000-0000000000ff";
+const MEMBER: &str = "00000000-0000-4000-8000-0000000000c1";
+const MEMBER_2: &str = "00000000-0000-4000-8000-0000000000c2";
 
 /// Generates the fixture's artifacts into a temp dir.
 pub fn generate_fixture() -> tempfile::TempDir {
@@ -64,10 +66,14 @@ fn count(db: &mut dyn Database, sql: &str) -> i64 {
     scalar(db, sql).and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("{sql}: not a count"))
 }
 
-/// Two organizations, a doc in each, a note on the first doc.
+/// Two organizations, two members, a doc in each organization, a note on
+/// the first doc.
 fn seed(db: &mut dyn Database) {
     for (org, name) in [(ORG_A, "a"), (ORG_B, "b")] {
         exec(db, &format!("INSERT INTO organizations (id, name) VALUES ('{org}', '{name}')"));
+    }
+    for (member, name) in [(MEMBER, "ann"), (MEMBER_2, "bob")] {
+        exec(db, &format!("INSERT INTO members (id, name) VALUES ('{member}', '{name}')"));
     }
     exec(db, &format!("INSERT INTO docs (id, organization_id, title) VALUES ('{DOC}', '{ORG_A}', 'first')"));
     exec(db, &format!("INSERT INTO docs (id, organization_id, title) VALUES ('{DOC_B}', '{ORG_B}', 'other')"));
@@ -185,8 +191,8 @@ fn audited_changes_are_logged_with_tenant_actor_and_rows() {
         let Some(mut db) = migrated(dialect, out.path()) else { continue };
         let db = db.as_mut();
         match dialect {
-            Dialect::Postgres => exec(db, "SELECT set_config('app.user_id', 'user-7', false)"),
-            Dialect::Mysql => exec(db, "SET @app_user_id = 'user-7'"),
+            Dialect::Postgres => exec(db, &format!("SELECT set_config('app.user_id', '{MEMBER}', false)")),
+            Dialect::Mysql => exec(db, &format!("SET @app_user_id = '{MEMBER}'")),
             Dialect::Sqlite => {}
         }
         seed(db);
@@ -214,7 +220,7 @@ fn audited_changes_are_logged_with_tenant_actor_and_rows() {
         let actor = row(db, "actor_id");
         match dialect {
             Dialect::Sqlite => assert_eq!(actor, None, "SQLite has no session settings"),
-            _ => assert_eq!(actor.as_deref(), Some("user-7"), "{dialect}"),
+            _ => assert_eq!(actor.as_deref(), Some(MEMBER), "{dialect}"),
         }
         // Read the JSON images with each database's own JSON functions.
         let field = |db: &mut dyn Database, image: &str, key: &str| {
@@ -242,6 +248,89 @@ fn audited_changes_are_logged_with_tenant_actor_and_rows() {
         assert_eq!(org.as_deref(), Some(ORG_B), "{dialect}");
         let deleted = scalar(db, &format!("SELECT {after} FROM audit_logs WHERE action = 'docs.delete'"));
         assert_eq!(deleted, None, "{dialect}: a delete has no after image");
+    }
+}
+
+/// Sets (or, with `None`, clears) the session's user the way each database
+/// keeps it; SQLite has no session settings.
+fn set_user(db: &mut dyn Database, user: Option<&str>) {
+    match (db.dialect(), user) {
+        (Dialect::Postgres, Some(u)) => exec(db, &format!("SELECT set_config('app.user_id', '{u}', false)")),
+        (Dialect::Postgres, None) => exec(db, "RESET app.user_id"),
+        (Dialect::Mysql, Some(u)) => exec(db, &format!("SET @app_user_id = '{u}'")),
+        (Dialect::Mysql, None) => exec(db, "SET @app_user_id = NULL"),
+        (Dialect::Sqlite, _) => {}
+    }
+}
+
+/// `#[userstamps(Member)]` on docs, `#[userstamps]` (text) on notes: on
+/// PostgreSQL and MariaDB the database fills both columns from the session's
+/// user and ignores what the writer says; on SQLite the application writes
+/// them and `created_by` cannot change.
+#[test]
+fn userstamps_come_from_the_session_user_and_cannot_be_forged() {
+    const DOC_3: &str = "00000000-0000-4000-8000-0000000000d3";
+    let out = generate_fixture();
+    for dialect in Dialect::ALL {
+        let Some(mut db) = migrated(dialect, out.path()) else { continue };
+        let db = db.as_mut();
+        seed(db);
+        let stamps = |db: &mut dyn Database, table: &str, id: &str| {
+            (
+                scalar(db, &format!("SELECT created_by FROM {table} WHERE id = '{id}'")),
+                scalar(db, &format!("SELECT updated_by FROM {table} WHERE id = '{id}'")),
+            )
+        };
+        let enforced = dialect != Dialect::Sqlite;
+        if enforced {
+            // Seeded without a user: nobody.
+            assert_eq!(stamps(db, "docs", DOC), (None, None), "{dialect}");
+        }
+
+        // Member 1 writes a doc and claims member 2 made it.
+        set_user(db, Some(MEMBER));
+        let claimed = if enforced { MEMBER_2 } else { MEMBER };
+        exec(
+            db,
+            &format!(
+                "INSERT INTO docs (id, organization_id, title, created_by, updated_by) \
+                 VALUES ('{DOC_3}', '{ORG_A}', 'third', '{claimed}', '{claimed}')"
+            ),
+        );
+        let mine = (Some(MEMBER.to_string()), Some(MEMBER.to_string()));
+        assert_eq!(stamps(db, "docs", DOC_3), mine, "{dialect}: insert");
+
+        // Member 2 edits it, and tries to take the authorship.
+        set_user(db, Some(MEMBER_2));
+        let edit = format!(
+            "UPDATE docs SET title = 'edited', created_by = '{MEMBER_2}', updated_by = '{MEMBER_2}' WHERE id = '{DOC_3}'"
+        );
+        if enforced {
+            exec(db, &edit);
+            assert_eq!(
+                stamps(db, "docs", DOC_3),
+                (Some(MEMBER.to_string()), Some(MEMBER_2.to_string())),
+                "{dialect}: update keeps the creator, records the editor"
+            );
+            // A write without a user is nobody's.
+            set_user(db, None);
+            exec(db, &format!("UPDATE docs SET title = 'anon' WHERE id = '{DOC_3}'"));
+            assert_eq!(stamps(db, "docs", DOC_3), (Some(MEMBER.to_string()), None), "{dialect}: no user");
+            // The text form holds the setting as written.
+            set_user(db, Some("clerk-9"));
+            exec(db, &format!("UPDATE notes SET body = 'n2' WHERE id = '{NOTE}'"));
+            assert_eq!(stamps(db, "notes", NOTE), (None, Some("clerk-9".to_string())), "{dialect}: text form");
+        } else {
+            let err = db.execute_batch(&edit).expect_err("SQLite: created_by must not change");
+            assert!(err.contains("tablewright: docs.created_by cannot change"), "{err}");
+            exec(db, &format!("UPDATE docs SET title = 'edited', updated_by = '{MEMBER_2}' WHERE id = '{DOC_3}'"));
+            assert_eq!(stamps(db, "docs", DOC_3), (Some(MEMBER.to_string()), Some(MEMBER_2.to_string())));
+        }
+
+        // The author leaves: the foreign key forgets them, the row stays.
+        exec(db, &format!("DELETE FROM members WHERE id = '{MEMBER}'"));
+        let creator = scalar(db, &format!("SELECT created_by FROM docs WHERE id = '{DOC_3}'"));
+        assert_eq!(creator, None, "{dialect}: ON DELETE SET NULL");
     }
 }
 

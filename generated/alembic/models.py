@@ -26,7 +26,7 @@ class MemberRole(enum.StrEnum):
     OWNER = "owner"
     ADMIN = "admin"
     MEMBER = "member"
-    # Read-only access.
+    # Read-only access: sees the organization's rows, writes none.
     VIEWER = "viewer"
 
 
@@ -234,10 +234,14 @@ class Project(Base):
         sa.PrimaryKeyConstraint("id", name="pk_projects"),
         sa.ForeignKeyConstraint(["lead_id"], ["users.id"], name="fk_projects_lead_id", ondelete="SET NULL"),
         sa.ForeignKeyConstraint(["organization_id"], ["organizations.id"], name="fk_projects_organization_id", ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["created_by"], ["users.id"], name="fk_projects_created_by", ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["updated_by"], ["users.id"], name="fk_projects_updated_by", ondelete="SET NULL"),
         sa.CheckConstraint("code = upper(code)", name="ck_projects_code"),
         sa.UniqueConstraint("organization_id", "id", name="uq_projects_organization_id_id"),
         sa.Index("idx_projects_lead_id", "lead_id"),
         sa.Index("uq_projects_organization_id_code", "organization_id", "code", unique=True, postgresql_where=sa.text("deleted_at IS NULL")),
+        sa.Index("idx_projects_created_by", "created_by"),
+        sa.Index("idx_projects_updated_by", "updated_by"),
         {"comment": "A body of work inside an organization."},
     )
 
@@ -250,11 +254,15 @@ class Project(Base):
     archived_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
     updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_by: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid(), comment="Who created the row (the user setting when it was inserted); set by the database.")
+    updated_by: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid(), comment="Who last changed the row (the user setting of the last write); set by the database.")
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True), comment="When the row was soft-deleted; NULL while it is live.")
     version: Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
-    lead: Mapped[User | None] = relationship(back_populates="projects")
+    creator: Mapped[User | None] = relationship(back_populates="creator_projects", foreign_keys="Project.created_by")
+    lead: Mapped[User | None] = relationship(back_populates="lead_projects", foreign_keys="Project.lead_id")
     organization: Mapped[Organization] = relationship(back_populates="projects")
+    updater: Mapped[User | None] = relationship(back_populates="updater_projects", foreign_keys="Project.updated_by")
     tasks: Mapped[list[Task]] = relationship(back_populates="project", primaryjoin="and_(Task.organization_id == Project.organization_id, foreign(Task.project_id) == Project.id)")
 
 
@@ -384,7 +392,9 @@ class User(Base):
     attachments: Mapped[list[Attachment]] = relationship(back_populates="uploaded_by")
     comments: Mapped[list[Comment]] = relationship(back_populates="author")
     organization_members: Mapped[list[OrganizationMember]] = relationship(back_populates="user")
-    projects: Mapped[list[Project]] = relationship(back_populates="lead")
+    creator_projects: Mapped[list[Project]] = relationship(back_populates="creator", foreign_keys="Project.created_by")
+    lead_projects: Mapped[list[Project]] = relationship(back_populates="lead", foreign_keys="Project.lead_id")
+    updater_projects: Mapped[list[Project]] = relationship(back_populates="updater", foreign_keys="Project.updated_by")
     assigned_by_task_assignments: Mapped[list[TaskAssignment]] = relationship(back_populates="assigned_by", foreign_keys="TaskAssignment.assigned_by_id")
     user_task_assignments: Mapped[list[TaskAssignment]] = relationship(back_populates="user", foreign_keys="TaskAssignment.user_id")
     tasks: Mapped[list[Task]] = relationship(back_populates="created_by")

@@ -31,6 +31,22 @@ BEGIN
 END;
 $$;
 --> statement-breakpoint
+CREATE FUNCTION "tablewright_set_userstamps"() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND pg_trigger_depth() > 1 THEN
+    RETURN NEW;
+  END IF;
+  IF TG_OP = 'INSERT' THEN
+    NEW."created_by" := NULLIF(current_setting('app.user_id', true), '');
+  ELSE
+    NEW."created_by" := OLD."created_by";
+  END IF;
+  NEW."updated_by" := NULLIF(current_setting('app.user_id', true), '');
+  RETURN NEW;
+END;
+$$;
+--> statement-breakpoint
 CREATE FUNCTION "tablewright_audit"() RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
@@ -65,6 +81,8 @@ CREATE TRIGGER "tw_labels_updated_at" BEFORE UPDATE ON "labels" FOR EACH ROW EXE
 --> statement-breakpoint
 CREATE TRIGGER "tw_users_updated_at" BEFORE UPDATE ON "users" FOR EACH ROW EXECUTE FUNCTION "tablewright_set_updated_at"();
 --> statement-breakpoint
+CREATE TRIGGER "tw_users_audit" AFTER INSERT OR UPDATE OR DELETE ON "users" FOR EACH ROW EXECUTE FUNCTION "tablewright_audit"('', 'id');
+--> statement-breakpoint
 CREATE TRIGGER "tw_attachments_updated_at" BEFORE UPDATE ON "attachments" FOR EACH ROW EXECUTE FUNCTION "tablewright_set_updated_at"();
 --> statement-breakpoint
 CREATE TRIGGER "tw_organization_members_updated_at" BEFORE UPDATE ON "organization_members" FOR EACH ROW EXECUTE FUNCTION "tablewright_set_updated_at"();
@@ -72,6 +90,8 @@ CREATE TRIGGER "tw_organization_members_updated_at" BEFORE UPDATE ON "organizati
 CREATE TRIGGER "tw_projects_updated_at" BEFORE UPDATE ON "projects" FOR EACH ROW EXECUTE FUNCTION "tablewright_set_updated_at"();
 --> statement-breakpoint
 CREATE TRIGGER "tw_projects_version" BEFORE UPDATE ON "projects" FOR EACH ROW EXECUTE FUNCTION "tablewright_check_version"('id');
+--> statement-breakpoint
+CREATE TRIGGER "tw_projects_userstamps" BEFORE INSERT OR UPDATE ON "projects" FOR EACH ROW EXECUTE FUNCTION "tablewright_set_userstamps"();
 --> statement-breakpoint
 CREATE TRIGGER "tw_projects_audit" AFTER INSERT OR UPDATE OR DELETE ON "projects" FOR EACH ROW EXECUTE FUNCTION "tablewright_audit"('organization_id', 'id');
 --> statement-breakpoint
@@ -171,19 +191,13 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
-GRANT SELECT, INSERT ON TABLE "audit_logs" TO "app_user";
---> statement-breakpoint
-DO $$
-BEGIN
-  EXECUTE format('GRANT USAGE ON SEQUENCE %s TO %I', pg_get_serial_sequence('"audit_logs"', 'id'), 'app_user');
-END
-$$;
+GRANT SELECT ON TABLE "audit_logs" TO "app_user";
 --> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "organizations" TO "app_user";
 --> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "labels" TO "app_user";
 --> statement-breakpoint
-GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "users" TO "app_user";
+GRANT SELECT, INSERT, UPDATE ON TABLE "users" TO "app_user";
 --> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "attachments" TO "app_user";
 --> statement-breakpoint
@@ -199,15 +213,15 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "task_assignments" TO "app_user";
 --> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "task_labels" TO "app_user";
 --> statement-breakpoint
-DO $do$
-BEGIN
-  EXECUTE format('CREATE OR REPLACE FUNCTION %1$I.tw_member_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$ SELECT m."organization_id" FROM %1$I."organization_members" AS m WHERE m."user_id" = NULLIF(current_setting(''app.user_id'', true), '''')::UUID AND true $body$', current_schema());
-END
-$do$;
+CREATE OR REPLACE FUNCTION tw_current_user() RETURNS UUID LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.user_id', true), '')::UUID $$;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION tw_current_user() FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION tw_current_user() TO "app_user";
 --> statement-breakpoint
 DO $do$
 BEGIN
-  EXECUTE format('CREATE OR REPLACE FUNCTION %1$I.tw_admin_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$ SELECT m."organization_id" FROM %1$I."organization_members" AS m WHERE m."user_id" = NULLIF(current_setting(''app.user_id'', true), '''')::UUID AND m."role"::text IN (''owner'', ''admin'') $body$', current_schema());
+  EXECUTE format('CREATE OR REPLACE FUNCTION %1$I.tw_member_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$ SELECT m."organization_id" FROM %1$I."organization_members" AS m WHERE m."user_id" = NULLIF(current_setting(''app.user_id'', true), '''')::UUID AND true $body$', current_schema());
 END
 $do$;
 --> statement-breakpoint
@@ -215,128 +229,162 @@ REVOKE ALL ON FUNCTION tw_member_tenants() FROM PUBLIC;
 --> statement-breakpoint
 GRANT EXECUTE ON FUNCTION tw_member_tenants() TO "app_user";
 --> statement-breakpoint
+DO $do$
+BEGIN
+  EXECUTE format('CREATE OR REPLACE FUNCTION %1$I.tw_admin_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$ SELECT m."organization_id" FROM %1$I."organization_members" AS m WHERE m."user_id" = NULLIF(current_setting(''app.user_id'', true), '''')::UUID AND m."role"::text IN (''owner'', ''admin'') $body$', current_schema());
+END
+$do$;
+--> statement-breakpoint
 REVOKE ALL ON FUNCTION tw_admin_tenants() FROM PUBLIC;
 --> statement-breakpoint
 GRANT EXECUTE ON FUNCTION tw_admin_tenants() TO "app_user";
+--> statement-breakpoint
+DO $do$
+BEGIN
+  EXECUTE format('CREATE OR REPLACE FUNCTION %1$I.tw_writer_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$ SELECT m."organization_id" FROM %1$I."organization_members" AS m WHERE m."user_id" = NULLIF(current_setting(''app.user_id'', true), '''')::UUID AND m."role"::text NOT IN (''viewer'') $body$', current_schema());
+END
+$do$;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION tw_writer_tenants() FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION tw_writer_tenants() TO "app_user";
 --> statement-breakpoint
 ALTER TABLE "organizations" ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE "organizations" FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
-COMMENT ON POLICY tenant_select ON "organizations" IS 'rows of the current tenant that are not soft-deleted';
+COMMENT ON POLICY "tenant_select" ON "organizations" IS 'rows of the current tenant that are not soft-deleted';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_update ON "organizations" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "organizations" IS 'rows of the current tenant, which must stay in it';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_delete ON "organizations" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "tenant_delete" ON "organizations" IS 'rows of a tenant where the user has an admin role';
 --> statement-breakpoint
-COMMENT ON POLICY restore_select ON "organizations" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_select" ON "organizations" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
 --> statement-breakpoint
-COMMENT ON POLICY restore_update ON "organizations" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_update" ON "organizations" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+--> statement-breakpoint
+ALTER TABLE "audit_logs" ENABLE ROW LEVEL SECURITY;
+--> statement-breakpoint
+ALTER TABLE "audit_logs" FORCE ROW LEVEL SECURITY;
+--> statement-breakpoint
+COMMENT ON POLICY "audit_select" ON "audit_logs" IS 'audit rows of the current tenant';
+--> statement-breakpoint
+COMMENT ON POLICY "audit_insert" ON "audit_logs" IS 'the audit triggers (SECURITY DEFINER, owned by the migration role) write every row';
 --> statement-breakpoint
 ALTER TABLE "labels" ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE "labels" FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
-COMMENT ON POLICY tenant_select ON "labels" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_select" ON "labels" IS 'rows of the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_insert ON "labels" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "labels" IS 'new rows must belong to the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_update ON "labels" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "labels" IS 'rows of the current tenant, which must stay in it';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_delete ON "labels" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "tenant_delete" ON "labels" IS 'rows of a tenant where the user has an admin role';
+--> statement-breakpoint
+ALTER TABLE "users" ENABLE ROW LEVEL SECURITY;
+--> statement-breakpoint
+ALTER TABLE "users" FORCE ROW LEVEL SECURITY;
+--> statement-breakpoint
+COMMENT ON POLICY "self_and_fellow_members" ON "users" IS '#[policy] select on a global table';
+--> statement-breakpoint
+COMMENT ON POLICY "sign_up" ON "users" IS '#[policy] insert on a global table';
+--> statement-breakpoint
+COMMENT ON POLICY "own_profile" ON "users" IS '#[policy] update on a global table';
 --> statement-breakpoint
 ALTER TABLE "attachments" ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE "attachments" FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
-COMMENT ON POLICY tenant_select ON "attachments" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_select" ON "attachments" IS 'rows of the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_insert ON "attachments" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "attachments" IS 'new rows must belong to the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_update ON "attachments" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "attachments" IS 'rows of the current tenant, which must stay in it';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_delete ON "attachments" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "tenant_delete" ON "attachments" IS 'rows of a tenant where the user has an admin role';
 --> statement-breakpoint
 ALTER TABLE "organization_members" ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE "organization_members" FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
-COMMENT ON POLICY tenant_select ON "organization_members" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_select" ON "organization_members" IS 'rows of the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_insert ON "organization_members" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "organization_members" IS 'new rows must belong to the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_update ON "organization_members" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "organization_members" IS 'rows of the current tenant, which must stay in it';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_delete ON "organization_members" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "tenant_delete" ON "organization_members" IS 'rows of a tenant where the user has an admin role';
 --> statement-breakpoint
 ALTER TABLE "projects" ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE "projects" FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
-COMMENT ON POLICY tenant_select ON "projects" IS 'rows of the current tenant that are not soft-deleted';
+COMMENT ON POLICY "tenant_select" ON "projects" IS 'rows of the current tenant that are not soft-deleted';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_insert ON "projects" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "projects" IS 'new rows must belong to the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_update ON "projects" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "projects" IS 'rows of the current tenant, which must stay in it';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_delete ON "projects" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "tenant_delete" ON "projects" IS 'rows of a tenant where the user has an admin role';
 --> statement-breakpoint
-COMMENT ON POLICY restore_select ON "projects" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_select" ON "projects" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
 --> statement-breakpoint
-COMMENT ON POLICY restore_update ON "projects" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_update" ON "projects" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
 --> statement-breakpoint
 ALTER TABLE "tasks" ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE "tasks" FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
-COMMENT ON POLICY tenant_select ON "tasks" IS 'rows of the current tenant that are not soft-deleted';
+COMMENT ON POLICY "tenant_select" ON "tasks" IS 'rows of the current tenant that are not soft-deleted';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_insert ON "tasks" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "tasks" IS 'new rows must belong to the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_update ON "tasks" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "tasks" IS 'rows of the current tenant, which must stay in it';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_delete ON "tasks" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "tenant_delete" ON "tasks" IS 'rows of a tenant where the user has an admin role';
 --> statement-breakpoint
-COMMENT ON POLICY restore_select ON "tasks" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_select" ON "tasks" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
 --> statement-breakpoint
-COMMENT ON POLICY restore_update ON "tasks" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_update" ON "tasks" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
 --> statement-breakpoint
 ALTER TABLE "comments" ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE "comments" FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
-COMMENT ON POLICY tenant_select ON "comments" IS 'rows of the current tenant that are not soft-deleted';
+COMMENT ON POLICY "tenant_select" ON "comments" IS 'rows of the current tenant that are not soft-deleted';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_insert ON "comments" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "own_comment" ON "comments" IS '#[policy] insert, within the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_update ON "comments" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "author_or_admin_update" ON "comments" IS '#[policy] update, within the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_delete ON "comments" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "author_or_admin_delete" ON "comments" IS '#[policy] delete, within the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY restore_select ON "comments" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_select" ON "comments" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
 --> statement-breakpoint
-COMMENT ON POLICY restore_update ON "comments" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_update" ON "comments" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
 --> statement-breakpoint
 ALTER TABLE "task_assignments" ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE "task_assignments" FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
-COMMENT ON POLICY tenant_select ON "task_assignments" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_select" ON "task_assignments" IS 'rows of the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_insert ON "task_assignments" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "task_assignments" IS 'new rows must belong to the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_update ON "task_assignments" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "task_assignments" IS 'rows of the current tenant, which must stay in it';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_delete ON "task_assignments" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "tenant_delete" ON "task_assignments" IS 'rows of a tenant where the user has an admin role';
 --> statement-breakpoint
 ALTER TABLE "task_labels" ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE "task_labels" FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
-COMMENT ON POLICY tenant_select ON "task_labels" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_select" ON "task_labels" IS 'rows of the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_insert ON "task_labels" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "task_labels" IS 'new rows must belong to the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_update ON "task_labels" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "task_labels" IS 'rows of the current tenant, which must stay in it';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_delete ON "task_labels" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "tenant_delete" ON "task_labels" IS 'rows of a tenant where the user has an admin role';

@@ -247,6 +247,10 @@ export const projects = mysqlTable(
     createdAt: datetime("created_at", { fsp: 6 }).notNull().default(sql`CURRENT_TIMESTAMP(6)`),
     /** When the row was last changed. */
     updatedAt: datetime("updated_at", { fsp: 6 }).notNull().default(sql`CURRENT_TIMESTAMP(6)`),
+    /** Who created the row (the user setting when it was inserted); set by the database. */
+    createdBy: char("created_by", { length: 36 }),
+    /** Who last changed the row (the user setting of the last write); set by the database. */
+    updatedBy: char("updated_by", { length: 36 }),
     /** When the row was soft-deleted; NULL while it is live. */
     deletedAt: datetime("deleted_at", { fsp: 6 }),
     /** Optimistic-locking version, bumped on every update. */
@@ -264,8 +268,20 @@ export const projects = mysqlTable(
       columns: [t.organizationId],
       foreignColumns: [organizations.id],
     }).onDelete("cascade"),
+    foreignKey({
+      name: "fk_projects_created_by",
+      columns: [t.createdBy],
+      foreignColumns: [users.id],
+    }).onDelete("set null"),
+    foreignKey({
+      name: "fk_projects_updated_by",
+      columns: [t.updatedBy],
+      foreignColumns: [users.id],
+    }).onDelete("set null"),
     index("idx_projects_lead_id").on(t.leadId),
     uniqueIndex("uq_projects_organization_id_code").on(t.organizationId, t.code),
+    index("idx_projects_created_by").on(t.createdBy),
+    index("idx_projects_updated_by").on(t.updatedBy),
     unique("uq_projects_organization_id_id").on(t.organizationId, t.id),
     check("ck_projects_code", sql`code = upper(code)`),
   ],
@@ -490,7 +506,9 @@ export const usersRelations = relations(users, ({ many }) => ({
   attachments: many(attachments),
   comments: many(comments),
   organizationMembers: many(organizationMembers),
-  projects: many(projects),
+  creatorProjects: many(projects, { relationName: "ProjectCreator" }),
+  leadProjects: many(projects, { relationName: "ProjectLead" }),
+  updaterProjects: many(projects, { relationName: "ProjectUpdater" }),
   assignedByTaskAssignments: many(taskAssignments, { relationName: "TaskAssignmentAssignedBy" }),
   userTaskAssignments: many(taskAssignments, { relationName: "TaskAssignmentUser" }),
   tasks: many(tasks),
@@ -519,13 +537,24 @@ export const organizationMembersRelations = relations(organizationMembers, ({ on
 }));
 
 export const projectsRelations = relations(projects, ({ one, many }) => ({
+  creator: one(users, {
+    fields: [projects.createdBy],
+    references: [users.id],
+    relationName: "ProjectCreator",
+  }),
   lead: one(users, {
     fields: [projects.leadId],
     references: [users.id],
+    relationName: "ProjectLead",
   }),
   organization: one(organizations, {
     fields: [projects.organizationId],
     references: [organizations.id],
+  }),
+  updater: one(users, {
+    fields: [projects.updatedBy],
+    references: [users.id],
+    relationName: "ProjectUpdater",
   }),
   tasks: many(tasks),
 }));

@@ -232,6 +232,10 @@ export const projects = sqliteTable(
     createdAt: text("created_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
     /** When the row was last changed. */
     updatedAt: text("updated_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
+    /** Who created the row (the user setting when it was inserted); set by the database. */
+    createdBy: text("created_by"),
+    /** Who last changed the row (the user setting of the last write); set by the database. */
+    updatedBy: text("updated_by"),
     /** When the row was soft-deleted; NULL while it is live. */
     deletedAt: text("deleted_at"),
     /** Optimistic-locking version, bumped on every update. */
@@ -249,8 +253,20 @@ export const projects = sqliteTable(
       columns: [t.organizationId],
       foreignColumns: [organizations.id],
     }).onDelete("cascade"),
+    foreignKey({
+      name: "fk_projects_created_by",
+      columns: [t.createdBy],
+      foreignColumns: [users.id],
+    }).onDelete("set null"),
+    foreignKey({
+      name: "fk_projects_updated_by",
+      columns: [t.updatedBy],
+      foreignColumns: [users.id],
+    }).onDelete("set null"),
     index("idx_projects_lead_id").on(t.leadId),
     uniqueIndex("uq_projects_organization_id_code").on(t.organizationId, t.code).where(sql`deleted_at IS NULL`),
+    index("idx_projects_created_by").on(t.createdBy),
+    index("idx_projects_updated_by").on(t.updatedBy),
     unique("uq_projects_organization_id_id").on(t.organizationId, t.id),
     check("ck_projects_code", sql`code = upper(code)`),
   ],
@@ -475,7 +491,9 @@ export const usersRelations = relations(users, ({ many }) => ({
   attachments: many(attachments),
   comments: many(comments),
   organizationMembers: many(organizationMembers),
-  projects: many(projects),
+  creatorProjects: many(projects, { relationName: "ProjectCreator" }),
+  leadProjects: many(projects, { relationName: "ProjectLead" }),
+  updaterProjects: many(projects, { relationName: "ProjectUpdater" }),
   assignedByTaskAssignments: many(taskAssignments, { relationName: "TaskAssignmentAssignedBy" }),
   userTaskAssignments: many(taskAssignments, { relationName: "TaskAssignmentUser" }),
   tasks: many(tasks),
@@ -504,13 +522,24 @@ export const organizationMembersRelations = relations(organizationMembers, ({ on
 }));
 
 export const projectsRelations = relations(projects, ({ one, many }) => ({
+  creator: one(users, {
+    fields: [projects.createdBy],
+    references: [users.id],
+    relationName: "ProjectCreator",
+  }),
   lead: one(users, {
     fields: [projects.leadId],
     references: [users.id],
+    relationName: "ProjectLead",
   }),
   organization: one(organizations, {
     fields: [projects.organizationId],
     references: [organizations.id],
+  }),
+  updater: one(users, {
+    fields: [projects.updatedBy],
+    references: [users.id],
+    relationName: "ProjectUpdater",
   }),
   tasks: many(tasks),
 }));

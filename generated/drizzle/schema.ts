@@ -74,6 +74,17 @@ export const auditLogs = pgTable(
     primaryKey({ name: "pk_audit_logs", columns: [t.id] }),
     index("idx_audit_logs_tenant_id_occurred_at").on(t.tenantId, t.occurredAt.desc().nullsFirst()),
     index("idx_audit_logs_entity_type_entity_id_occurred_at").on(t.entityType, t.entityId, t.occurredAt.desc().nullsFirst()),
+    pgPolicy("audit_select", {
+      as: "permissive",
+      for: "select",
+      using: sql`"tenant_id" IN (SELECT tw_member_tenants())`,
+    }),
+    pgPolicy("audit_insert", {
+      as: "permissive",
+      for: "insert",
+      to: "current_user",
+      withCheck: sql`true`,
+    }),
   ],
 );
 
@@ -175,13 +186,13 @@ export const labels = pgTable(
     pgPolicy("tenant_insert", {
       as: "permissive",
       for: "insert",
-      withCheck: sql`"organization_id" IN (SELECT tw_member_tenants())`,
+      withCheck: sql`"organization_id" IN (SELECT tw_writer_tenants())`,
     }),
     pgPolicy("tenant_update", {
       as: "permissive",
       for: "update",
-      using: sql`"organization_id" IN (SELECT tw_member_tenants())`,
-      withCheck: sql`"organization_id" IN (SELECT tw_member_tenants())`,
+      using: sql`"organization_id" IN (SELECT tw_writer_tenants())`,
+      withCheck: sql`"organization_id" IN (SELECT tw_writer_tenants())`,
     }),
     pgPolicy("tenant_delete", {
       as: "permissive",
@@ -211,6 +222,22 @@ export const users = pgTable(
   (t) => [
     primaryKey({ name: "pk_users", columns: [t.id] }),
     uniqueIndex("uq_users_email").on(t.email),
+    pgPolicy("self_and_fellow_members", {
+      as: "permissive",
+      for: "select",
+      using: sql`id = tw_current_user() OR id IN (SELECT user_id FROM organization_members)`,
+    }),
+    pgPolicy("sign_up", {
+      as: "permissive",
+      for: "insert",
+      withCheck: sql`id = tw_current_user()`,
+    }),
+    pgPolicy("own_profile", {
+      as: "permissive",
+      for: "update",
+      using: sql`id = tw_current_user()`,
+      withCheck: sql`id = tw_current_user()`,
+    }),
   ],
 );
 
@@ -263,13 +290,13 @@ export const attachments = pgTable(
     pgPolicy("tenant_insert", {
       as: "permissive",
       for: "insert",
-      withCheck: sql`"organization_id" IN (SELECT tw_member_tenants())`,
+      withCheck: sql`"organization_id" IN (SELECT tw_writer_tenants())`,
     }),
     pgPolicy("tenant_update", {
       as: "permissive",
       for: "update",
-      using: sql`"organization_id" IN (SELECT tw_member_tenants())`,
-      withCheck: sql`"organization_id" IN (SELECT tw_member_tenants())`,
+      using: sql`"organization_id" IN (SELECT tw_writer_tenants())`,
+      withCheck: sql`"organization_id" IN (SELECT tw_writer_tenants())`,
     }),
     pgPolicy("tenant_delete", {
       as: "permissive",
@@ -355,6 +382,10 @@ export const projects = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
     /** When the row was last changed. */
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    /** Who created the row (the user setting when it was inserted); set by the database. */
+    createdBy: uuid("created_by"),
+    /** Who last changed the row (the user setting of the last write); set by the database. */
+    updatedBy: uuid("updated_by"),
     /** When the row was soft-deleted; NULL while it is live. */
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
     /** Optimistic-locking version, bumped on every update. */
@@ -372,8 +403,20 @@ export const projects = pgTable(
       columns: [t.organizationId],
       foreignColumns: [organizations.id],
     }).onDelete("cascade"),
+    foreignKey({
+      name: "fk_projects_created_by",
+      columns: [t.createdBy],
+      foreignColumns: [users.id],
+    }).onDelete("set null"),
+    foreignKey({
+      name: "fk_projects_updated_by",
+      columns: [t.updatedBy],
+      foreignColumns: [users.id],
+    }).onDelete("set null"),
     index("idx_projects_lead_id").on(t.leadId),
     uniqueIndex("uq_projects_organization_id_code").on(t.organizationId, t.code).where(sql`deleted_at IS NULL`),
+    index("idx_projects_created_by").on(t.createdBy),
+    index("idx_projects_updated_by").on(t.updatedBy),
     unique("uq_projects_organization_id_id").on(t.organizationId, t.id),
     check("ck_projects_code", sql`code = upper(code)`),
     pgPolicy("tenant_select", {
@@ -384,13 +427,13 @@ export const projects = pgTable(
     pgPolicy("tenant_insert", {
       as: "permissive",
       for: "insert",
-      withCheck: sql`"organization_id" IN (SELECT tw_member_tenants())`,
+      withCheck: sql`"organization_id" IN (SELECT tw_writer_tenants())`,
     }),
     pgPolicy("tenant_update", {
       as: "permissive",
       for: "update",
-      using: sql`"organization_id" IN (SELECT tw_member_tenants()) AND deleted_at IS NULL`,
-      withCheck: sql`"organization_id" IN (SELECT tw_member_tenants())`,
+      using: sql`"organization_id" IN (SELECT tw_writer_tenants()) AND deleted_at IS NULL`,
+      withCheck: sql`"organization_id" IN (SELECT tw_writer_tenants())`,
     }),
     pgPolicy("tenant_delete", {
       as: "permissive",
@@ -407,8 +450,8 @@ export const projects = pgTable(
       as: "permissive",
       for: "update",
       to: appAdminRole,
-      using: sql`"organization_id" IN (SELECT tw_member_tenants()) AND current_setting('app.include_deleted', true) = 'on'`,
-      withCheck: sql`"organization_id" IN (SELECT tw_member_tenants())`,
+      using: sql`"organization_id" IN (SELECT tw_writer_tenants()) AND current_setting('app.include_deleted', true) = 'on'`,
+      withCheck: sql`"organization_id" IN (SELECT tw_writer_tenants())`,
     }),
   ],
 );
@@ -487,13 +530,13 @@ export const tasks = pgTable(
     pgPolicy("tenant_insert", {
       as: "permissive",
       for: "insert",
-      withCheck: sql`"organization_id" IN (SELECT tw_member_tenants())`,
+      withCheck: sql`"organization_id" IN (SELECT tw_writer_tenants())`,
     }),
     pgPolicy("tenant_update", {
       as: "permissive",
       for: "update",
-      using: sql`"organization_id" IN (SELECT tw_member_tenants()) AND deleted_at IS NULL`,
-      withCheck: sql`"organization_id" IN (SELECT tw_member_tenants())`,
+      using: sql`"organization_id" IN (SELECT tw_writer_tenants()) AND deleted_at IS NULL`,
+      withCheck: sql`"organization_id" IN (SELECT tw_writer_tenants())`,
     }),
     pgPolicy("tenant_delete", {
       as: "permissive",
@@ -510,8 +553,8 @@ export const tasks = pgTable(
       as: "permissive",
       for: "update",
       to: appAdminRole,
-      using: sql`"organization_id" IN (SELECT tw_member_tenants()) AND current_setting('app.include_deleted', true) = 'on'`,
-      withCheck: sql`"organization_id" IN (SELECT tw_member_tenants())`,
+      using: sql`"organization_id" IN (SELECT tw_writer_tenants()) AND current_setting('app.include_deleted', true) = 'on'`,
+      withCheck: sql`"organization_id" IN (SELECT tw_writer_tenants())`,
     }),
   ],
 );
@@ -562,21 +605,21 @@ export const comments = pgTable(
       for: "select",
       using: sql`"organization_id" IN (SELECT tw_member_tenants()) AND (deleted_at IS NULL OR deleted_at >= now())`,
     }),
-    pgPolicy("tenant_insert", {
+    pgPolicy("own_comment", {
       as: "permissive",
       for: "insert",
-      withCheck: sql`"organization_id" IN (SELECT tw_member_tenants())`,
+      withCheck: sql`"organization_id" IN (SELECT tw_writer_tenants()) AND (author_id = tw_current_user())`,
     }),
-    pgPolicy("tenant_update", {
+    pgPolicy("author_or_admin_update", {
       as: "permissive",
       for: "update",
-      using: sql`"organization_id" IN (SELECT tw_member_tenants()) AND deleted_at IS NULL`,
-      withCheck: sql`"organization_id" IN (SELECT tw_member_tenants())`,
+      using: sql`"organization_id" IN (SELECT tw_writer_tenants()) AND deleted_at IS NULL AND (author_id = tw_current_user() OR organization_id IN (SELECT tw_admin_tenants()))`,
+      withCheck: sql`"organization_id" IN (SELECT tw_writer_tenants()) AND (author_id = tw_current_user() OR organization_id IN (SELECT tw_admin_tenants()))`,
     }),
-    pgPolicy("tenant_delete", {
+    pgPolicy("author_or_admin_delete", {
       as: "permissive",
       for: "delete",
-      using: sql`"organization_id" IN (SELECT tw_admin_tenants())`,
+      using: sql`"organization_id" IN (SELECT tw_writer_tenants()) AND (author_id = tw_current_user() OR organization_id IN (SELECT tw_admin_tenants()))`,
     }),
     pgPolicy("restore_select", {
       as: "permissive",
@@ -588,8 +631,8 @@ export const comments = pgTable(
       as: "permissive",
       for: "update",
       to: appAdminRole,
-      using: sql`"organization_id" IN (SELECT tw_member_tenants()) AND current_setting('app.include_deleted', true) = 'on'`,
-      withCheck: sql`"organization_id" IN (SELECT tw_member_tenants())`,
+      using: sql`"organization_id" IN (SELECT tw_writer_tenants()) AND current_setting('app.include_deleted', true) = 'on'`,
+      withCheck: sql`"organization_id" IN (SELECT tw_writer_tenants())`,
     }),
   ],
 );
@@ -646,13 +689,13 @@ export const taskAssignments = pgTable(
     pgPolicy("tenant_insert", {
       as: "permissive",
       for: "insert",
-      withCheck: sql`"organization_id" IN (SELECT tw_member_tenants())`,
+      withCheck: sql`"organization_id" IN (SELECT tw_writer_tenants())`,
     }),
     pgPolicy("tenant_update", {
       as: "permissive",
       for: "update",
-      using: sql`"organization_id" IN (SELECT tw_member_tenants())`,
-      withCheck: sql`"organization_id" IN (SELECT tw_member_tenants())`,
+      using: sql`"organization_id" IN (SELECT tw_writer_tenants())`,
+      withCheck: sql`"organization_id" IN (SELECT tw_writer_tenants())`,
     }),
     pgPolicy("tenant_delete", {
       as: "permissive",
@@ -701,13 +744,13 @@ export const taskLabels = pgTable(
     pgPolicy("tenant_insert", {
       as: "permissive",
       for: "insert",
-      withCheck: sql`"organization_id" IN (SELECT tw_member_tenants())`,
+      withCheck: sql`"organization_id" IN (SELECT tw_writer_tenants())`,
     }),
     pgPolicy("tenant_update", {
       as: "permissive",
       for: "update",
-      using: sql`"organization_id" IN (SELECT tw_member_tenants())`,
-      withCheck: sql`"organization_id" IN (SELECT tw_member_tenants())`,
+      using: sql`"organization_id" IN (SELECT tw_writer_tenants())`,
+      withCheck: sql`"organization_id" IN (SELECT tw_writer_tenants())`,
     }),
     pgPolicy("tenant_delete", {
       as: "permissive",
@@ -743,7 +786,9 @@ export const usersRelations = relations(users, ({ many }) => ({
   attachments: many(attachments),
   comments: many(comments),
   organizationMembers: many(organizationMembers),
-  projects: many(projects),
+  creatorProjects: many(projects, { relationName: "ProjectCreator" }),
+  leadProjects: many(projects, { relationName: "ProjectLead" }),
+  updaterProjects: many(projects, { relationName: "ProjectUpdater" }),
   assignedByTaskAssignments: many(taskAssignments, { relationName: "TaskAssignmentAssignedBy" }),
   userTaskAssignments: many(taskAssignments, { relationName: "TaskAssignmentUser" }),
   tasks: many(tasks),
@@ -772,13 +817,24 @@ export const organizationMembersRelations = relations(organizationMembers, ({ on
 }));
 
 export const projectsRelations = relations(projects, ({ one, many }) => ({
+  creator: one(users, {
+    fields: [projects.createdBy],
+    references: [users.id],
+    relationName: "ProjectCreator",
+  }),
   lead: one(users, {
     fields: [projects.leadId],
     references: [users.id],
+    relationName: "ProjectLead",
   }),
   organization: one(organizations, {
     fields: [projects.organizationId],
     references: [organizations.id],
+  }),
+  updater: one(users, {
+    fields: [projects.updatedBy],
+    references: [users.id],
+    relationName: "ProjectUpdater",
   }),
   tasks: many(tasks),
 }));

@@ -39,19 +39,13 @@ BEGIN
 END
 $$;
 
-GRANT SELECT, INSERT ON TABLE "audit_logs" TO "app_user";
-
-DO $$
-BEGIN
-  EXECUTE format('GRANT USAGE ON SEQUENCE %s TO %I', pg_get_serial_sequence('"audit_logs"', 'id'), 'app_user');
-END
-$$;
+GRANT SELECT ON TABLE "audit_logs" TO "app_user";
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "organizations" TO "app_user";
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "labels" TO "app_user";
 
-GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "users" TO "app_user";
+GRANT SELECT, INSERT, UPDATE ON TABLE "users" TO "app_user";
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "attachments" TO "app_user";
 
@@ -67,15 +61,15 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "task_assignments" TO "app_user";
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "task_labels" TO "app_user";
 
-DO $do$
-BEGIN
-  EXECUTE format('CREATE OR REPLACE FUNCTION %1$I.tw_member_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$ SELECT m."organization_id" FROM %1$I."organization_members" AS m WHERE m."user_id" = NULLIF(current_setting(''app.user_id'', true), '''')::UUID AND true $body$', current_schema());
-END
-$do$;
+CREATE OR REPLACE FUNCTION tw_current_user() RETURNS UUID LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.user_id', true), '')::UUID $$;
+
+REVOKE ALL ON FUNCTION tw_current_user() FROM PUBLIC;
+
+GRANT EXECUTE ON FUNCTION tw_current_user() TO "app_user";
 
 DO $do$
 BEGIN
-  EXECUTE format('CREATE OR REPLACE FUNCTION %1$I.tw_admin_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$ SELECT m."organization_id" FROM %1$I."organization_members" AS m WHERE m."user_id" = NULLIF(current_setting(''app.user_id'', true), '''')::UUID AND m."role"::text IN (''owner'', ''admin'') $body$', current_schema());
+  EXECUTE format('CREATE OR REPLACE FUNCTION %1$I.tw_member_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$ SELECT m."organization_id" FROM %1$I."organization_members" AS m WHERE m."user_id" = NULLIF(current_setting(''app.user_id'', true), '''')::UUID AND true $body$', current_schema());
 END
 $do$;
 
@@ -83,223 +77,271 @@ REVOKE ALL ON FUNCTION tw_member_tenants() FROM PUBLIC;
 
 GRANT EXECUTE ON FUNCTION tw_member_tenants() TO "app_user";
 
+DO $do$
+BEGIN
+  EXECUTE format('CREATE OR REPLACE FUNCTION %1$I.tw_admin_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$ SELECT m."organization_id" FROM %1$I."organization_members" AS m WHERE m."user_id" = NULLIF(current_setting(''app.user_id'', true), '''')::UUID AND m."role"::text IN (''owner'', ''admin'') $body$', current_schema());
+END
+$do$;
+
 REVOKE ALL ON FUNCTION tw_admin_tenants() FROM PUBLIC;
 
 GRANT EXECUTE ON FUNCTION tw_admin_tenants() TO "app_user";
+
+DO $do$
+BEGIN
+  EXECUTE format('CREATE OR REPLACE FUNCTION %1$I.tw_writer_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$ SELECT m."organization_id" FROM %1$I."organization_members" AS m WHERE m."user_id" = NULLIF(current_setting(''app.user_id'', true), '''')::UUID AND m."role"::text NOT IN (''viewer'') $body$', current_schema());
+END
+$do$;
+
+REVOKE ALL ON FUNCTION tw_writer_tenants() FROM PUBLIC;
+
+GRANT EXECUTE ON FUNCTION tw_writer_tenants() TO "app_user";
 
 ALTER TABLE "organizations" ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE "organizations" FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY tenant_select ON "organizations" FOR SELECT USING ("id" IN (SELECT tw_member_tenants()) AND (deleted_at IS NULL OR deleted_at >= now()));
+CREATE POLICY "tenant_select" ON "organizations" FOR SELECT USING ("id" IN (SELECT tw_member_tenants()) AND (deleted_at IS NULL OR deleted_at >= now()));
 
-CREATE POLICY tenant_update ON "organizations" FOR UPDATE USING ("id" IN (SELECT tw_admin_tenants()) AND deleted_at IS NULL) WITH CHECK ("id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "tenant_update" ON "organizations" FOR UPDATE USING ("id" IN (SELECT tw_admin_tenants()) AND deleted_at IS NULL) WITH CHECK ("id" IN (SELECT tw_admin_tenants()));
 
-CREATE POLICY tenant_delete ON "organizations" FOR DELETE USING ("id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "tenant_delete" ON "organizations" FOR DELETE USING ("id" IN (SELECT tw_admin_tenants()));
 
-CREATE POLICY restore_select ON "organizations" FOR SELECT TO "app_admin" USING ("id" IN (SELECT tw_member_tenants()) AND current_setting('app.include_deleted', true) = 'on');
+CREATE POLICY "restore_select" ON "organizations" FOR SELECT TO "app_admin" USING ("id" IN (SELECT tw_member_tenants()) AND current_setting('app.include_deleted', true) = 'on');
 
-CREATE POLICY restore_update ON "organizations" FOR UPDATE TO "app_admin" USING ("id" IN (SELECT tw_admin_tenants()) AND current_setting('app.include_deleted', true) = 'on') WITH CHECK ("id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "restore_update" ON "organizations" FOR UPDATE TO "app_admin" USING ("id" IN (SELECT tw_admin_tenants()) AND current_setting('app.include_deleted', true) = 'on') WITH CHECK ("id" IN (SELECT tw_admin_tenants()));
 
-COMMENT ON POLICY tenant_select ON "organizations" IS 'rows of the current tenant that are not soft-deleted';
+COMMENT ON POLICY "tenant_select" ON "organizations" IS 'rows of the current tenant that are not soft-deleted';
 
-COMMENT ON POLICY tenant_update ON "organizations" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "organizations" IS 'rows of the current tenant, which must stay in it';
 
-COMMENT ON POLICY tenant_delete ON "organizations" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "tenant_delete" ON "organizations" IS 'rows of a tenant where the user has an admin role';
 
-COMMENT ON POLICY restore_select ON "organizations" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_select" ON "organizations" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
 
-COMMENT ON POLICY restore_update ON "organizations" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_update" ON "organizations" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+
+ALTER TABLE "audit_logs" ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE "audit_logs" FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY "audit_select" ON "audit_logs" FOR SELECT USING ("tenant_id" IN (SELECT tw_member_tenants()));
+
+CREATE POLICY "audit_insert" ON "audit_logs" FOR INSERT TO CURRENT_USER WITH CHECK (true);
+
+COMMENT ON POLICY "audit_select" ON "audit_logs" IS 'audit rows of the current tenant';
+
+COMMENT ON POLICY "audit_insert" ON "audit_logs" IS 'the audit triggers (SECURITY DEFINER, owned by the migration role) write every row';
 
 ALTER TABLE "labels" ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE "labels" FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY tenant_select ON "labels" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_select" ON "labels" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()));
 
-CREATE POLICY tenant_insert ON "labels" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_insert" ON "labels" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 
-CREATE POLICY tenant_update ON "labels" FOR UPDATE USING ("organization_id" IN (SELECT tw_member_tenants())) WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_update" ON "labels" FOR UPDATE USING ("organization_id" IN (SELECT tw_writer_tenants())) WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 
-CREATE POLICY tenant_delete ON "labels" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "tenant_delete" ON "labels" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
 
-COMMENT ON POLICY tenant_select ON "labels" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_select" ON "labels" IS 'rows of the current tenant';
 
-COMMENT ON POLICY tenant_insert ON "labels" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "labels" IS 'new rows must belong to the current tenant';
 
-COMMENT ON POLICY tenant_update ON "labels" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "labels" IS 'rows of the current tenant, which must stay in it';
 
-COMMENT ON POLICY tenant_delete ON "labels" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "tenant_delete" ON "labels" IS 'rows of a tenant where the user has an admin role';
+
+ALTER TABLE "users" ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE "users" FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY "self_and_fellow_members" ON "users" FOR SELECT USING (id = tw_current_user() OR id IN (SELECT user_id FROM organization_members));
+
+CREATE POLICY "sign_up" ON "users" FOR INSERT WITH CHECK (id = tw_current_user());
+
+CREATE POLICY "own_profile" ON "users" FOR UPDATE USING (id = tw_current_user()) WITH CHECK (id = tw_current_user());
+
+COMMENT ON POLICY "self_and_fellow_members" ON "users" IS '#[policy] select on a global table';
+
+COMMENT ON POLICY "sign_up" ON "users" IS '#[policy] insert on a global table';
+
+COMMENT ON POLICY "own_profile" ON "users" IS '#[policy] update on a global table';
 
 ALTER TABLE "attachments" ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE "attachments" FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY tenant_select ON "attachments" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_select" ON "attachments" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()));
 
-CREATE POLICY tenant_insert ON "attachments" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_insert" ON "attachments" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 
-CREATE POLICY tenant_update ON "attachments" FOR UPDATE USING ("organization_id" IN (SELECT tw_member_tenants())) WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_update" ON "attachments" FOR UPDATE USING ("organization_id" IN (SELECT tw_writer_tenants())) WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 
-CREATE POLICY tenant_delete ON "attachments" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "tenant_delete" ON "attachments" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
 
-COMMENT ON POLICY tenant_select ON "attachments" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_select" ON "attachments" IS 'rows of the current tenant';
 
-COMMENT ON POLICY tenant_insert ON "attachments" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "attachments" IS 'new rows must belong to the current tenant';
 
-COMMENT ON POLICY tenant_update ON "attachments" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "attachments" IS 'rows of the current tenant, which must stay in it';
 
-COMMENT ON POLICY tenant_delete ON "attachments" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "tenant_delete" ON "attachments" IS 'rows of a tenant where the user has an admin role';
 
 ALTER TABLE "organization_members" ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE "organization_members" FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY tenant_select ON "organization_members" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_select" ON "organization_members" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()));
 
-CREATE POLICY tenant_insert ON "organization_members" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "tenant_insert" ON "organization_members" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_admin_tenants()));
 
-CREATE POLICY tenant_update ON "organization_members" FOR UPDATE USING ("organization_id" IN (SELECT tw_admin_tenants())) WITH CHECK ("organization_id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "tenant_update" ON "organization_members" FOR UPDATE USING ("organization_id" IN (SELECT tw_admin_tenants())) WITH CHECK ("organization_id" IN (SELECT tw_admin_tenants()));
 
-CREATE POLICY tenant_delete ON "organization_members" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "tenant_delete" ON "organization_members" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
 
-COMMENT ON POLICY tenant_select ON "organization_members" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_select" ON "organization_members" IS 'rows of the current tenant';
 
-COMMENT ON POLICY tenant_insert ON "organization_members" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "organization_members" IS 'new rows must belong to the current tenant';
 
-COMMENT ON POLICY tenant_update ON "organization_members" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "organization_members" IS 'rows of the current tenant, which must stay in it';
 
-COMMENT ON POLICY tenant_delete ON "organization_members" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "tenant_delete" ON "organization_members" IS 'rows of a tenant where the user has an admin role';
 
 ALTER TABLE "projects" ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE "projects" FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY tenant_select ON "projects" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()) AND (deleted_at IS NULL OR deleted_at >= now()));
+CREATE POLICY "tenant_select" ON "projects" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()) AND (deleted_at IS NULL OR deleted_at >= now()));
 
-CREATE POLICY tenant_insert ON "projects" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_insert" ON "projects" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 
-CREATE POLICY tenant_update ON "projects" FOR UPDATE USING ("organization_id" IN (SELECT tw_member_tenants()) AND deleted_at IS NULL) WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_update" ON "projects" FOR UPDATE USING ("organization_id" IN (SELECT tw_writer_tenants()) AND deleted_at IS NULL) WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 
-CREATE POLICY tenant_delete ON "projects" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "tenant_delete" ON "projects" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
 
-CREATE POLICY restore_select ON "projects" FOR SELECT TO "app_admin" USING ("organization_id" IN (SELECT tw_member_tenants()) AND current_setting('app.include_deleted', true) = 'on');
+CREATE POLICY "restore_select" ON "projects" FOR SELECT TO "app_admin" USING ("organization_id" IN (SELECT tw_member_tenants()) AND current_setting('app.include_deleted', true) = 'on');
 
-CREATE POLICY restore_update ON "projects" FOR UPDATE TO "app_admin" USING ("organization_id" IN (SELECT tw_member_tenants()) AND current_setting('app.include_deleted', true) = 'on') WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "restore_update" ON "projects" FOR UPDATE TO "app_admin" USING ("organization_id" IN (SELECT tw_writer_tenants()) AND current_setting('app.include_deleted', true) = 'on') WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 
-COMMENT ON POLICY tenant_select ON "projects" IS 'rows of the current tenant that are not soft-deleted';
+COMMENT ON POLICY "tenant_select" ON "projects" IS 'rows of the current tenant that are not soft-deleted';
 
-COMMENT ON POLICY tenant_insert ON "projects" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "projects" IS 'new rows must belong to the current tenant';
 
-COMMENT ON POLICY tenant_update ON "projects" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "projects" IS 'rows of the current tenant, which must stay in it';
 
-COMMENT ON POLICY tenant_delete ON "projects" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "tenant_delete" ON "projects" IS 'rows of a tenant where the user has an admin role';
 
-COMMENT ON POLICY restore_select ON "projects" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_select" ON "projects" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
 
-COMMENT ON POLICY restore_update ON "projects" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_update" ON "projects" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
 
 ALTER TABLE "tasks" ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE "tasks" FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY tenant_select ON "tasks" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()) AND (deleted_at IS NULL OR deleted_at >= now()));
+CREATE POLICY "tenant_select" ON "tasks" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()) AND (deleted_at IS NULL OR deleted_at >= now()));
 
-CREATE POLICY tenant_insert ON "tasks" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_insert" ON "tasks" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 
-CREATE POLICY tenant_update ON "tasks" FOR UPDATE USING ("organization_id" IN (SELECT tw_member_tenants()) AND deleted_at IS NULL) WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_update" ON "tasks" FOR UPDATE USING ("organization_id" IN (SELECT tw_writer_tenants()) AND deleted_at IS NULL) WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 
-CREATE POLICY tenant_delete ON "tasks" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "tenant_delete" ON "tasks" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
 
-CREATE POLICY restore_select ON "tasks" FOR SELECT TO "app_admin" USING ("organization_id" IN (SELECT tw_member_tenants()) AND current_setting('app.include_deleted', true) = 'on');
+CREATE POLICY "restore_select" ON "tasks" FOR SELECT TO "app_admin" USING ("organization_id" IN (SELECT tw_member_tenants()) AND current_setting('app.include_deleted', true) = 'on');
 
-CREATE POLICY restore_update ON "tasks" FOR UPDATE TO "app_admin" USING ("organization_id" IN (SELECT tw_member_tenants()) AND current_setting('app.include_deleted', true) = 'on') WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "restore_update" ON "tasks" FOR UPDATE TO "app_admin" USING ("organization_id" IN (SELECT tw_writer_tenants()) AND current_setting('app.include_deleted', true) = 'on') WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 
-COMMENT ON POLICY tenant_select ON "tasks" IS 'rows of the current tenant that are not soft-deleted';
+COMMENT ON POLICY "tenant_select" ON "tasks" IS 'rows of the current tenant that are not soft-deleted';
 
-COMMENT ON POLICY tenant_insert ON "tasks" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "tasks" IS 'new rows must belong to the current tenant';
 
-COMMENT ON POLICY tenant_update ON "tasks" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "tasks" IS 'rows of the current tenant, which must stay in it';
 
-COMMENT ON POLICY tenant_delete ON "tasks" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "tenant_delete" ON "tasks" IS 'rows of a tenant where the user has an admin role';
 
-COMMENT ON POLICY restore_select ON "tasks" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_select" ON "tasks" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
 
-COMMENT ON POLICY restore_update ON "tasks" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_update" ON "tasks" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
 
 ALTER TABLE "comments" ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE "comments" FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY tenant_select ON "comments" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()) AND (deleted_at IS NULL OR deleted_at >= now()));
+CREATE POLICY "tenant_select" ON "comments" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()) AND (deleted_at IS NULL OR deleted_at >= now()));
 
-CREATE POLICY tenant_insert ON "comments" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "own_comment" ON "comments" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()) AND (author_id = tw_current_user()));
 
-CREATE POLICY tenant_update ON "comments" FOR UPDATE USING ("organization_id" IN (SELECT tw_member_tenants()) AND deleted_at IS NULL) WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "author_or_admin_update" ON "comments" FOR UPDATE USING ("organization_id" IN (SELECT tw_writer_tenants()) AND deleted_at IS NULL AND (author_id = tw_current_user() OR organization_id IN (SELECT tw_admin_tenants()))) WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()) AND (author_id = tw_current_user() OR organization_id IN (SELECT tw_admin_tenants())));
 
-CREATE POLICY tenant_delete ON "comments" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "author_or_admin_delete" ON "comments" FOR DELETE USING ("organization_id" IN (SELECT tw_writer_tenants()) AND (author_id = tw_current_user() OR organization_id IN (SELECT tw_admin_tenants())));
 
-CREATE POLICY restore_select ON "comments" FOR SELECT TO "app_admin" USING ("organization_id" IN (SELECT tw_member_tenants()) AND current_setting('app.include_deleted', true) = 'on');
+CREATE POLICY "restore_select" ON "comments" FOR SELECT TO "app_admin" USING ("organization_id" IN (SELECT tw_member_tenants()) AND current_setting('app.include_deleted', true) = 'on');
 
-CREATE POLICY restore_update ON "comments" FOR UPDATE TO "app_admin" USING ("organization_id" IN (SELECT tw_member_tenants()) AND current_setting('app.include_deleted', true) = 'on') WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "restore_update" ON "comments" FOR UPDATE TO "app_admin" USING ("organization_id" IN (SELECT tw_writer_tenants()) AND current_setting('app.include_deleted', true) = 'on') WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 
-COMMENT ON POLICY tenant_select ON "comments" IS 'rows of the current tenant that are not soft-deleted';
+COMMENT ON POLICY "tenant_select" ON "comments" IS 'rows of the current tenant that are not soft-deleted';
 
-COMMENT ON POLICY tenant_insert ON "comments" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "own_comment" ON "comments" IS '#[policy] insert, within the current tenant';
 
-COMMENT ON POLICY tenant_update ON "comments" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "author_or_admin_update" ON "comments" IS '#[policy] update, within the current tenant';
 
-COMMENT ON POLICY tenant_delete ON "comments" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "author_or_admin_delete" ON "comments" IS '#[policy] delete, within the current tenant';
 
-COMMENT ON POLICY restore_select ON "comments" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_select" ON "comments" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
 
-COMMENT ON POLICY restore_update ON "comments" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_update" ON "comments" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
 
 ALTER TABLE "task_assignments" ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE "task_assignments" FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY tenant_select ON "task_assignments" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_select" ON "task_assignments" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()));
 
-CREATE POLICY tenant_insert ON "task_assignments" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_insert" ON "task_assignments" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 
-CREATE POLICY tenant_update ON "task_assignments" FOR UPDATE USING ("organization_id" IN (SELECT tw_member_tenants())) WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_update" ON "task_assignments" FOR UPDATE USING ("organization_id" IN (SELECT tw_writer_tenants())) WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 
-CREATE POLICY tenant_delete ON "task_assignments" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "tenant_delete" ON "task_assignments" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
 
-COMMENT ON POLICY tenant_select ON "task_assignments" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_select" ON "task_assignments" IS 'rows of the current tenant';
 
-COMMENT ON POLICY tenant_insert ON "task_assignments" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "task_assignments" IS 'new rows must belong to the current tenant';
 
-COMMENT ON POLICY tenant_update ON "task_assignments" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "task_assignments" IS 'rows of the current tenant, which must stay in it';
 
-COMMENT ON POLICY tenant_delete ON "task_assignments" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "tenant_delete" ON "task_assignments" IS 'rows of a tenant where the user has an admin role';
 
 ALTER TABLE "task_labels" ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE "task_labels" FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY tenant_select ON "task_labels" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_select" ON "task_labels" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()));
 
-CREATE POLICY tenant_insert ON "task_labels" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_insert" ON "task_labels" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 
-CREATE POLICY tenant_update ON "task_labels" FOR UPDATE USING ("organization_id" IN (SELECT tw_member_tenants())) WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_update" ON "task_labels" FOR UPDATE USING ("organization_id" IN (SELECT tw_writer_tenants())) WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 
-CREATE POLICY tenant_delete ON "task_labels" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "tenant_delete" ON "task_labels" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
 
-COMMENT ON POLICY tenant_select ON "task_labels" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_select" ON "task_labels" IS 'rows of the current tenant';
 
-COMMENT ON POLICY tenant_insert ON "task_labels" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "task_labels" IS 'new rows must belong to the current tenant';
 
-COMMENT ON POLICY tenant_update ON "task_labels" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "task_labels" IS 'rows of the current tenant, which must stay in it';
 
-COMMENT ON POLICY tenant_delete ON "task_labels" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "tenant_delete" ON "task_labels" IS 'rows of a tenant where the user has an admin role';
 
 -- The down migration undoes them with (the roles stay: they are cluster-wide):
+--
+-- DROP FUNCTION IF EXISTS tw_writer_tenants() CASCADE;
 --
 -- DROP FUNCTION IF EXISTS tw_admin_tenants() CASCADE;
 --
 -- DROP FUNCTION IF EXISTS tw_member_tenants() CASCADE;
+--
+-- DROP FUNCTION IF EXISTS tw_current_user() CASCADE;
 --
 -- DO $$
 -- BEGIN

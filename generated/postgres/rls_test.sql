@@ -4,7 +4,7 @@
 -- Everything happens in one transaction that is rolled back.
 
 BEGIN;
-SELECT plan(149);
+SELECT plan(313);
 
 -- Fixtures, inserted by the session user (who must bypass row-level security)
 INSERT INTO "audit_logs" ("id", "action", "entity_type", "entity_id") VALUES ('2001', '2001', '2001', '2001');
@@ -16,9 +16,11 @@ INSERT INTO "labels" ("id", "organization_id", "name") VALUES ('00000000-0000-40
 INSERT INTO "users" ("id", "email", "display_name") VALUES ('00000000-0000-4000-8000-000b00000001', '11001', '11001');
 INSERT INTO "users" ("id", "email", "display_name") VALUES ('00000000-0000-4000-8000-000b00000002', '11002', '11002');
 INSERT INTO "users" ("id", "email", "display_name") VALUES ('00000000-0000-4000-8000-000b0000000d', '11013', '11013');
+INSERT INTO "users" ("id", "email", "display_name") VALUES ('00000000-0000-4000-8000-000b0000000e', '11014', '11014');
 INSERT INTO "organization_members" ("id", "organization_id", "user_id", "role") VALUES ('00000000-0000-4000-8000-000500000001', '00000000-0000-4000-8000-000600000001', '00000000-0000-4000-8000-000b00000001', 'owner');
 INSERT INTO "organization_members" ("id", "organization_id", "user_id", "role") VALUES ('00000000-0000-4000-8000-000500000002', '00000000-0000-4000-8000-000600000002', '00000000-0000-4000-8000-000b00000002', 'owner');
 INSERT INTO "organization_members" ("id", "organization_id", "user_id", "role") VALUES ('00000000-0000-4000-8000-00050000000d', '00000000-0000-4000-8000-000600000001', '00000000-0000-4000-8000-000b0000000d', 'member');
+INSERT INTO "organization_members" ("id", "organization_id", "user_id", "role") VALUES ('00000000-0000-4000-8000-00050000000e', '00000000-0000-4000-8000-000600000001', '00000000-0000-4000-8000-000b0000000e', 'viewer');
 INSERT INTO "projects" ("id", "organization_id", "name", "code") VALUES ('00000000-0000-4000-8000-000700000001', '00000000-0000-4000-8000-000600000001', '7001', '7001');
 INSERT INTO "projects" ("id", "organization_id", "name", "code") VALUES ('00000000-0000-4000-8000-000700000002', '00000000-0000-4000-8000-000600000002', '7002', '7002');
 INSERT INTO "projects" ("id", "organization_id", "name", "code", "deleted_at") VALUES ('00000000-0000-4000-8000-000700000003', '00000000-0000-4000-8000-000600000001', '7003', '7003', now() - interval '1 day');
@@ -34,6 +36,139 @@ INSERT INTO "task_assignments" ("id", "organization_id", "task_id", "user_id") V
 INSERT INTO "task_assignments" ("id", "organization_id", "task_id", "user_id") VALUES ('00000000-0000-4000-8000-000800000002', '00000000-0000-4000-8000-000600000002', '00000000-0000-4000-8000-000a00000002', '00000000-0000-4000-8000-000b00000002');
 INSERT INTO "task_labels" ("task_id", "label_id", "organization_id") VALUES ('00000000-0000-4000-8000-000a00000001', '00000000-0000-4000-8000-000400000001', '00000000-0000-4000-8000-000600000001');
 INSERT INTO "task_labels" ("task_id", "label_id", "organization_id") VALUES ('00000000-0000-4000-8000-000a00000002', '00000000-0000-4000-8000-000400000002', '00000000-0000-4000-8000-000600000002');
+INSERT INTO "audit_logs" ("tenant_id", "action", "entity_type", "entity_id") VALUES ('00000000-0000-4000-8000-000600000001', 'tw_fixture.insert', 'tw_fixture', '1');
+INSERT INTO "audit_logs" ("tenant_id", "action", "entity_type", "entity_id") VALUES ('00000000-0000-4000-8000-000600000002', 'tw_fixture.insert', 'tw_fixture', '1');
+INSERT INTO "audit_logs" ("tenant_id", "action", "entity_type", "entity_id") VALUES (NULL, 'tw_fixture_global.insert', 'tw_fixture_global', '1');
+
+-- What the application role is granted, and which tables are under row-level security
+SELECT table_privs_are('audit_logs', 'app_user', ARRAY['SELECT'], 'audit_logs: the application role is granted exactly SELECT');
+SELECT table_privs_are('organizations', 'app_user', ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE'], 'organizations: the application role is granted exactly SELECT, INSERT, UPDATE, DELETE');
+SELECT table_privs_are('labels', 'app_user', ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE'], 'labels: the application role is granted exactly SELECT, INSERT, UPDATE, DELETE');
+SELECT table_privs_are('users', 'app_user', ARRAY['SELECT', 'INSERT', 'UPDATE'], 'users: the application role is granted exactly SELECT, INSERT, UPDATE');
+SELECT table_privs_are('attachments', 'app_user', ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE'], 'attachments: the application role is granted exactly SELECT, INSERT, UPDATE, DELETE');
+SELECT table_privs_are('organization_members', 'app_user', ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE'], 'organization_members: the application role is granted exactly SELECT, INSERT, UPDATE, DELETE');
+SELECT table_privs_are('projects', 'app_user', ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE'], 'projects: the application role is granted exactly SELECT, INSERT, UPDATE, DELETE');
+SELECT table_privs_are('tasks', 'app_user', ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE'], 'tasks: the application role is granted exactly SELECT, INSERT, UPDATE, DELETE');
+SELECT table_privs_are('comments', 'app_user', ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE'], 'comments: the application role is granted exactly SELECT, INSERT, UPDATE, DELETE');
+SELECT table_privs_are('task_assignments', 'app_user', ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE'], 'task_assignments: the application role is granted exactly SELECT, INSERT, UPDATE, DELETE');
+SELECT table_privs_are('task_labels', 'app_user', ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE'], 'task_labels: the application role is granted exactly SELECT, INSERT, UPDATE, DELETE');
+SELECT ok((SELECT relrowsecurity AND relforcerowsecurity FROM pg_catalog.pg_class WHERE oid = '"organizations"'::regclass), 'organizations: row-level security is enabled and forced');
+SELECT policies_are('organizations', ARRAY['tenant_select', 'tenant_update', 'tenant_delete', 'restore_select', 'restore_update'], 'organizations: exactly the generated policies');
+SELECT policy_cmd_is('organizations', 'tenant_select', 'SELECT', 'organizations: policy tenant_select is for SELECT');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"organizations"'::regclass AND polname = 'tenant_select'), 'organizations: policy tenant_select applies to every role');
+SELECT policy_cmd_is('organizations', 'tenant_update', 'UPDATE', 'organizations: policy tenant_update is for UPDATE');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"organizations"'::regclass AND polname = 'tenant_update'), 'organizations: policy tenant_update applies to every role');
+SELECT policy_cmd_is('organizations', 'tenant_delete', 'DELETE', 'organizations: policy tenant_delete is for DELETE');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"organizations"'::regclass AND polname = 'tenant_delete'), 'organizations: policy tenant_delete applies to every role');
+SELECT policy_cmd_is('organizations', 'restore_select', 'SELECT', 'organizations: policy restore_select is for SELECT');
+SELECT policy_roles_are('organizations', 'restore_select', ARRAY['app_admin'], 'organizations: policy restore_select applies to app_admin');
+SELECT policy_cmd_is('organizations', 'restore_update', 'UPDATE', 'organizations: policy restore_update is for UPDATE');
+SELECT policy_roles_are('organizations', 'restore_update', ARRAY['app_admin'], 'organizations: policy restore_update applies to app_admin');
+SELECT ok((SELECT relrowsecurity AND relforcerowsecurity FROM pg_catalog.pg_class WHERE oid = '"audit_logs"'::regclass), 'audit_logs: row-level security is enabled and forced');
+SELECT policies_are('audit_logs', ARRAY['audit_select', 'audit_insert'], 'audit_logs: exactly the generated policies');
+SELECT policy_cmd_is('audit_logs', 'audit_select', 'SELECT', 'audit_logs: policy audit_select is for SELECT');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"audit_logs"'::regclass AND polname = 'audit_select'), 'audit_logs: policy audit_select applies to every role');
+SELECT policy_cmd_is('audit_logs', 'audit_insert', 'INSERT', 'audit_logs: policy audit_insert is for INSERT');
+SELECT ok((SELECT relrowsecurity AND relforcerowsecurity FROM pg_catalog.pg_class WHERE oid = '"labels"'::regclass), 'labels: row-level security is enabled and forced');
+SELECT policies_are('labels', ARRAY['tenant_select', 'tenant_insert', 'tenant_update', 'tenant_delete'], 'labels: exactly the generated policies');
+SELECT policy_cmd_is('labels', 'tenant_select', 'SELECT', 'labels: policy tenant_select is for SELECT');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"labels"'::regclass AND polname = 'tenant_select'), 'labels: policy tenant_select applies to every role');
+SELECT policy_cmd_is('labels', 'tenant_insert', 'INSERT', 'labels: policy tenant_insert is for INSERT');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"labels"'::regclass AND polname = 'tenant_insert'), 'labels: policy tenant_insert applies to every role');
+SELECT policy_cmd_is('labels', 'tenant_update', 'UPDATE', 'labels: policy tenant_update is for UPDATE');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"labels"'::regclass AND polname = 'tenant_update'), 'labels: policy tenant_update applies to every role');
+SELECT policy_cmd_is('labels', 'tenant_delete', 'DELETE', 'labels: policy tenant_delete is for DELETE');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"labels"'::regclass AND polname = 'tenant_delete'), 'labels: policy tenant_delete applies to every role');
+SELECT ok((SELECT relrowsecurity AND relforcerowsecurity FROM pg_catalog.pg_class WHERE oid = '"users"'::regclass), 'users: row-level security is enabled and forced');
+SELECT policies_are('users', ARRAY['self_and_fellow_members', 'sign_up', 'own_profile'], 'users: exactly the generated policies');
+SELECT policy_cmd_is('users', 'self_and_fellow_members', 'SELECT', 'users: policy self_and_fellow_members is for SELECT');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"users"'::regclass AND polname = 'self_and_fellow_members'), 'users: policy self_and_fellow_members applies to every role');
+SELECT policy_cmd_is('users', 'sign_up', 'INSERT', 'users: policy sign_up is for INSERT');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"users"'::regclass AND polname = 'sign_up'), 'users: policy sign_up applies to every role');
+SELECT policy_cmd_is('users', 'own_profile', 'UPDATE', 'users: policy own_profile is for UPDATE');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"users"'::regclass AND polname = 'own_profile'), 'users: policy own_profile applies to every role');
+SELECT ok((SELECT relrowsecurity AND relforcerowsecurity FROM pg_catalog.pg_class WHERE oid = '"attachments"'::regclass), 'attachments: row-level security is enabled and forced');
+SELECT policies_are('attachments', ARRAY['tenant_select', 'tenant_insert', 'tenant_update', 'tenant_delete'], 'attachments: exactly the generated policies');
+SELECT policy_cmd_is('attachments', 'tenant_select', 'SELECT', 'attachments: policy tenant_select is for SELECT');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"attachments"'::regclass AND polname = 'tenant_select'), 'attachments: policy tenant_select applies to every role');
+SELECT policy_cmd_is('attachments', 'tenant_insert', 'INSERT', 'attachments: policy tenant_insert is for INSERT');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"attachments"'::regclass AND polname = 'tenant_insert'), 'attachments: policy tenant_insert applies to every role');
+SELECT policy_cmd_is('attachments', 'tenant_update', 'UPDATE', 'attachments: policy tenant_update is for UPDATE');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"attachments"'::regclass AND polname = 'tenant_update'), 'attachments: policy tenant_update applies to every role');
+SELECT policy_cmd_is('attachments', 'tenant_delete', 'DELETE', 'attachments: policy tenant_delete is for DELETE');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"attachments"'::regclass AND polname = 'tenant_delete'), 'attachments: policy tenant_delete applies to every role');
+SELECT ok((SELECT relrowsecurity AND relforcerowsecurity FROM pg_catalog.pg_class WHERE oid = '"organization_members"'::regclass), 'organization_members: row-level security is enabled and forced');
+SELECT policies_are('organization_members', ARRAY['tenant_select', 'tenant_insert', 'tenant_update', 'tenant_delete'], 'organization_members: exactly the generated policies');
+SELECT policy_cmd_is('organization_members', 'tenant_select', 'SELECT', 'organization_members: policy tenant_select is for SELECT');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"organization_members"'::regclass AND polname = 'tenant_select'), 'organization_members: policy tenant_select applies to every role');
+SELECT policy_cmd_is('organization_members', 'tenant_insert', 'INSERT', 'organization_members: policy tenant_insert is for INSERT');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"organization_members"'::regclass AND polname = 'tenant_insert'), 'organization_members: policy tenant_insert applies to every role');
+SELECT policy_cmd_is('organization_members', 'tenant_update', 'UPDATE', 'organization_members: policy tenant_update is for UPDATE');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"organization_members"'::regclass AND polname = 'tenant_update'), 'organization_members: policy tenant_update applies to every role');
+SELECT policy_cmd_is('organization_members', 'tenant_delete', 'DELETE', 'organization_members: policy tenant_delete is for DELETE');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"organization_members"'::regclass AND polname = 'tenant_delete'), 'organization_members: policy tenant_delete applies to every role');
+SELECT ok((SELECT relrowsecurity AND relforcerowsecurity FROM pg_catalog.pg_class WHERE oid = '"projects"'::regclass), 'projects: row-level security is enabled and forced');
+SELECT policies_are('projects', ARRAY['tenant_select', 'tenant_insert', 'tenant_update', 'tenant_delete', 'restore_select', 'restore_update'], 'projects: exactly the generated policies');
+SELECT policy_cmd_is('projects', 'tenant_select', 'SELECT', 'projects: policy tenant_select is for SELECT');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"projects"'::regclass AND polname = 'tenant_select'), 'projects: policy tenant_select applies to every role');
+SELECT policy_cmd_is('projects', 'tenant_insert', 'INSERT', 'projects: policy tenant_insert is for INSERT');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"projects"'::regclass AND polname = 'tenant_insert'), 'projects: policy tenant_insert applies to every role');
+SELECT policy_cmd_is('projects', 'tenant_update', 'UPDATE', 'projects: policy tenant_update is for UPDATE');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"projects"'::regclass AND polname = 'tenant_update'), 'projects: policy tenant_update applies to every role');
+SELECT policy_cmd_is('projects', 'tenant_delete', 'DELETE', 'projects: policy tenant_delete is for DELETE');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"projects"'::regclass AND polname = 'tenant_delete'), 'projects: policy tenant_delete applies to every role');
+SELECT policy_cmd_is('projects', 'restore_select', 'SELECT', 'projects: policy restore_select is for SELECT');
+SELECT policy_roles_are('projects', 'restore_select', ARRAY['app_admin'], 'projects: policy restore_select applies to app_admin');
+SELECT policy_cmd_is('projects', 'restore_update', 'UPDATE', 'projects: policy restore_update is for UPDATE');
+SELECT policy_roles_are('projects', 'restore_update', ARRAY['app_admin'], 'projects: policy restore_update applies to app_admin');
+SELECT ok((SELECT relrowsecurity AND relforcerowsecurity FROM pg_catalog.pg_class WHERE oid = '"tasks"'::regclass), 'tasks: row-level security is enabled and forced');
+SELECT policies_are('tasks', ARRAY['tenant_select', 'tenant_insert', 'tenant_update', 'tenant_delete', 'restore_select', 'restore_update'], 'tasks: exactly the generated policies');
+SELECT policy_cmd_is('tasks', 'tenant_select', 'SELECT', 'tasks: policy tenant_select is for SELECT');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"tasks"'::regclass AND polname = 'tenant_select'), 'tasks: policy tenant_select applies to every role');
+SELECT policy_cmd_is('tasks', 'tenant_insert', 'INSERT', 'tasks: policy tenant_insert is for INSERT');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"tasks"'::regclass AND polname = 'tenant_insert'), 'tasks: policy tenant_insert applies to every role');
+SELECT policy_cmd_is('tasks', 'tenant_update', 'UPDATE', 'tasks: policy tenant_update is for UPDATE');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"tasks"'::regclass AND polname = 'tenant_update'), 'tasks: policy tenant_update applies to every role');
+SELECT policy_cmd_is('tasks', 'tenant_delete', 'DELETE', 'tasks: policy tenant_delete is for DELETE');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"tasks"'::regclass AND polname = 'tenant_delete'), 'tasks: policy tenant_delete applies to every role');
+SELECT policy_cmd_is('tasks', 'restore_select', 'SELECT', 'tasks: policy restore_select is for SELECT');
+SELECT policy_roles_are('tasks', 'restore_select', ARRAY['app_admin'], 'tasks: policy restore_select applies to app_admin');
+SELECT policy_cmd_is('tasks', 'restore_update', 'UPDATE', 'tasks: policy restore_update is for UPDATE');
+SELECT policy_roles_are('tasks', 'restore_update', ARRAY['app_admin'], 'tasks: policy restore_update applies to app_admin');
+SELECT ok((SELECT relrowsecurity AND relforcerowsecurity FROM pg_catalog.pg_class WHERE oid = '"comments"'::regclass), 'comments: row-level security is enabled and forced');
+SELECT policies_are('comments', ARRAY['tenant_select', 'own_comment', 'author_or_admin_update', 'author_or_admin_delete', 'restore_select', 'restore_update'], 'comments: exactly the generated policies');
+SELECT policy_cmd_is('comments', 'tenant_select', 'SELECT', 'comments: policy tenant_select is for SELECT');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"comments"'::regclass AND polname = 'tenant_select'), 'comments: policy tenant_select applies to every role');
+SELECT policy_cmd_is('comments', 'own_comment', 'INSERT', 'comments: policy own_comment is for INSERT');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"comments"'::regclass AND polname = 'own_comment'), 'comments: policy own_comment applies to every role');
+SELECT policy_cmd_is('comments', 'author_or_admin_update', 'UPDATE', 'comments: policy author_or_admin_update is for UPDATE');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"comments"'::regclass AND polname = 'author_or_admin_update'), 'comments: policy author_or_admin_update applies to every role');
+SELECT policy_cmd_is('comments', 'author_or_admin_delete', 'DELETE', 'comments: policy author_or_admin_delete is for DELETE');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"comments"'::regclass AND polname = 'author_or_admin_delete'), 'comments: policy author_or_admin_delete applies to every role');
+SELECT policy_cmd_is('comments', 'restore_select', 'SELECT', 'comments: policy restore_select is for SELECT');
+SELECT policy_roles_are('comments', 'restore_select', ARRAY['app_admin'], 'comments: policy restore_select applies to app_admin');
+SELECT policy_cmd_is('comments', 'restore_update', 'UPDATE', 'comments: policy restore_update is for UPDATE');
+SELECT policy_roles_are('comments', 'restore_update', ARRAY['app_admin'], 'comments: policy restore_update applies to app_admin');
+SELECT ok((SELECT relrowsecurity AND relforcerowsecurity FROM pg_catalog.pg_class WHERE oid = '"task_assignments"'::regclass), 'task_assignments: row-level security is enabled and forced');
+SELECT policies_are('task_assignments', ARRAY['tenant_select', 'tenant_insert', 'tenant_update', 'tenant_delete'], 'task_assignments: exactly the generated policies');
+SELECT policy_cmd_is('task_assignments', 'tenant_select', 'SELECT', 'task_assignments: policy tenant_select is for SELECT');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"task_assignments"'::regclass AND polname = 'tenant_select'), 'task_assignments: policy tenant_select applies to every role');
+SELECT policy_cmd_is('task_assignments', 'tenant_insert', 'INSERT', 'task_assignments: policy tenant_insert is for INSERT');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"task_assignments"'::regclass AND polname = 'tenant_insert'), 'task_assignments: policy tenant_insert applies to every role');
+SELECT policy_cmd_is('task_assignments', 'tenant_update', 'UPDATE', 'task_assignments: policy tenant_update is for UPDATE');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"task_assignments"'::regclass AND polname = 'tenant_update'), 'task_assignments: policy tenant_update applies to every role');
+SELECT policy_cmd_is('task_assignments', 'tenant_delete', 'DELETE', 'task_assignments: policy tenant_delete is for DELETE');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"task_assignments"'::regclass AND polname = 'tenant_delete'), 'task_assignments: policy tenant_delete applies to every role');
+SELECT ok((SELECT relrowsecurity AND relforcerowsecurity FROM pg_catalog.pg_class WHERE oid = '"task_labels"'::regclass), 'task_labels: row-level security is enabled and forced');
+SELECT policies_are('task_labels', ARRAY['tenant_select', 'tenant_insert', 'tenant_update', 'tenant_delete'], 'task_labels: exactly the generated policies');
+SELECT policy_cmd_is('task_labels', 'tenant_select', 'SELECT', 'task_labels: policy tenant_select is for SELECT');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"task_labels"'::regclass AND polname = 'tenant_select'), 'task_labels: policy tenant_select applies to every role');
+SELECT policy_cmd_is('task_labels', 'tenant_insert', 'INSERT', 'task_labels: policy tenant_insert is for INSERT');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"task_labels"'::regclass AND polname = 'tenant_insert'), 'task_labels: policy tenant_insert applies to every role');
+SELECT policy_cmd_is('task_labels', 'tenant_update', 'UPDATE', 'task_labels: policy tenant_update is for UPDATE');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"task_labels"'::regclass AND polname = 'tenant_update'), 'task_labels: policy tenant_update applies to every role');
+SELECT policy_cmd_is('task_labels', 'tenant_delete', 'DELETE', 'task_labels: policy tenant_delete is for DELETE');
+SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"task_labels"'::regclass AND polname = 'tenant_delete'), 'task_labels: policy tenant_delete applies to every role');
 
 -- As the application role, with app.user_id never set
 SET LOCAL ROLE "app_user";
@@ -55,6 +190,7 @@ SELECT is((SELECT count(*) FROM "task_assignments"), 0::bigint, 'task_assignment
 SELECT throws_ok($tw$INSERT INTO "task_assignments" ("id", "organization_id", "task_id", "user_id") VALUES ('00000000-0000-4000-8000-00080000000b', '00000000-0000-4000-8000-000600000001', '00000000-0000-4000-8000-000a00000001', '00000000-0000-4000-8000-000b00000001')$tw$, '42501', NULL, 'task_assignments: no insert while the setting is unset');
 SELECT is((SELECT count(*) FROM "task_labels"), 0::bigint, 'task_labels: no row is visible while the setting is unset');
 SELECT throws_ok($tw$INSERT INTO "task_labels" ("task_id", "label_id", "organization_id") VALUES ('00000000-0000-4000-8000-000a00000001', '00000000-0000-4000-8000-000400000001', '00000000-0000-4000-8000-000600000001')$tw$, '42501', NULL, 'task_labels: no insert while the setting is unset');
+SELECT is((SELECT count(*) FROM "audit_logs" WHERE true), 0::bigint, 'audit_logs: no audit row of a tenant (or of an unreadable global table) is visible while the setting is unset');
 
 -- Tenant A set: app.user_id = 00000000-0000-4000-8000-000b00000001
 SELECT set_config('app.user_id', '00000000-0000-4000-8000-000b00000001', true);
@@ -100,7 +236,6 @@ SELECT ok((SELECT count(*) FROM "comments" WHERE "organization_id" = '00000000-0
 SELECT is((SELECT count(*) FROM "comments" WHERE "organization_id" = '00000000-0000-4000-8000-000600000002'), 0::bigint, 'comments: another tenant''s rows are invisible');
 SELECT throws_ok($tw$INSERT INTO "comments" ("id", "organization_id", "task_id", "author_id", "body") VALUES ('00000000-0000-4000-8000-00030000000c', '00000000-0000-4000-8000-000600000002', '00000000-0000-4000-8000-000a00000002', '00000000-0000-4000-8000-000b00000002', '3012')$tw$, '42501', NULL, 'comments: insert into another tenant is denied');
 WITH changed AS (UPDATE "comments" SET "organization_id" = "organization_id" WHERE "organization_id" = '00000000-0000-4000-8000-000600000002' RETURNING 1) SELECT is(count(*), 0::bigint, 'comments: another tenant''s rows cannot be updated') FROM changed;
-SELECT throws_ok($tw$UPDATE "comments" SET "organization_id" = '00000000-0000-4000-8000-000600000002' WHERE "organization_id" = '00000000-0000-4000-8000-000600000001'$tw$, '42501', NULL, 'comments: a row cannot be moved to another tenant');
 WITH changed AS (DELETE FROM "comments" WHERE "organization_id" = '00000000-0000-4000-8000-000600000002' RETURNING 1) SELECT is(count(*), 0::bigint, 'comments: another tenant''s rows cannot be deleted') FROM changed;
 SELECT is((SELECT count(*) FROM "comments" WHERE "id" = '00000000-0000-4000-8000-000300000003'), 0::bigint, 'comments: soft-deleted rows are hidden');
 SELECT ok((SELECT count(*) FROM "task_assignments" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001') > 0, 'task_assignments: the current tenant''s rows are visible');
@@ -115,6 +250,13 @@ SELECT throws_ok($tw$INSERT INTO "task_labels" ("task_id", "label_id", "organiza
 WITH changed AS (UPDATE "task_labels" SET "organization_id" = "organization_id" WHERE "organization_id" = '00000000-0000-4000-8000-000600000002' RETURNING 1) SELECT is(count(*), 0::bigint, 'task_labels: another tenant''s rows cannot be updated') FROM changed;
 SELECT throws_ok($tw$UPDATE "task_labels" SET "organization_id" = '00000000-0000-4000-8000-000600000002' WHERE "organization_id" = '00000000-0000-4000-8000-000600000001'$tw$, '42501', NULL, 'task_labels: a row cannot be moved to another tenant');
 WITH changed AS (DELETE FROM "task_labels" WHERE "organization_id" = '00000000-0000-4000-8000-000600000002' RETURNING 1) SELECT is(count(*), 0::bigint, 'task_labels: another tenant''s rows cannot be deleted') FROM changed;
+SELECT ok((SELECT count(*) FROM "audit_logs" WHERE "tenant_id" = '00000000-0000-4000-8000-000600000001') > 0, 'audit_logs: the current tenant''s audit rows are visible');
+SELECT is((SELECT count(*) FROM "audit_logs" WHERE "tenant_id" = '00000000-0000-4000-8000-000600000002'), 0::bigint, 'audit_logs: another tenant''s audit rows are invisible');
+SELECT is((SELECT count(*) FROM "audit_logs" WHERE "tenant_id" IS NULL AND "entity_type" = 'tw_fixture_global'), 0::bigint, 'audit_logs: audit rows of a global table not marked readable are invisible');
+SELECT throws_ok($tw$INSERT INTO "audit_logs" ("tenant_id", "action", "entity_type", "entity_id") VALUES ('00000000-0000-4000-8000-000600000001', 'x.insert', 'x', '1')$tw$, '42501', NULL, 'audit_logs: the application role cannot write audit rows');
+SELECT throws_ok($tw$UPDATE "audit_logs" SET "tenant_id" = "tenant_id" WHERE "tenant_id" = '00000000-0000-4000-8000-000600000001'$tw$, '42501', NULL, 'audit_logs: the audit log cannot be updated');
+SELECT throws_ok($tw$DELETE FROM "audit_logs" WHERE "tenant_id" = '00000000-0000-4000-8000-000600000001'$tw$, '42501', NULL, 'audit_logs: the audit log cannot be deleted from');
+SELECT throws_ok($tw$DELETE FROM "users"$tw$, '42501', NULL, 'users: no delete: no policy opens it');
 
 -- Audit trail: each change of an audited table writes one audit row the tenant sees
 SELECT lives_ok($tw$INSERT INTO "projects" ("id", "organization_id", "name", "code") VALUES ('00000000-0000-4000-8000-000700000015', '00000000-0000-4000-8000-000600000001', '7021', '7021')$tw$, 'projects: the application role inserts a row');
@@ -129,12 +271,6 @@ WITH changed AS (UPDATE "tasks" SET "id" = "id" WHERE "id" = '00000000-0000-4000
 SELECT is((SELECT count(*) FROM "audit_logs" WHERE "entity_type" = 'tasks' AND "entity_id" = '00000000-0000-4000-8000-000a00000015' AND "action" = 'tasks.update' AND "tenant_id" = '00000000-0000-4000-8000-000600000001' AND "actor_id" IS NOT DISTINCT FROM NULLIF(current_setting('app.user_id', true), '')), 1::bigint, 'tasks: the update writes one `tasks.update` audit row');
 WITH changed AS (DELETE FROM "tasks" WHERE "id" = '00000000-0000-4000-8000-000a00000015' RETURNING 1) SELECT is(count(*), 1::bigint, 'tasks: the application role deletes the row') FROM changed;
 SELECT is((SELECT count(*) FROM "audit_logs" WHERE "entity_type" = 'tasks' AND "entity_id" = '00000000-0000-4000-8000-000a00000015' AND "action" = 'tasks.delete' AND "tenant_id" = '00000000-0000-4000-8000-000600000001' AND "actor_id" IS NOT DISTINCT FROM NULLIF(current_setting('app.user_id', true), '')), 1::bigint, 'tasks: the delete writes one `tasks.delete` audit row');
-SELECT lives_ok($tw$INSERT INTO "comments" ("id", "organization_id", "task_id", "author_id", "body") VALUES ('00000000-0000-4000-8000-000300000015', '00000000-0000-4000-8000-000600000001', '00000000-0000-4000-8000-000a00000001', '00000000-0000-4000-8000-000b00000001', '3021')$tw$, 'comments: the application role inserts a row');
-SELECT is((SELECT count(*) FROM "audit_logs" WHERE "entity_type" = 'comments' AND "entity_id" = '00000000-0000-4000-8000-000300000015' AND "action" = 'comments.insert' AND "tenant_id" = '00000000-0000-4000-8000-000600000001' AND "actor_id" IS NOT DISTINCT FROM NULLIF(current_setting('app.user_id', true), '')), 1::bigint, 'comments: the insert writes one `comments.insert` audit row');
-WITH changed AS (UPDATE "comments" SET "id" = "id" WHERE "id" = '00000000-0000-4000-8000-000300000015' RETURNING 1) SELECT is(count(*), 1::bigint, 'comments: the application role updates the row') FROM changed;
-SELECT is((SELECT count(*) FROM "audit_logs" WHERE "entity_type" = 'comments' AND "entity_id" = '00000000-0000-4000-8000-000300000015' AND "action" = 'comments.update' AND "tenant_id" = '00000000-0000-4000-8000-000600000001' AND "actor_id" IS NOT DISTINCT FROM NULLIF(current_setting('app.user_id', true), '')), 1::bigint, 'comments: the update writes one `comments.update` audit row');
-WITH changed AS (DELETE FROM "comments" WHERE "id" = '00000000-0000-4000-8000-000300000015' RETURNING 1) SELECT is(count(*), 1::bigint, 'comments: the application role deletes the row') FROM changed;
-SELECT is((SELECT count(*) FROM "audit_logs" WHERE "entity_type" = 'comments' AND "entity_id" = '00000000-0000-4000-8000-000300000015' AND "action" = 'comments.delete' AND "tenant_id" = '00000000-0000-4000-8000-000600000001' AND "actor_id" IS NOT DISTINCT FROM NULLIF(current_setting('app.user_id', true), '')), 1::bigint, 'comments: the delete writes one `comments.delete` audit row');
 
 -- Optimistic locking: a stale version is rejected, a fresh one bumps the version
 SELECT set_config('tw.version_projects', (SELECT version::text FROM "projects" WHERE "id" = '00000000-0000-4000-8000-000700000001'), true);
@@ -159,11 +295,48 @@ WITH changed AS (DELETE FROM "projects" WHERE "organization_id" = '00000000-0000
 SELECT ok((SELECT count(*) FROM "tasks" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001') > 0, 'tasks: a plain member sees the tenant''s rows');
 WITH changed AS (DELETE FROM "tasks" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001' RETURNING 1) SELECT is(count(*), 0::bigint, 'tasks: a plain member deletes nothing') FROM changed;
 SELECT ok((SELECT count(*) FROM "comments" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001') > 0, 'comments: a plain member sees the tenant''s rows');
-WITH changed AS (DELETE FROM "comments" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001' RETURNING 1) SELECT is(count(*), 0::bigint, 'comments: a plain member deletes nothing') FROM changed;
 SELECT ok((SELECT count(*) FROM "task_assignments" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001') > 0, 'task_assignments: a plain member sees the tenant''s rows');
 WITH changed AS (DELETE FROM "task_assignments" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001' RETURNING 1) SELECT is(count(*), 0::bigint, 'task_assignments: a plain member deletes nothing') FROM changed;
 SELECT ok((SELECT count(*) FROM "task_labels" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001') > 0, 'task_labels: a plain member sees the tenant''s rows');
 WITH changed AS (DELETE FROM "task_labels" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001' RETURNING 1) SELECT is(count(*), 0::bigint, 'task_labels: a plain member deletes nothing') FROM changed;
+
+-- A member of tenant A with a read-only role
+SELECT set_config('app.user_id', '00000000-0000-4000-8000-000b0000000e', true);
+SELECT ok((SELECT count(*) FROM "organizations" WHERE "id" = '00000000-0000-4000-8000-000600000001') > 0, 'organizations: a read-only member sees the tenant''s rows');
+WITH changed AS (UPDATE "organizations" SET "id" = "id" WHERE "id" = '00000000-0000-4000-8000-000600000001' RETURNING 1) SELECT is(count(*), 0::bigint, 'organizations: a read-only member updates nothing') FROM changed;
+WITH changed AS (DELETE FROM "organizations" WHERE "id" = '00000000-0000-4000-8000-000600000001' RETURNING 1) SELECT is(count(*), 0::bigint, 'organizations: a read-only member deletes nothing') FROM changed;
+SELECT ok((SELECT count(*) FROM "labels" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001') > 0, 'labels: a read-only member sees the tenant''s rows');
+SELECT throws_ok($tw$INSERT INTO "labels" ("id", "organization_id", "name") VALUES ('00000000-0000-4000-8000-000400000010', '00000000-0000-4000-8000-000600000001', '4016')$tw$, '42501', NULL, 'labels: a read-only member inserts nothing');
+WITH changed AS (UPDATE "labels" SET "organization_id" = "organization_id" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001' RETURNING 1) SELECT is(count(*), 0::bigint, 'labels: a read-only member updates nothing') FROM changed;
+WITH changed AS (DELETE FROM "labels" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001' RETURNING 1) SELECT is(count(*), 0::bigint, 'labels: a read-only member deletes nothing') FROM changed;
+SELECT ok((SELECT count(*) FROM "attachments" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001') > 0, 'attachments: a read-only member sees the tenant''s rows');
+SELECT throws_ok($tw$INSERT INTO "attachments" ("id", "organization_id", "entity_type", "entity_id", "filename", "content_type", "size_bytes", "uploaded_by_id") VALUES ('00000000-0000-4000-8000-000100000010', '00000000-0000-4000-8000-000600000001', 'task', '00000000-0000-4000-8000-000a00000001', '1016', '1016', 1016, '00000000-0000-4000-8000-000b00000001')$tw$, '42501', NULL, 'attachments: a read-only member inserts nothing');
+WITH changed AS (UPDATE "attachments" SET "organization_id" = "organization_id" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001' RETURNING 1) SELECT is(count(*), 0::bigint, 'attachments: a read-only member updates nothing') FROM changed;
+WITH changed AS (DELETE FROM "attachments" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001' RETURNING 1) SELECT is(count(*), 0::bigint, 'attachments: a read-only member deletes nothing') FROM changed;
+SELECT ok((SELECT count(*) FROM "organization_members" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001') > 0, 'organization_members: a read-only member sees the tenant''s rows');
+SELECT throws_ok($tw$INSERT INTO "organization_members" ("id", "organization_id", "user_id", "role") VALUES ('00000000-0000-4000-8000-000500000010', '00000000-0000-4000-8000-000600000001', '00000000-0000-4000-8000-000b00000001', 'owner')$tw$, '42501', NULL, 'organization_members: a read-only member inserts nothing');
+WITH changed AS (UPDATE "organization_members" SET "organization_id" = "organization_id" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001' RETURNING 1) SELECT is(count(*), 0::bigint, 'organization_members: a read-only member updates nothing') FROM changed;
+WITH changed AS (DELETE FROM "organization_members" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001' RETURNING 1) SELECT is(count(*), 0::bigint, 'organization_members: a read-only member deletes nothing') FROM changed;
+SELECT ok((SELECT count(*) FROM "projects" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001') > 0, 'projects: a read-only member sees the tenant''s rows');
+SELECT throws_ok($tw$INSERT INTO "projects" ("id", "organization_id", "name", "code") VALUES ('00000000-0000-4000-8000-000700000010', '00000000-0000-4000-8000-000600000001', '7016', '7016')$tw$, '42501', NULL, 'projects: a read-only member inserts nothing');
+WITH changed AS (UPDATE "projects" SET "organization_id" = "organization_id" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001' RETURNING 1) SELECT is(count(*), 0::bigint, 'projects: a read-only member updates nothing') FROM changed;
+WITH changed AS (DELETE FROM "projects" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001' RETURNING 1) SELECT is(count(*), 0::bigint, 'projects: a read-only member deletes nothing') FROM changed;
+SELECT ok((SELECT count(*) FROM "tasks" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001') > 0, 'tasks: a read-only member sees the tenant''s rows');
+SELECT throws_ok($tw$INSERT INTO "tasks" ("id", "organization_id", "project_id", "title", "created_by_id") VALUES ('00000000-0000-4000-8000-000a00000010', '00000000-0000-4000-8000-000600000001', '00000000-0000-4000-8000-000700000001', '10016', '00000000-0000-4000-8000-000b00000001')$tw$, '42501', NULL, 'tasks: a read-only member inserts nothing');
+WITH changed AS (UPDATE "tasks" SET "organization_id" = "organization_id" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001' RETURNING 1) SELECT is(count(*), 0::bigint, 'tasks: a read-only member updates nothing') FROM changed;
+WITH changed AS (DELETE FROM "tasks" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001' RETURNING 1) SELECT is(count(*), 0::bigint, 'tasks: a read-only member deletes nothing') FROM changed;
+SELECT ok((SELECT count(*) FROM "comments" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001') > 0, 'comments: a read-only member sees the tenant''s rows');
+SELECT throws_ok($tw$INSERT INTO "comments" ("id", "organization_id", "task_id", "author_id", "body") VALUES ('00000000-0000-4000-8000-000300000010', '00000000-0000-4000-8000-000600000001', '00000000-0000-4000-8000-000a00000001', '00000000-0000-4000-8000-000b00000001', '3016')$tw$, '42501', NULL, 'comments: a read-only member inserts nothing');
+WITH changed AS (UPDATE "comments" SET "organization_id" = "organization_id" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001' RETURNING 1) SELECT is(count(*), 0::bigint, 'comments: a read-only member updates nothing') FROM changed;
+WITH changed AS (DELETE FROM "comments" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001' RETURNING 1) SELECT is(count(*), 0::bigint, 'comments: a read-only member deletes nothing') FROM changed;
+SELECT ok((SELECT count(*) FROM "task_assignments" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001') > 0, 'task_assignments: a read-only member sees the tenant''s rows');
+SELECT throws_ok($tw$INSERT INTO "task_assignments" ("id", "organization_id", "task_id", "user_id") VALUES ('00000000-0000-4000-8000-000800000010', '00000000-0000-4000-8000-000600000001', '00000000-0000-4000-8000-000a00000001', '00000000-0000-4000-8000-000b00000001')$tw$, '42501', NULL, 'task_assignments: a read-only member inserts nothing');
+WITH changed AS (UPDATE "task_assignments" SET "organization_id" = "organization_id" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001' RETURNING 1) SELECT is(count(*), 0::bigint, 'task_assignments: a read-only member updates nothing') FROM changed;
+WITH changed AS (DELETE FROM "task_assignments" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001' RETURNING 1) SELECT is(count(*), 0::bigint, 'task_assignments: a read-only member deletes nothing') FROM changed;
+SELECT ok((SELECT count(*) FROM "task_labels" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001') > 0, 'task_labels: a read-only member sees the tenant''s rows');
+SELECT throws_ok($tw$INSERT INTO "task_labels" ("task_id", "label_id", "organization_id") VALUES ('00000000-0000-4000-8000-000a00000001', '00000000-0000-4000-8000-000400000001', '00000000-0000-4000-8000-000600000001')$tw$, '42501', NULL, 'task_labels: a read-only member inserts nothing');
+WITH changed AS (UPDATE "task_labels" SET "organization_id" = "organization_id" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001' RETURNING 1) SELECT is(count(*), 0::bigint, 'task_labels: a read-only member updates nothing') FROM changed;
+WITH changed AS (DELETE FROM "task_labels" WHERE "organization_id" = '00000000-0000-4000-8000-000600000001' RETURNING 1) SELECT is(count(*), 0::bigint, 'task_labels: a read-only member deletes nothing') FROM changed;
 
 -- app.user_id reset
 RESET "app"."user_id";
@@ -185,6 +358,7 @@ SELECT is((SELECT count(*) FROM "task_assignments"), 0::bigint, 'task_assignment
 SELECT throws_ok($tw$INSERT INTO "task_assignments" ("id", "organization_id", "task_id", "user_id") VALUES ('00000000-0000-4000-8000-00080000000d', '00000000-0000-4000-8000-000600000001', '00000000-0000-4000-8000-000a00000001', '00000000-0000-4000-8000-000b0000000d')$tw$, '42501', NULL, 'task_assignments: no insert after the setting is reset');
 SELECT is((SELECT count(*) FROM "task_labels"), 0::bigint, 'task_labels: no row is visible after the setting is reset');
 SELECT throws_ok($tw$INSERT INTO "task_labels" ("task_id", "label_id", "organization_id") VALUES ('00000000-0000-4000-8000-000a00000001', '00000000-0000-4000-8000-000400000001', '00000000-0000-4000-8000-000600000001')$tw$, '42501', NULL, 'task_labels: no insert after the setting is reset');
+SELECT is((SELECT count(*) FROM "audit_logs" WHERE true), 0::bigint, 'audit_logs: no audit row of a tenant is visible after the setting is reset');
 
 -- Soft delete and restore, tenant A
 SELECT set_config('app.user_id', '00000000-0000-4000-8000-000b00000001', true);

@@ -9,17 +9,6 @@ INSERT INTO "organizations" ("id", "name", "slug", "plan", "settings", "created_
   ('3a401927-10a1-4d2b-b395-e6e9d31be916', 'Corwin and Crist LLC', 'aut-explicabo', 'enterprise', '{"temporibus":"corrupti","aut":73}', '2024-08-24 22:03:15', '2024-09-17 04:45:22', NULL),
   ('adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'Fahey and Sons', 'corporis-qui', 'starter', '{"itaque":32}', '2024-07-31 23:27:57', '2024-08-07 23:55:56', NULL);
 
--- labels: 8 rows
-INSERT INTO "labels" ("id", "organization_id", "name", "color", "created_at", "updated_at") VALUES
-  ('c95d57fa-2303-4928-b094-f01b90d4b377', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'velit', '#da5fb7', '2024-04-02 19:45:04', '2024-08-13 17:10:33'),
-  ('d4542dd6-c0f7-4e00-b045-fccc1ed3a0a9', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'voluptatibus', '#6b7280', '2024-12-15 12:28:33', '2025-01-06 05:17:23'),
-  ('9751a300-aea0-4aa7-a946-261c3c7be662', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'animi', '#e905b5', '2024-07-02 06:31:17', '2024-08-14 02:55:25'),
-  ('98f501ad-8b70-4276-bbb4-f956782376bd', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'quis', '#943270', '2024-06-01 15:22:05', '2024-09-16 02:00:57'),
-  ('0acbf588-21ec-44d8-8194-ba880bab079d', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'ea', '#f8b572', '2024-03-26 15:52:54', '2024-08-14 16:23:51'),
-  ('8785f1f3-dfe5-41b9-9ef8-75d9311ffc58', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'nobis', '#7e8879', '2024-10-15 11:16:58', '2025-01-13 03:17:42'),
-  ('0c4c9cab-3dcd-4faa-bf68-64d3f685568c', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'quas', '#bdab3a', '2024-07-13 16:11:32', '2024-09-24 23:18:01'),
-  ('41183aeb-ecff-481c-a39d-17ace977609a', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'qui', '#fbbbeb', '2024-07-25 08:54:41', '2024-11-26 08:18:20');
-
 -- users: 6 rows
 INSERT INTO "users" ("id", "email", "display_name", "avatar_url", "last_seen_at", "created_at", "updated_at") VALUES
   ('76423e38-b793-4193-ba4b-2da7e463c6c4', 'dedric@example.com', 'Minerva Bayer', NULL, '2024-08-01 00:41:48', '2024-11-25 19:50:31', '2024-12-10 03:57:57'),
@@ -40,74 +29,85 @@ INSERT INTO "organization_members" ("id", "organization_id", "user_id", "role", 
   ('a36a2392-99e5-4819-9662-5c5696d430a2', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', '76423e38-b793-4193-ba4b-2da7e463c6c4', 'viewer', '2025-01-07 03:25:06', '2025-01-10 20:46:08'),
   ('61ac0aee-2949-4d8e-a458-851850f8babb', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', '311da3f9-2f69-4ee6-95fd-1706815172c8', 'member', '2024-08-18 05:15:08', '2024-11-15 02:40:37');
 
+-- labels: 8 rows
+INSERT INTO "labels" ("id", "organization_id", "name", "color", "created_at", "updated_at") VALUES
+  ('c95d57fa-2303-4928-b094-f01b90d4b377', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'velit', '#da5fb7', '2024-04-02 19:45:04', '2024-08-13 17:10:33'),
+  ('d4542dd6-c0f7-4e00-b045-fccc1ed3a0a9', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'voluptatibus', '#6b7280', '2024-12-15 12:28:33', '2025-01-06 05:17:23'),
+  ('9751a300-aea0-4aa7-a946-261c3c7be662', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'animi', '#e905b5', '2024-07-02 06:31:17', '2024-08-14 02:55:25'),
+  ('98f501ad-8b70-4276-bbb4-f956782376bd', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'quis', '#943270', '2024-06-01 15:22:05', '2024-09-16 02:00:57'),
+  ('0acbf588-21ec-44d8-8194-ba880bab079d', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'ea', '#f8b572', '2024-03-26 15:52:54', '2024-08-14 16:23:51'),
+  ('8785f1f3-dfe5-41b9-9ef8-75d9311ffc58', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'nobis', '#7e8879', '2024-10-15 11:16:58', '2025-01-13 03:17:42'),
+  ('0c4c9cab-3dcd-4faa-bf68-64d3f685568c', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'quas', '#bdab3a', '2024-07-13 16:11:32', '2024-09-24 23:18:01'),
+  ('41183aeb-ecff-481c-a39d-17ace977609a', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'qui', '#fbbbeb', '2024-07-25 08:54:41', '2024-11-26 08:18:20');
+
 -- projects: 8 rows
-INSERT INTO "projects" ("id", "organization_id", "name", "code", "description", "lead_id", "archived_at", "created_at", "updated_at", "deleted_at", "version") VALUES
-  ('8234635f-0a4f-494c-a01e-b0442e5091f6', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'Molestiae Mollitia', 'LABO', 'magnam commodi autem et exercitationem quae vel.', '35c98445-4f7b-4205-816c-cd4f8206c9b5', '2024-10-18 03:17:28', '2024-10-02 16:23:10', '2025-01-14 09:07:03', NULL, 1),
-  ('bf81a022-343d-46df-a7c7-d607abbd8b4d', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'Et Ut Dolorum', 'ODIT', 'Profit-focused client-server methodology', NULL, NULL, '2024-02-23 15:07:02', '2024-03-09 06:58:03', NULL, 2),
+INSERT INTO "projects" ("id", "organization_id", "name", "code", "description", "lead_id", "archived_at", "created_at", "updated_at", "created_by", "updated_by", "deleted_at", "version") VALUES
+  ('8234635f-0a4f-494c-a01e-b0442e5091f6', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'Molestiae Mollitia', 'LABO', 'magnam commodi autem et exercitationem quae vel.', '2ce8e02b-021c-448f-969f-7a11a63165b6', '2024-10-18 03:17:28', '2024-10-02 16:23:10', '2025-01-14 09:07:03', NULL, NULL, NULL, 1),
+  ('bf81a022-343d-46df-a7c7-d607abbd8b4d', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'Et Ut Dolorum', 'ODIT', 'Profit-focused client-server methodology', NULL, NULL, '2024-02-23 15:07:02', '2024-03-09 06:58:03', NULL, NULL, NULL, 2),
   ('48f404bb-d03a-4bd0-a058-d529083d7447', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'Qui Quis Velit Suscipit', 'QUI', 'et ratione aut rerum.
 facere animi eum quasi.
-eius possimus sit sint.', '35c98445-4f7b-4205-816c-cd4f8206c9b5', '2024-11-21 15:54:00', '2024-02-17 01:14:08', '2024-03-04 10:10:31', NULL, 2),
-  ('a45aa95f-994b-4f8f-bfc0-eafbfed4c7bc', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'Officiis Accusamus Ut', 'ESSE', 'Cross-platform empowering Graphic Interface', '76a50cc6-7cbf-4236-a8a0-52f675e75677', '2024-07-26 19:06:42', '2024-06-12 14:25:17', '2024-10-05 07:59:53', NULL, 1),
-  ('b1f86338-f1ce-4db1-8f76-2ee6c564acb3', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'Quia Autem Et', 'EXER', NULL, '311da3f9-2f69-4ee6-95fd-1706815172c8', '2024-08-31 21:33:22', '2024-07-14 05:52:57', '2024-11-05 22:18:10', NULL, 2),
-  ('dda3bf34-11c2-4517-a41f-bdb4c20c6586', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'Et Cum', 'AUT', NULL, '311da3f9-2f69-4ee6-95fd-1706815172c8', '2024-09-25 11:46:31', '2024-03-05 09:04:16', '2024-07-08 08:48:32', NULL, 1),
-  ('3bbec26e-ff90-4fb9-8dc8-010aae71a6ee', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'Fuga Labore', 'ASSU', NULL, '2ce8e02b-021c-448f-969f-7a11a63165b6', '2024-10-18 02:39:43', '2024-03-07 13:18:53', '2024-07-11 05:24:06', NULL, 1),
-  ('11ec1959-689d-4ef8-89a4-12f47110d0be', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'Cupiditate Corrupti', 'REPR', 'Exclusive 24/7 process improvement', '76423e38-b793-4193-ba4b-2da7e463c6c4', '2024-11-13 14:54:01', '2024-04-14 06:57:49', '2024-10-06 17:41:08', NULL, 2);
+eius possimus sit sint.', '2ce8e02b-021c-448f-969f-7a11a63165b6', '2024-11-21 15:54:00', '2024-02-17 01:14:08', '2024-03-04 10:10:31', NULL, NULL, NULL, 2),
+  ('a45aa95f-994b-4f8f-bfc0-eafbfed4c7bc', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'Officiis Accusamus Ut', 'ESSE', 'Cross-platform empowering Graphic Interface', '47eb7a00-0ff9-493f-b919-c02fcb254ca1', '2024-07-26 19:06:42', '2024-06-12 14:25:17', '2024-10-05 07:59:53', NULL, NULL, NULL, 1),
+  ('b1f86338-f1ce-4db1-8f76-2ee6c564acb3', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'Quia Autem Et', 'EXER', NULL, '311da3f9-2f69-4ee6-95fd-1706815172c8', '2024-08-31 21:33:22', '2024-07-14 05:52:57', '2024-11-05 22:18:10', NULL, NULL, NULL, 2),
+  ('dda3bf34-11c2-4517-a41f-bdb4c20c6586', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'Et Cum', 'AUT', NULL, '311da3f9-2f69-4ee6-95fd-1706815172c8', '2024-09-25 11:46:31', '2024-03-05 09:04:16', '2024-07-08 08:48:32', NULL, NULL, NULL, 1),
+  ('3bbec26e-ff90-4fb9-8dc8-010aae71a6ee', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'Fuga Labore', 'ASSU', NULL, '2ce8e02b-021c-448f-969f-7a11a63165b6', '2024-10-18 02:39:43', '2024-03-07 13:18:53', '2024-07-11 05:24:06', NULL, NULL, NULL, 1),
+  ('11ec1959-689d-4ef8-89a4-12f47110d0be', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'Cupiditate Corrupti', 'REPR', 'Exclusive 24/7 process improvement', '47eb7a00-0ff9-493f-b919-c02fcb254ca1', '2024-11-13 14:54:01', '2024-04-14 06:57:49', '2024-10-06 17:41:08', NULL, NULL, NULL, 2);
 
 -- tasks: 8 rows
 INSERT INTO "tasks" ("id", "organization_id", "project_id", "parent_id", "title", "description", "status", "priority", "due_date", "position", "estimate_hours", "created_by_id", "created_at", "updated_at", "deleted_at", "version") VALUES
   ('c6dda4a4-4e82-4aa2-8407-46fe55d7bb9b', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'bf81a022-343d-46df-a7c7-d607abbd8b4d', NULL, 'debitis maiores est aut tenetur aliquid non', 'aut dolorum dolorum recusandae aut blanditiis.
 ut velit rerum sit rerum.
-assumenda consequatur minus perferendis illo voluptatem eligendi aut enim.', 'in_review', 'medium', '2025-03-03', 262.73, NULL, '47eb7a00-0ff9-493f-b919-c02fcb254ca1', '2025-01-11 18:13:29', '2025-01-14 17:18:56', NULL, 1),
-  ('812b219f-21c4-4082-b980-a60a0f4407cd', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'a45aa95f-994b-4f8f-bfc0-eafbfed4c7bc', 'c6dda4a4-4e82-4aa2-8407-46fe55d7bb9b', 'sit aut voluptatem necessitatibus amet molestiae', 'Front-line optimal project', 'todo', 'urgent', '2025-04-17', 729.36, 37.87, '76a50cc6-7cbf-4236-a8a0-52f675e75677', '2024-08-19 20:19:17', '2024-12-10 14:19:01', NULL, 1),
+assumenda consequatur minus perferendis illo voluptatem eligendi aut enim.', 'in_review', 'medium', '2025-03-03', 262.73, NULL, '76a50cc6-7cbf-4236-a8a0-52f675e75677', '2025-01-11 18:13:29', '2025-01-14 17:18:56', NULL, 1),
+  ('812b219f-21c4-4082-b980-a60a0f4407cd', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'a45aa95f-994b-4f8f-bfc0-eafbfed4c7bc', 'c6dda4a4-4e82-4aa2-8407-46fe55d7bb9b', 'sit aut voluptatem necessitatibus amet molestiae', 'Front-line optimal project', 'todo', 'urgent', '2025-04-17', 729.36, 37.87, '47eb7a00-0ff9-493f-b919-c02fcb254ca1', '2024-08-19 20:19:17', '2024-12-10 14:19:01', NULL, 1),
   ('7a352d15-f4be-49c2-a391-31418ae5eae0', '3a401927-10a1-4d2b-b395-e6e9d31be916', '8234635f-0a4f-494c-a01e-b0442e5091f6', NULL, 'voluptatem dolores deleniti maxime minus', 'error tempore voluptas molestiae enim facilis.
 rerum eos ipsam deserunt ipsam officiis exercitationem quia sed.
-beatae rerum ratione quod voluptatum enim itaque dolorem facilis.', 'backlog', 'low', '2025-04-10', 222.13, 19.85, '76423e38-b793-4193-ba4b-2da7e463c6c4', '2024-01-22 12:47:42', '2024-05-19 04:20:04', NULL, 3),
-  ('a1adf70f-375d-42ea-bbb1-96e89c3d808d', '3a401927-10a1-4d2b-b395-e6e9d31be916', '48f404bb-d03a-4bd0-a058-d529083d7447', 'c6dda4a4-4e82-4aa2-8407-46fe55d7bb9b', 'iusto ad neque ut', 'Synergistic didactic moratorium', 'todo', 'high', '2025-01-01', 443.36, 38.41, '76a50cc6-7cbf-4236-a8a0-52f675e75677', '2024-06-24 14:07:21', '2024-12-12 20:19:31', '2024-12-13 16:36:08', 3),
+beatae rerum ratione quod voluptatum enim itaque dolorem facilis.', 'backlog', 'low', '2025-04-10', 222.13, 19.85, '311da3f9-2f69-4ee6-95fd-1706815172c8', '2024-01-22 12:47:42', '2024-05-19 04:20:04', NULL, 3),
+  ('a1adf70f-375d-42ea-bbb1-96e89c3d808d', '3a401927-10a1-4d2b-b395-e6e9d31be916', '48f404bb-d03a-4bd0-a058-d529083d7447', 'c6dda4a4-4e82-4aa2-8407-46fe55d7bb9b', 'iusto ad neque ut', 'Synergistic didactic moratorium', 'todo', 'high', '2025-01-01', 443.36, 38.41, '47eb7a00-0ff9-493f-b919-c02fcb254ca1', '2024-06-24 14:07:21', '2024-12-12 20:19:31', '2024-12-13 16:36:08', 3),
   ('467e1e86-1809-452f-993a-0e5be0e265e6', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', '3bbec26e-ff90-4fb9-8dc8-010aae71a6ee', NULL, 'voluptatem rem autem laboriosam similique', 'dolores eligendi illum quae vel tempora nihil omnis deserunt.
 aut laboriosam beatae rerum sed vitae nemo.
 aliquid voluptatem dicta mollitia.', 'canceled', 'low', '2025-02-13', 919.28, 18.56, '2ce8e02b-021c-448f-969f-7a11a63165b6', '2024-10-21 03:22:07', '2024-10-25 21:43:40', NULL, 1),
-  ('76b61268-d1a5-4d10-9df0-f552090708cb', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'b1f86338-f1ce-4db1-8f76-2ee6c564acb3', '467e1e86-1809-452f-993a-0e5be0e265e6', 'consequatur perspiciatis est et at quidem', 'Implemented cohesive migration', 'todo', 'urgent', '2025-01-20', 13.08, 20.14, '47eb7a00-0ff9-493f-b919-c02fcb254ca1', '2024-02-06 07:39:35', '2024-09-06 08:05:43', NULL, 1),
-  ('fbc26f88-d02f-4654-834a-7778b2bc70ac', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', '11ec1959-689d-4ef8-89a4-12f47110d0be', NULL, 'occaecati doloremque reprehenderit consequuntur quo ad porro', 'Intuitive uniform instruction set', 'in_review', 'high', NULL, 98.59, 34.15, '76a50cc6-7cbf-4236-a8a0-52f675e75677', '2024-08-10 18:39:38', '2024-10-15 03:51:34', NULL, 1),
-  ('8baaf390-9ce9-4210-9e44-6ac900a64840', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'b1f86338-f1ce-4db1-8f76-2ee6c564acb3', '76b61268-d1a5-4d10-9df0-f552090708cb', 'sequi debitis blanditiis nihil voluptas', NULL, 'canceled', 'low', '2025-05-11', 579.15, 32.47, '76423e38-b793-4193-ba4b-2da7e463c6c4', '2024-02-27 07:30:21', '2024-04-17 06:23:50', NULL, 2);
+  ('76b61268-d1a5-4d10-9df0-f552090708cb', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'b1f86338-f1ce-4db1-8f76-2ee6c564acb3', '467e1e86-1809-452f-993a-0e5be0e265e6', 'consequatur perspiciatis est et at quidem', 'Implemented cohesive migration', 'todo', 'urgent', '2025-01-20', 13.08, 20.14, '2ce8e02b-021c-448f-969f-7a11a63165b6', '2024-02-06 07:39:35', '2024-09-06 08:05:43', NULL, 1),
+  ('fbc26f88-d02f-4654-834a-7778b2bc70ac', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', '11ec1959-689d-4ef8-89a4-12f47110d0be', NULL, 'occaecati doloremque reprehenderit consequuntur quo ad porro', 'Intuitive uniform instruction set', 'in_review', 'high', NULL, 98.59, 34.15, '76423e38-b793-4193-ba4b-2da7e463c6c4', '2024-08-10 18:39:38', '2024-10-15 03:51:34', NULL, 1),
+  ('8baaf390-9ce9-4210-9e44-6ac900a64840', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'b1f86338-f1ce-4db1-8f76-2ee6c564acb3', '76b61268-d1a5-4d10-9df0-f552090708cb', 'sequi debitis blanditiis nihil voluptas', NULL, 'canceled', 'low', '2025-05-11', 579.15, 32.47, '47eb7a00-0ff9-493f-b919-c02fcb254ca1', '2024-02-27 07:30:21', '2024-04-17 06:23:50', NULL, 2);
 
 -- comments: 8 rows
 INSERT INTO "comments" ("id", "organization_id", "task_id", "author_id", "body", "edited_at", "created_at", "updated_at", "deleted_at") VALUES
-  ('a2ce695a-d3c6-47dc-817d-839b492120e2', '3a401927-10a1-4d2b-b395-e6e9d31be916', '7a352d15-f4be-49c2-a391-31418ae5eae0', '47eb7a00-0ff9-493f-b919-c02fcb254ca1', 'atque reprehenderit iste consectetur provident expedita voluptatem voluptatem natus.
+  ('a2ce695a-d3c6-47dc-817d-839b492120e2', '3a401927-10a1-4d2b-b395-e6e9d31be916', '7a352d15-f4be-49c2-a391-31418ae5eae0', '76a50cc6-7cbf-4236-a8a0-52f675e75677', 'atque reprehenderit iste consectetur provident expedita voluptatem voluptatem natus.
 aspernatur ad maiores sed accusamus recusandae.
 eos praesentium eaque qui omnis exercitationem labore laborum.', NULL, '2024-04-04 22:02:52', '2024-06-14 08:38:47', NULL),
-  ('f2d0583d-b7eb-45df-8bae-91551c259b4a', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'c6dda4a4-4e82-4aa2-8407-46fe55d7bb9b', '47eb7a00-0ff9-493f-b919-c02fcb254ca1', 'Customizable neutral focus group', '2024-12-10 08:09:25', '2024-02-01 13:52:43', '2024-10-07 00:03:15', NULL),
-  ('6b994609-0825-40c8-8504-c14cc8075e66', '3a401927-10a1-4d2b-b395-e6e9d31be916', '812b219f-21c4-4082-b980-a60a0f4407cd', '2ce8e02b-021c-448f-969f-7a11a63165b6', 'est animi aut voluptatem accusamus voluptate dolore aut ut.
+  ('f2d0583d-b7eb-45df-8bae-91551c259b4a', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'c6dda4a4-4e82-4aa2-8407-46fe55d7bb9b', '76a50cc6-7cbf-4236-a8a0-52f675e75677', 'Customizable neutral focus group', '2024-12-10 08:09:25', '2024-02-01 13:52:43', '2024-10-07 00:03:15', NULL),
+  ('6b994609-0825-40c8-8504-c14cc8075e66', '3a401927-10a1-4d2b-b395-e6e9d31be916', '812b219f-21c4-4082-b980-a60a0f4407cd', '76a50cc6-7cbf-4236-a8a0-52f675e75677', 'est animi aut voluptatem accusamus voluptate dolore aut ut.
 perspiciatis asperiores atque similique.
 aut optio debitis in autem distinctio voluptas voluptas exercitationem.', '2024-09-26 17:16:41', '2024-03-14 10:24:13', '2025-01-09 22:24:54', NULL),
-  ('b295cff7-9953-4fbb-b4a9-1fad47d42c69', '3a401927-10a1-4d2b-b395-e6e9d31be916', '7a352d15-f4be-49c2-a391-31418ae5eae0', '2ce8e02b-021c-448f-969f-7a11a63165b6', 'dolor ut unde ad tempora accusamus et omnis et.
+  ('b295cff7-9953-4fbb-b4a9-1fad47d42c69', '3a401927-10a1-4d2b-b395-e6e9d31be916', '7a352d15-f4be-49c2-a391-31418ae5eae0', '76a50cc6-7cbf-4236-a8a0-52f675e75677', 'dolor ut unde ad tempora accusamus et omnis et.
 velit illo cum ut nobis aut harum nam.
 et explicabo eum itaque occaecati officia dolore libero.', '2024-10-15 03:59:55', '2024-10-11 02:27:22', '2024-11-15 01:10:51', NULL),
-  ('5cf1da6e-4fde-49b2-8bd6-2ff847676201', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', '8baaf390-9ce9-4210-9e44-6ac900a64840', '76423e38-b793-4193-ba4b-2da7e463c6c4', 'Cloned stable analyzer', '2024-09-28 03:28:32', '2024-02-01 12:07:50', '2024-06-30 08:59:24', NULL),
+  ('5cf1da6e-4fde-49b2-8bd6-2ff847676201', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', '8baaf390-9ce9-4210-9e44-6ac900a64840', '47eb7a00-0ff9-493f-b919-c02fcb254ca1', 'Cloned stable analyzer', '2024-09-28 03:28:32', '2024-02-01 12:07:50', '2024-06-30 08:59:24', NULL),
   ('7dccfeb6-2241-4438-a576-97c884c80b6a', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', '76b61268-d1a5-4d10-9df0-f552090708cb', '2ce8e02b-021c-448f-969f-7a11a63165b6', 'aperiam id corrupti aut.', '2024-12-16 19:08:35', '2024-07-16 23:29:03', '2024-08-22 07:09:37', '2024-10-23 18:49:14'),
-  ('9173865e-33d7-4056-a2bb-cda3b31c9e29', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', '467e1e86-1809-452f-993a-0e5be0e265e6', '47eb7a00-0ff9-493f-b919-c02fcb254ca1', 'Inverse client-driven intranet', NULL, '2024-04-11 09:21:50', '2024-11-05 19:25:15', '2024-12-12 18:38:08'),
-  ('1fedaee6-264c-4882-864f-b55ca82c1481', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'fbc26f88-d02f-4654-834a-7778b2bc70ac', '76423e38-b793-4193-ba4b-2da7e463c6c4', 'Expanded directional utilisation', '2024-11-26 12:10:18', '2024-10-20 06:29:14', '2024-11-08 06:50:21', NULL);
+  ('9173865e-33d7-4056-a2bb-cda3b31c9e29', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', '467e1e86-1809-452f-993a-0e5be0e265e6', '2ce8e02b-021c-448f-969f-7a11a63165b6', 'Inverse client-driven intranet', NULL, '2024-04-11 09:21:50', '2024-11-05 19:25:15', '2024-12-12 18:38:08'),
+  ('1fedaee6-264c-4882-864f-b55ca82c1481', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'fbc26f88-d02f-4654-834a-7778b2bc70ac', '47eb7a00-0ff9-493f-b919-c02fcb254ca1', 'Expanded directional utilisation', '2024-11-26 12:10:18', '2024-10-20 06:29:14', '2024-11-08 06:50:21', NULL);
 
 -- attachments: 8 rows
 INSERT INTO "attachments" ("id", "organization_id", "entity_type", "entity_id", "filename", "content_type", "size_bytes", "uploaded_by_id", "checksum", "created_at", "updated_at") VALUES
-  ('9247ed26-25cf-41ef-bcee-e860dbb19cbb', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'task', 'c6dda4a4-4e82-4aa2-8407-46fe55d7bb9b', 'child.jpg', 'application/vnd.etsi.pstn+xml', 31666763, '76a50cc6-7cbf-4236-a8a0-52f675e75677', NULL, '2024-08-30 03:29:31', '2024-11-18 18:22:48'),
-  ('0a6f67bd-7037-4c98-a66a-764113fca8dd', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'comment', 'a2ce695a-d3c6-47dc-817d-839b492120e2', 'person.doc', 'application/vnd.ieee.1905', 4654481, '2ce8e02b-021c-448f-969f-7a11a63165b6', NULL, '2024-03-17 17:23:45', '2024-10-14 04:05:40'),
-  ('3d3bb3af-d10c-485c-983d-d7346bdf47de', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'task', 'c6dda4a4-4e82-4aa2-8407-46fe55d7bb9b', 'noah.rar', 'application/vnd.geo+json', 37383605, '311da3f9-2f69-4ee6-95fd-1706815172c8', X'890b6bc8c51443b47546d38376df15a3b7d5cf00b4c11ef1ee19d9801f53fb5f', '2024-08-01 14:38:28', '2024-11-03 08:26:35'),
-  ('a772246f-1f24-4d39-94ec-63af590a262a', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'task', '7a352d15-f4be-49c2-a391-31418ae5eae0', 'olivia.jpg', 'video/vnd.dece.video', 16403250, '35c98445-4f7b-4205-816c-cd4f8206c9b5', X'f03a2a90ebcc505c7d781c8437bb79d04370c05ebbc3cf1c3c096572b93d1c7e', '2024-12-01 09:17:46', '2025-01-07 13:27:44'),
+  ('9247ed26-25cf-41ef-bcee-e860dbb19cbb', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'task', 'c6dda4a4-4e82-4aa2-8407-46fe55d7bb9b', 'child.jpg', 'application/vnd.etsi.pstn+xml', 31666763, '47eb7a00-0ff9-493f-b919-c02fcb254ca1', NULL, '2024-08-30 03:29:31', '2024-11-18 18:22:48'),
+  ('0a6f67bd-7037-4c98-a66a-764113fca8dd', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'comment', 'a2ce695a-d3c6-47dc-817d-839b492120e2', 'person.doc', 'application/vnd.ieee.1905', 4654481, '311da3f9-2f69-4ee6-95fd-1706815172c8', NULL, '2024-03-17 17:23:45', '2024-10-14 04:05:40'),
+  ('3d3bb3af-d10c-485c-983d-d7346bdf47de', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'task', 'c6dda4a4-4e82-4aa2-8407-46fe55d7bb9b', 'noah.rar', 'application/vnd.geo+json', 37383605, '47eb7a00-0ff9-493f-b919-c02fcb254ca1', X'890b6bc8c51443b47546d38376df15a3b7d5cf00b4c11ef1ee19d9801f53fb5f', '2024-08-01 14:38:28', '2024-11-03 08:26:35'),
+  ('a772246f-1f24-4d39-94ec-63af590a262a', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'task', '7a352d15-f4be-49c2-a391-31418ae5eae0', 'olivia.jpg', 'video/vnd.dece.video', 16403250, '2ce8e02b-021c-448f-969f-7a11a63165b6', X'f03a2a90ebcc505c7d781c8437bb79d04370c05ebbc3cf1c3c096572b93d1c7e', '2024-12-01 09:17:46', '2025-01-07 13:27:44'),
   ('242afdf6-76b4-482f-8232-e3cb808af7a7', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'task', 'fbc26f88-d02f-4654-834a-7778b2bc70ac', 'large.so', 'application/vnd.musician', 1493231, '2ce8e02b-021c-448f-969f-7a11a63165b6', X'3bc7abdfea854c084285e28f2b34a0e47dac3b525fd2ee544d3885acb2e3cd38', '2024-02-15 18:19:00', '2025-01-02 17:24:55'),
   ('e33215b9-0687-4cc6-a987-0ffe7318cd10', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'task', 'fbc26f88-d02f-4654-834a-7778b2bc70ac', 'year.rar', 'application/vnd.zzazz.deck+xml', 32718572, '2ce8e02b-021c-448f-969f-7a11a63165b6', X'2572a88b4a8bd886165a7ca6701ab6bacbd30670b5bc16ad8aae86d7a60757d7', '2024-06-18 21:05:03', '2024-11-27 16:23:27'),
-  ('2af0171b-d9e8-400c-ae7c-2f0af1a637ca', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'comment', '9173865e-33d7-4056-a2bb-cda3b31c9e29', 'case.7z', 'audio/x-tta', 10405535, '47eb7a00-0ff9-493f-b919-c02fcb254ca1', X'4afb940a76e997f5b38a07a84aa8bd971d252cf98c7452f33b281367eae36f76', '2024-02-01 10:54:55', '2024-07-12 11:59:23'),
-  ('3ff9cbf5-9a80-4766-b0bf-a499d7a105e4', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'task', 'fbc26f88-d02f-4654-834a-7778b2bc70ac', 'jackson.flv', 'application/vnd.oftn.l10n+json', 10171363, '2ce8e02b-021c-448f-969f-7a11a63165b6', X'd05d272da3fa3e3375790f214a2a305ec8bc2c479de496b4931a803805765b2a', '2024-04-17 05:54:30', '2024-09-07 23:57:33');
+  ('2af0171b-d9e8-400c-ae7c-2f0af1a637ca', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'comment', '9173865e-33d7-4056-a2bb-cda3b31c9e29', 'case.7z', 'audio/x-tta', 10405535, '2ce8e02b-021c-448f-969f-7a11a63165b6', X'4afb940a76e997f5b38a07a84aa8bd971d252cf98c7452f33b281367eae36f76', '2024-02-01 10:54:55', '2024-07-12 11:59:23'),
+  ('3ff9cbf5-9a80-4766-b0bf-a499d7a105e4', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'task', 'fbc26f88-d02f-4654-834a-7778b2bc70ac', 'jackson.flv', 'application/vnd.oftn.l10n+json', 10171363, '47eb7a00-0ff9-493f-b919-c02fcb254ca1', X'd05d272da3fa3e3375790f214a2a305ec8bc2c479de496b4931a803805765b2a', '2024-04-17 05:54:30', '2024-09-07 23:57:33');
 
 -- task_assignments: 8 rows
 INSERT INTO "task_assignments" ("id", "organization_id", "task_id", "user_id", "assigned_by_id", "created_at", "updated_at") VALUES
-  ('2657fc5d-65f4-49b8-b321-6a95e9aae15e', '3a401927-10a1-4d2b-b395-e6e9d31be916', '812b219f-21c4-4082-b980-a60a0f4407cd', '76a50cc6-7cbf-4236-a8a0-52f675e75677', NULL, '2024-05-13 15:05:03', '2024-07-22 20:04:20'),
-  ('e8c155b8-5289-452b-ae4c-c8a2a8f72792', '3a401927-10a1-4d2b-b395-e6e9d31be916', '812b219f-21c4-4082-b980-a60a0f4407cd', '311da3f9-2f69-4ee6-95fd-1706815172c8', '76423e38-b793-4193-ba4b-2da7e463c6c4', '2024-08-25 00:43:15', '2024-12-18 16:02:26'),
-  ('f10c7215-b902-4167-98b0-b47e9cb7bd8e', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'c6dda4a4-4e82-4aa2-8407-46fe55d7bb9b', '311da3f9-2f69-4ee6-95fd-1706815172c8', '2ce8e02b-021c-448f-969f-7a11a63165b6', '2024-05-10 06:39:45', '2024-09-14 22:25:55'),
-  ('89d070ff-75d6-4ef6-a401-b306aa4dcdab', '3a401927-10a1-4d2b-b395-e6e9d31be916', '812b219f-21c4-4082-b980-a60a0f4407cd', '35c98445-4f7b-4205-816c-cd4f8206c9b5', '35c98445-4f7b-4205-816c-cd4f8206c9b5', '2024-06-29 16:23:55', '2024-12-09 16:56:36'),
-  ('3d28ae62-78ec-4290-b7de-6c462f2c73d3', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', '76b61268-d1a5-4d10-9df0-f552090708cb', '76a50cc6-7cbf-4236-a8a0-52f675e75677', '2ce8e02b-021c-448f-969f-7a11a63165b6', '2024-04-05 05:11:53', '2025-01-10 03:19:00'),
-  ('cf47f094-dfc2-4b65-bed5-94b4c674c430', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', '76b61268-d1a5-4d10-9df0-f552090708cb', '311da3f9-2f69-4ee6-95fd-1706815172c8', '35c98445-4f7b-4205-816c-cd4f8206c9b5', '2024-07-30 12:27:52', '2025-01-05 02:34:27'),
-  ('44ed0365-f21b-4cc2-b99c-91e2642db2a9', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', '8baaf390-9ce9-4210-9e44-6ac900a64840', '35c98445-4f7b-4205-816c-cd4f8206c9b5', '76423e38-b793-4193-ba4b-2da7e463c6c4', '2024-09-09 12:58:27', '2024-09-17 20:42:23'),
-  ('cc93ffea-1a6f-4ae5-8f30-45b68920f0d9', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'fbc26f88-d02f-4654-834a-7778b2bc70ac', '76423e38-b793-4193-ba4b-2da7e463c6c4', NULL, '2024-06-29 02:16:58', '2024-09-11 16:18:57');
+  ('2657fc5d-65f4-49b8-b321-6a95e9aae15e', '3a401927-10a1-4d2b-b395-e6e9d31be916', '812b219f-21c4-4082-b980-a60a0f4407cd', '47eb7a00-0ff9-493f-b919-c02fcb254ca1', NULL, '2024-05-13 15:05:03', '2024-07-22 20:04:20'),
+  ('e8c155b8-5289-452b-ae4c-c8a2a8f72792', '3a401927-10a1-4d2b-b395-e6e9d31be916', '812b219f-21c4-4082-b980-a60a0f4407cd', '2ce8e02b-021c-448f-969f-7a11a63165b6', '311da3f9-2f69-4ee6-95fd-1706815172c8', '2024-08-25 00:43:15', '2024-12-18 16:02:26'),
+  ('f10c7215-b902-4167-98b0-b47e9cb7bd8e', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'c6dda4a4-4e82-4aa2-8407-46fe55d7bb9b', '47eb7a00-0ff9-493f-b919-c02fcb254ca1', '76a50cc6-7cbf-4236-a8a0-52f675e75677', '2024-05-10 06:39:45', '2024-09-14 22:25:55'),
+  ('44ed0365-f21b-4cc2-b99c-91e2642db2a9', '3a401927-10a1-4d2b-b395-e6e9d31be916', 'a1adf70f-375d-42ea-bbb1-96e89c3d808d', '2ce8e02b-021c-448f-969f-7a11a63165b6', '311da3f9-2f69-4ee6-95fd-1706815172c8', '2024-09-09 12:58:27', '2024-09-17 20:42:23'),
+  ('102fb1cf-205c-454b-9482-11498b2fd89e', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', '76b61268-d1a5-4d10-9df0-f552090708cb', '76423e38-b793-4193-ba4b-2da7e463c6c4', '2ce8e02b-021c-448f-969f-7a11a63165b6', '2024-10-29 16:41:43', '2024-12-09 04:50:15'),
+  ('cc93ffea-1a6f-4ae5-8f30-45b68920f0d9', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', 'fbc26f88-d02f-4654-834a-7778b2bc70ac', '47eb7a00-0ff9-493f-b919-c02fcb254ca1', NULL, '2024-06-29 02:16:58', '2024-09-11 16:18:57'),
+  ('1d75f2d8-b6c5-4df2-8ef7-4e6f6b1e7ef7', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', '76b61268-d1a5-4d10-9df0-f552090708cb', '47eb7a00-0ff9-493f-b919-c02fcb254ca1', '47eb7a00-0ff9-493f-b919-c02fcb254ca1', '2024-10-13 20:50:17', '2024-11-30 06:34:14'),
+  ('3a2b70e3-9d10-44b0-b9c1-6a6680ba2866', 'adbba0ce-4167-4d1c-869e-7c7e4ebc75a2', '76b61268-d1a5-4d10-9df0-f552090708cb', '311da3f9-2f69-4ee6-95fd-1706815172c8', '2ce8e02b-021c-448f-969f-7a11a63165b6', '2024-05-29 03:06:58', '2025-01-15 04:45:17');
 
 -- task_labels: 8 rows
 INSERT INTO "task_labels" ("task_id", "label_id", "organization_id") VALUES

@@ -25,7 +25,7 @@ class MemberRole(enum.StrEnum):
     ADMIN = "admin"
     MEMBER = "member"
     VIEWER = "viewer"
-    """Read-only access."""
+    """Read-only access: sees the organization's rows, writes none."""
 
 
 class Plan(enum.StrEnum):
@@ -390,6 +390,10 @@ class Project(BaseModel):
     """When the row was created."""
     updated_at: datetime.datetime
     """When the row was last changed."""
+    created_by: uuid.UUID | None
+    """Who created the row (the user setting when it was inserted); set by the database."""
+    updated_by: uuid.UUID | None
+    """Who last changed the row (the user setting of the last write); set by the database."""
     deleted_at: datetime.datetime | None
     """When the row was soft-deleted; NULL while it is live."""
     version: int
@@ -423,6 +427,10 @@ class ProjectCreate(BaseModel):
     """When the row was last changed.
     ``None``: filled by the database.
     """
+    created_by: uuid.UUID | None = None
+    """Who created the row (the user setting when it was inserted); set by the database."""
+    updated_by: uuid.UUID | None = None
+    """Who last changed the row (the user setting of the last write); set by the database."""
     deleted_at: datetime.datetime | None = None
     """When the row was soft-deleted; NULL while it is live."""
     version: int = 1

@@ -11,7 +11,7 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
  * What a member may do in an organization.
  *
  * - `owner`: Full control, including billing and deleting the organization.
- * - `viewer`: Read-only access.
+ * - `viewer`: Read-only access: sees the organization's rows, writes none.
  */
 export type MemberRole = "owner" | "admin" | "member" | "viewer";
 
@@ -325,6 +325,10 @@ export interface Project {
   created_at: Date;
   /** When the row was last changed. */
   updated_at: Date;
+  /** Who created the row (the user setting when it was inserted); set by the database. */
+  created_by: string | null;
+  /** Who last changed the row (the user setting of the last write); set by the database. */
+  updated_by: string | null;
   /** When the row was soft-deleted; NULL while it is live. */
   deleted_at: Date | null;
   /** Optimistic-locking version, bumped on every update. */
@@ -350,6 +354,10 @@ export interface NewProject {
   created_at?: Date;
   /** When the row was last changed. */
   updated_at?: Date;
+  /** Who created the row (the user setting when it was inserted); set by the database. */
+  created_by?: string | null;
+  /** Who last changed the row (the user setting of the last write); set by the database. */
+  updated_by?: string | null;
   /** When the row was soft-deleted; NULL while it is live. */
   deleted_at?: Date | null;
   /** Optimistic-locking version, bumped on every update. */

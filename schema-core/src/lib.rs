@@ -28,6 +28,8 @@ pub mod naming;
 #[cfg(feature = "model")]
 pub mod quote;
 #[cfg(feature = "model")]
+pub mod security;
+#[cfg(feature = "model")]
 pub mod transform;
 #[cfg(feature = "model")]
 pub mod types;
@@ -42,6 +44,8 @@ pub mod emit;
 
 #[cfg(feature = "build")]
 pub mod build;
+#[cfg(feature = "build")]
+pub mod fragment;
 
 #[cfg(feature = "seed")]
 pub mod seed;

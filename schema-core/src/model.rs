@@ -186,6 +186,119 @@ pub struct EntityTraits {
     /// membership mode).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membership: Option<Membership>,
+    /// `#[global]`: a table shared by every tenant, in a schema with a
+    /// `#[tenant]`. The application role may read it; it writes only what
+    /// the entity's [`policies`](Self::policies) allow.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub global: bool,
+    /// `#[audited(readable)]` on a global entity: the application role may
+    /// read the audit rows of this table (they belong to no tenant, so by
+    /// default nobody but the owner reads them).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub audit_readable: bool,
+    /// `#[userstamps]` / `#[userstamps(User)]`: `created_by` and `updated_by`,
+    /// filled by the database from the current user setting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub userstamps: Option<Userstamps>,
+    /// `#[policy(...)]`: row-level-security policies written in the schema
+    /// (PostgreSQL). On a tenant-scoped table each one is combined with the
+    /// tenant condition; on a global table they are what the application
+    /// role may do besides reading.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<RowPolicy>,
+}
+
+/// `#[userstamps]`: who created and who last changed each row.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Userstamps {
+    /// `#[userstamps(User)]`: the user entity the columns reference (a
+    /// foreign key, `ON DELETE SET NULL`, typed as its key). `None`: text
+    /// columns holding the user setting as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+}
+
+/// The SQL command a [`RowPolicy`] applies to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyCommand {
+    Select,
+    Insert,
+    Update,
+    Delete,
+}
+
+impl PolicyCommand {
+    pub const ALL: [PolicyCommand; 4] =
+        [PolicyCommand::Select, PolicyCommand::Insert, PolicyCommand::Update, PolicyCommand::Delete];
+
+    /// `SELECT`, `INSERT`, `UPDATE`, `DELETE`.
+    pub fn sql(&self) -> &'static str {
+        match self {
+            PolicyCommand::Select => "SELECT",
+            PolicyCommand::Insert => "INSERT",
+            PolicyCommand::Update => "UPDATE",
+            PolicyCommand::Delete => "DELETE",
+        }
+    }
+
+    /// `select`, `insert`, `update`, `delete`: as written in `#[policy(...)]`.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            PolicyCommand::Select => "select",
+            PolicyCommand::Insert => "insert",
+            PolicyCommand::Update => "update",
+            PolicyCommand::Delete => "delete",
+        }
+    }
+
+    /// Whether the command reads existing rows (`USING`).
+    pub fn has_using(&self) -> bool {
+        !matches!(self, PolicyCommand::Insert)
+    }
+
+    /// Whether the command writes rows (`WITH CHECK`).
+    pub fn has_check(&self) -> bool {
+        matches!(self, PolicyCommand::Insert | PolicyCommand::Update)
+    }
+}
+
+/// One `#[policy(...)]`: a permissive row-level-security policy for one
+/// command. Expressions are SQL over the table's columns; `None` means the
+/// command is allowed on every row (within the tenant, for a tenant-scoped
+/// table).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowPolicy {
+    /// The policy's name in the database (`name = "..."`, or
+    /// `<command>_policy`).
+    pub name: String,
+    pub command: PolicyCommand,
+    /// `using = "..."`: which existing rows the command may see or touch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub using: Option<String>,
+    /// `check = "..."`: which new row versions it may write (`INSERT`,
+    /// `UPDATE`; an update without `check` re-checks `using`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<String>,
+    #[serde(skip)]
+    pub location: Location,
+}
+
+impl RowPolicy {
+    /// The expression of `WITH CHECK`: `check`, else (update) `using`.
+    pub fn check_expr(&self) -> Option<&str> {
+        match (self.command, &self.check, &self.using) {
+            (_, Some(check), _) => Some(check),
+            (PolicyCommand::Update, None, Some(using)) => Some(using),
+            _ => None,
+        }
+    }
+
+    /// A policy with no condition at all: the command is allowed on every row.
+    pub fn is_unconditional(&self) -> bool {
+        let trivial = |e: &Option<String>| e.as_deref().is_none_or(|e| e.trim().eq_ignore_ascii_case("true"));
+        trivial(&self.using) && trivial(&self.check)
+    }
 }
 
 /// The membership table of a tenant in membership mode: a user (the
@@ -201,6 +314,9 @@ pub struct Membership {
     pub role_column: String,
     /// The stored role values allowed to delete, e.g. `owner`, `admin`.
     pub admin_roles: Vec<String>,
+    /// The stored role values that may only read, e.g. `viewer`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub read_only_roles: Vec<String>,
     /// Where `#[tenant(membership = ...)]` was written, for diagnostics.
     #[serde(skip)]
     pub location: Location,
@@ -393,6 +509,8 @@ pub enum ColumnOrigin {
     Versioned,
     /// `#[polymorphic(...)]`: the `entity_type` column.
     Polymorphic,
+    /// `#[userstamps]`: `created_by`, `updated_by`.
+    Userstamps,
 }
 
 impl ColumnOrigin {

@@ -12,6 +12,7 @@
 //! | `#[timestamps]` | `created_at`, `updated_at` NOT NULL DEFAULT now |
 //! | `#[soft_delete]` | `deleted_at` NULL; every unique index becomes partial on `deleted_at IS NULL` |
 //! | `#[versioned]` | `version` INTEGER NOT NULL DEFAULT 1 |
+//! | `#[userstamps]` | `created_by`, `updated_by` NULL, text; `#[userstamps(User)]`: typed as `User`'s key, FK ON DELETE SET NULL, an index each |
 //!
 //! A column the user declared under the same name is kept as declared (the
 //! front end has already checked its type); only a missing default is filled.
@@ -72,11 +73,14 @@ pub const NOT_DELETED: &str = "deleted_at IS NULL";
 ///     tenant_scope: None, junction: None, polymorphic: vec![], seed: Default::default(), allowed_lints: vec![],
 ///     location: Location::default(),
 /// };
-/// apply_entity(&mut e, None);
+/// apply_entity(&mut e, None, None);
 /// let names: Vec<_> = e.columns.iter().map(|c| c.name.as_str()).collect();
 /// assert_eq!(names, ["created_at", "updated_at", "version"]);
 /// ```
-pub fn apply_entity(entity: &mut Entity, tenant: Option<&TenantInfo>) {
+/// `user_key` is the key type of the user entity a `#[userstamps(User)]`
+/// names (the build resolves it from the schema, the macro writes
+/// `<User as Entity>::PrimaryKey`).
+pub fn apply_entity(entity: &mut Entity, tenant: Option<&TenantInfo>, user_key: Option<&ColumnType>) {
     if entity.traits.tenant_scoped
         && let Some(tenant) = tenant
     {
@@ -106,6 +110,9 @@ pub fn apply_entity(entity: &mut Entity, tenant: Option<&TenantInfo>) {
             ColumnOrigin::Timestamps,
         );
     }
+    if let Some(stamps) = entity.traits.userstamps.clone() {
+        add_userstamps(entity, stamps.user.as_deref(), user_key);
+    }
     if entity.traits.soft_delete {
         add_column(entity, "deleted_at", ColumnType::DateTimeUtc, true, None, ColumnOrigin::SoftDelete);
         make_uniques_partial(entity);
@@ -124,18 +131,28 @@ pub fn apply(schema: &mut Schema) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     tenancy::scope_junctions(schema, &mut diagnostics);
     let tenants = validate::check_tenants(schema, &mut diagnostics);
+    let user_keys: Vec<(String, Option<ColumnType>)> =
+        schema.entities.iter().map(|e| (e.name.clone(), e.single_key_type().cloned())).collect();
     for entity in &mut schema.entities {
         let tenant = match &entity.tenant_scope {
             Some(scope) => tenants.iter().find(|t| t.entity == scope.tenant),
             None if entity.traits.tenant_scoped && tenants.len() == 1 => tenants.first(),
             None => None,
         };
-        apply_entity(entity, tenant);
+        let user_key = entity
+            .traits
+            .userstamps
+            .as_ref()
+            .and_then(|u| u.user.as_deref())
+            .and_then(|user| user_keys.iter().find(|(name, _)| name == user))
+            .and_then(|(_, key)| key.clone());
+        apply_entity(entity, tenant, user_key.as_ref());
     }
     crate::audit::add_audit_log(schema, &mut diagnostics);
     resolve_foreign_keys(schema, &mut diagnostics);
     tenancy::scope_references(schema);
     validate::check_schema(schema, &mut diagnostics);
+    crate::security::check(schema, &mut diagnostics);
     schema.normalize();
     diagnostics.sort_by(|a, b| (&a.location, &a.message).cmp(&(&b.location, &b.message)));
     diagnostics
@@ -152,6 +169,8 @@ fn resolve_foreign_keys(schema: &mut Schema, diagnostics: &mut Vec<Diagnostic>) 
                     fk.target_table = table.clone();
                     fk.target_columns = columns.clone();
                 }
+                // Both userstamp keys name one user entity: say it once.
+                None if fk.origin == ColumnOrigin::Userstamps && fk.columns != [USERSTAMP_CREATED_BY] => {}
                 None => diagnostics.push(
                     Diagnostic::error(
                         &fk.location,
@@ -161,8 +180,9 @@ fn resolve_foreign_keys(schema: &mut Schema, diagnostics: &mut Vec<Diagnostic>) 
                         ),
                     )
                     .with_help(format!(
-                        "mark `{}` with `#[entity]`, or fix the name in `#[belongs_to(...)]`",
-                        fk.target
+                        "mark `{}` with `#[entity]`, or fix the name in `#[{}(...)]`",
+                        fk.target,
+                        if fk.origin == ColumnOrigin::Userstamps { "userstamps" } else { "belongs_to" }
                     )),
                 ),
             }
@@ -199,6 +219,40 @@ fn add_tenant_key(entity: &mut Entity, tenant: &TenantInfo) {
     let origin = ColumnOrigin::Tenant;
     add_index_unless_led_by(entity, &[column.as_str()], origin);
 }
+
+/// `created_by` and `updated_by`: nullable (a row written without a user
+/// setting has none), text, or the user entity's key with a foreign key that
+/// is set to NULL when the user goes, indexed so that delete does not scan.
+fn add_userstamps(entity: &mut Entity, user: Option<&str>, user_key: Option<&ColumnType>) {
+    let ty = match (user, user_key) {
+        (Some(_), Some(key)) => key.clone(),
+        (Some(user), None) => ColumnType::Other(format!("<{user} as Entity>::PrimaryKey")),
+        (None, _) => ColumnType::String,
+    };
+    for name in [USERSTAMP_CREATED_BY, USERSTAMP_UPDATED_BY] {
+        add_column(entity, name, ty.clone(), true, None, ColumnOrigin::Userstamps);
+        let Some(user) = user else { continue };
+        if !entity.foreign_keys.iter().any(|fk| fk.columns == [name]) {
+            entity.foreign_keys.push(ForeignKey {
+                name: naming::constraint_name("fk", &entity.table, &[name]),
+                columns: vec![name.to_string()],
+                target: user.to_string(),
+                target_table: String::new(),
+                target_columns: Vec::new(),
+                on_delete: ReferentialAction::SetNull,
+                on_update: ReferentialAction::NoAction,
+                origin: ColumnOrigin::Userstamps,
+                location: entity.location.clone(),
+            });
+        }
+        add_index_unless_led_by(entity, &[name], ColumnOrigin::Userstamps);
+    }
+}
+
+/// The column `#[userstamps]` fills on insert (and keeps on update).
+pub const USERSTAMP_CREATED_BY: &str = "created_by";
+/// The column `#[userstamps]` fills on every insert and update.
+pub const USERSTAMP_UPDATED_BY: &str = "updated_by";
 
 fn add_polymorphic_type(entity: &mut Entity, link: &Polymorphic) {
     let Some(id_at) = entity.columns.iter().position(|c| c.name == link.id_column) else {
@@ -319,6 +373,8 @@ fn added_column_doc(name: &str) -> &'static str {
         "updated_at" => "When the row was last changed.",
         "deleted_at" => "When the row was soft-deleted; NULL while it is live.",
         "version" => "Optimistic-locking version, bumped on every update.",
+        USERSTAMP_CREATED_BY => "Who created the row (the user setting when it was inserted); set by the database.",
+        USERSTAMP_UPDATED_BY => "Who last changed the row (the user setting of the last write); set by the database.",
         _ => "Added by a tablewright attribute.",
     }
 }
@@ -428,12 +484,12 @@ mod tests {
             origin: ColumnOrigin::Declared,
             location: Location::default(),
         });
-        apply_entity(&mut e, None);
+        apply_entity(&mut e, None, None);
         assert_eq!(names(&e), ["id", "slug", "created_at", "updated_at", "deleted_at", "version"]);
         assert_eq!(e.indexes[0].predicate.as_deref(), Some(NOT_DELETED));
         // Idempotent: a second pass changes nothing.
         let once = e.clone();
-        apply_entity(&mut e, None);
+        apply_entity(&mut e, None, None);
         assert_eq!(once, e);
     }
 
@@ -453,7 +509,7 @@ mod tests {
             ],
             on_delete: PolymorphicAction::Cascade,
         });
-        apply_entity(&mut a, None);
+        apply_entity(&mut a, None, None);
         assert_eq!(names(&a), ["id", "entity_type", "entity_id"]);
         assert_eq!(a.checks[0].expr, "entity_type IN ('task', 'comment')");
         let idx: Vec<&str> = a.indexes[0].columns.iter().map(|c| c.name.as_str()).collect();

@@ -322,6 +322,12 @@ pub fn check_membership(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
                     .with_help(format!("write `#[belongs_to(User)] pub {}: Uuid,`", m.user_column)),
             );
         }
+        for both in m.read_only_roles.iter().filter(|r| m.admin_roles.contains(r)) {
+            diagnostics.push(
+                Diagnostic::error(at, format!("role `{both}` is both an admin role and a read-only role"))
+                    .with_help("an admin deletes rows and changes memberships; a read-only member writes nothing: keep it in one list"),
+            );
+        }
         let Some(role) = member.column(&m.role_column) else {
             diagnostics.push(
                 Diagnostic::error(
@@ -335,12 +341,17 @@ pub fn check_membership(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
         match &role.ty {
             ColumnType::Enum(name) => {
                 let Some(e) = schema.enum_type(name) else { continue };
-                for admin in m.admin_roles.iter().filter(|r| !e.variants.iter().any(|v| &v.value == *r)) {
+                let roles = m
+                    .admin_roles
+                    .iter()
+                    .map(|r| ("admin", r))
+                    .chain(m.read_only_roles.iter().map(|r| ("read-only", r)));
+                for (kind, unknown) in roles.filter(|(_, r)| !e.variants.iter().any(|v| &v.value == *r)) {
                     diagnostics.push(
                         Diagnostic::error(
                             at,
                             format!(
-                                "admin role `{admin}` is not a value of `{name}` (the type of `{}.{}`)",
+                                "{kind} role `{unknown}` is not a value of `{name}` (the type of `{}.{}`)",
                                 member.name, role.field
                             ),
                         )

@@ -100,7 +100,7 @@ pub fn expand_entity(args: TokenStream, input: TokenStream, file: Option<PathBuf
         key_column: String::new(),
         key_type: ColumnType::Other(format!("<{} as Entity>::PrimaryKey", t.name)),
     });
-    transform::apply_entity(&mut entity, info.as_ref());
+    transform::apply_entity(&mut entity, info.as_ref(), None);
 
     let mut out = expand_items(stripped, &entity, tenant.as_ref());
     // Assertions only when the item itself is sound: otherwise they would
@@ -130,7 +130,7 @@ fn resolve_tenant(attr: &syn::Attribute, file: Option<PathBuf>) -> syn::Result<S
 }
 
 /// The Rust type of a column the cross-cutting attributes add.
-fn added_field_type(column: &model::Column, tenant: Option<&Tenant>) -> TokenStream {
+fn added_field_type(column: &model::Column, entity: &model::Entity, tenant: Option<&Tenant>) -> TokenStream {
     let base = match (&column.origin, tenant) {
         (ColumnOrigin::Tenant, Some(t)) => {
             // Spanned on the tenant's name, where rustc then reports a tenant
@@ -138,6 +138,13 @@ fn added_field_type(column: &model::Column, tenant: Option<&Tenant>) -> TokenStr
             let path = &t.path;
             respan(quote!(<#path as ::tablewright::Entity>::PrimaryKey), path.span())
         }
+        (ColumnOrigin::Userstamps, _) => match user_entity(entity) {
+            Some(user) => {
+                let user = syn::Ident::new(&user, Span::call_site());
+                quote!(<#user as ::tablewright::Entity>::PrimaryKey)
+            }
+            None => quote!(::std::string::String),
+        },
         _ => match &column.ty {
             ColumnType::DateTimeUtc => {
                 quote!(::tablewright::prelude::DateTime<::tablewright::prelude::Utc>)
@@ -151,6 +158,11 @@ fn added_field_type(column: &model::Column, tenant: Option<&Tenant>) -> TokenStr
     if column.nullable { quote!(::core::option::Option<#base>) } else { base }
 }
 
+/// The user entity of `#[userstamps(User)]`.
+fn user_entity(entity: &model::Entity) -> Option<String> {
+    entity.traits.userstamps.as_ref()?.user.clone()
+}
+
 fn added_field_doc(column: &model::Column) -> String {
     let from = match column.origin {
         ColumnOrigin::Tenant => "`#[tenant_scoped]`",
@@ -158,6 +170,7 @@ fn added_field_doc(column: &model::Column) -> String {
         ColumnOrigin::Timestamps => "`#[timestamps]`",
         ColumnOrigin::Versioned => "`#[versioned]`",
         ColumnOrigin::Polymorphic => "`#[polymorphic(...)]`",
+        ColumnOrigin::Userstamps => "`#[userstamps]`",
         ColumnOrigin::Declared => "a tablewright attribute",
     };
     let what = match (column.origin, column.name.as_str()) {
@@ -233,7 +246,7 @@ fn add_fields(item: &mut syn::ItemStruct, entity: &model::Entity, tenant: Option
         let Ok(ident) = syn::parse_str::<syn::Ident>(&column.field) else {
             continue;
         };
-        let ty = added_field_type(column, tenant);
+        let ty = added_field_type(column, entity, tenant);
         let doc = added_field_doc(column);
         let field: syn::Field = syn::parse_quote!(#[doc = #doc] pub #ident: #ty);
         let at = entity.columns[..i].iter().rev().find_map(|prev| present(&fields, &prev.field)).map_or(0, |p| p + 1);

@@ -56,11 +56,18 @@ forwarders! {
     /// `#[tenant_scoped]` (or `#[tenant_scoped(Tenant)]`): adds the tenant key column, its
     /// foreign key and index, and row-level-security policies.
     tenant_scoped,
+    /// `#[global]`: in a schema with a `#[tenant]`, a table shared by every tenant: the application
+    /// role reads it and writes only what a `#[policy(...)]` allows.
+    global,
     /// `#[soft_delete]`: adds `deleted_at`; unique indexes apply to live rows only.
     soft_delete,
     /// `#[timestamps]`: adds `created_at` and `updated_at`.
     timestamps,
-    /// `#[audited]`: row changes are written to the audit log.
+    /// `#[userstamps]` (or `#[userstamps(User)]`): adds `created_by` and `updated_by`, set by the
+    /// database from the current user setting.
+    userstamps,
+    /// `#[audited]`: row changes are written to the audit log (`#[audited(readable)]` on a
+    /// `#[global]` entity: its audit rows are readable by the application role).
     audited,
     /// `#[versioned]`: adds `version` for optimistic locking.
     versioned,
@@ -70,6 +77,9 @@ forwarders! {
     unique,
     /// `#[check(name = "...", "expr")]`: a CHECK constraint.
     check,
+    /// `#[policy(update, delete, using = "...", check = "...", name = "...")]`: a row-level-security
+    /// policy of the application role (PostgreSQL), within the tenant for a tenant-scoped table.
+    policy,
     /// `#[many_to_many(A, B)]`: this entity is the junction of A and B.
     many_to_many,
     /// `#[allow_lint(rule, ...)]`: silences schema-review rules for this entity (or, on a

@@ -79,8 +79,11 @@ pub fn partial_entity(args: TokenStream, item: &syn::ItemStruct, tenants: &[Stri
             timestamps: attrs.timestamps.is_some(),
             audited: attrs.audited.is_some(),
             versioned: attrs.versioned.is_some(),
-            audit_log: false,
-            membership: None,
+            userstamps: attrs
+                .userstamps
+                .as_ref()
+                .map(|u| tablewright_core::model::Userstamps { user: u.user.as_ref().map(path_name) }),
+            ..Default::default()
         },
         tenant_scope: None,
         junction: None,

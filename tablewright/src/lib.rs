@@ -63,8 +63,8 @@ pub mod seed;
 pub mod prelude {
     pub use crate::{DbEnum, Entity};
     pub use tablewright_macros::{
-        allow_lint, audited, check, db_enum, entity, index, many_to_many, seed, soft_delete, tenant, tenant_scoped,
-        timestamps, unique, versioned,
+        allow_lint, audited, check, db_enum, entity, global, index, many_to_many, policy, seed, soft_delete, tenant,
+        tenant_scoped, timestamps, unique, userstamps, versioned,
     };
 
     pub use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};

@@ -1,5 +1,7 @@
 //! A multi-tenant shop. Each `Store` is a tenant; its products and orders carry
-//! `store_id`. Money is `Decimal` with an explicit precision.
+//! `store_id`. Money is `Decimal` with an explicit precision. Tax rates are
+//! global: every store reads them, none writes them, and their audit trail is
+//! open to all.
 
 use tablewright::prelude::*;
 
@@ -21,11 +23,14 @@ pub struct Store {
     pub currency: String,
 }
 
-/// Something a store sells.
+/// Something a store sells. Who created and last changed it is kept as the
+/// staff member's login name (the `app.user_id` setting).
 #[entity]
 #[tenant_scoped]
 #[soft_delete]
 #[timestamps]
+#[userstamps]
+#[audited]
 #[versioned]
 #[unique(store_id, sku)]
 #[check(name = "ck_products_price_positive", "price >= 0")]
@@ -91,4 +96,25 @@ pub struct OrderLine {
     pub weight_kg: Option<f32>,
     pub gift_wrap: Option<bool>,
     pub line_no: i16,
+}
+
+/// A sales-tax rate, the same for every store: maintained by the operator,
+/// read by every store; its history is visible to all of them.
+#[entity]
+#[global]
+#[audited(readable)]
+#[timestamps]
+#[unique(country_code, category)]
+// Changed by the operator, one rate at a time.
+#[allow_lint(missing_version)]
+pub struct TaxRate {
+    #[id(auto)]
+    pub id: i32,
+    /// ISO 3166-1 alpha-2.
+    #[column(max_len = 2, check = "country_code = upper(country_code)")]
+    pub country_code: String,
+    #[column(max_len = 40)]
+    pub category: String,
+    #[column(precision = 5, scale = 4, check = "rate >= 0")]
+    pub rate: Decimal,
 }

@@ -197,11 +197,15 @@ CREATE TABLE "projects" (
   "archived_at" TIMESTAMPTZ,
   "created_at" TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
   "updated_at" TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  "created_by" UUID,
+  "updated_by" UUID,
   "deleted_at" TIMESTAMPTZ,
   "version" INTEGER NOT NULL DEFAULT 1,
   CONSTRAINT "pk_projects" PRIMARY KEY ("id"),
   CONSTRAINT "fk_projects_lead_id" FOREIGN KEY ("lead_id") REFERENCES "users" ("id") ON DELETE SET NULL,
   CONSTRAINT "fk_projects_organization_id" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") ON DELETE CASCADE,
+  CONSTRAINT "fk_projects_created_by" FOREIGN KEY ("created_by") REFERENCES "users" ("id") ON DELETE SET NULL,
+  CONSTRAINT "fk_projects_updated_by" FOREIGN KEY ("updated_by") REFERENCES "users" ("id") ON DELETE SET NULL,
   CONSTRAINT "ck_projects_code" CHECK (code = upper(code)),
   CONSTRAINT "uq_projects_organization_id_id" UNIQUE ("organization_id", "id")
 );
@@ -209,6 +213,10 @@ CREATE TABLE "projects" (
 CREATE INDEX "idx_projects_lead_id" ON "projects" ("lead_id");
 --> statement-breakpoint
 CREATE UNIQUE INDEX "uq_projects_organization_id_code" ON "projects" ("organization_id", "code") WHERE deleted_at IS NULL;
+--> statement-breakpoint
+CREATE INDEX "idx_projects_created_by" ON "projects" ("created_by");
+--> statement-breakpoint
+CREATE INDEX "idx_projects_updated_by" ON "projects" ("updated_by");
 --> statement-breakpoint
 COMMENT ON TABLE "projects" IS 'A body of work inside an organization.';
 --> statement-breakpoint
@@ -221,6 +229,10 @@ COMMENT ON COLUMN "projects"."lead_id" IS 'The person answerable for the project
 COMMENT ON COLUMN "projects"."created_at" IS 'When the row was created.';
 --> statement-breakpoint
 COMMENT ON COLUMN "projects"."updated_at" IS 'When the row was last changed.';
+--> statement-breakpoint
+COMMENT ON COLUMN "projects"."created_by" IS 'Who created the row (the user setting when it was inserted); set by the database.';
+--> statement-breakpoint
+COMMENT ON COLUMN "projects"."updated_by" IS 'Who last changed the row (the user setting of the last write); set by the database.';
 --> statement-breakpoint
 COMMENT ON COLUMN "projects"."deleted_at" IS 'When the row was soft-deleted; NULL while it is live.';
 --> statement-breakpoint
@@ -394,6 +406,22 @@ BEGIN
 END;
 $$;
 --> statement-breakpoint
+CREATE FUNCTION "tablewright_set_userstamps"() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND pg_trigger_depth() > 1 THEN
+    RETURN NEW;
+  END IF;
+  IF TG_OP = 'INSERT' THEN
+    NEW."created_by" := NULLIF(current_setting('app.user_id', true), '');
+  ELSE
+    NEW."created_by" := OLD."created_by";
+  END IF;
+  NEW."updated_by" := NULLIF(current_setting('app.user_id', true), '');
+  RETURN NEW;
+END;
+$$;
+--> statement-breakpoint
 CREATE FUNCTION "tablewright_audit"() RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
@@ -428,6 +456,8 @@ CREATE TRIGGER "tw_labels_updated_at" BEFORE UPDATE ON "labels" FOR EACH ROW EXE
 --> statement-breakpoint
 CREATE TRIGGER "tw_users_updated_at" BEFORE UPDATE ON "users" FOR EACH ROW EXECUTE FUNCTION "tablewright_set_updated_at"();
 --> statement-breakpoint
+CREATE TRIGGER "tw_users_audit" AFTER INSERT OR UPDATE OR DELETE ON "users" FOR EACH ROW EXECUTE FUNCTION "tablewright_audit"('', 'id');
+--> statement-breakpoint
 CREATE TRIGGER "tw_attachments_updated_at" BEFORE UPDATE ON "attachments" FOR EACH ROW EXECUTE FUNCTION "tablewright_set_updated_at"();
 --> statement-breakpoint
 CREATE TRIGGER "tw_organization_members_updated_at" BEFORE UPDATE ON "organization_members" FOR EACH ROW EXECUTE FUNCTION "tablewright_set_updated_at"();
@@ -435,6 +465,8 @@ CREATE TRIGGER "tw_organization_members_updated_at" BEFORE UPDATE ON "organizati
 CREATE TRIGGER "tw_projects_updated_at" BEFORE UPDATE ON "projects" FOR EACH ROW EXECUTE FUNCTION "tablewright_set_updated_at"();
 --> statement-breakpoint
 CREATE TRIGGER "tw_projects_version" BEFORE UPDATE ON "projects" FOR EACH ROW EXECUTE FUNCTION "tablewright_check_version"('id');
+--> statement-breakpoint
+CREATE TRIGGER "tw_projects_userstamps" BEFORE INSERT OR UPDATE ON "projects" FOR EACH ROW EXECUTE FUNCTION "tablewright_set_userstamps"();
 --> statement-breakpoint
 CREATE TRIGGER "tw_projects_audit" AFTER INSERT OR UPDATE OR DELETE ON "projects" FOR EACH ROW EXECUTE FUNCTION "tablewright_audit"('organization_id', 'id');
 --> statement-breakpoint
@@ -534,19 +566,13 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
-GRANT SELECT, INSERT ON TABLE "audit_logs" TO "app_user";
---> statement-breakpoint
-DO $$
-BEGIN
-  EXECUTE format('GRANT USAGE ON SEQUENCE %s TO %I', pg_get_serial_sequence('"audit_logs"', 'id'), 'app_user');
-END
-$$;
+GRANT SELECT ON TABLE "audit_logs" TO "app_user";
 --> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "organizations" TO "app_user";
 --> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "labels" TO "app_user";
 --> statement-breakpoint
-GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "users" TO "app_user";
+GRANT SELECT, INSERT, UPDATE ON TABLE "users" TO "app_user";
 --> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "attachments" TO "app_user";
 --> statement-breakpoint
@@ -562,15 +588,15 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "task_assignments" TO "app_user";
 --> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "task_labels" TO "app_user";
 --> statement-breakpoint
-DO $do$
-BEGIN
-  EXECUTE format('CREATE OR REPLACE FUNCTION %1$I.tw_member_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$ SELECT m."organization_id" FROM %1$I."organization_members" AS m WHERE m."user_id" = NULLIF(current_setting(''app.user_id'', true), '''')::UUID AND true $body$', current_schema());
-END
-$do$;
+CREATE OR REPLACE FUNCTION tw_current_user() RETURNS UUID LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.user_id', true), '')::UUID $$;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION tw_current_user() FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION tw_current_user() TO "app_user";
 --> statement-breakpoint
 DO $do$
 BEGIN
-  EXECUTE format('CREATE OR REPLACE FUNCTION %1$I.tw_admin_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$ SELECT m."organization_id" FROM %1$I."organization_members" AS m WHERE m."user_id" = NULLIF(current_setting(''app.user_id'', true), '''')::UUID AND m."role"::text IN (''owner'', ''admin'') $body$', current_schema());
+  EXECUTE format('CREATE OR REPLACE FUNCTION %1$I.tw_member_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$ SELECT m."organization_id" FROM %1$I."organization_members" AS m WHERE m."user_id" = NULLIF(current_setting(''app.user_id'', true), '''')::UUID AND true $body$', current_schema());
 END
 $do$;
 --> statement-breakpoint
@@ -578,214 +604,258 @@ REVOKE ALL ON FUNCTION tw_member_tenants() FROM PUBLIC;
 --> statement-breakpoint
 GRANT EXECUTE ON FUNCTION tw_member_tenants() TO "app_user";
 --> statement-breakpoint
+DO $do$
+BEGIN
+  EXECUTE format('CREATE OR REPLACE FUNCTION %1$I.tw_admin_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$ SELECT m."organization_id" FROM %1$I."organization_members" AS m WHERE m."user_id" = NULLIF(current_setting(''app.user_id'', true), '''')::UUID AND m."role"::text IN (''owner'', ''admin'') $body$', current_schema());
+END
+$do$;
+--> statement-breakpoint
 REVOKE ALL ON FUNCTION tw_admin_tenants() FROM PUBLIC;
 --> statement-breakpoint
 GRANT EXECUTE ON FUNCTION tw_admin_tenants() TO "app_user";
+--> statement-breakpoint
+DO $do$
+BEGIN
+  EXECUTE format('CREATE OR REPLACE FUNCTION %1$I.tw_writer_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$ SELECT m."organization_id" FROM %1$I."organization_members" AS m WHERE m."user_id" = NULLIF(current_setting(''app.user_id'', true), '''')::UUID AND m."role"::text NOT IN (''viewer'') $body$', current_schema());
+END
+$do$;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION tw_writer_tenants() FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION tw_writer_tenants() TO "app_user";
 --> statement-breakpoint
 ALTER TABLE "organizations" ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE "organizations" FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
-CREATE POLICY tenant_select ON "organizations" FOR SELECT USING ("id" IN (SELECT tw_member_tenants()) AND (deleted_at IS NULL OR deleted_at >= now()));
+CREATE POLICY "tenant_select" ON "organizations" FOR SELECT USING ("id" IN (SELECT tw_member_tenants()) AND (deleted_at IS NULL OR deleted_at >= now()));
 --> statement-breakpoint
-CREATE POLICY tenant_update ON "organizations" FOR UPDATE USING ("id" IN (SELECT tw_admin_tenants()) AND deleted_at IS NULL) WITH CHECK ("id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "tenant_update" ON "organizations" FOR UPDATE USING ("id" IN (SELECT tw_admin_tenants()) AND deleted_at IS NULL) WITH CHECK ("id" IN (SELECT tw_admin_tenants()));
 --> statement-breakpoint
-CREATE POLICY tenant_delete ON "organizations" FOR DELETE USING ("id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "tenant_delete" ON "organizations" FOR DELETE USING ("id" IN (SELECT tw_admin_tenants()));
 --> statement-breakpoint
-CREATE POLICY restore_select ON "organizations" FOR SELECT TO "app_admin" USING ("id" IN (SELECT tw_member_tenants()) AND current_setting('app.include_deleted', true) = 'on');
+CREATE POLICY "restore_select" ON "organizations" FOR SELECT TO "app_admin" USING ("id" IN (SELECT tw_member_tenants()) AND current_setting('app.include_deleted', true) = 'on');
 --> statement-breakpoint
-CREATE POLICY restore_update ON "organizations" FOR UPDATE TO "app_admin" USING ("id" IN (SELECT tw_admin_tenants()) AND current_setting('app.include_deleted', true) = 'on') WITH CHECK ("id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "restore_update" ON "organizations" FOR UPDATE TO "app_admin" USING ("id" IN (SELECT tw_admin_tenants()) AND current_setting('app.include_deleted', true) = 'on') WITH CHECK ("id" IN (SELECT tw_admin_tenants()));
 --> statement-breakpoint
-COMMENT ON POLICY tenant_select ON "organizations" IS 'rows of the current tenant that are not soft-deleted';
+COMMENT ON POLICY "tenant_select" ON "organizations" IS 'rows of the current tenant that are not soft-deleted';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_update ON "organizations" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "organizations" IS 'rows of the current tenant, which must stay in it';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_delete ON "organizations" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "tenant_delete" ON "organizations" IS 'rows of a tenant where the user has an admin role';
 --> statement-breakpoint
-COMMENT ON POLICY restore_select ON "organizations" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_select" ON "organizations" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
 --> statement-breakpoint
-COMMENT ON POLICY restore_update ON "organizations" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_update" ON "organizations" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+--> statement-breakpoint
+ALTER TABLE "audit_logs" ENABLE ROW LEVEL SECURITY;
+--> statement-breakpoint
+ALTER TABLE "audit_logs" FORCE ROW LEVEL SECURITY;
+--> statement-breakpoint
+CREATE POLICY "audit_select" ON "audit_logs" FOR SELECT USING ("tenant_id" IN (SELECT tw_member_tenants()));
+--> statement-breakpoint
+CREATE POLICY "audit_insert" ON "audit_logs" FOR INSERT TO CURRENT_USER WITH CHECK (true);
+--> statement-breakpoint
+COMMENT ON POLICY "audit_select" ON "audit_logs" IS 'audit rows of the current tenant';
+--> statement-breakpoint
+COMMENT ON POLICY "audit_insert" ON "audit_logs" IS 'the audit triggers (SECURITY DEFINER, owned by the migration role) write every row';
 --> statement-breakpoint
 ALTER TABLE "labels" ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE "labels" FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
-CREATE POLICY tenant_select ON "labels" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_select" ON "labels" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()));
 --> statement-breakpoint
-CREATE POLICY tenant_insert ON "labels" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_insert" ON "labels" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 --> statement-breakpoint
-CREATE POLICY tenant_update ON "labels" FOR UPDATE USING ("organization_id" IN (SELECT tw_member_tenants())) WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_update" ON "labels" FOR UPDATE USING ("organization_id" IN (SELECT tw_writer_tenants())) WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 --> statement-breakpoint
-CREATE POLICY tenant_delete ON "labels" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "tenant_delete" ON "labels" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
 --> statement-breakpoint
-COMMENT ON POLICY tenant_select ON "labels" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_select" ON "labels" IS 'rows of the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_insert ON "labels" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "labels" IS 'new rows must belong to the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_update ON "labels" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "labels" IS 'rows of the current tenant, which must stay in it';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_delete ON "labels" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "tenant_delete" ON "labels" IS 'rows of a tenant where the user has an admin role';
+--> statement-breakpoint
+ALTER TABLE "users" ENABLE ROW LEVEL SECURITY;
+--> statement-breakpoint
+ALTER TABLE "users" FORCE ROW LEVEL SECURITY;
+--> statement-breakpoint
+CREATE POLICY "self_and_fellow_members" ON "users" FOR SELECT USING (id = tw_current_user() OR id IN (SELECT user_id FROM organization_members));
+--> statement-breakpoint
+CREATE POLICY "sign_up" ON "users" FOR INSERT WITH CHECK (id = tw_current_user());
+--> statement-breakpoint
+CREATE POLICY "own_profile" ON "users" FOR UPDATE USING (id = tw_current_user()) WITH CHECK (id = tw_current_user());
+--> statement-breakpoint
+COMMENT ON POLICY "self_and_fellow_members" ON "users" IS '#[policy] select on a global table';
+--> statement-breakpoint
+COMMENT ON POLICY "sign_up" ON "users" IS '#[policy] insert on a global table';
+--> statement-breakpoint
+COMMENT ON POLICY "own_profile" ON "users" IS '#[policy] update on a global table';
 --> statement-breakpoint
 ALTER TABLE "attachments" ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE "attachments" FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
-CREATE POLICY tenant_select ON "attachments" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_select" ON "attachments" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()));
 --> statement-breakpoint
-CREATE POLICY tenant_insert ON "attachments" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_insert" ON "attachments" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 --> statement-breakpoint
-CREATE POLICY tenant_update ON "attachments" FOR UPDATE USING ("organization_id" IN (SELECT tw_member_tenants())) WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_update" ON "attachments" FOR UPDATE USING ("organization_id" IN (SELECT tw_writer_tenants())) WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 --> statement-breakpoint
-CREATE POLICY tenant_delete ON "attachments" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "tenant_delete" ON "attachments" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
 --> statement-breakpoint
-COMMENT ON POLICY tenant_select ON "attachments" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_select" ON "attachments" IS 'rows of the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_insert ON "attachments" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "attachments" IS 'new rows must belong to the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_update ON "attachments" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "attachments" IS 'rows of the current tenant, which must stay in it';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_delete ON "attachments" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "tenant_delete" ON "attachments" IS 'rows of a tenant where the user has an admin role';
 --> statement-breakpoint
 ALTER TABLE "organization_members" ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE "organization_members" FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
-CREATE POLICY tenant_select ON "organization_members" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_select" ON "organization_members" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()));
 --> statement-breakpoint
-CREATE POLICY tenant_insert ON "organization_members" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "tenant_insert" ON "organization_members" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_admin_tenants()));
 --> statement-breakpoint
-CREATE POLICY tenant_update ON "organization_members" FOR UPDATE USING ("organization_id" IN (SELECT tw_admin_tenants())) WITH CHECK ("organization_id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "tenant_update" ON "organization_members" FOR UPDATE USING ("organization_id" IN (SELECT tw_admin_tenants())) WITH CHECK ("organization_id" IN (SELECT tw_admin_tenants()));
 --> statement-breakpoint
-CREATE POLICY tenant_delete ON "organization_members" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "tenant_delete" ON "organization_members" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
 --> statement-breakpoint
-COMMENT ON POLICY tenant_select ON "organization_members" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_select" ON "organization_members" IS 'rows of the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_insert ON "organization_members" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "organization_members" IS 'new rows must belong to the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_update ON "organization_members" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "organization_members" IS 'rows of the current tenant, which must stay in it';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_delete ON "organization_members" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "tenant_delete" ON "organization_members" IS 'rows of a tenant where the user has an admin role';
 --> statement-breakpoint
 ALTER TABLE "projects" ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE "projects" FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
-CREATE POLICY tenant_select ON "projects" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()) AND (deleted_at IS NULL OR deleted_at >= now()));
+CREATE POLICY "tenant_select" ON "projects" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()) AND (deleted_at IS NULL OR deleted_at >= now()));
 --> statement-breakpoint
-CREATE POLICY tenant_insert ON "projects" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_insert" ON "projects" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 --> statement-breakpoint
-CREATE POLICY tenant_update ON "projects" FOR UPDATE USING ("organization_id" IN (SELECT tw_member_tenants()) AND deleted_at IS NULL) WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_update" ON "projects" FOR UPDATE USING ("organization_id" IN (SELECT tw_writer_tenants()) AND deleted_at IS NULL) WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 --> statement-breakpoint
-CREATE POLICY tenant_delete ON "projects" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "tenant_delete" ON "projects" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
 --> statement-breakpoint
-CREATE POLICY restore_select ON "projects" FOR SELECT TO "app_admin" USING ("organization_id" IN (SELECT tw_member_tenants()) AND current_setting('app.include_deleted', true) = 'on');
+CREATE POLICY "restore_select" ON "projects" FOR SELECT TO "app_admin" USING ("organization_id" IN (SELECT tw_member_tenants()) AND current_setting('app.include_deleted', true) = 'on');
 --> statement-breakpoint
-CREATE POLICY restore_update ON "projects" FOR UPDATE TO "app_admin" USING ("organization_id" IN (SELECT tw_member_tenants()) AND current_setting('app.include_deleted', true) = 'on') WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "restore_update" ON "projects" FOR UPDATE TO "app_admin" USING ("organization_id" IN (SELECT tw_writer_tenants()) AND current_setting('app.include_deleted', true) = 'on') WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 --> statement-breakpoint
-COMMENT ON POLICY tenant_select ON "projects" IS 'rows of the current tenant that are not soft-deleted';
+COMMENT ON POLICY "tenant_select" ON "projects" IS 'rows of the current tenant that are not soft-deleted';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_insert ON "projects" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "projects" IS 'new rows must belong to the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_update ON "projects" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "projects" IS 'rows of the current tenant, which must stay in it';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_delete ON "projects" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "tenant_delete" ON "projects" IS 'rows of a tenant where the user has an admin role';
 --> statement-breakpoint
-COMMENT ON POLICY restore_select ON "projects" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_select" ON "projects" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
 --> statement-breakpoint
-COMMENT ON POLICY restore_update ON "projects" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_update" ON "projects" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
 --> statement-breakpoint
 ALTER TABLE "tasks" ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE "tasks" FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
-CREATE POLICY tenant_select ON "tasks" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()) AND (deleted_at IS NULL OR deleted_at >= now()));
+CREATE POLICY "tenant_select" ON "tasks" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()) AND (deleted_at IS NULL OR deleted_at >= now()));
 --> statement-breakpoint
-CREATE POLICY tenant_insert ON "tasks" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_insert" ON "tasks" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 --> statement-breakpoint
-CREATE POLICY tenant_update ON "tasks" FOR UPDATE USING ("organization_id" IN (SELECT tw_member_tenants()) AND deleted_at IS NULL) WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_update" ON "tasks" FOR UPDATE USING ("organization_id" IN (SELECT tw_writer_tenants()) AND deleted_at IS NULL) WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 --> statement-breakpoint
-CREATE POLICY tenant_delete ON "tasks" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "tenant_delete" ON "tasks" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
 --> statement-breakpoint
-CREATE POLICY restore_select ON "tasks" FOR SELECT TO "app_admin" USING ("organization_id" IN (SELECT tw_member_tenants()) AND current_setting('app.include_deleted', true) = 'on');
+CREATE POLICY "restore_select" ON "tasks" FOR SELECT TO "app_admin" USING ("organization_id" IN (SELECT tw_member_tenants()) AND current_setting('app.include_deleted', true) = 'on');
 --> statement-breakpoint
-CREATE POLICY restore_update ON "tasks" FOR UPDATE TO "app_admin" USING ("organization_id" IN (SELECT tw_member_tenants()) AND current_setting('app.include_deleted', true) = 'on') WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "restore_update" ON "tasks" FOR UPDATE TO "app_admin" USING ("organization_id" IN (SELECT tw_writer_tenants()) AND current_setting('app.include_deleted', true) = 'on') WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 --> statement-breakpoint
-COMMENT ON POLICY tenant_select ON "tasks" IS 'rows of the current tenant that are not soft-deleted';
+COMMENT ON POLICY "tenant_select" ON "tasks" IS 'rows of the current tenant that are not soft-deleted';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_insert ON "tasks" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "tasks" IS 'new rows must belong to the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_update ON "tasks" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "tasks" IS 'rows of the current tenant, which must stay in it';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_delete ON "tasks" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "tenant_delete" ON "tasks" IS 'rows of a tenant where the user has an admin role';
 --> statement-breakpoint
-COMMENT ON POLICY restore_select ON "tasks" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_select" ON "tasks" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
 --> statement-breakpoint
-COMMENT ON POLICY restore_update ON "tasks" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_update" ON "tasks" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
 --> statement-breakpoint
 ALTER TABLE "comments" ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE "comments" FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
-CREATE POLICY tenant_select ON "comments" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()) AND (deleted_at IS NULL OR deleted_at >= now()));
+CREATE POLICY "tenant_select" ON "comments" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()) AND (deleted_at IS NULL OR deleted_at >= now()));
 --> statement-breakpoint
-CREATE POLICY tenant_insert ON "comments" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "own_comment" ON "comments" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()) AND (author_id = tw_current_user()));
 --> statement-breakpoint
-CREATE POLICY tenant_update ON "comments" FOR UPDATE USING ("organization_id" IN (SELECT tw_member_tenants()) AND deleted_at IS NULL) WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "author_or_admin_update" ON "comments" FOR UPDATE USING ("organization_id" IN (SELECT tw_writer_tenants()) AND deleted_at IS NULL AND (author_id = tw_current_user() OR organization_id IN (SELECT tw_admin_tenants()))) WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()) AND (author_id = tw_current_user() OR organization_id IN (SELECT tw_admin_tenants())));
 --> statement-breakpoint
-CREATE POLICY tenant_delete ON "comments" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "author_or_admin_delete" ON "comments" FOR DELETE USING ("organization_id" IN (SELECT tw_writer_tenants()) AND (author_id = tw_current_user() OR organization_id IN (SELECT tw_admin_tenants())));
 --> statement-breakpoint
-CREATE POLICY restore_select ON "comments" FOR SELECT TO "app_admin" USING ("organization_id" IN (SELECT tw_member_tenants()) AND current_setting('app.include_deleted', true) = 'on');
+CREATE POLICY "restore_select" ON "comments" FOR SELECT TO "app_admin" USING ("organization_id" IN (SELECT tw_member_tenants()) AND current_setting('app.include_deleted', true) = 'on');
 --> statement-breakpoint
-CREATE POLICY restore_update ON "comments" FOR UPDATE TO "app_admin" USING ("organization_id" IN (SELECT tw_member_tenants()) AND current_setting('app.include_deleted', true) = 'on') WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "restore_update" ON "comments" FOR UPDATE TO "app_admin" USING ("organization_id" IN (SELECT tw_writer_tenants()) AND current_setting('app.include_deleted', true) = 'on') WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 --> statement-breakpoint
-COMMENT ON POLICY tenant_select ON "comments" IS 'rows of the current tenant that are not soft-deleted';
+COMMENT ON POLICY "tenant_select" ON "comments" IS 'rows of the current tenant that are not soft-deleted';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_insert ON "comments" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "own_comment" ON "comments" IS '#[policy] insert, within the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_update ON "comments" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "author_or_admin_update" ON "comments" IS '#[policy] update, within the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_delete ON "comments" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "author_or_admin_delete" ON "comments" IS '#[policy] delete, within the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY restore_select ON "comments" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_select" ON "comments" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
 --> statement-breakpoint
-COMMENT ON POLICY restore_update ON "comments" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_update" ON "comments" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
 --> statement-breakpoint
 ALTER TABLE "task_assignments" ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE "task_assignments" FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
-CREATE POLICY tenant_select ON "task_assignments" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_select" ON "task_assignments" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()));
 --> statement-breakpoint
-CREATE POLICY tenant_insert ON "task_assignments" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_insert" ON "task_assignments" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 --> statement-breakpoint
-CREATE POLICY tenant_update ON "task_assignments" FOR UPDATE USING ("organization_id" IN (SELECT tw_member_tenants())) WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_update" ON "task_assignments" FOR UPDATE USING ("organization_id" IN (SELECT tw_writer_tenants())) WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 --> statement-breakpoint
-CREATE POLICY tenant_delete ON "task_assignments" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "tenant_delete" ON "task_assignments" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
 --> statement-breakpoint
-COMMENT ON POLICY tenant_select ON "task_assignments" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_select" ON "task_assignments" IS 'rows of the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_insert ON "task_assignments" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "task_assignments" IS 'new rows must belong to the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_update ON "task_assignments" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "task_assignments" IS 'rows of the current tenant, which must stay in it';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_delete ON "task_assignments" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "tenant_delete" ON "task_assignments" IS 'rows of a tenant where the user has an admin role';
 --> statement-breakpoint
 ALTER TABLE "task_labels" ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE "task_labels" FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
-CREATE POLICY tenant_select ON "task_labels" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_select" ON "task_labels" FOR SELECT USING ("organization_id" IN (SELECT tw_member_tenants()));
 --> statement-breakpoint
-CREATE POLICY tenant_insert ON "task_labels" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_insert" ON "task_labels" FOR INSERT WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 --> statement-breakpoint
-CREATE POLICY tenant_update ON "task_labels" FOR UPDATE USING ("organization_id" IN (SELECT tw_member_tenants())) WITH CHECK ("organization_id" IN (SELECT tw_member_tenants()));
+CREATE POLICY "tenant_update" ON "task_labels" FOR UPDATE USING ("organization_id" IN (SELECT tw_writer_tenants())) WITH CHECK ("organization_id" IN (SELECT tw_writer_tenants()));
 --> statement-breakpoint
-CREATE POLICY tenant_delete ON "task_labels" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
+CREATE POLICY "tenant_delete" ON "task_labels" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
 --> statement-breakpoint
-COMMENT ON POLICY tenant_select ON "task_labels" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_select" ON "task_labels" IS 'rows of the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_insert ON "task_labels" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "task_labels" IS 'new rows must belong to the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_update ON "task_labels" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "task_labels" IS 'rows of the current tenant, which must stay in it';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_delete ON "task_labels" IS 'rows of a tenant where the user has an admin role';
+COMMENT ON POLICY "tenant_delete" ON "task_labels" IS 'rows of a tenant where the user has an admin role';

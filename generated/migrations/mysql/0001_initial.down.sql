@@ -32,6 +32,16 @@ DROP TRIGGER IF EXISTS `tw_projects_audit_insert`;
 
 DROP TRIGGER IF EXISTS `tw_projects_version`;
 
+DROP TRIGGER IF EXISTS `tw_projects_userstamps_update`;
+
+DROP TRIGGER IF EXISTS `tw_projects_userstamps_insert`;
+
+DROP TRIGGER IF EXISTS `tw_users_audit_delete`;
+
+DROP TRIGGER IF EXISTS `tw_users_audit_update`;
+
+DROP TRIGGER IF EXISTS `tw_users_audit_insert`;
+
 ALTER TABLE `tasks` DROP FOREIGN KEY `fk_tasks_parent_id`;
 
 DROP TABLE IF EXISTS `task_labels`;

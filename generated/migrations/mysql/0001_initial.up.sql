@@ -113,11 +113,15 @@ CREATE TABLE `projects` (
   `archived_at` DATETIME(6),
   `created_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was created.',
   `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
+  `created_by` CHAR(36) COMMENT 'Who created the row (the user setting when it was inserted); set by the database.',
+  `updated_by` CHAR(36) COMMENT 'Who last changed the row (the user setting of the last write); set by the database.',
   `deleted_at` DATETIME(6) COMMENT 'When the row was soft-deleted; NULL while it is live.',
   `version` INT NOT NULL DEFAULT 1 COMMENT 'Optimistic-locking version, bumped on every update.',
   PRIMARY KEY (`id`),
   CONSTRAINT `fk_projects_lead_id` FOREIGN KEY (`lead_id`) REFERENCES `users` (`id`) ON DELETE SET NULL,
   CONSTRAINT `fk_projects_organization_id` FOREIGN KEY (`organization_id`) REFERENCES `organizations` (`id`) ON DELETE CASCADE,
+  CONSTRAINT `fk_projects_created_by` FOREIGN KEY (`created_by`) REFERENCES `users` (`id`) ON DELETE SET NULL,
+  CONSTRAINT `fk_projects_updated_by` FOREIGN KEY (`updated_by`) REFERENCES `users` (`id`) ON DELETE SET NULL,
   CONSTRAINT `ck_projects_code` CHECK (code = upper(code)),
   CONSTRAINT `uq_projects_organization_id_id` UNIQUE (`organization_id`, `id`)
 ) COMMENT 'A body of work inside an organization.' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
@@ -125,6 +129,10 @@ CREATE TABLE `projects` (
 CREATE INDEX `idx_projects_lead_id` ON `projects` (`lead_id`);
 
 CREATE UNIQUE INDEX `uq_projects_organization_id_code` ON `projects` (`organization_id`, `code`);
+
+CREATE INDEX `idx_projects_created_by` ON `projects` (`created_by`);
+
+CREATE INDEX `idx_projects_updated_by` ON `projects` (`updated_by`);
 
 CREATE TABLE `tasks` (
   `id` CHAR(36) NOT NULL DEFAULT (UUID()),
@@ -226,6 +234,30 @@ CREATE INDEX `idx_task_labels_label_id` ON `task_labels` (`label_id`);
 
 ALTER TABLE `tasks` ADD CONSTRAINT `fk_tasks_parent_id` FOREIGN KEY (`organization_id`, `parent_id`) REFERENCES `tasks` (`organization_id`, `id`) ON DELETE CASCADE;
 
+CREATE TRIGGER `tw_users_audit_insert` AFTER INSERT ON `users` FOR EACH ROW
+INSERT INTO `audit_logs` (`actor_id`, `action`, `entity_type`, `entity_id`, `before`, `after`)
+VALUES (@app_user_id, 'users.insert', 'users', CONCAT_WS(',', NEW.`id`), NULL, JSON_OBJECT('id', NEW.`id`, 'email', NEW.`email`, 'display_name', NEW.`display_name`, 'avatar_url', NEW.`avatar_url`, 'last_seen_at', NEW.`last_seen_at`, 'created_at', NEW.`created_at`, 'updated_at', NEW.`updated_at`));
+
+CREATE TRIGGER `tw_users_audit_update` AFTER UPDATE ON `users` FOR EACH ROW
+INSERT INTO `audit_logs` (`actor_id`, `action`, `entity_type`, `entity_id`, `before`, `after`)
+VALUES (@app_user_id, 'users.update', 'users', CONCAT_WS(',', NEW.`id`), JSON_OBJECT('id', OLD.`id`, 'email', OLD.`email`, 'display_name', OLD.`display_name`, 'avatar_url', OLD.`avatar_url`, 'last_seen_at', OLD.`last_seen_at`, 'created_at', OLD.`created_at`, 'updated_at', OLD.`updated_at`), JSON_OBJECT('id', NEW.`id`, 'email', NEW.`email`, 'display_name', NEW.`display_name`, 'avatar_url', NEW.`avatar_url`, 'last_seen_at', NEW.`last_seen_at`, 'created_at', NEW.`created_at`, 'updated_at', NEW.`updated_at`));
+
+CREATE TRIGGER `tw_users_audit_delete` AFTER DELETE ON `users` FOR EACH ROW
+INSERT INTO `audit_logs` (`actor_id`, `action`, `entity_type`, `entity_id`, `before`, `after`)
+VALUES (@app_user_id, 'users.delete', 'users', CONCAT_WS(',', OLD.`id`), JSON_OBJECT('id', OLD.`id`, 'email', OLD.`email`, 'display_name', OLD.`display_name`, 'avatar_url', OLD.`avatar_url`, 'last_seen_at', OLD.`last_seen_at`, 'created_at', OLD.`created_at`, 'updated_at', OLD.`updated_at`), NULL);
+
+CREATE TRIGGER `tw_projects_userstamps_insert` BEFORE INSERT ON `projects` FOR EACH ROW
+BEGIN
+  SET NEW.`created_by` = NULLIF(@app_user_id, '');
+  SET NEW.`updated_by` = NULLIF(@app_user_id, '');
+END;
+
+CREATE TRIGGER `tw_projects_userstamps_update` BEFORE UPDATE ON `projects` FOR EACH ROW
+BEGIN
+  SET NEW.`created_by` = OLD.`created_by`;
+  SET NEW.`updated_by` = NULLIF(@app_user_id, '');
+END;
+
 CREATE TRIGGER `tw_projects_version` BEFORE UPDATE ON `projects` FOR EACH ROW
 BEGIN
   DECLARE tw_message VARCHAR(128);
@@ -238,15 +270,15 @@ END;
 
 CREATE TRIGGER `tw_projects_audit_insert` AFTER INSERT ON `projects` FOR EACH ROW
 INSERT INTO `audit_logs` (`tenant_id`, `actor_id`, `action`, `entity_type`, `entity_id`, `before`, `after`)
-VALUES (NEW.`organization_id`, @app_user_id, 'projects.insert', 'projects', CONCAT_WS(',', NEW.`id`), NULL, JSON_OBJECT('id', NEW.`id`, 'organization_id', NEW.`organization_id`, 'name', NEW.`name`, 'code', NEW.`code`, 'description', NEW.`description`, 'lead_id', NEW.`lead_id`, 'archived_at', NEW.`archived_at`, 'created_at', NEW.`created_at`, 'updated_at', NEW.`updated_at`, 'deleted_at', NEW.`deleted_at`, 'version', NEW.`version`));
+VALUES (NEW.`organization_id`, @app_user_id, 'projects.insert', 'projects', CONCAT_WS(',', NEW.`id`), NULL, JSON_OBJECT('id', NEW.`id`, 'organization_id', NEW.`organization_id`, 'name', NEW.`name`, 'code', NEW.`code`, 'description', NEW.`description`, 'lead_id', NEW.`lead_id`, 'archived_at', NEW.`archived_at`, 'created_at', NEW.`created_at`, 'updated_at', NEW.`updated_at`, 'created_by', NEW.`created_by`, 'updated_by', NEW.`updated_by`, 'deleted_at', NEW.`deleted_at`, 'version', NEW.`version`));
 
 CREATE TRIGGER `tw_projects_audit_update` AFTER UPDATE ON `projects` FOR EACH ROW
 INSERT INTO `audit_logs` (`tenant_id`, `actor_id`, `action`, `entity_type`, `entity_id`, `before`, `after`)
-VALUES (NEW.`organization_id`, @app_user_id, 'projects.update', 'projects', CONCAT_WS(',', NEW.`id`), JSON_OBJECT('id', OLD.`id`, 'organization_id', OLD.`organization_id`, 'name', OLD.`name`, 'code', OLD.`code`, 'description', OLD.`description`, 'lead_id', OLD.`lead_id`, 'archived_at', OLD.`archived_at`, 'created_at', OLD.`created_at`, 'updated_at', OLD.`updated_at`, 'deleted_at', OLD.`deleted_at`, 'version', OLD.`version`), JSON_OBJECT('id', NEW.`id`, 'organization_id', NEW.`organization_id`, 'name', NEW.`name`, 'code', NEW.`code`, 'description', NEW.`description`, 'lead_id', NEW.`lead_id`, 'archived_at', NEW.`archived_at`, 'created_at', NEW.`created_at`, 'updated_at', NEW.`updated_at`, 'deleted_at', NEW.`deleted_at`, 'version', NEW.`version`));
+VALUES (NEW.`organization_id`, @app_user_id, 'projects.update', 'projects', CONCAT_WS(',', NEW.`id`), JSON_OBJECT('id', OLD.`id`, 'organization_id', OLD.`organization_id`, 'name', OLD.`name`, 'code', OLD.`code`, 'description', OLD.`description`, 'lead_id', OLD.`lead_id`, 'archived_at', OLD.`archived_at`, 'created_at', OLD.`created_at`, 'updated_at', OLD.`updated_at`, 'created_by', OLD.`created_by`, 'updated_by', OLD.`updated_by`, 'deleted_at', OLD.`deleted_at`, 'version', OLD.`version`), JSON_OBJECT('id', NEW.`id`, 'organization_id', NEW.`organization_id`, 'name', NEW.`name`, 'code', NEW.`code`, 'description', NEW.`description`, 'lead_id', NEW.`lead_id`, 'archived_at', NEW.`archived_at`, 'created_at', NEW.`created_at`, 'updated_at', NEW.`updated_at`, 'created_by', NEW.`created_by`, 'updated_by', NEW.`updated_by`, 'deleted_at', NEW.`deleted_at`, 'version', NEW.`version`));
 
 CREATE TRIGGER `tw_projects_audit_delete` AFTER DELETE ON `projects` FOR EACH ROW
 INSERT INTO `audit_logs` (`tenant_id`, `actor_id`, `action`, `entity_type`, `entity_id`, `before`, `after`)
-VALUES (OLD.`organization_id`, @app_user_id, 'projects.delete', 'projects', CONCAT_WS(',', OLD.`id`), JSON_OBJECT('id', OLD.`id`, 'organization_id', OLD.`organization_id`, 'name', OLD.`name`, 'code', OLD.`code`, 'description', OLD.`description`, 'lead_id', OLD.`lead_id`, 'archived_at', OLD.`archived_at`, 'created_at', OLD.`created_at`, 'updated_at', OLD.`updated_at`, 'deleted_at', OLD.`deleted_at`, 'version', OLD.`version`), NULL);
+VALUES (OLD.`organization_id`, @app_user_id, 'projects.delete', 'projects', CONCAT_WS(',', OLD.`id`), JSON_OBJECT('id', OLD.`id`, 'organization_id', OLD.`organization_id`, 'name', OLD.`name`, 'code', OLD.`code`, 'description', OLD.`description`, 'lead_id', OLD.`lead_id`, 'archived_at', OLD.`archived_at`, 'created_at', OLD.`created_at`, 'updated_at', OLD.`updated_at`, 'created_by', OLD.`created_by`, 'updated_by', OLD.`updated_by`, 'deleted_at', OLD.`deleted_at`, 'version', OLD.`version`), NULL);
 
 CREATE TRIGGER `tw_tasks_version` BEFORE UPDATE ON `tasks` FOR EACH ROW
 BEGIN

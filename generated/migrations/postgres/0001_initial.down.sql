@@ -2,9 +2,13 @@
 -- Migration: 0001_initial (down)
 -- Dialect: PostgreSQL
 
+DROP FUNCTION IF EXISTS tw_writer_tenants() CASCADE;
+
 DROP FUNCTION IF EXISTS tw_admin_tenants() CASCADE;
 
 DROP FUNCTION IF EXISTS tw_member_tenants() CASCADE;
+
+DROP FUNCTION IF EXISTS tw_current_user() CASCADE;
 
 DO $$
 BEGIN
@@ -40,6 +44,8 @@ DROP TRIGGER IF EXISTS "tw_tasks_updated_at" ON "tasks";
 
 DROP TRIGGER IF EXISTS "tw_projects_audit" ON "projects";
 
+DROP TRIGGER IF EXISTS "tw_projects_userstamps" ON "projects";
+
 DROP TRIGGER IF EXISTS "tw_projects_version" ON "projects";
 
 DROP TRIGGER IF EXISTS "tw_projects_updated_at" ON "projects";
@@ -48,6 +54,8 @@ DROP TRIGGER IF EXISTS "tw_organization_members_updated_at" ON "organization_mem
 
 DROP TRIGGER IF EXISTS "tw_attachments_updated_at" ON "attachments";
 
+DROP TRIGGER IF EXISTS "tw_users_audit" ON "users";
+
 DROP TRIGGER IF EXISTS "tw_users_updated_at" ON "users";
 
 DROP TRIGGER IF EXISTS "tw_labels_updated_at" ON "labels";
@@ -55,6 +63,8 @@ DROP TRIGGER IF EXISTS "tw_labels_updated_at" ON "labels";
 DROP TRIGGER IF EXISTS "tw_organizations_updated_at" ON "organizations";
 
 DROP FUNCTION IF EXISTS "tablewright_audit"();
+
+DROP FUNCTION IF EXISTS "tablewright_set_userstamps"();
 
 DROP FUNCTION IF EXISTS "tablewright_check_version"();
 

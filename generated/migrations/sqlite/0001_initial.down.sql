@@ -30,11 +30,17 @@ DROP TRIGGER IF EXISTS "tw_projects_audit_delete";
 
 DROP TRIGGER IF EXISTS "tw_projects_audit_insert";
 
+DROP TRIGGER IF EXISTS "tw_projects_created_by";
+
 DROP TRIGGER IF EXISTS "tw_organization_members_after_update";
 
 DROP TRIGGER IF EXISTS "tw_attachments_after_update";
 
 DROP TRIGGER IF EXISTS "tw_users_after_update";
+
+DROP TRIGGER IF EXISTS "tw_users_audit_delete";
+
+DROP TRIGGER IF EXISTS "tw_users_audit_insert";
 
 DROP TRIGGER IF EXISTS "tw_labels_after_update";
 

@@ -170,6 +170,10 @@ CREATE TABLE "projects" (
   "created_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   -- When the row was last changed.
   "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  -- Who created the row (the user setting when it was inserted); set by the database.
+  "created_by" TEXT,
+  -- Who last changed the row (the user setting of the last write); set by the database.
+  "updated_by" TEXT,
   -- When the row was soft-deleted; NULL while it is live.
   "deleted_at" TEXT,
   -- Optimistic-locking version, bumped on every update.
@@ -177,6 +181,8 @@ CREATE TABLE "projects" (
   CONSTRAINT "pk_projects" PRIMARY KEY ("id"),
   CONSTRAINT "fk_projects_lead_id" FOREIGN KEY ("lead_id") REFERENCES "users" ("id") ON DELETE SET NULL,
   CONSTRAINT "fk_projects_organization_id" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") ON DELETE CASCADE,
+  CONSTRAINT "fk_projects_created_by" FOREIGN KEY ("created_by") REFERENCES "users" ("id") ON DELETE SET NULL,
+  CONSTRAINT "fk_projects_updated_by" FOREIGN KEY ("updated_by") REFERENCES "users" ("id") ON DELETE SET NULL,
   CONSTRAINT "ck_projects_name_length" CHECK (length("name") <= 200),
   CONSTRAINT "ck_projects_code_length" CHECK (length("code") <= 10),
   CONSTRAINT "ck_projects_code" CHECK (code = upper(code)),
@@ -186,6 +192,10 @@ CREATE TABLE "projects" (
 CREATE INDEX "idx_projects_lead_id" ON "projects" ("lead_id");
 
 CREATE UNIQUE INDEX "uq_projects_organization_id_code" ON "projects" ("organization_id", "code") WHERE deleted_at IS NULL;
+
+CREATE INDEX "idx_projects_created_by" ON "projects" ("created_by");
+
+CREATE INDEX "idx_projects_updated_by" ON "projects" ("updated_by");
 
 -- A unit of work. Edited concurrently, so it is versioned: an update made
 -- from a stale copy is rejected.
@@ -319,9 +329,23 @@ BEGIN
   UPDATE "labels" SET "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE "labels"."id" = NEW."id";
 END;
 
+CREATE TRIGGER "tw_users_audit_insert" AFTER INSERT ON "users" FOR EACH ROW
+BEGIN
+  INSERT INTO "audit_logs" ("actor_id", "action", "entity_type", "entity_id", "before", "after")
+  SELECT NULL, 'users.insert', 'users', CAST(NEW."id" AS TEXT), NULL, json_object('id', NEW."id", 'email', NEW."email", 'display_name', NEW."display_name", 'avatar_url', NEW."avatar_url", 'last_seen_at', NEW."last_seen_at", 'created_at', NEW."created_at", 'updated_at', NEW."updated_at");
+END;
+
+CREATE TRIGGER "tw_users_audit_delete" AFTER DELETE ON "users" FOR EACH ROW
+BEGIN
+  INSERT INTO "audit_logs" ("actor_id", "action", "entity_type", "entity_id", "before", "after")
+  SELECT NULL, 'users.delete', 'users', CAST(OLD."id" AS TEXT), json_object('id', OLD."id", 'email', OLD."email", 'display_name', OLD."display_name", 'avatar_url', OLD."avatar_url", 'last_seen_at', OLD."last_seen_at", 'created_at', OLD."created_at", 'updated_at', OLD."updated_at"), NULL;
+END;
+
 CREATE TRIGGER "tw_users_after_update" AFTER UPDATE ON "users" FOR EACH ROW
 BEGIN
   UPDATE "users" SET "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE "users"."id" = NEW."id";
+  INSERT INTO "audit_logs" ("actor_id", "action", "entity_type", "entity_id", "before", "after")
+  SELECT NULL, 'users.update', 'users', CAST(tw_row."id" AS TEXT), json_object('id', OLD."id", 'email', OLD."email", 'display_name', OLD."display_name", 'avatar_url', OLD."avatar_url", 'last_seen_at', OLD."last_seen_at", 'created_at', OLD."created_at", 'updated_at', OLD."updated_at"), json_object('id', tw_row."id", 'email', tw_row."email", 'display_name', tw_row."display_name", 'avatar_url', tw_row."avatar_url", 'last_seen_at', tw_row."last_seen_at", 'created_at', tw_row."created_at", 'updated_at', tw_row."updated_at") FROM "users" AS tw_row WHERE tw_row."id" = NEW."id";
 END;
 
 CREATE TRIGGER "tw_attachments_after_update" AFTER UPDATE ON "attachments" FOR EACH ROW
@@ -334,16 +358,22 @@ BEGIN
   UPDATE "organization_members" SET "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE "organization_members"."id" = NEW."id";
 END;
 
+CREATE TRIGGER "tw_projects_created_by" BEFORE UPDATE OF "created_by" ON "projects" FOR EACH ROW
+WHEN NEW."created_by" IS NOT OLD."created_by" AND NEW."created_by" IS NOT NULL
+BEGIN
+  SELECT RAISE(ABORT, 'tablewright: projects.created_by cannot change');
+END;
+
 CREATE TRIGGER "tw_projects_audit_insert" AFTER INSERT ON "projects" FOR EACH ROW
 BEGIN
   INSERT INTO "audit_logs" ("tenant_id", "actor_id", "action", "entity_type", "entity_id", "before", "after")
-  SELECT NEW."organization_id", NULL, 'projects.insert', 'projects', CAST(NEW."id" AS TEXT), NULL, json_object('id', NEW."id", 'organization_id', NEW."organization_id", 'name', NEW."name", 'code', NEW."code", 'description', NEW."description", 'lead_id', NEW."lead_id", 'archived_at', NEW."archived_at", 'created_at', NEW."created_at", 'updated_at', NEW."updated_at", 'deleted_at', NEW."deleted_at", 'version', NEW."version");
+  SELECT NEW."organization_id", NULL, 'projects.insert', 'projects', CAST(NEW."id" AS TEXT), NULL, json_object('id', NEW."id", 'organization_id', NEW."organization_id", 'name', NEW."name", 'code', NEW."code", 'description', NEW."description", 'lead_id', NEW."lead_id", 'archived_at', NEW."archived_at", 'created_at', NEW."created_at", 'updated_at', NEW."updated_at", 'created_by', NEW."created_by", 'updated_by', NEW."updated_by", 'deleted_at', NEW."deleted_at", 'version', NEW."version");
 END;
 
 CREATE TRIGGER "tw_projects_audit_delete" AFTER DELETE ON "projects" FOR EACH ROW
 BEGIN
   INSERT INTO "audit_logs" ("tenant_id", "actor_id", "action", "entity_type", "entity_id", "before", "after")
-  SELECT OLD."organization_id", NULL, 'projects.delete', 'projects', CAST(OLD."id" AS TEXT), json_object('id', OLD."id", 'organization_id', OLD."organization_id", 'name', OLD."name", 'code', OLD."code", 'description', OLD."description", 'lead_id', OLD."lead_id", 'archived_at', OLD."archived_at", 'created_at', OLD."created_at", 'updated_at', OLD."updated_at", 'deleted_at', OLD."deleted_at", 'version', OLD."version"), NULL;
+  SELECT OLD."organization_id", NULL, 'projects.delete', 'projects', CAST(OLD."id" AS TEXT), json_object('id', OLD."id", 'organization_id', OLD."organization_id", 'name', OLD."name", 'code', OLD."code", 'description', OLD."description", 'lead_id', OLD."lead_id", 'archived_at', OLD."archived_at", 'created_at', OLD."created_at", 'updated_at', OLD."updated_at", 'created_by', OLD."created_by", 'updated_by', OLD."updated_by", 'deleted_at', OLD."deleted_at", 'version', OLD."version"), NULL;
 END;
 
 CREATE TRIGGER "tw_projects_after_update" AFTER UPDATE ON "projects" FOR EACH ROW
@@ -351,7 +381,7 @@ BEGIN
   SELECT RAISE(ABORT, 'tablewright: version conflict on projects: the update was made from a stale version; re-read the row and retry with SET version = <the version read>') WHERE NEW."version" IS NOT OLD."version";
   UPDATE "projects" SET "version" = OLD."version" + 1, "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE "projects"."id" = NEW."id";
   INSERT INTO "audit_logs" ("tenant_id", "actor_id", "action", "entity_type", "entity_id", "before", "after")
-  SELECT tw_row."organization_id", NULL, 'projects.update', 'projects', CAST(tw_row."id" AS TEXT), json_object('id', OLD."id", 'organization_id', OLD."organization_id", 'name', OLD."name", 'code', OLD."code", 'description', OLD."description", 'lead_id', OLD."lead_id", 'archived_at', OLD."archived_at", 'created_at', OLD."created_at", 'updated_at', OLD."updated_at", 'deleted_at', OLD."deleted_at", 'version', OLD."version"), json_object('id', tw_row."id", 'organization_id', tw_row."organization_id", 'name', tw_row."name", 'code', tw_row."code", 'description', tw_row."description", 'lead_id', tw_row."lead_id", 'archived_at', tw_row."archived_at", 'created_at', tw_row."created_at", 'updated_at', tw_row."updated_at", 'deleted_at', tw_row."deleted_at", 'version', tw_row."version") FROM "projects" AS tw_row WHERE tw_row."id" = NEW."id";
+  SELECT tw_row."organization_id", NULL, 'projects.update', 'projects', CAST(tw_row."id" AS TEXT), json_object('id', OLD."id", 'organization_id', OLD."organization_id", 'name', OLD."name", 'code', OLD."code", 'description', OLD."description", 'lead_id', OLD."lead_id", 'archived_at', OLD."archived_at", 'created_at', OLD."created_at", 'updated_at', OLD."updated_at", 'created_by', OLD."created_by", 'updated_by', OLD."updated_by", 'deleted_at', OLD."deleted_at", 'version', OLD."version"), json_object('id', tw_row."id", 'organization_id', tw_row."organization_id", 'name', tw_row."name", 'code', tw_row."code", 'description', tw_row."description", 'lead_id', tw_row."lead_id", 'archived_at', tw_row."archived_at", 'created_at', tw_row."created_at", 'updated_at', tw_row."updated_at", 'created_by', tw_row."created_by", 'updated_by', tw_row."updated_by", 'deleted_at', tw_row."deleted_at", 'version', tw_row."version") FROM "projects" AS tw_row WHERE tw_row."id" = NEW."id";
 END;
 
 CREATE TRIGGER "tw_tasks_audit_insert" AFTER INSERT ON "tasks" FOR EACH ROW

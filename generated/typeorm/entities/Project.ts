@@ -13,6 +13,8 @@ import { User } from "./User";
   unique: true,
   where: "deleted_at IS NULL",
 })
+@Index("idx_projects_created_by", ["createdBy"])
+@Index("idx_projects_updated_by", ["updatedBy"])
 @Unique("uq_projects_organization_id_id", ["organizationId", "id"])
 @Check("ck_projects_code", "code = upper(code)")
 export class Project {
@@ -79,6 +81,28 @@ export class Project {
   updatedAt!: Date;
 
   /**
+   * Who created the row (the user setting when it was inserted); set by the database.
+   */
+  @Column({
+    name: "created_by",
+    type: "uuid",
+    nullable: true,
+    comment: "Who created the row (the user setting when it was inserted); set by the database.",
+  })
+  createdBy!: string | null;
+
+  /**
+   * Who last changed the row (the user setting of the last write); set by the database.
+   */
+  @Column({
+    name: "updated_by",
+    type: "uuid",
+    nullable: true,
+    comment: "Who last changed the row (the user setting of the last write); set by the database.",
+  })
+  updatedBy!: string | null;
+
+  /**
    * When the row was soft-deleted; NULL while it is live.
    */
   @DeleteDateColumn({
@@ -100,8 +124,17 @@ export class Project {
   })
   version!: number;
 
+  /** Key `fk_projects_created_by` (created_by) to `users`. */
+  @ManyToOne(() => User, (user) => user.creatorProjects, { nullable: true, onDelete: "SET NULL" })
+  @JoinColumn({
+    name: "created_by",
+    referencedColumnName: "id",
+    foreignKeyConstraintName: "fk_projects_created_by",
+  })
+  creator!: Relation<User> | null;
+
   /** Key `fk_projects_lead_id` (lead_id) to `users`. */
-  @ManyToOne(() => User, (user) => user.projects, { nullable: true, onDelete: "SET NULL" })
+  @ManyToOne(() => User, (user) => user.leadProjects, { nullable: true, onDelete: "SET NULL" })
   @JoinColumn({
     name: "lead_id",
     referencedColumnName: "id",
@@ -120,6 +153,15 @@ export class Project {
     foreignKeyConstraintName: "fk_projects_organization_id",
   })
   organization!: Relation<Organization>;
+
+  /** Key `fk_projects_updated_by` (updated_by) to `users`. */
+  @ManyToOne(() => User, (user) => user.updaterProjects, { nullable: true, onDelete: "SET NULL" })
+  @JoinColumn({
+    name: "updated_by",
+    referencedColumnName: "id",
+    foreignKeyConstraintName: "fk_projects_updated_by",
+  })
+  updater!: Relation<User> | null;
 
   /** The `tasks` rows whose key `fk_tasks_project_id` points here. */
   @OneToMany(() => Task, (task) => task.project)

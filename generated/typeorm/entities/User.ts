@@ -65,9 +65,17 @@ export class User {
   @OneToMany(() => OrganizationMember, (organizationMember) => organizationMember.user)
   organizationMembers!: OrganizationMember[];
 
+  /** The `projects` rows whose key `fk_projects_created_by` points here. */
+  @OneToMany(() => Project, (project) => project.creator)
+  creatorProjects!: Project[];
+
   /** The `projects` rows whose key `fk_projects_lead_id` points here. */
   @OneToMany(() => Project, (project) => project.lead)
-  projects!: Project[];
+  leadProjects!: Project[];
+
+  /** The `projects` rows whose key `fk_projects_updated_by` points here. */
+  @OneToMany(() => Project, (project) => project.updater)
+  updaterProjects!: Project[];
 
   /** The `task_assignments` rows whose key `fk_task_assignments_assigned_by_id` points here. */
   @OneToMany(() => TaskAssignment, (taskAssignment) => taskAssignment.assignedBy)

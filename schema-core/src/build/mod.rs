@@ -236,6 +236,7 @@ impl Builder {
 
         if !diagnostics.iter().any(Diagnostic::is_error) {
             diagnostics.extend(transform::apply(&mut schema));
+            crate::fragment::check_policies(&schema, &mut diagnostics);
         }
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(Error::Diagnostics(sorted(diagnostics)));

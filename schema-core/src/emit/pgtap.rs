@@ -25,11 +25,11 @@ use std::collections::BTreeSet;
 
 use super::TenancyOptions;
 use super::sql::HEADER;
-use super::sql::rls::Tenancy;
 use super::sql::triggers;
 use crate::audit;
-use crate::model::{ColumnType, Entity, Generated, Schema};
+use crate::model::{ColumnType, Entity, Generated, PolicyCommand, Schema};
 use crate::quote::{ident, string_literal};
+use crate::security::{Access, PolicyRole, SecurityPlan, Tenancy, plan};
 use crate::types::Dialect;
 
 const D: Dialect = Dialect::Postgres;
@@ -43,14 +43,27 @@ const SLOT_B: u32 = 2;
 const SLOT_DELETED: u32 = 3;
 /// In membership mode: the user who is a member of A without an admin role.
 const SLOT_PLAIN_MEMBER: u32 = 13;
+/// In membership mode with read-only roles: a member of A with a read-only role.
+const SLOT_VIEWER: u32 = 14;
 /// The row the audit checks insert, update and delete.
 const SLOT_AUDIT: u32 = 21;
 
 /// The suite, or `None` when the schema has no tenant.
 pub fn suite(schema: &Schema, options: &TenancyOptions) -> Option<String> {
-    let t = Tenancy::resolve(schema, options, &mut Vec::new())?;
-    let f = Fixtures::new(schema, &t);
+    let plan = plan(schema, options, &mut Vec::new())?;
+    let t = &plan.tenancy;
+    let f = Fixtures::new(schema, t);
     let mut s = Suite::default();
+    // The tenant and the tenant-scoped tables, in the plan's order.
+    let scoped: Vec<&Entity> = plan
+        .tables
+        .iter()
+        .filter(|st| matches!(st.access, Access::Tenant | Access::TenantScoped))
+        .map(|st| st.entity)
+        .collect();
+    let log = plan.tables.iter().find(|st| st.access == Access::AuditLog).map(|st| st.entity);
+    let globals: Vec<&Entity> =
+        schema.dependency_order().into_iter().filter(|e| Access::of(e) == Access::Global).collect();
 
     s.stmt("BEGIN");
     let plan_at = s.lines.len();
@@ -60,6 +73,13 @@ pub fn suite(schema: &Schema, options: &TenancyOptions) -> Option<String> {
             s.stmt(&f.insert(entity, &row));
         }
     }
+    if let Some(log) = log {
+        for row in audit_fixtures(schema, &f) {
+            s.stmt(&audit_insert(log, &row));
+        }
+    }
+
+    catalog_checks(&mut s, &plan);
 
     let role = ident(D, &options.role);
     let setting = if t.membership.is_some() { &options.user_setting } else { &options.tenant_setting };
@@ -68,7 +88,7 @@ pub fn suite(schema: &Schema, options: &TenancyOptions) -> Option<String> {
 
     s.stmt(&format!("-- As the application role, with {setting} never set"));
     s.stmt(&format!("SET LOCAL ROLE {role}"));
-    for entity in &t.tables {
+    for entity in &scoped {
         let table = ident(D, &entity.table);
         s.test(format!(
             "is((SELECT count(*) FROM {table}), 0::bigint, {})",
@@ -76,42 +96,49 @@ pub fn suite(schema: &Schema, options: &TenancyOptions) -> Option<String> {
         ));
         s.throws(&f.insert(entity, &Row::fresh(11, 1)), &desc(entity, "no insert while the setting is unset"));
     }
+    if let Some(log) = log {
+        s.test(format!(
+            "is((SELECT count(*) FROM {} WHERE {}), 0::bigint, {})",
+            ident(D, &log.table),
+            audit_hidden(schema),
+            desc(
+                log,
+                "no audit row of a tenant (or of an unreadable global table) is visible while the setting is unset"
+            )
+        ));
+    }
 
     s.stmt(&format!("-- Tenant A set: {setting} = {a}"));
     s.stmt(&format!("SELECT set_config({}, {}, true)", string_literal(setting), string_literal(&a)));
-    for entity in &t.tables {
+    for entity in &scoped {
         let table = ident(D, &entity.table);
         let col = ident(D, t.tenant_column(entity));
         let (ta, tb) = (string_literal(&tenants.0), string_literal(&tenants.1));
-        s.test(format!(
-            "ok((SELECT count(*) FROM {table} WHERE {col} = {ta}) > 0, {})",
-            desc(entity, "the current tenant's rows are visible")
-        ));
+        // A custom policy decides which of the tenant's rows are visible and
+        // writable: only the tenant boundary is generic.
+        let custom = |c: PolicyCommand| entity.traits.policies.iter().any(|p| p.command == c);
+        if !custom(PolicyCommand::Select) {
+            s.test(format!(
+                "ok((SELECT count(*) FROM {table} WHERE {col} = {ta}) > 0, {})",
+                desc(entity, "the current tenant's rows are visible")
+            ));
+        }
         s.test(format!(
             "is((SELECT count(*) FROM {table} WHERE {col} = {tb}), 0::bigint, {})",
             desc(entity, "another tenant's rows are invisible")
         ));
         s.throws(&f.insert(entity, &Row::fresh(12, 2)), &desc(entity, "insert into another tenant is denied"));
-        if entity.traits.audit_log {
-            s.throws(
-                &format!("UPDATE {table} SET {col} = {col} WHERE {col} = {ta}"),
-                &desc(entity, "the audit log cannot be updated"),
-            );
-            s.throws(
-                &format!("DELETE FROM {table} WHERE {col} = {ta}"),
-                &desc(entity, "the audit log cannot be deleted from"),
-            );
-            continue;
-        }
         s.with_count(
             &format!("UPDATE {table} SET {col} = {col} WHERE {col} = {tb} RETURNING 1"),
             0,
             &desc(entity, "another tenant's rows cannot be updated"),
         );
-        s.throws(
-            &format!("UPDATE {table} SET {col} = {tb} WHERE {col} = {ta}"),
-            &desc(entity, "a row cannot be moved to another tenant"),
-        );
+        if !custom(PolicyCommand::Update) {
+            s.throws(
+                &format!("UPDATE {table} SET {col} = {tb} WHERE {col} = {ta}"),
+                &desc(entity, "a row cannot be moved to another tenant"),
+            );
+        }
         s.with_count(
             &format!("DELETE FROM {table} WHERE {col} = {tb} RETURNING 1"),
             0,
@@ -129,32 +156,45 @@ pub fn suite(schema: &Schema, options: &TenancyOptions) -> Option<String> {
             ));
         }
     }
+    if let Some(log) = log {
+        audit_log_checks(&mut s, schema, log, &tenants);
+    }
+    for entity in &globals {
+        global_checks(&mut s, &f, entity);
+    }
 
-    audit_and_version_checks(&mut s, &f, &t, &tenants.0);
+    audit_and_version_checks(&mut s, &f, &scoped, &tenants.0);
 
     if let Some((member, _)) = t.membership {
         let plain = f.key(f.user_entity(member)?, &f.user_key_column(member)?, SLOT_PLAIN_MEMBER);
         s.stmt("-- A member of tenant A without an admin role");
         s.stmt(&format!("SELECT set_config({}, {}, true)", string_literal(setting), string_literal(&plain)));
-        for entity in t.tables.iter().filter(|e| !e.traits.audit_log) {
+        for entity in &scoped {
             let table = ident(D, &entity.table);
             let col = ident(D, t.tenant_column(entity));
             let ta = string_literal(&tenants.0);
-            s.test(format!(
-                "ok((SELECT count(*) FROM {table} WHERE {col} = {ta}) > 0, {})",
-                desc(entity, "a plain member sees the tenant's rows")
-            ));
-            s.with_count(
-                &format!("DELETE FROM {table} WHERE {col} = {ta} RETURNING 1"),
-                0,
-                &desc(entity, "a plain member deletes nothing"),
-            );
+            if !entity.traits.policies.iter().any(|p| p.command == PolicyCommand::Select) {
+                s.test(format!(
+                    "ok((SELECT count(*) FROM {table} WHERE {col} = {ta}) > 0, {})",
+                    desc(entity, "a plain member sees the tenant's rows")
+                ));
+            }
+            if !entity.traits.policies.iter().any(|p| p.command == PolicyCommand::Delete) {
+                s.with_count(
+                    &format!("DELETE FROM {table} WHERE {col} = {ta} RETURNING 1"),
+                    0,
+                    &desc(entity, "a plain member deletes nothing"),
+                );
+            }
+        }
+        if t.has_read_only_roles() {
+            viewer_checks(&mut s, &f, &scoped, setting, &tenants.0, member)?;
         }
     }
 
     s.stmt(&format!("-- {setting} reset"));
     s.stmt(&format!("RESET {}", setting.split('.').map(|p| ident(D, p)).collect::<Vec<_>>().join(".")));
-    for entity in &t.tables {
+    for entity in &scoped {
         let table = ident(D, &entity.table);
         s.test(format!(
             "is((SELECT count(*) FROM {table}), 0::bigint, {})",
@@ -162,8 +202,16 @@ pub fn suite(schema: &Schema, options: &TenancyOptions) -> Option<String> {
         ));
         s.throws(&f.insert(entity, &Row::fresh(13, 1)), &desc(entity, "no insert after the setting is reset"));
     }
+    if let Some(log) = log {
+        s.test(format!(
+            "is((SELECT count(*) FROM {} WHERE {}), 0::bigint, {})",
+            ident(D, &log.table),
+            audit_hidden(schema),
+            desc(log, "no audit row of a tenant is visible after the setting is reset")
+        ));
+    }
 
-    let soft_all: Vec<&&Entity> = t.tables.iter().filter(|e| f.soft(e) && f.single_key(e).is_some()).collect();
+    let soft_all: Vec<&&Entity> = scoped.iter().filter(|e| f.soft(e) && f.single_key(e).is_some()).collect();
     let soft: Vec<&&Entity> = soft_all.iter().copied().filter(|e| !e.traits.tenant).collect();
     if !soft_all.is_empty() {
         let include = string_literal(&options.include_deleted_setting);
@@ -238,12 +286,13 @@ pub fn suite(schema: &Schema, options: &TenancyOptions) -> Option<String> {
 /// made from a stale version (SQLSTATE `TW409`) and bumps the version of a
 /// fresh one. Tables with a composite key are left out (their audit
 /// `entity_id` joins the key values).
-fn audit_and_version_checks(s: &mut Suite, f: &Fixtures<'_>, t: &Tenancy<'_>, tenant_a: &str) {
+fn audit_and_version_checks(s: &mut Suite, f: &Fixtures<'_>, scoped: &[&Entity], tenant_a: &str) {
     let log = f.schema.entities.iter().find(|e| e.traits.audit_log);
-    let audited: Vec<&&Entity> = t
-        .tables
+    // A custom policy decides which of the tenant's rows the role may
+    // write: such tables are left to the schema's own tests.
+    let audited: Vec<&&Entity> = scoped
         .iter()
-        .filter(|e| e.traits.audited && !e.traits.tenant && !e.traits.audit_log && f.single_key(e).is_some())
+        .filter(|e| e.traits.audited && !e.traits.tenant && e.traits.policies.is_empty() && f.single_key(e).is_some())
         .collect();
     if let Some(log) = log.filter(|_| !audited.is_empty()) {
         s.stmt("-- Audit trail: each change of an audited table writes one audit row the tenant sees");
@@ -292,10 +341,14 @@ fn audit_and_version_checks(s: &mut Suite, f: &Fixtures<'_>, t: &Tenancy<'_>, te
         }
     }
 
-    let versioned: Vec<&&Entity> = t
-        .tables
+    let versioned: Vec<&&Entity> = scoped
         .iter()
-        .filter(|e| e.traits.versioned && e.column("version").is_some() && f.single_key(e).is_some())
+        .filter(|e| {
+            e.traits.versioned
+                && e.column("version").is_some()
+                && f.single_key(e).is_some()
+                && !e.traits.policies.iter().any(|p| p.command == PolicyCommand::Update)
+        })
         .collect();
     if versioned.is_empty() {
         return;
@@ -320,6 +373,236 @@ fn audit_and_version_checks(s: &mut Suite, f: &Fixtures<'_>, t: &Tenancy<'_>, te
         ));
         s.tests += 1;
     }
+}
+
+/// Catalog checks, as the session user: every table grants the application
+/// role exactly the privileges of the plan; every table under row-level
+/// security has it enabled and forced, with exactly the plan's policies,
+/// each for its command and roles.
+fn catalog_checks(s: &mut Suite, plan: &SecurityPlan<'_>) {
+    let role = string_literal(&plan.tenancy.options.role);
+    s.stmt("-- What the application role is granted, and which tables are under row-level security");
+    for grant in &plan.grants {
+        let privileges: Vec<String> = grant.privileges.iter().map(|c| string_literal(c.sql())).collect();
+        s.test(format!(
+            "table_privs_are({}, {role}, ARRAY[{}], {})",
+            string_literal(&grant.table),
+            privileges.join(", "),
+            string_literal(&format!(
+                "{}: the application role is granted exactly {}",
+                grant.table,
+                privileges.join(", ").replace('\'', "")
+            ))
+        ));
+    }
+    for table in &plan.tables {
+        let name = string_literal(&table.entity.table);
+        s.test(format!(
+            "ok((SELECT relrowsecurity AND relforcerowsecurity FROM pg_catalog.pg_class WHERE oid = {}::regclass), {})",
+            string_literal(&ident(D, &table.entity.table)),
+            desc(table.entity, "row-level security is enabled and forced")
+        ));
+        let names: Vec<String> = table.policies.iter().map(|p| string_literal(&p.name)).collect();
+        s.test(format!(
+            "policies_are({name}, ARRAY[{}], {})",
+            names.join(", "),
+            desc(table.entity, "exactly the generated policies")
+        ));
+        for p in &table.policies {
+            s.test(format!(
+                "policy_cmd_is({name}, {}, {}, {})",
+                string_literal(&p.name),
+                string_literal(p.command.sql()),
+                desc(table.entity, &format!("policy {} is for {}", p.name, p.command.sql()))
+            ));
+            match &p.role {
+                // PUBLIC is role 0, which pgTAP's policy_roles_are (a join
+                // on pg_roles) cannot name.
+                PolicyRole::Public => s.test(format!(
+                    "ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = {}::regclass \
+                     AND polname = {}), {})",
+                    string_literal(&ident(D, &table.entity.table)),
+                    string_literal(&p.name),
+                    desc(table.entity, &format!("policy {} applies to every role", p.name))
+                )),
+                PolicyRole::Named(role) => s.test(format!(
+                    "policy_roles_are({name}, {}, ARRAY[{}], {})",
+                    string_literal(&p.name),
+                    string_literal(role),
+                    desc(table.entity, &format!("policy {} applies to {role}", p.name))
+                )),
+                // The role that ran the migration: whoever that was.
+                PolicyRole::MigrationRole => {}
+            }
+        }
+    }
+}
+
+/// Audit rows the application role must not see: another tenant's, and
+/// those of global tables not marked `#[audited(readable)]`. With `tenant`
+/// set, the complement of what it sees; as a `WHERE` clause.
+fn audit_hidden(schema: &Schema) -> String {
+    let readable = readable_audit_tables(schema);
+    let tenant = ident(D, audit::TENANT_ID);
+    if readable.is_empty() {
+        return "true".to_string();
+    }
+    format!("{tenant} IS NOT NULL OR {} NOT IN ({})", ident(D, audit::ENTITY_TYPE), readable.join(", "))
+}
+
+/// The table names (as literals) whose global audit rows are readable.
+fn readable_audit_tables(schema: &Schema) -> Vec<String> {
+    schema
+        .entities
+        .iter()
+        .filter(|e| e.traits.audited && e.traits.audit_readable && Access::of(e) == Access::Global)
+        .map(|e| string_literal(&e.table))
+        .collect()
+}
+
+/// One audit row the fixtures insert directly: its tenant slot (`None`: a
+/// global table's row) and entity type.
+struct AuditRow {
+    tenant: Option<String>,
+    entity_type: String,
+}
+
+/// An audit row of tenant A, one of tenant B, one of an unreadable global
+/// table, and one per readable global table.
+fn audit_fixtures(schema: &Schema, f: &Fixtures<'_>) -> Vec<AuditRow> {
+    let t = f.t;
+    let mut rows = vec![
+        AuditRow { tenant: Some(f.key(t.tenant, &t.tenant_key, SLOT_A)), entity_type: "tw_fixture".into() },
+        AuditRow { tenant: Some(f.key(t.tenant, &t.tenant_key, SLOT_B)), entity_type: "tw_fixture".into() },
+        AuditRow { tenant: None, entity_type: "tw_fixture_global".into() },
+    ];
+    for e in schema.entities.iter().filter(|e| e.traits.audited && e.traits.audit_readable) {
+        rows.push(AuditRow { tenant: None, entity_type: e.table.clone() });
+    }
+    rows
+}
+
+fn audit_insert(log: &Entity, row: &AuditRow) -> String {
+    let tenant = row.tenant.as_deref().map_or_else(|| "NULL".to_string(), string_literal);
+    format!(
+        "INSERT INTO {} ({}, {}, {}, {}) VALUES ({tenant}, {}, {}, '1')",
+        ident(D, &log.table),
+        ident(D, audit::TENANT_ID),
+        ident(D, audit::ACTION),
+        ident(D, audit::ENTITY_TYPE),
+        ident(D, audit::ENTITY_ID),
+        string_literal(&format!("{}.insert", row.entity_type)),
+        string_literal(&row.entity_type),
+    )
+}
+
+/// The audit log, tenant A set: A's rows visible, B's and unreadable global
+/// ones not, readable global ones visible; nothing written directly.
+fn audit_log_checks(s: &mut Suite, schema: &Schema, log: &Entity, tenants: &(String, String)) {
+    let table = ident(D, &log.table);
+    let tenant = ident(D, audit::TENANT_ID);
+    let etype = ident(D, audit::ENTITY_TYPE);
+    s.test(format!(
+        "ok((SELECT count(*) FROM {table} WHERE {tenant} = {}) > 0, {})",
+        string_literal(&tenants.0),
+        desc(log, "the current tenant's audit rows are visible")
+    ));
+    s.test(format!(
+        "is((SELECT count(*) FROM {table} WHERE {tenant} = {}), 0::bigint, {})",
+        string_literal(&tenants.1),
+        desc(log, "another tenant's audit rows are invisible")
+    ));
+    s.test(format!(
+        "is((SELECT count(*) FROM {table} WHERE {tenant} IS NULL AND {etype} = 'tw_fixture_global'), 0::bigint, {})",
+        desc(log, "audit rows of a global table not marked readable are invisible")
+    ));
+    for readable in readable_audit_tables(schema) {
+        s.test(format!(
+            "ok((SELECT count(*) FROM {table} WHERE {tenant} IS NULL AND {etype} = {readable}) > 0, {})",
+            desc(log, &format!("audit rows of the readable global table {} are visible", readable.trim_matches('\''))),
+        ));
+    }
+    s.throws(
+        &format!(
+            "INSERT INTO {table} ({tenant}, {}, {etype}, {}) VALUES ({}, 'x.insert', 'x', '1')",
+            ident(D, audit::ACTION),
+            ident(D, audit::ENTITY_ID),
+            string_literal(&tenants.0)
+        ),
+        &desc(log, "the application role cannot write audit rows"),
+    );
+    s.throws(
+        &format!("UPDATE {table} SET {tenant} = {tenant} WHERE {tenant} = {}", string_literal(&tenants.0)),
+        &desc(log, "the audit log cannot be updated"),
+    );
+    s.throws(
+        &format!("DELETE FROM {table} WHERE {tenant} = {}", string_literal(&tenants.0)),
+        &desc(log, "the audit log cannot be deleted from"),
+    );
+}
+
+/// A global table: readable (unless a policy narrows reading), and every
+/// command no policy opens is denied.
+fn global_checks(s: &mut Suite, f: &Fixtures<'_>, entity: &Entity) {
+    let table = ident(D, &entity.table);
+    let opened = |c: PolicyCommand| entity.traits.policies.iter().any(|p| p.command == c);
+    if !opened(PolicyCommand::Select) {
+        s.test(format!(
+            "ok((SELECT count(*) FROM {table}) > 0, {})",
+            desc(entity, "a global table is readable by every tenant")
+        ));
+    }
+    if !opened(PolicyCommand::Insert) {
+        s.throws(&f.insert(entity, &Row::fresh(15, 1)), &desc(entity, "no insert: no policy opens it"));
+    }
+    if !opened(PolicyCommand::Update) {
+        let column = entity.primary_key.columns.first().map_or_else(|| "ctid".to_string(), |c| ident(D, c));
+        s.throws(&format!("UPDATE {table} SET {column} = {column}"), &desc(entity, "no update: no policy opens it"));
+    }
+    if !opened(PolicyCommand::Delete) {
+        s.throws(&format!("DELETE FROM {table}"), &desc(entity, "no delete: no policy opens it"));
+    }
+}
+
+/// A member of tenant A with a read-only role: sees the tenant's rows,
+/// writes none of them.
+fn viewer_checks(
+    s: &mut Suite,
+    f: &Fixtures<'_>,
+    scoped: &[&Entity],
+    setting: &str,
+    tenant_a: &str,
+    member: &Entity,
+) -> Option<()> {
+    let t = f.t;
+    let viewer = f.key(f.user_entity(member)?, &f.user_key_column(member)?, SLOT_VIEWER);
+    s.stmt("-- A member of tenant A with a read-only role");
+    s.stmt(&format!("SELECT set_config({}, {}, true)", string_literal(setting), string_literal(&viewer)));
+    let ta = string_literal(tenant_a);
+    for entity in scoped {
+        let table = ident(D, &entity.table);
+        let col = ident(D, t.tenant_column(entity));
+        if !entity.traits.policies.iter().any(|p| p.command == PolicyCommand::Select) {
+            s.test(format!(
+                "ok((SELECT count(*) FROM {table} WHERE {col} = {ta}) > 0, {})",
+                desc(entity, "a read-only member sees the tenant's rows")
+            ));
+        }
+        if !(entity.traits.tenant && t.membership.is_some()) {
+            s.throws(&f.insert(entity, &Row::fresh(16, 1)), &desc(entity, "a read-only member inserts nothing"));
+        }
+        s.with_count(
+            &format!("UPDATE {table} SET {col} = {col} WHERE {col} = {ta} RETURNING 1"),
+            0,
+            &desc(entity, "a read-only member updates nothing"),
+        );
+        s.with_count(
+            &format!("DELETE FROM {table} WHERE {col} = {ta} RETURNING 1"),
+            0,
+            &desc(entity, "a read-only member deletes nothing"),
+        );
+    }
+    Some(())
 }
 
 fn desc(entity: &Entity, what: &str) -> String {
@@ -434,6 +717,9 @@ impl<'a> Fixtures<'a> {
         }
         if is_membership || is_user {
             rows.push(Row::fresh(SLOT_PLAIN_MEMBER, 1));
+            if self.t.has_read_only_roles() {
+                rows.push(Row::fresh(SLOT_VIEWER, 1));
+            }
         }
         rows
     }
@@ -476,7 +762,7 @@ impl<'a> Fixtures<'a> {
         // their own slot for keys but belong to tenant A.
         let mut names = Vec::new();
         let mut values = Vec::new();
-        let plain_member = row.slot == SLOT_PLAIN_MEMBER;
+        let plain_member = row.slot == SLOT_PLAIN_MEMBER || row.slot == SLOT_VIEWER;
         for column in &entity.columns {
             let value = self.value(entity, column, row, plain_member);
             if let Some(v) = value {
@@ -503,7 +789,11 @@ impl<'a> Fixtures<'a> {
         if let Some(m) = membership
             && column.name == m.role_column
         {
-            let role = if plain_member { self.plain_role(column) } else { m.admin_roles.first().cloned() };
+            let role = match row.slot {
+                SLOT_VIEWER => m.read_only_roles.first().cloned(),
+                SLOT_PLAIN_MEMBER => self.plain_role(column),
+                _ => m.admin_roles.first().cloned(),
+            };
             return role.map(|r| string_literal(&r));
         }
         // A foreign key column: the same tenant's row of the target (for the
@@ -558,13 +848,17 @@ impl<'a> Fixtures<'a> {
         })
     }
 
-    /// A role value that is not an admin role: the role column's first enum
-    /// value outside `admin_roles`, else `member`.
+    /// A role value that is neither an admin nor a read-only role: the role
+    /// column's first enum value outside both, else `member`.
     fn plain_role(&self, column: &crate::model::Column) -> Option<String> {
         let (_, m) = self.t.membership?;
         if let ColumnType::Enum(name) = &column.ty {
             let e = self.schema.enum_type(name)?;
-            return e.variants.iter().map(|v| v.value.clone()).find(|v| !m.admin_roles.contains(v));
+            return e
+                .variants
+                .iter()
+                .map(|v| v.value.clone())
+                .find(|v| !m.admin_roles.contains(v) && !m.read_only_roles.contains(v));
         }
         Some("member".to_string())
     }

@@ -10,7 +10,8 @@
 //! - The belongs-to side is named after the foreign-key column that is not
 //!   the tenant column, without `_id`: `project_id` -> `project`,
 //!   `assignee_id` -> `assignee`. A tenant key is named after the tenant:
-//!   `organization`.
+//!   `organization`; the keys of `#[userstamps(User)]` are `creator` and
+//!   `updater`.
 //! - The has-many side is the plural of the holding entity: `tasks`. When the
 //!   holder has more than one key to the same target (two keys to `users`),
 //!   or points at itself, the name is qualified with the belongs-to name:
@@ -149,6 +150,11 @@ fn naming_column<'a>(holder: &Entity, fk: &'a ForeignKey) -> &'a str {
 fn belongs_to_name(holder: &Entity, fk: &ForeignKey, target: &Entity) -> String {
     if fk.origin == ColumnOrigin::Tenant {
         return snake_case(&target.name);
+    }
+    // `#[userstamps(User)]`: who created and who last changed the row.
+    if fk.origin == ColumnOrigin::Userstamps {
+        let creator = fk.columns.first().is_some_and(|c| c == crate::transform::USERSTAMP_CREATED_BY);
+        return if creator { "creator" } else { "updater" }.to_string();
     }
     let column = naming_column(holder, fk);
     match column.strip_suffix("_id") {

@@ -12,65 +12,7 @@ use super::{Artifact, EmitOptions, Emitted, Emitter};
 use crate::diagnostics::Diagnostic;
 use crate::model::Schema;
 
-/// How tenant isolation is enforced on PostgreSQL. Set it with
-/// `Builder::with_tenancy`; the defaults are the documented contract.
-///
-/// ```
-/// use tablewright_core::emit::{TenancyMode, TenancyOptions};
-/// let options = TenancyOptions::default();
-/// assert_eq!(options.role, "app_user");
-/// assert_eq!(options.tenant_setting, "app.tenant_id");
-/// assert_eq!(options.user_setting, "app.user_id");
-/// assert_eq!(options.mode, TenancyMode::Auto);
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TenancyOptions {
-    /// The application role the policies confine (`NOLOGIN NOSUPERUSER
-    /// NOBYPASSRLS`, created if missing; grant it to the login role the
-    /// application connects as). Default `app_user`.
-    pub role: String,
-    /// The role allowed to see and restore soft-deleted rows of its tenant
-    /// while [`include_deleted_setting`](Self::include_deleted_setting) is
-    /// `on`; it inherits [`role`](Self::role). Default `app_admin`.
-    pub admin_role: String,
-    /// The session setting holding the current tenant's key (setting mode).
-    /// Default `app.tenant_id`.
-    pub tenant_setting: String,
-    /// The session setting holding the current user's key (membership mode,
-    /// audit actor). Default `app.user_id`.
-    pub user_setting: String,
-    /// The setting the admin role turns `on` to see deleted rows. Default
-    /// `app.include_deleted`.
-    pub include_deleted_setting: String,
-    pub mode: TenancyMode,
-}
-
-impl Default for TenancyOptions {
-    fn default() -> Self {
-        TenancyOptions {
-            role: "app_user".to_string(),
-            admin_role: "app_admin".to_string(),
-            tenant_setting: "app.tenant_id".to_string(),
-            user_setting: "app.user_id".to_string(),
-            include_deleted_setting: "app.include_deleted".to_string(),
-            mode: TenancyMode::Auto,
-        }
-    }
-}
-
-/// Which predicate decides a row's visibility.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum TenancyMode {
-    /// Membership mode when the tenant names a membership table
-    /// (`#[tenant(membership = ...)]`), setting mode otherwise.
-    #[default]
-    Auto,
-    /// A row is visible when its tenant column equals the tenant setting.
-    Setting,
-    /// A row is visible when the user of the user setting is a member of its
-    /// tenant; only admin roles may delete. Requires `#[tenant(membership = ...)]`.
-    Membership,
-}
+pub use crate::security::{TenancyMode, TenancyOptions};
 
 /// Writes `postgres/rls.sql` and `postgres/rls_test.sql`.
 pub struct RlsArtifacts;

@@ -137,7 +137,7 @@ pub fn parse_args(tokens: TokenStream) -> syn::Result<Vec<Arg>> {
 }
 
 /// The arguments of one attribute; `None` (error recorded) when they do not parse.
-fn attr_args(attr: &Attribute, name: &str, example: &str, cx: &Ctxt) -> Option<Vec<Arg>> {
+pub(super) fn attr_args(attr: &Attribute, name: &str, example: &str, cx: &Ctxt) -> Option<Vec<Arg>> {
     match &attr.meta {
         Meta::Path(_) => Some(Vec::new()),
         Meta::List(list) => tokens_args(list.tokens.clone(), name, example, cx),
@@ -162,7 +162,7 @@ fn word_ident(path: &syn::Path) -> Option<&Ident> {
     path.get_ident()
 }
 
-fn unraw(ident: &Ident) -> String {
+pub(super) fn unraw(ident: &Ident) -> String {
     ident.unraw().to_string()
 }
 
@@ -173,12 +173,15 @@ pub const ENTITY_ATTRS: &[&str] = &[
     "entity",
     "tenant",
     "tenant_scoped",
+    "global",
     "soft_delete",
     "timestamps",
+    "userstamps",
     "audited",
     "versioned",
     "many_to_many",
     "check",
+    "policy",
 ];
 /// Attributes that go on fields only.
 pub const FIELD_ATTRS: &[&str] = &["id", "default", "belongs_to", "column", "polymorphic", "skip"];
@@ -322,7 +325,7 @@ impl Keys {
     }
 }
 
-fn lit_str(value: &Value, attr: &str, key: &str, example: &str, cx: &Ctxt) -> Option<LitStr> {
+pub(super) fn lit_str(value: &Value, attr: &str, key: &str, example: &str, cx: &Ctxt) -> Option<LitStr> {
     match value {
         Value::Lit(LitArg { neg: None, lit: syn::Lit::Str(s) }) => {
             if s.value().trim().is_empty() {
@@ -352,7 +355,7 @@ fn lit_u32(value: &Value, attr: &str, key: &str, example: &str, cx: &Ctxt) -> Op
     None
 }
 
-fn unknown_key(attr: &str, key: &Ident, valid: &[&str], example: &str, cx: &Ctxt) {
+pub(super) fn unknown_key(attr: &str, key: &Ident, valid: &[&str], example: &str, cx: &Ctxt) {
     cx.error_spanned_by(key, messages::unknown_option(attr, &unraw(key), valid, example));
 }
 
@@ -431,7 +434,15 @@ pub struct EntityAttrs {
     pub soft_delete: Option<syn::Path>,
     pub timestamps: Option<syn::Path>,
     pub audited: Option<syn::Path>,
+    /// `#[audited(readable)]`.
+    pub audit_readable: bool,
     pub versioned: Option<syn::Path>,
+    /// `#[global]`.
+    pub global: Option<syn::Path>,
+    /// `#[userstamps]` / `#[userstamps(User)]`.
+    pub userstamps: Option<super::access_attr::UserstampsAttr>,
+    /// `#[policy(...)]`, in the order written.
+    pub policies: Vec<super::access_attr::PolicyAttr>,
     pub indexes: Vec<IndexAttr>,
     pub many_to_many: Option<ManyToManyAttr>,
     pub checks: Vec<CheckAttr>,
@@ -467,12 +478,30 @@ impl EntityAttrs {
                         out.tenant = Some(path);
                     }
                 }
-                "tenant" | "soft_delete" | "timestamps" | "audited" | "versioned" => {
+                "audited" => {
+                    if first_use(&out.audited, attr, name, name, cx)
+                        && let Some(readable) = super::access_attr::parse_audited(attr, cx)
+                    {
+                        out.audited = Some(path);
+                        out.audit_readable = readable;
+                    }
+                }
+                "userstamps" => {
+                    if first_use(&out.userstamps, attr, name, name, cx) {
+                        out.userstamps = super::access_attr::parse_userstamps(attr, cx);
+                    }
+                }
+                "policy" => {
+                    if let Some(policy) = super::access_attr::parse_policy(attr, cx) {
+                        out.policies.push(policy);
+                    }
+                }
+                "tenant" | "soft_delete" | "timestamps" | "versioned" | "global" => {
                     let slot = match name {
                         "tenant" => &mut out.tenant,
                         "soft_delete" => &mut out.soft_delete,
                         "timestamps" => &mut out.timestamps,
-                        "audited" => &mut out.audited,
+                        "global" => &mut out.global,
                         _ => &mut out.versioned,
                     };
                     if first_use(slot, attr, name, name, cx) && no_args(attr, name, cx) {
@@ -1222,6 +1251,10 @@ impl<'a> Container<'a> {
         }
         if self.attrs.versioned.is_some() {
             out.push(("version".into(), "versioned"));
+        }
+        if self.attrs.userstamps.is_some() {
+            out.push(("created_by".into(), "userstamps"));
+            out.push(("updated_by".into(), "userstamps"));
         }
         for f in self.columns() {
             if f.attrs.polymorphic.is_some()

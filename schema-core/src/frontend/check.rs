@@ -66,10 +66,18 @@ pub fn check_skip(cont: &Container, cx: &Ctxt) {
     }
 }
 
-/// `#[tenant]` and `#[tenant_scoped]` exclude each other.
+/// `#[tenant]` and `#[tenant_scoped]` exclude each other, and `#[global]`
+/// excludes both.
 pub fn check_tenant_conflict(cont: &Container, cx: &Ctxt) {
     if let (Some(_), Some(scoped)) = (&cont.attrs.tenant, &cont.attrs.tenant_scoped) {
         cx.error_spanned_by(&scoped.path, messages::tenant_and_scoped());
+    }
+    if let Some(global) = &cont.attrs.global {
+        if cont.attrs.tenant.is_some() {
+            cx.error_spanned_by(global, messages::global_and("tenant"));
+        } else if cont.attrs.tenant_scoped.is_some() {
+            cx.error_spanned_by(global, messages::global_and("tenant_scoped"));
+        }
     }
 }
 
@@ -317,9 +325,16 @@ pub fn check_cross_cutting_types(cont: &Container, cx: &Ctxt) {
             "versioned" => (ft.nullable || !matches!(ft.ty, T::I32 | T::I64)).then_some("i32"),
             "polymorphic" => (ft.nullable || ft.ty != T::String).then_some("String"),
             "tenant_scoped" => ft.nullable.then_some("the tenant's key type (not an Option)"),
+            "userstamps" => (!ft.nullable).then_some(""),
             _ => None,
         };
-        if let Some(expected) = expected {
+        // The userstamps' type follows `#[userstamps(User)]`.
+        let userstamp_type = || match cont.attrs.userstamps.as_ref().and_then(|u| u.user.as_ref()) {
+            Some(user) => format!("Option<{}'s key type>", path_name(user)),
+            None => "Option<String>".to_string(),
+        };
+        let expected = expected.map(|e| if *attr == "userstamps" { userstamp_type() } else { e.to_string() });
+        if let Some(expected) = expected.as_deref() {
             cx.error_spanned_by(
                 &f.syn.ty,
                 messages::cross_cutting_type(&f.column, attr, expected, &type_string(&f.syn.ty)),

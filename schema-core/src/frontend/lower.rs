@@ -243,6 +243,10 @@ fn lower_entity(cont: &Container, file: &str) -> ParsedEntity {
         });
     }
 
+    if let Some(user) = cont.attrs.userstamps.as_ref().and_then(|u| u.user.as_ref()) {
+        relations.push(Relation { kind: RelationKind::BelongsTo, target: resolve_self(user, own), key_type: None });
+    }
+
     let explicit_tenant = cont.attrs.tenant_scoped.as_ref().and_then(|s| s.tenant.clone());
     if let Some(t) = &explicit_tenant {
         relations.push(Relation { kind: RelationKind::Tenant, target: t.clone(), key_type: None });
@@ -269,11 +273,30 @@ fn lower_entity(cont: &Container, file: &str) -> ParsedEntity {
             audited: a.audited.is_some(),
             versioned: a.versioned.is_some(),
             audit_log: false,
+            global: a.global.is_some(),
+            audit_readable: a.audit_readable,
+            userstamps: a.userstamps.as_ref().map(|u| crate::model::Userstamps {
+                user: u.user.as_ref().map(|user| path_name(&resolve_self(user, own))),
+            }),
+            policies: a
+                .policies
+                .iter()
+                .flat_map(|p| {
+                    p.commands.iter().map(move |(command, _)| crate::model::RowPolicy {
+                        name: p.policy_name(*command),
+                        command: *command,
+                        using: p.using.as_ref().map(syn::LitStr::value),
+                        check: p.check.as_ref().map(syn::LitStr::value),
+                        location: location(file, span_of(&p.path)),
+                    })
+                })
+                .collect(),
             membership: a.tenant_membership.as_ref().map(|m| crate::model::Membership {
                 entity: path_name(&m.membership),
                 user_column: m.user_column(),
                 role_column: syn::ext::IdentExt::unraw(&m.role).to_string(),
                 admin_roles: m.admin_roles.iter().map(syn::LitStr::value).collect(),
+                read_only_roles: m.read_only_roles.iter().map(syn::LitStr::value).collect(),
                 location: location(file, span_of(&m.path)),
             }),
         },

@@ -103,7 +103,10 @@ pub fn example(attr: &str) -> &'static str {
         "tenant_scoped" => "#[tenant_scoped] or #[tenant_scoped(Organization)]",
         "soft_delete" => "#[entity] #[soft_delete] pub struct Task { ... }",
         "timestamps" => "#[entity] #[timestamps] pub struct Task { ... }",
-        "audited" => "#[entity] #[audited] pub struct Task { ... }",
+        "audited" => "#[entity] #[audited] pub struct Task { ... }, or #[audited(readable)] on a #[global] entity",
+        "global" => "#[entity] #[global] pub struct User { ... }",
+        "userstamps" => "#[userstamps] or #[userstamps(User)]",
+        "policy" => "#[policy(delete, using = \"author_id = tw_current_user()\")]",
         "versioned" => "#[entity] #[versioned] pub struct Task { ... }",
         "index" => "#[index(project_id, created_at desc, where = \"deleted_at IS NULL\", include(title))]",
         "unique" => "#[unique(project_id, slug)]",
@@ -320,6 +323,45 @@ pub fn duplicate_column(column: &str, first_field: &str) -> String {
         format!("duplicate column `{column}`: field `{first_field}` already maps to it"),
         "rename one field, or give it another column name with `#[column(name = \"...\")]`",
     )
+}
+
+pub fn global_and(other: &str) -> String {
+    with_help(
+        format!("an entity cannot be both `#[global]` and `#[{other}]`"),
+        "`#[global]` rows are shared by every tenant; `#[tenant_scoped]` rows belong to one: keep one of the two",
+    )
+}
+
+/// `#[policy(...)]` given something that is not a command or option.
+pub fn policy_expected() -> String {
+    with_help(
+        "expected a command (`select`, `insert`, `update`, `delete`) or `name`, `using`, `check` in `#[policy]`",
+        format!("e.g. {}", example("policy")),
+    )
+}
+
+pub fn policy_no_command() -> String {
+    with_help(
+        "`#[policy]` names no command: say which of `select`, `insert`, `update`, `delete` it allows",
+        format!("e.g. {}", example("policy")),
+    )
+}
+
+pub fn policy_bad_name(name: &str) -> String {
+    with_help(
+        format!("policy name `{name}` is not a plain SQL name"),
+        "use lowercase letters, digits and `_`, starting with a letter, at most 63 bytes: `name = \"author_deletes\"`",
+    )
+}
+
+/// `using` on an insert, or `check` on a select or delete.
+pub fn policy_option_for(command: &str, option: &str, instead: &str) -> String {
+    let why = if option == "using" {
+        format!("`using` picks the existing rows a command reads; `{command}` reads none")
+    } else {
+        format!("`check` judges the rows a command writes; `{command}` writes none")
+    };
+    with_help(why, format!("write `{instead} = \"...\"` for `{command}`, or a separate `#[policy(...)]` per command"))
 }
 
 pub fn tenant_and_scoped() -> String {

@@ -10,6 +10,7 @@
 
 use crate::model;
 
+pub mod access_attr;
 pub mod attr;
 pub mod check;
 pub mod ctxt;

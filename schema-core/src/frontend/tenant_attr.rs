@@ -1,6 +1,7 @@
 //! `#[tenant(membership = OrganizationMember, role = role, admin_roles = ["owner", "admin"])]`:
 //! the tenant's membership mode (row-level security through a membership
-//! table). A bare `#[tenant]` keeps setting mode.
+//! table), optionally with `read_only_roles = ["viewer"]` (members who only
+//! read). A bare `#[tenant]` keeps setting mode.
 //!
 //! The arguments have their own small grammar (`key = value` where a value is
 //! a path or a bracketed list of strings), since `admin_roles` takes a list.
@@ -18,7 +19,7 @@ use super::Ctxt;
 use super::messages;
 
 /// The options of `#[tenant(...)]`.
-const KEYS: &[&str] = &["membership", "role", "admin_roles", "user"];
+const KEYS: &[&str] = &["membership", "role", "admin_roles", "read_only_roles", "user"];
 const ATTR: &str = "tenant";
 const EXAMPLE: &str = "tenant_membership";
 
@@ -35,6 +36,8 @@ pub struct TenantMembershipAttr {
     pub user: Option<Ident>,
     /// Role values allowed to delete and to change memberships.
     pub admin_roles: Vec<LitStr>,
+    /// Role values that may only read (`read_only_roles = ["viewer"]`).
+    pub read_only_roles: Vec<LitStr>,
 }
 
 impl TenantMembershipAttr {
@@ -102,6 +105,7 @@ pub fn parse(path: &syn::Path, tokens: TokenStream, cx: &Ctxt) -> Option<TenantM
     let errors = cx.error_count();
     let mut seen: Vec<String> = Vec::new();
     let (mut membership, mut role, mut user, mut admin_roles) = (None, None, None, None);
+    let mut read_only_roles: Vec<LitStr> = Vec::new();
     for Arg { key, value } in args {
         let name = key.unraw().to_string();
         let Some(value) = value else {
@@ -123,7 +127,7 @@ pub fn parse(path: &syn::Path, tokens: TokenStream, cx: &Ctxt) -> Option<TenantM
                 let ident = p.get_ident().cloned();
                 if name == "role" { role = ident } else { user = ident }
             }
-            ("admin_roles", Value::List(_, lits)) => {
+            ("admin_roles" | "read_only_roles", Value::List(_, lits)) => {
                 let mut roles = Vec::new();
                 for lit in lits {
                     match lit {
@@ -131,12 +135,17 @@ pub fn parse(path: &syn::Path, tokens: TokenStream, cx: &Ctxt) -> Option<TenantM
                         other => cx.error_spanned_by(other, messages::expected("a role name string", ATTR, EXAMPLE)),
                     }
                 }
-                admin_roles = Some(roles);
+                if name == "admin_roles" {
+                    admin_roles = Some(roles);
+                } else {
+                    read_only_roles = roles;
+                }
             }
             (_, other) => {
                 let what = match name.as_str() {
                     "membership" => "the membership entity after `membership =`",
                     "admin_roles" => "a list of role strings after `admin_roles =`, like `[\"owner\", \"admin\"]`",
+                    "read_only_roles" => "a list of role strings after `read_only_roles =`, like `[\"viewer\"]`",
                     "role" => "the role column after `role =`",
                     _ => "the user column after `user =`",
                 };
@@ -168,6 +177,7 @@ pub fn parse(path: &syn::Path, tokens: TokenStream, cx: &Ctxt) -> Option<TenantM
         role: role?,
         user,
         admin_roles: admin_roles?,
+        read_only_roles,
     })
 }
 
@@ -182,6 +192,7 @@ mod tests {
 pub enum MemberRole { Owner, Admin, Member }
 
 #[entity]
+#[global]
 pub struct User { #[id] pub id: Uuid }
 
 #[entity]
@@ -246,7 +257,7 @@ pub struct OrganizationMember {
             "rol =",
             "unknown option `rol` in `#[tenant]`: did you mean `role`?",
         );
-        assert!(d.help.unwrap().contains("`membership`, `role`, `admin_roles` and `user`"));
+        assert!(d.help.unwrap().contains("`membership`, `role`, `admin_roles`, `read_only_roles` and `user`"));
         one_error(
             r#"#[tenant(membership = OrganizationMember, admin_roles = ["owner"])]"#,
             "tenant",

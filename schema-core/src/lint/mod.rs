@@ -111,6 +111,11 @@ pub const RULES: &[Rule] = &[
         why: "An index that is a prefix of another serves no query the longer one cannot, and every write pays for both.",
         fix: "Remove the shorter index.",
     },
+    Rule {
+        name: "unconditional_global_write",
+        why: "A global table is shared by every tenant: a write policy without a condition lets any tenant's session change or delete every tenant's rows.",
+        fix: "Give the `#[policy(...)]` a `using`/`check` condition (e.g. `id = tw_current_user()`), or `#[allow_lint]` it where any tenant may truly write every row.",
+    },
 ];
 
 /// The names of every rule, in [`RULES`] order.

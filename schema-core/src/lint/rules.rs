@@ -22,6 +22,7 @@ pub(super) fn run(schema: &Schema) -> Vec<Finding> {
         check_repeating_columns(&mut cx);
         check_list_in_text(&mut cx);
         check_redundant_index(&mut cx);
+        check_unconditional_global_write(&mut cx);
     }
     check_duplicated_columns(schema, &mut out);
     out
@@ -565,5 +566,36 @@ fn check_duplicated_columns(schema: &Schema, out: &mut Vec<Finding>) {
                 "move them to their own entity and point at it with `#[belongs_to(...)]` from both".to_string(),
             );
         }
+    }
+}
+
+/// A `#[global]` table's write policy without a condition: every tenant's
+/// session may write every row.
+fn check_unconditional_global_write(cx: &mut Cx) {
+    let e = cx.entity;
+    if !e.traits.global {
+        return;
+    }
+    for p in e.traits.policies.iter().filter(|p| p.command != PolicyCommand::Select && p.is_unconditional()) {
+        let what = match p.command {
+            PolicyCommand::Insert => "insert rows",
+            PolicyCommand::Update => "update every row",
+            _ => "delete every row",
+        };
+        cx.push(
+            "unconditional_global_write",
+            &[],
+            &p.location,
+            format!(
+                "policy `{}` lets every tenant's session {what} of the global table `{}`",
+                p.name, e.table
+            ),
+            format!(
+                "add a condition, e.g. `#[policy({}, {} = \"id = tw_current_user()\")]`, or `#[allow_lint(unconditional_global_write)]` on `{}` if any tenant may",
+                p.command.keyword(),
+                if p.command == PolicyCommand::Insert { "check" } else { "using" },
+                e.name
+            ),
+        );
     }
 }

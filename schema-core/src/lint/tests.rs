@@ -337,7 +337,7 @@ fn unknown_rule_names_are_compile_errors_listing_the_valid_ones() {
         "{}",
         text[0]
     );
-    assert!(text[0].ends_with("and `redundant_index`"), "{}", text[0]);
+    assert!(text[0].ends_with("and `unconditional_global_write`"), "{}", text[0]);
     assert!(text[1].starts_with("src/schema.rs:7:7: error: `#[allow_lint(...)]` expects the names"), "{}", text[1]);
 }
 
@@ -361,6 +361,25 @@ fn every_rule_has_a_trigger_test_and_review_is_deterministic() {
     for rule in RULES {
         assert!(source.contains(&format!("fn {}()", rule.name)), "no test for {}", rule.name);
     }
-    let src = format!("{USER}{ORG}");
+    let src = format!("{}{ORG}", USER.replace("#[entity]\n", "#[entity]\n#[global]\n"));
     assert_eq!(review(&schema_of(&src)).markdown(), review(&schema_of(&src)).markdown());
+}
+
+#[test]
+fn unconditional_global_write() {
+    let schema = |policy: &str| {
+        format!(
+            "#[entity]\n#[tenant]\n#[timestamps]\n#[versioned]\npub struct Org {{\n    #[id]\n    pub id: Uuid,\n}}\n\
+             #[entity]\n#[global]\n{policy}\n#[timestamps]\n#[versioned]\npub struct Country {{\n    #[id]\n    pub id: Uuid,\n}}\n"
+        )
+    };
+    assert_rule(
+        "unconditional_global_write",
+        &schema("#[policy(insert, update)]"),
+        &[
+            "12:3: policy `custom_insert` lets every tenant's session insert rows of the global table `countries`",
+            "12:3: policy `custom_update` lets every tenant's session update every row of the global table `countries`",
+        ],
+        &schema("#[policy(update, using = \"id = tw_current_user()\")]"),
+    );
 }

@@ -225,6 +225,10 @@ struct FkPlan {
     target_columns: Vec<String>,
     self_ref: bool,
     same_tenant: bool,
+    /// In membership mode, a key of a tenant-scoped row to the user entity:
+    /// `(membership entity, its user column)`. Only the row's tenant's
+    /// members are candidates.
+    members_of: Option<(String, String)>,
 }
 
 struct PolyPlan {
@@ -305,6 +309,9 @@ impl<'s> Generator<'s> {
                 }
             }
         }
+        if let Some((member, m)) = membership(schema) {
+            needed.entry(member.name.clone()).or_default().push(m.user_column.clone());
+        }
         let mut plans = Vec::new();
         for entity in load_order(schema) {
             if entity.traits.audit_log {
@@ -379,15 +386,25 @@ impl<'s> Generator<'s> {
     }
 }
 
+/// The membership entity of a membership-mode tenant, and its declaration.
+fn membership(schema: &Schema) -> Option<(&Entity, &crate::model::Membership)> {
+    let m = schema.tenant()?.traits.membership.as_ref()?;
+    Some((schema.entity(&m.entity)?, m))
+}
+
 /// [`Schema::dependency_order`], with polymorphic targets as dependencies
 /// too (a polymorphic link needs its target rows first).
 fn load_order(schema: &Schema) -> Vec<&Entity> {
     let base = schema.dependency_order();
+    // In membership mode a scoped row's user comes from the membership table.
+    let member = membership(schema).map(|(member, _)| member);
     let deps = |e: &Entity| -> Vec<String> {
+        let scoped = e.tenant_scope.is_some() && !e.traits.tenant;
         e.foreign_keys
             .iter()
             .map(|f| f.target.clone())
             .chain(e.polymorphic.iter().flat_map(|p| p.targets.iter().map(|t| t.entity.clone())))
+            .chain(member.filter(|_| scoped).map(|m| m.name.clone()))
             .filter(|t| *t != e.name && schema.entity(t).is_some())
             .collect()
     };
@@ -523,6 +540,20 @@ impl TableRows<'_, '_> {
                 for c in open {
                     vals[c] = Some(Value::Null);
                 }
+                continue;
+            }
+            if let Some((member, user_column)) = &f.members_of
+                && let (Some(key), [column]) = (tenant_key.as_deref(), f.columns.as_slice())
+            {
+                // A user of this row's tenant: one of its members.
+                let store = self.generator.stores.get(member)?;
+                let position = store.position(user_column)?;
+                let members = candidates(store, Some(key));
+                vals[*column] = Some(match members.is_empty() {
+                    true if nullable => Value::Null,
+                    true => return None,
+                    false => store.rows[members[self.rng.random_range(0..members.len())] as usize][position].clone(),
+                });
                 continue;
             }
             let store = if f.self_ref { Some(&self.own) } else { self.generator.stores.get(&f.target) };
@@ -817,9 +848,10 @@ fn plan_table<'s>(
         }
     }
     let tenant_col_name = entity.tenant_scope.as_ref().map(|s| s.column.clone());
-    let linked: HashSet<&str> = entity
-        .foreign_keys
-        .iter()
+    // Userstamps are the database's to fill from the session's user: a seed
+    // (loaded without one) leaves them NULL.
+    let seeded_keys = || entity.foreign_keys.iter().filter(|f| f.origin != ColumnOrigin::Userstamps);
+    let linked: HashSet<&str> = seeded_keys()
         .flat_map(|f| f.columns.iter().map(String::as_str))
         .chain(entity.polymorphic.iter().flat_map(|p| [p.id_column.as_str(), p.type_column.as_str()]))
         .chain(tenant_col_name.as_deref())
@@ -838,7 +870,9 @@ fn plan_table<'s>(
     let mut columns = Vec::new();
     for col in &entity.columns {
         let r = rules.remove(&col.name).unwrap_or_default();
-        let strategy = if linked.contains(col.name.as_str()) {
+        let strategy = if col.origin == ColumnOrigin::Userstamps {
+            Strategy::Null
+        } else if linked.contains(col.name.as_str()) {
             Strategy::Linked
         } else if col.generated == Generated::Identity {
             Strategy::Identity
@@ -921,9 +955,16 @@ fn plan_table<'s>(
         let Some(te) = tenant_entity else { return false };
         target == te || schema.entity(target).and_then(|t| t.tenant_scope.as_ref()).is_some_and(|s| s.tenant == te)
     };
-    let mut fks: Vec<FkPlan> = entity
-        .foreign_keys
-        .iter()
+    // Membership mode: a scoped row's user is a member of the row's tenant
+    // (the membership table itself says who is).
+    let members_of = |target: &str| -> Option<(String, String)> {
+        let (member, m) = membership(schema)?;
+        let user_fk = member.foreign_keys.iter().find(|fk| fk.columns.last() == Some(&m.user_column))?;
+        let scoped = entity.tenant_scope.is_some() && !entity.traits.tenant;
+        (scoped && member.name != entity.name && user_fk.target == target)
+            .then(|| (member.name.clone(), m.user_column.clone()))
+    };
+    let mut fks: Vec<FkPlan> = seeded_keys()
         .filter_map(|f| {
             Some(FkPlan {
                 target: f.target.clone(),
@@ -931,6 +972,7 @@ fn plan_table<'s>(
                 target_columns: f.target_columns.clone(),
                 self_ref: f.target == entity.name,
                 same_tenant: same_tenant(&f.target),
+                members_of: members_of(&f.target),
             })
         })
         .collect();

@@ -159,7 +159,8 @@ mod tests {
         let mut project = entity("Project", &["id", "opt_lead_id"], &["id"]);
         project.traits.tenant_scoped = true;
         project.traits.soft_delete = true;
-        let user = entity("User", &["id"], &["id"]);
+        let mut user = entity("User", &["id"], &["id"]);
+        user.traits.global = true;
         project.foreign_keys.push(fk("opt_lead_id", "User", ReferentialAction::SetNull));
         let mut task = entity("Task", &["id", "project_id", "opt_parent_id", "opt_reviewer_task_id"], &["id"]);
         task.traits.tenant_scoped = true;

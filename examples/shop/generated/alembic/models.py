@@ -33,6 +33,28 @@ class Base(DeclarativeBase):
     """The declarative base of every model; `Base.metadata` is Alembic's target."""
 
 
+class AuditLog(Base):
+    """What happened to the rows of #[audited] tables: who, when, and the row before and after. Written by triggers only."""
+
+    __tablename__ = "audit_logs"
+    __table_args__ = (
+        sa.PrimaryKeyConstraint("id", name="pk_audit_logs"),
+        sa.Index("idx_audit_logs_tenant_id_occurred_at", "tenant_id", sa.text("\"occurred_at\" DESC")),
+        sa.Index("idx_audit_logs_entity_type_entity_id_occurred_at", "entity_type", "entity_id", sa.text("\"occurred_at\" DESC")),
+        {"comment": "What happened to the rows of #[audited] tables: who, when, and the row before and after. Written by triggers only."},
+    )
+
+    id: Mapped[int] = mapped_column(sa.BigInteger(), sa.Identity(), primary_key=True, comment="The event's number.")
+    tenant_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid(), comment="The tenant of the changed row; NULL for global tables.")
+    actor_id: Mapped[str | None] = mapped_column(sa.String(255), comment="Who made the change (the app.user_id setting).")
+    action: Mapped[str] = mapped_column(sa.String(100), comment="<table>.insert, <table>.update or <table>.delete.")
+    entity_type: Mapped[str] = mapped_column(sa.String(100), comment="The table of the changed row.")
+    entity_id: Mapped[str] = mapped_column(sa.String(255), comment="The primary key of the changed row, as text.")
+    before: Mapped[Any | None] = mapped_column(postgresql.JSONB(), comment="The row before the change; NULL for an insert.")
+    after: Mapped[Any | None] = mapped_column(postgresql.JSONB(), comment="The row after the change; NULL for a delete.")
+    occurred_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the change was written.")
+
+
 class OrderLine(Base):
     """One product on an order, at the price it was sold for."""
 
@@ -91,7 +113,9 @@ class Order(Base):
 
 
 class Product(Base):
-    """Something a store sells."""
+    """Something a store sells. Who created and last changed it is kept as the
+    staff member's login name (the `app.user_id` setting).
+    """
 
     __tablename__ = "products"
     __table_args__ = (
@@ -100,7 +124,7 @@ class Product(Base):
         sa.CheckConstraint("price >= 0", name="ck_products_price_positive"),
         sa.UniqueConstraint("store_id", "id", name="uq_products_store_id_id"),
         sa.Index("uq_products_store_id_sku", "store_id", "sku", unique=True, postgresql_where=sa.text("deleted_at IS NULL")),
-        {"comment": "Something a store sells."},
+        {"comment": "Something a store sells. Who created and last changed it is kept as the\nstaff member's login name (the `app.user_id` setting)."},
     )
 
     id: Mapped[uuid.UUID] = mapped_column(sa.Uuid(), primary_key=True, server_default=sa.text("gen_random_uuid()"))
@@ -113,6 +137,8 @@ class Product(Base):
     active: Mapped[bool] = mapped_column(sa.Boolean(), server_default=sa.text("TRUE"))
     created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
     updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_by: Mapped[str | None] = mapped_column(sa.Text(), comment="Who created the row (the user setting when it was inserted); set by the database.")
+    updated_by: Mapped[str | None] = mapped_column(sa.Text(), comment="Who last changed the row (the user setting of the last write); set by the database.")
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True), comment="When the row was soft-deleted; NULL while it is live.")
     version: Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
@@ -141,3 +167,25 @@ class Store(Base):
     order_lines: Mapped[list[OrderLine]] = relationship(back_populates="store")
     orders: Mapped[list[Order]] = relationship(back_populates="store")
     products: Mapped[list[Product]] = relationship(back_populates="store")
+
+
+class TaxRate(Base):
+    """A sales-tax rate, the same for every store: maintained by the operator,
+    read by every store; its history is visible to all of them.
+    """
+
+    __tablename__ = "tax_rates"
+    __table_args__ = (
+        sa.PrimaryKeyConstraint("id", name="pk_tax_rates"),
+        sa.CheckConstraint("country_code = upper(country_code)", name="ck_tax_rates_country_code"),
+        sa.CheckConstraint("rate >= 0", name="ck_tax_rates_rate"),
+        sa.Index("uq_tax_rates_country_code_category", "country_code", "category", unique=True),
+        {"comment": "A sales-tax rate, the same for every store: maintained by the operator,\nread by every store; its history is visible to all of them."},
+    )
+
+    id: Mapped[int] = mapped_column(sa.Integer(), sa.Identity(), primary_key=True)
+    country_code: Mapped[str] = mapped_column(sa.String(2), comment="ISO 3166-1 alpha-2.")
+    category: Mapped[str] = mapped_column(sa.String(40))
+    rate: Mapped[decimal.Decimal] = mapped_column(sa.Numeric(5, 4))
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")

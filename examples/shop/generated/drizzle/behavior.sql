@@ -31,6 +31,50 @@ BEGIN
 END;
 $$;
 --> statement-breakpoint
+CREATE FUNCTION "tablewright_set_userstamps"() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND pg_trigger_depth() > 1 THEN
+    RETURN NEW;
+  END IF;
+  IF TG_OP = 'INSERT' THEN
+    NEW."created_by" := NULLIF(current_setting('app.user_id', true), '');
+  ELSE
+    NEW."created_by" := OLD."created_by";
+  END IF;
+  NEW."updated_by" := NULLIF(current_setting('app.user_id', true), '');
+  RETURN NEW;
+END;
+$$;
+--> statement-breakpoint
+CREATE FUNCTION "tablewright_audit"() RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+  old_row jsonb := CASE WHEN TG_OP IN ('UPDATE', 'DELETE') THEN to_jsonb(OLD) END;
+  new_row jsonb := CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN to_jsonb(NEW) END;
+  row_data jsonb := COALESCE(new_row, old_row);
+  key text := '';
+  i int;
+BEGIN
+  -- TG_ARGV[0]: the tenant column ('' when none); TG_ARGV[1..]: the key columns.
+  FOR i IN 1 .. TG_NARGS - 1 LOOP
+    key := key || CASE WHEN i > 1 THEN ',' ELSE '' END || COALESCE(row_data ->> TG_ARGV[i], '');
+  END LOOP;
+  INSERT INTO "audit_logs" ("tenant_id", "actor_id", "action", "entity_type", "entity_id", "before", "after")
+  VALUES (
+    CASE WHEN TG_ARGV[0] = '' THEN NULL ELSE (row_data ->> TG_ARGV[0])::UUID END,
+    NULLIF(current_setting('app.user_id', true), ''),
+    TG_TABLE_NAME || '.' || lower(TG_OP),
+    TG_TABLE_NAME,
+    key,
+    old_row,
+    new_row
+  );
+  RETURN NULL;
+END;
+$$;
+--> statement-breakpoint
 CREATE TRIGGER "tw_stores_updated_at" BEFORE UPDATE ON "stores" FOR EACH ROW EXECUTE FUNCTION "tablewright_set_updated_at"();
 --> statement-breakpoint
 CREATE TRIGGER "tw_orders_updated_at" BEFORE UPDATE ON "orders" FOR EACH ROW EXECUTE FUNCTION "tablewright_set_updated_at"();
@@ -38,6 +82,14 @@ CREATE TRIGGER "tw_orders_updated_at" BEFORE UPDATE ON "orders" FOR EACH ROW EXE
 CREATE TRIGGER "tw_products_updated_at" BEFORE UPDATE ON "products" FOR EACH ROW EXECUTE FUNCTION "tablewright_set_updated_at"();
 --> statement-breakpoint
 CREATE TRIGGER "tw_products_version" BEFORE UPDATE ON "products" FOR EACH ROW EXECUTE FUNCTION "tablewright_check_version"('id');
+--> statement-breakpoint
+CREATE TRIGGER "tw_products_userstamps" BEFORE INSERT OR UPDATE ON "products" FOR EACH ROW EXECUTE FUNCTION "tablewright_set_userstamps"();
+--> statement-breakpoint
+CREATE TRIGGER "tw_products_audit" AFTER INSERT OR UPDATE OR DELETE ON "products" FOR EACH ROW EXECUTE FUNCTION "tablewright_audit"('store_id', 'id');
+--> statement-breakpoint
+CREATE TRIGGER "tw_tax_rates_updated_at" BEFORE UPDATE ON "tax_rates" FOR EACH ROW EXECUTE FUNCTION "tablewright_set_updated_at"();
+--> statement-breakpoint
+CREATE TRIGGER "tw_tax_rates_audit" AFTER INSERT OR UPDATE OR DELETE ON "tax_rates" FOR EACH ROW EXECUTE FUNCTION "tablewright_audit"('', 'id');
 --> statement-breakpoint
 DO $$
 BEGIN
@@ -76,6 +128,8 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
+GRANT SELECT ON TABLE "audit_logs" TO "app_user";
+--> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "stores" TO "app_user";
 --> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "orders" TO "app_user";
@@ -90,54 +144,88 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
+GRANT SELECT ON TABLE "tax_rates" TO "app_user";
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION tw_current_user() RETURNS TEXT LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.user_id', true), '')::TEXT $$;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION tw_current_user() FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION tw_current_user() TO "app_user";
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION tw_member_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.tenant_id', true), '')::UUID $$;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION tw_member_tenants() FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION tw_member_tenants() TO "app_user";
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION tw_admin_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.tenant_id', true), '')::UUID $$;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION tw_admin_tenants() FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION tw_admin_tenants() TO "app_user";
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION tw_writer_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.tenant_id', true), '')::UUID $$;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION tw_writer_tenants() FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION tw_writer_tenants() TO "app_user";
+--> statement-breakpoint
 ALTER TABLE "stores" ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE "stores" FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
-COMMENT ON POLICY tenant_select ON "stores" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_select" ON "stores" IS 'rows of the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_insert ON "stores" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "stores" IS 'new rows must belong to the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_update ON "stores" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "stores" IS 'rows of the current tenant, which must stay in it';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_delete ON "stores" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_delete" ON "stores" IS 'rows of the current tenant';
+--> statement-breakpoint
+ALTER TABLE "audit_logs" ENABLE ROW LEVEL SECURITY;
+--> statement-breakpoint
+ALTER TABLE "audit_logs" FORCE ROW LEVEL SECURITY;
+--> statement-breakpoint
+COMMENT ON POLICY "audit_select" ON "audit_logs" IS 'audit rows of the current tenant, and of the global tables marked #[audited(readable)]';
+--> statement-breakpoint
+COMMENT ON POLICY "audit_insert" ON "audit_logs" IS 'the audit triggers (SECURITY DEFINER, owned by the migration role) write every row';
 --> statement-breakpoint
 ALTER TABLE "orders" ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE "orders" FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
-COMMENT ON POLICY tenant_select ON "orders" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_select" ON "orders" IS 'rows of the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_insert ON "orders" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "orders" IS 'new rows must belong to the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_update ON "orders" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "orders" IS 'rows of the current tenant, which must stay in it';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_delete ON "orders" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_delete" ON "orders" IS 'rows of the current tenant';
 --> statement-breakpoint
 ALTER TABLE "products" ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE "products" FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
-COMMENT ON POLICY tenant_select ON "products" IS 'rows of the current tenant that are not soft-deleted';
+COMMENT ON POLICY "tenant_select" ON "products" IS 'rows of the current tenant that are not soft-deleted';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_insert ON "products" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "products" IS 'new rows must belong to the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_update ON "products" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "products" IS 'rows of the current tenant, which must stay in it';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_delete ON "products" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_delete" ON "products" IS 'rows of the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY restore_select ON "products" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_select" ON "products" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
 --> statement-breakpoint
-COMMENT ON POLICY restore_update ON "products" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_update" ON "products" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
 --> statement-breakpoint
 ALTER TABLE "order_lines" ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE "order_lines" FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
-COMMENT ON POLICY tenant_select ON "order_lines" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_select" ON "order_lines" IS 'rows of the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_insert ON "order_lines" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "order_lines" IS 'new rows must belong to the current tenant';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_update ON "order_lines" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "order_lines" IS 'rows of the current tenant, which must stay in it';
 --> statement-breakpoint
-COMMENT ON POLICY tenant_delete ON "order_lines" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_delete" ON "order_lines" IS 'rows of the current tenant';

@@ -19,11 +19,45 @@ import {
   mysqlTable,
   primaryKey,
   smallint,
+  text,
   time,
   unique,
   uniqueIndex,
   varchar,
 } from "drizzle-orm/mysql-core";
+
+/** What happened to the rows of #[audited] tables: who, when, and the row before and after. Written by triggers only. */
+export const auditLogs = mysqlTable(
+  "audit_logs",
+  {
+    /** The event's number. */
+    id: bigint("id", { mode: "number" }).notNull().autoincrement(),
+    /** The tenant of the changed row; NULL for global tables. */
+    tenantId: char("tenant_id", { length: 36 }),
+    /** Who made the change (the app.user_id setting). */
+    actorId: varchar("actor_id", { length: 255 }),
+    /** <table>.insert, <table>.update or <table>.delete. */
+    action: varchar("action", { length: 100 }).notNull(),
+    /** The table of the changed row. */
+    entityType: varchar("entity_type", { length: 100 }).notNull(),
+    /** The primary key of the changed row, as text. */
+    entityId: varchar("entity_id", { length: 255 }).notNull(),
+    /** The row before the change; NULL for an insert. */
+    before: json("before"),
+    /** The row after the change; NULL for a delete. */
+    after: json("after"),
+    /** When the change was written. */
+    occurredAt: datetime("occurred_at", { fsp: 6 }).notNull().default(sql`CURRENT_TIMESTAMP(6)`),
+  },
+  (t) => [
+    primaryKey({ columns: [t.id] }),
+    index("idx_audit_logs_tenant_id_occurred_at").on(t.tenantId, desc(t.occurredAt)),
+    index("idx_audit_logs_entity_type_entity_id_occurred_at").on(t.entityType, t.entityId, desc(t.occurredAt)),
+  ],
+);
+
+export type AuditLog = typeof auditLogs.$inferSelect;
+export type NewAuditLog = typeof auditLogs.$inferInsert;
 
 /** A shop front: the tenant. */
 export const stores = mysqlTable(
@@ -82,7 +116,10 @@ export const orders = mysqlTable(
 export type Order = typeof orders.$inferSelect;
 export type NewOrder = typeof orders.$inferInsert;
 
-/** Something a store sells. */
+/**
+ * Something a store sells. Who created and last changed it is kept as the
+ * staff member's login name (the `app.user_id` setting).
+ */
 export const products = mysqlTable(
   "products",
   {
@@ -99,6 +136,10 @@ export const products = mysqlTable(
     createdAt: datetime("created_at", { fsp: 6 }).notNull().default(sql`CURRENT_TIMESTAMP(6)`),
     /** When the row was last changed. */
     updatedAt: datetime("updated_at", { fsp: 6 }).notNull().default(sql`CURRENT_TIMESTAMP(6)`),
+    /** Who created the row (the user setting when it was inserted); set by the database. */
+    createdBy: text("created_by"),
+    /** Who last changed the row (the user setting of the last write); set by the database. */
+    updatedBy: text("updated_by"),
     /** When the row was soft-deleted; NULL while it is live. */
     deletedAt: datetime("deleted_at", { fsp: 6 }),
     /** Optimistic-locking version, bumped on every update. */
@@ -160,6 +201,34 @@ export const orderLines = mysqlTable(
 
 export type OrderLine = typeof orderLines.$inferSelect;
 export type NewOrderLine = typeof orderLines.$inferInsert;
+
+/**
+ * A sales-tax rate, the same for every store: maintained by the operator,
+ * read by every store; its history is visible to all of them.
+ */
+export const taxRates = mysqlTable(
+  "tax_rates",
+  {
+    id: int("id").notNull().autoincrement(),
+    /** ISO 3166-1 alpha-2. */
+    countryCode: varchar("country_code", { length: 2 }).notNull(),
+    category: varchar("category", { length: 40 }).notNull(),
+    rate: decimal("rate", { precision: 5, scale: 4 }).notNull(),
+    /** When the row was created. */
+    createdAt: datetime("created_at", { fsp: 6 }).notNull().default(sql`CURRENT_TIMESTAMP(6)`),
+    /** When the row was last changed. */
+    updatedAt: datetime("updated_at", { fsp: 6 }).notNull().default(sql`CURRENT_TIMESTAMP(6)`),
+  },
+  (t) => [
+    primaryKey({ columns: [t.id] }),
+    uniqueIndex("uq_tax_rates_country_code_category").on(t.countryCode, t.category),
+    check("ck_tax_rates_country_code", sql`country_code = upper(country_code)`),
+    check("ck_tax_rates_rate", sql`rate >= 0`),
+  ],
+);
+
+export type TaxRate = typeof taxRates.$inferSelect;
+export type NewTaxRate = typeof taxRates.$inferInsert;
 
 export const storesRelations = relations(stores, ({ many }) => ({
   orderLines: many(orderLines),

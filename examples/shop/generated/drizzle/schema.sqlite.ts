@@ -16,6 +16,38 @@ import {
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 
+/** What happened to the rows of #[audited] tables: who, when, and the row before and after. Written by triggers only. */
+export const auditLogs = sqliteTable(
+  "audit_logs",
+  {
+    /** The event's number. */
+    id: integer("id").notNull().primaryKey({ autoIncrement: true }),
+    /** The tenant of the changed row; NULL for global tables. */
+    tenantId: text("tenant_id"),
+    /** Who made the change (the app.user_id setting). */
+    actorId: text("actor_id"),
+    /** <table>.insert, <table>.update or <table>.delete. */
+    action: text("action").notNull(),
+    /** The table of the changed row. */
+    entityType: text("entity_type").notNull(),
+    /** The primary key of the changed row, as text. */
+    entityId: text("entity_id").notNull(),
+    /** The row before the change; NULL for an insert. */
+    before: text("before", { mode: "json" }),
+    /** The row after the change; NULL for a delete. */
+    after: text("after", { mode: "json" }),
+    /** When the change was written. */
+    occurredAt: text("occurred_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
+  },
+  (t) => [
+    index("idx_audit_logs_tenant_id_occurred_at").on(t.tenantId, desc(t.occurredAt)),
+    index("idx_audit_logs_entity_type_entity_id_occurred_at").on(t.entityType, t.entityId, desc(t.occurredAt)),
+  ],
+);
+
+export type AuditLog = typeof auditLogs.$inferSelect;
+export type NewAuditLog = typeof auditLogs.$inferInsert;
+
 /** A shop front: the tenant. */
 export const stores = sqliteTable(
   "stores",
@@ -73,7 +105,10 @@ export const orders = sqliteTable(
 export type Order = typeof orders.$inferSelect;
 export type NewOrder = typeof orders.$inferInsert;
 
-/** Something a store sells. */
+/**
+ * Something a store sells. Who created and last changed it is kept as the
+ * staff member's login name (the `app.user_id` setting).
+ */
 export const products = sqliteTable(
   "products",
   {
@@ -90,6 +125,10 @@ export const products = sqliteTable(
     createdAt: text("created_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
     /** When the row was last changed. */
     updatedAt: text("updated_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
+    /** Who created the row (the user setting when it was inserted); set by the database. */
+    createdBy: text("created_by"),
+    /** Who last changed the row (the user setting of the last write); set by the database. */
+    updatedBy: text("updated_by"),
     /** When the row was soft-deleted; NULL while it is live. */
     deletedAt: text("deleted_at"),
     /** Optimistic-locking version, bumped on every update. */
@@ -150,6 +189,33 @@ export const orderLines = sqliteTable(
 
 export type OrderLine = typeof orderLines.$inferSelect;
 export type NewOrderLine = typeof orderLines.$inferInsert;
+
+/**
+ * A sales-tax rate, the same for every store: maintained by the operator,
+ * read by every store; its history is visible to all of them.
+ */
+export const taxRates = sqliteTable(
+  "tax_rates",
+  {
+    id: integer("id").notNull().primaryKey({ autoIncrement: true }),
+    /** ISO 3166-1 alpha-2. */
+    countryCode: text("country_code").notNull(),
+    category: text("category").notNull(),
+    rate: numeric("rate").notNull(),
+    /** When the row was created. */
+    createdAt: text("created_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
+    /** When the row was last changed. */
+    updatedAt: text("updated_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
+  },
+  (t) => [
+    uniqueIndex("uq_tax_rates_country_code_category").on(t.countryCode, t.category),
+    check("ck_tax_rates_country_code", sql`country_code = upper(country_code)`),
+    check("ck_tax_rates_rate", sql`rate >= 0`),
+  ],
+);
+
+export type TaxRate = typeof taxRates.$inferSelect;
+export type NewTaxRate = typeof taxRates.$inferInsert;
 
 export const storesRelations = relations(stores, ({ many }) => ({
   orderLines: many(orderLines),

@@ -34,6 +34,50 @@ export const orderStatusEnum = pgEnum("order_status", ["pending", "paid", "shipp
 /** Created by the migration's row-level-security statements (drizzle/behavior.sql). */
 export const appAdminRole = pgRole("app_admin").existing();
 
+/** What happened to the rows of #[audited] tables: who, when, and the row before and after. Written by triggers only. */
+export const auditLogs = pgTable(
+  "audit_logs",
+  {
+    /** The event's number. */
+    id: bigint("id", { mode: "number" }).notNull().generatedByDefaultAsIdentity(),
+    /** The tenant of the changed row; NULL for global tables. */
+    tenantId: uuid("tenant_id"),
+    /** Who made the change (the app.user_id setting). */
+    actorId: varchar("actor_id", { length: 255 }),
+    /** <table>.insert, <table>.update or <table>.delete. */
+    action: varchar("action", { length: 100 }).notNull(),
+    /** The table of the changed row. */
+    entityType: varchar("entity_type", { length: 100 }).notNull(),
+    /** The primary key of the changed row, as text. */
+    entityId: varchar("entity_id", { length: 255 }).notNull(),
+    /** The row before the change; NULL for an insert. */
+    before: jsonb("before"),
+    /** The row after the change; NULL for a delete. */
+    after: jsonb("after"),
+    /** When the change was written. */
+    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+  },
+  (t) => [
+    primaryKey({ name: "pk_audit_logs", columns: [t.id] }),
+    index("idx_audit_logs_tenant_id_occurred_at").on(t.tenantId, t.occurredAt.desc().nullsFirst()),
+    index("idx_audit_logs_entity_type_entity_id_occurred_at").on(t.entityType, t.entityId, t.occurredAt.desc().nullsFirst()),
+    pgPolicy("audit_select", {
+      as: "permissive",
+      for: "select",
+      using: sql`"tenant_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID OR ("tenant_id" IS NULL AND "entity_type" IN ('tax_rates'))`,
+    }),
+    pgPolicy("audit_insert", {
+      as: "permissive",
+      for: "insert",
+      to: "current_user",
+      withCheck: sql`true`,
+    }),
+  ],
+);
+
+export type AuditLog = typeof auditLogs.$inferSelect;
+export type NewAuditLog = typeof auditLogs.$inferInsert;
+
 /** A shop front: the tenant. */
 export const stores = pgTable(
   "stores",
@@ -133,7 +177,10 @@ export const orders = pgTable(
 export type Order = typeof orders.$inferSelect;
 export type NewOrder = typeof orders.$inferInsert;
 
-/** Something a store sells. */
+/**
+ * Something a store sells. Who created and last changed it is kept as the
+ * staff member's login name (the `app.user_id` setting).
+ */
 export const products = pgTable(
   "products",
   {
@@ -150,6 +197,10 @@ export const products = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
     /** When the row was last changed. */
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    /** Who created the row (the user setting when it was inserted); set by the database. */
+    createdBy: text("created_by"),
+    /** Who last changed the row (the user setting of the last write); set by the database. */
+    updatedBy: text("updated_by"),
     /** When the row was soft-deleted; NULL while it is live. */
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
     /** Optimistic-locking version, bumped on every update. */
@@ -266,6 +317,34 @@ export const orderLines = pgTable(
 
 export type OrderLine = typeof orderLines.$inferSelect;
 export type NewOrderLine = typeof orderLines.$inferInsert;
+
+/**
+ * A sales-tax rate, the same for every store: maintained by the operator,
+ * read by every store; its history is visible to all of them.
+ */
+export const taxRates = pgTable(
+  "tax_rates",
+  {
+    id: integer("id").notNull().generatedByDefaultAsIdentity(),
+    /** ISO 3166-1 alpha-2. */
+    countryCode: varchar("country_code", { length: 2 }).notNull(),
+    category: varchar("category", { length: 40 }).notNull(),
+    rate: numeric("rate", { precision: 5, scale: 4 }).notNull(),
+    /** When the row was created. */
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    /** When the row was last changed. */
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+  },
+  (t) => [
+    primaryKey({ name: "pk_tax_rates", columns: [t.id] }),
+    uniqueIndex("uq_tax_rates_country_code_category").on(t.countryCode, t.category),
+    check("ck_tax_rates_country_code", sql`country_code = upper(country_code)`),
+    check("ck_tax_rates_rate", sql`rate >= 0`),
+  ],
+);
+
+export type TaxRate = typeof taxRates.$inferSelect;
+export type NewTaxRate = typeof taxRates.$inferInsert;
 
 export const storesRelations = relations(stores, ({ many }) => ({
   orderLines: many(orderLines),

@@ -39,6 +39,8 @@ BEGIN
 END
 $$;
 
+GRANT SELECT ON TABLE "audit_logs" TO "app_user";
+
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "stores" TO "app_user";
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "orders" TO "app_user";
@@ -53,95 +55,141 @@ BEGIN
 END
 $$;
 
+GRANT SELECT ON TABLE "tax_rates" TO "app_user";
+
+CREATE OR REPLACE FUNCTION tw_current_user() RETURNS TEXT LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.user_id', true), '')::TEXT $$;
+
+REVOKE ALL ON FUNCTION tw_current_user() FROM PUBLIC;
+
+GRANT EXECUTE ON FUNCTION tw_current_user() TO "app_user";
+
+CREATE OR REPLACE FUNCTION tw_member_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.tenant_id', true), '')::UUID $$;
+
+REVOKE ALL ON FUNCTION tw_member_tenants() FROM PUBLIC;
+
+GRANT EXECUTE ON FUNCTION tw_member_tenants() TO "app_user";
+
+CREATE OR REPLACE FUNCTION tw_admin_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.tenant_id', true), '')::UUID $$;
+
+REVOKE ALL ON FUNCTION tw_admin_tenants() FROM PUBLIC;
+
+GRANT EXECUTE ON FUNCTION tw_admin_tenants() TO "app_user";
+
+CREATE OR REPLACE FUNCTION tw_writer_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.tenant_id', true), '')::UUID $$;
+
+REVOKE ALL ON FUNCTION tw_writer_tenants() FROM PUBLIC;
+
+GRANT EXECUTE ON FUNCTION tw_writer_tenants() TO "app_user";
+
 ALTER TABLE "stores" ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE "stores" FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY tenant_select ON "stores" FOR SELECT USING ("id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+CREATE POLICY "tenant_select" ON "stores" FOR SELECT USING ("id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
 
-CREATE POLICY tenant_insert ON "stores" FOR INSERT WITH CHECK ("id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+CREATE POLICY "tenant_insert" ON "stores" FOR INSERT WITH CHECK ("id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
 
-CREATE POLICY tenant_update ON "stores" FOR UPDATE USING ("id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID) WITH CHECK ("id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+CREATE POLICY "tenant_update" ON "stores" FOR UPDATE USING ("id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID) WITH CHECK ("id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
 
-CREATE POLICY tenant_delete ON "stores" FOR DELETE USING ("id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+CREATE POLICY "tenant_delete" ON "stores" FOR DELETE USING ("id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
 
-COMMENT ON POLICY tenant_select ON "stores" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_select" ON "stores" IS 'rows of the current tenant';
 
-COMMENT ON POLICY tenant_insert ON "stores" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "stores" IS 'new rows must belong to the current tenant';
 
-COMMENT ON POLICY tenant_update ON "stores" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "stores" IS 'rows of the current tenant, which must stay in it';
 
-COMMENT ON POLICY tenant_delete ON "stores" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_delete" ON "stores" IS 'rows of the current tenant';
+
+ALTER TABLE "audit_logs" ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE "audit_logs" FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY "audit_select" ON "audit_logs" FOR SELECT USING ("tenant_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID OR ("tenant_id" IS NULL AND "entity_type" IN ('tax_rates')));
+
+CREATE POLICY "audit_insert" ON "audit_logs" FOR INSERT TO CURRENT_USER WITH CHECK (true);
+
+COMMENT ON POLICY "audit_select" ON "audit_logs" IS 'audit rows of the current tenant, and of the global tables marked #[audited(readable)]';
+
+COMMENT ON POLICY "audit_insert" ON "audit_logs" IS 'the audit triggers (SECURITY DEFINER, owned by the migration role) write every row';
 
 ALTER TABLE "orders" ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE "orders" FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY tenant_select ON "orders" FOR SELECT USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+CREATE POLICY "tenant_select" ON "orders" FOR SELECT USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
 
-CREATE POLICY tenant_insert ON "orders" FOR INSERT WITH CHECK ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+CREATE POLICY "tenant_insert" ON "orders" FOR INSERT WITH CHECK ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
 
-CREATE POLICY tenant_update ON "orders" FOR UPDATE USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID) WITH CHECK ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+CREATE POLICY "tenant_update" ON "orders" FOR UPDATE USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID) WITH CHECK ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
 
-CREATE POLICY tenant_delete ON "orders" FOR DELETE USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+CREATE POLICY "tenant_delete" ON "orders" FOR DELETE USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
 
-COMMENT ON POLICY tenant_select ON "orders" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_select" ON "orders" IS 'rows of the current tenant';
 
-COMMENT ON POLICY tenant_insert ON "orders" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "orders" IS 'new rows must belong to the current tenant';
 
-COMMENT ON POLICY tenant_update ON "orders" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "orders" IS 'rows of the current tenant, which must stay in it';
 
-COMMENT ON POLICY tenant_delete ON "orders" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_delete" ON "orders" IS 'rows of the current tenant';
 
 ALTER TABLE "products" ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE "products" FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY tenant_select ON "products" FOR SELECT USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID AND (deleted_at IS NULL OR deleted_at >= now()));
+CREATE POLICY "tenant_select" ON "products" FOR SELECT USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID AND (deleted_at IS NULL OR deleted_at >= now()));
 
-CREATE POLICY tenant_insert ON "products" FOR INSERT WITH CHECK ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+CREATE POLICY "tenant_insert" ON "products" FOR INSERT WITH CHECK ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
 
-CREATE POLICY tenant_update ON "products" FOR UPDATE USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID AND deleted_at IS NULL) WITH CHECK ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+CREATE POLICY "tenant_update" ON "products" FOR UPDATE USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID AND deleted_at IS NULL) WITH CHECK ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
 
-CREATE POLICY tenant_delete ON "products" FOR DELETE USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+CREATE POLICY "tenant_delete" ON "products" FOR DELETE USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
 
-CREATE POLICY restore_select ON "products" FOR SELECT TO "app_admin" USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID AND current_setting('app.include_deleted', true) = 'on');
+CREATE POLICY "restore_select" ON "products" FOR SELECT TO "app_admin" USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID AND current_setting('app.include_deleted', true) = 'on');
 
-CREATE POLICY restore_update ON "products" FOR UPDATE TO "app_admin" USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID AND current_setting('app.include_deleted', true) = 'on') WITH CHECK ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+CREATE POLICY "restore_update" ON "products" FOR UPDATE TO "app_admin" USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID AND current_setting('app.include_deleted', true) = 'on') WITH CHECK ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
 
-COMMENT ON POLICY tenant_select ON "products" IS 'rows of the current tenant that are not soft-deleted';
+COMMENT ON POLICY "tenant_select" ON "products" IS 'rows of the current tenant that are not soft-deleted';
 
-COMMENT ON POLICY tenant_insert ON "products" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "products" IS 'new rows must belong to the current tenant';
 
-COMMENT ON POLICY tenant_update ON "products" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "products" IS 'rows of the current tenant, which must stay in it';
 
-COMMENT ON POLICY tenant_delete ON "products" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_delete" ON "products" IS 'rows of the current tenant';
 
-COMMENT ON POLICY restore_select ON "products" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_select" ON "products" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
 
-COMMENT ON POLICY restore_update ON "products" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
+COMMENT ON POLICY "restore_update" ON "products" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';
 
 ALTER TABLE "order_lines" ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE "order_lines" FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY tenant_select ON "order_lines" FOR SELECT USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+CREATE POLICY "tenant_select" ON "order_lines" FOR SELECT USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
 
-CREATE POLICY tenant_insert ON "order_lines" FOR INSERT WITH CHECK ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+CREATE POLICY "tenant_insert" ON "order_lines" FOR INSERT WITH CHECK ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
 
-CREATE POLICY tenant_update ON "order_lines" FOR UPDATE USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID) WITH CHECK ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+CREATE POLICY "tenant_update" ON "order_lines" FOR UPDATE USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID) WITH CHECK ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
 
-CREATE POLICY tenant_delete ON "order_lines" FOR DELETE USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
+CREATE POLICY "tenant_delete" ON "order_lines" FOR DELETE USING ("store_id" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);
 
-COMMENT ON POLICY tenant_select ON "order_lines" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_select" ON "order_lines" IS 'rows of the current tenant';
 
-COMMENT ON POLICY tenant_insert ON "order_lines" IS 'new rows must belong to the current tenant';
+COMMENT ON POLICY "tenant_insert" ON "order_lines" IS 'new rows must belong to the current tenant';
 
-COMMENT ON POLICY tenant_update ON "order_lines" IS 'rows of the current tenant, which must stay in it';
+COMMENT ON POLICY "tenant_update" ON "order_lines" IS 'rows of the current tenant, which must stay in it';
 
-COMMENT ON POLICY tenant_delete ON "order_lines" IS 'rows of the current tenant';
+COMMENT ON POLICY "tenant_delete" ON "order_lines" IS 'rows of the current tenant';
 
 -- The down migration undoes them with (the roles stay: they are cluster-wide):
+--
+-- DROP FUNCTION IF EXISTS tw_writer_tenants() CASCADE;
+--
+-- DROP FUNCTION IF EXISTS tw_admin_tenants() CASCADE;
+--
+-- DROP FUNCTION IF EXISTS tw_member_tenants() CASCADE;
+--
+-- DROP FUNCTION IF EXISTS tw_current_user() CASCADE;
 --
 -- DO $$
 -- BEGIN

@@ -27,6 +27,33 @@ class OrderStatus(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class AuditLog:
+    """What happened to the rows of #[audited] tables: who, when, and the row before and after. Written by triggers only.
+
+    A row of ``audit_logs``.
+    """
+
+    id: int
+    """The event's number."""
+    tenant_id: uuid.UUID | None
+    """The tenant of the changed row; NULL for global tables."""
+    actor_id: str | None
+    """Who made the change (the app.user_id setting)."""
+    action: str
+    """<table>.insert, <table>.update or <table>.delete."""
+    entity_type: str
+    """The table of the changed row."""
+    entity_id: str
+    """The primary key of the changed row, as text."""
+    before: JsonValue | None
+    """The row before the change; NULL for an insert."""
+    after: JsonValue | None
+    """The row after the change; NULL for a delete."""
+    occurred_at: datetime.datetime
+    """When the change was written."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OrderLine:
     """One product on an order, at the price it was sold for.
 
@@ -69,7 +96,8 @@ class Order:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Product:
-    """Something a store sells.
+    """Something a store sells. Who created and last changed it is kept as the
+    staff member's login name (the `app.user_id` setting).
 
     A row of ``products``.
     """
@@ -87,6 +115,10 @@ class Product:
     """When the row was created."""
     updated_at: datetime.datetime
     """When the row was last changed."""
+    created_by: str | None
+    """Who created the row (the user setting when it was inserted); set by the database."""
+    updated_by: str | None
+    """Who last changed the row (the user setting of the last write); set by the database."""
     deleted_at: datetime.datetime | None
     """When the row was soft-deleted; NULL while it is live."""
     version: int
@@ -105,6 +137,25 @@ class Store:
     subdomain: str
     currency: str
     """ISO 4217 code of the store's currency."""
+    created_at: datetime.datetime
+    """When the row was created."""
+    updated_at: datetime.datetime
+    """When the row was last changed."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaxRate:
+    """A sales-tax rate, the same for every store: maintained by the operator,
+    read by every store; its history is visible to all of them.
+
+    A row of ``tax_rates``.
+    """
+
+    id: int
+    country_code: str
+    """ISO 3166-1 alpha-2."""
+    category: str
+    rate: decimal.Decimal
     created_at: datetime.datetime
     """When the row was created."""
     updated_at: datetime.datetime

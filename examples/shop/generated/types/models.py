@@ -27,6 +27,66 @@ class OrderStatus(enum.StrEnum):
     REFUNDED = "refunded"
 
 
+class AuditLog(BaseModel):
+    """What happened to the rows of #[audited] tables: who, when, and the row before and after. Written by triggers only.
+
+    A row of ``audit_logs``.
+    """
+
+    model_config = ConfigDict(from_attributes=True, use_attribute_docstrings=True)
+
+    id: int
+    """The event's number."""
+    tenant_id: uuid.UUID | None
+    """The tenant of the changed row; NULL for global tables."""
+    actor_id: Annotated[str | None, Field(max_length=255)]
+    """Who made the change (the app.user_id setting)."""
+    action: Annotated[str, Field(max_length=100)]
+    """<table>.insert, <table>.update or <table>.delete."""
+    entity_type: Annotated[str, Field(max_length=100)]
+    """The table of the changed row."""
+    entity_id: Annotated[str, Field(max_length=255)]
+    """The primary key of the changed row, as text."""
+    before: JsonValue | None
+    """The row before the change; NULL for an insert."""
+    after: JsonValue | None
+    """The row after the change; NULL for a delete."""
+    occurred_at: datetime.datetime
+    """When the change was written."""
+
+
+class AuditLogCreate(BaseModel):
+    """A row to insert into ``audit_logs``.
+
+    Fields left unset are left to the database: dump with ``model_dump(exclude_unset=True)``.
+    """
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    id: int | None = None
+    """The event's number.
+    ``None``: filled by the database.
+    """
+    tenant_id: uuid.UUID | None = None
+    """The tenant of the changed row; NULL for global tables."""
+    actor_id: Annotated[str | None, Field(max_length=255)] = None
+    """Who made the change (the app.user_id setting)."""
+    action: Annotated[str, Field(max_length=100)]
+    """<table>.insert, <table>.update or <table>.delete."""
+    entity_type: Annotated[str, Field(max_length=100)]
+    """The table of the changed row."""
+    entity_id: Annotated[str, Field(max_length=255)]
+    """The primary key of the changed row, as text."""
+    before: JsonValue | None = None
+    """The row before the change; NULL for an insert."""
+    after: JsonValue | None = None
+    """The row after the change; NULL for a delete."""
+    occurred_at: datetime.datetime | None = None
+    """When the change was written.
+    ``None``: filled by the database.
+    """
+
+
 class OrderLine(BaseModel):
     """One product on an order, at the price it was sold for.
 
@@ -120,7 +180,8 @@ class OrderCreate(BaseModel):
 
 
 class Product(BaseModel):
-    """Something a store sells.
+    """Something a store sells. Who created and last changed it is kept as the
+    staff member's login name (the `app.user_id` setting).
 
     A row of ``products``.
     """
@@ -140,6 +201,10 @@ class Product(BaseModel):
     """When the row was created."""
     updated_at: datetime.datetime
     """When the row was last changed."""
+    created_by: str | None
+    """Who created the row (the user setting when it was inserted); set by the database."""
+    updated_by: str | None
+    """Who last changed the row (the user setting of the last write); set by the database."""
     deleted_at: datetime.datetime | None
     """When the row was soft-deleted; NULL while it is live."""
     version: int
@@ -172,6 +237,10 @@ class ProductCreate(BaseModel):
     """When the row was last changed.
     ``None``: filled by the database.
     """
+    created_by: str | None = None
+    """Who created the row (the user setting when it was inserted); set by the database."""
+    updated_by: str | None = None
+    """Who last changed the row (the user setting of the last write); set by the database."""
     deleted_at: datetime.datetime | None = None
     """When the row was soft-deleted; NULL while it is live."""
     version: int = 1
@@ -211,6 +280,50 @@ class StoreCreate(BaseModel):
     subdomain: Annotated[str, Field(max_length=63)]
     currency: Annotated[str, Field(max_length=3)] = "EUR"
     """ISO 4217 code of the store's currency."""
+    created_at: datetime.datetime | None = None
+    """When the row was created.
+    ``None``: filled by the database.
+    """
+    updated_at: datetime.datetime | None = None
+    """When the row was last changed.
+    ``None``: filled by the database.
+    """
+
+
+class TaxRate(BaseModel):
+    """A sales-tax rate, the same for every store: maintained by the operator,
+    read by every store; its history is visible to all of them.
+
+    A row of ``tax_rates``.
+    """
+
+    model_config = ConfigDict(from_attributes=True, use_attribute_docstrings=True)
+
+    id: int
+    country_code: Annotated[str, Field(max_length=2)]
+    """ISO 3166-1 alpha-2."""
+    category: Annotated[str, Field(max_length=40)]
+    rate: Annotated[decimal.Decimal, Field(max_digits=5, decimal_places=4)]
+    created_at: datetime.datetime
+    """When the row was created."""
+    updated_at: datetime.datetime
+    """When the row was last changed."""
+
+
+class TaxRateCreate(BaseModel):
+    """A row to insert into ``tax_rates``.
+
+    Fields left unset are left to the database: dump with ``model_dump(exclude_unset=True)``.
+    """
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    id: int | None = None
+    """``None``: filled by the database."""
+    country_code: Annotated[str, Field(max_length=2)]
+    """ISO 3166-1 alpha-2."""
+    category: Annotated[str, Field(max_length=40)]
+    rate: Annotated[decimal.Decimal, Field(max_digits=5, decimal_places=4)]
     created_at: datetime.datetime | None = None
     """When the row was created.
     ``None``: filled by the database.

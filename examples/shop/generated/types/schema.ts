@@ -14,6 +14,60 @@ export type OrderStatus = "pending" | "paid" | "shipped" | "delivered" | "refund
 export const orderStatusValues = ["pending", "paid", "shipped", "delivered", "refunded"] as const satisfies readonly OrderStatus[];
 
 /**
+ * What happened to the rows of #[audited] tables: who, when, and the row before and after. Written by triggers only.
+ *
+ * A row of `audit_logs`.
+ */
+export interface AuditLog {
+  /** The event's number. */
+  id: string;
+  /** The tenant of the changed row; NULL for global tables. */
+  tenant_id: string | null;
+  /** Who made the change (the app.user_id setting). */
+  actor_id: string | null;
+  /** <table>.insert, <table>.update or <table>.delete. */
+  action: string;
+  /** The table of the changed row. */
+  entity_type: string;
+  /** The primary key of the changed row, as text. */
+  entity_id: string;
+  /** The row before the change; NULL for an insert. */
+  before: JsonValue | null;
+  /** The row after the change; NULL for a delete. */
+  after: JsonValue | null;
+  /** When the change was written. */
+  occurred_at: Date;
+}
+
+/**
+ * A row to insert into `audit_logs`.
+ * Columns the database fills (defaults, generated keys) and nullable columns may be left out.
+ */
+export interface NewAuditLog {
+  /** The event's number. */
+  id?: string;
+  /** The tenant of the changed row; NULL for global tables. */
+  tenant_id?: string | null;
+  /** Who made the change (the app.user_id setting). */
+  actor_id?: string | null;
+  /** <table>.insert, <table>.update or <table>.delete. */
+  action: string;
+  /** The table of the changed row. */
+  entity_type: string;
+  /** The primary key of the changed row, as text. */
+  entity_id: string;
+  /** The row before the change; NULL for an insert. */
+  before?: JsonValue | null;
+  /** The row after the change; NULL for a delete. */
+  after?: JsonValue | null;
+  /** When the change was written. */
+  occurred_at?: Date;
+}
+
+/** A change to a row of `audit_logs`: any columns but the primary key. */
+export type AuditLogUpdate = Partial<Omit<NewAuditLog, "id">>;
+
+/**
  * One product on an order, at the price it was sold for.
  *
  * A row of `order_lines`.
@@ -96,7 +150,8 @@ export interface NewOrder {
 export type OrderUpdate = Partial<Omit<NewOrder, "id">>;
 
 /**
- * Something a store sells.
+ * Something a store sells. Who created and last changed it is kept as the
+ * staff member's login name (the `app.user_id` setting).
  *
  * A row of `products`.
  */
@@ -114,6 +169,10 @@ export interface Product {
   created_at: Date;
   /** When the row was last changed. */
   updated_at: Date;
+  /** Who created the row (the user setting when it was inserted); set by the database. */
+  created_by: string | null;
+  /** Who last changed the row (the user setting of the last write); set by the database. */
+  updated_by: string | null;
   /** When the row was soft-deleted; NULL while it is live. */
   deleted_at: Date | null;
   /** Optimistic-locking version, bumped on every update. */
@@ -138,6 +197,10 @@ export interface NewProduct {
   created_at?: Date;
   /** When the row was last changed. */
   updated_at?: Date;
+  /** Who created the row (the user setting when it was inserted); set by the database. */
+  created_by?: string | null;
+  /** Who last changed the row (the user setting of the last write); set by the database. */
+  updated_by?: string | null;
   /** When the row was soft-deleted; NULL while it is live. */
   deleted_at?: Date | null;
   /** Optimistic-locking version, bumped on every update. */
@@ -182,3 +245,40 @@ export interface NewStore {
 
 /** A change to a row of `stores`: any columns but the primary key. */
 export type StoreUpdate = Partial<Omit<NewStore, "id">>;
+
+/**
+ * A sales-tax rate, the same for every store: maintained by the operator,
+ * read by every store; its history is visible to all of them.
+ *
+ * A row of `tax_rates`.
+ */
+export interface TaxRate {
+  id: number;
+  /** ISO 3166-1 alpha-2. */
+  country_code: string;
+  category: string;
+  rate: string;
+  /** When the row was created. */
+  created_at: Date;
+  /** When the row was last changed. */
+  updated_at: Date;
+}
+
+/**
+ * A row to insert into `tax_rates`.
+ * Columns the database fills (defaults, generated keys) and nullable columns may be left out.
+ */
+export interface NewTaxRate {
+  id?: number;
+  /** ISO 3166-1 alpha-2. */
+  country_code: string;
+  category: string;
+  rate: string;
+  /** When the row was created. */
+  created_at?: Date;
+  /** When the row was last changed. */
+  updated_at?: Date;
+}
+
+/** A change to a row of `tax_rates`: any columns but the primary key. */
+export type TaxRateUpdate = Partial<Omit<NewTaxRate, "id">>;

@@ -17,9 +17,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::js;
 use super::relations::{Relations, camel_case, property_name as field_of};
-use super::sql::rls::{Policy, policies};
 use super::{Artifact, EmitOptions, Emitted, Emitter};
 use crate::model::{Entity, ReferentialAction, Schema};
+use crate::security::{Policy, PolicyRole};
 use crate::types::Dialect;
 
 mod columns;
@@ -68,8 +68,10 @@ pub fn schema_ts(dialect: Dialect, schema: &Schema, options: &EmitOptions) -> St
     let order = schema.dependency_order();
     // Only PostgreSQL has row-level security.
     let mut policies_by_table: BTreeMap<String, Vec<Policy>> = BTreeMap::new();
-    if dialect == Dialect::Postgres {
-        for policy in policies(schema, &options.tenancy) {
+    if dialect == Dialect::Postgres
+        && let Some(plan) = crate::security::plan(schema, &options.tenancy, &mut Vec::new())
+    {
+        for policy in plan.tables.into_iter().flat_map(|t| t.policies) {
             policies_by_table.entry(policy.table.clone()).or_default().push(policy);
         }
     }
@@ -153,7 +155,14 @@ fn write_enums(file: &mut File<'_>, out: &mut String) {
 /// The roles the policies name: created by the migration's RLS statements
 /// (`CREATE ROLE ... NOLOGIN` when missing), so drizzle-kit must not create them.
 fn write_roles(file: &mut File<'_>, out: &mut String, policies: &BTreeMap<String, Vec<Policy>>) {
-    let roles: BTreeSet<&str> = policies.values().flatten().filter_map(|p| p.role.as_deref()).collect();
+    let roles: BTreeSet<&str> = policies
+        .values()
+        .flatten()
+        .filter_map(|p| match &p.role {
+            PolicyRole::Named(role) => Some(role.as_str()),
+            PolicyRole::Public | PolicyRole::MigrationRole => None,
+        })
+        .collect();
     for role in roles {
         file.core.insert("pgRole");
         out.push_str(&format!(
@@ -269,12 +278,13 @@ fn write_table(file: &mut File<'_>, out: &mut String, entity: &Entity, policies:
     for policy in policies.into_iter().flatten() {
         file.core.insert("pgPolicy");
         file.orm.insert("sql");
-        let mut fields = vec![
-            "as: \"permissive\"".to_string(),
-            format!("for: {}", js::string_literal(&policy.command.to_lowercase())),
-        ];
-        if let Some(role) = &policy.role {
-            fields.push(format!("to: {}", role_var(role)));
+        let mut fields =
+            vec!["as: \"permissive\"".to_string(), format!("for: {}", js::string_literal(policy.command.keyword()))];
+        match &policy.role {
+            PolicyRole::Public => {}
+            PolicyRole::Named(role) => fields.push(format!("to: {}", role_var(role))),
+            // The role running the migration, which owns the tables.
+            PolicyRole::MigrationRole => fields.push("to: \"current_user\"".to_string()),
         }
         if let Some(using) = &policy.using {
             fields.push(format!("using: {}", sql_tag(using)));
@@ -284,7 +294,7 @@ fn write_table(file: &mut File<'_>, out: &mut String, entity: &Entity, policies:
         }
         extras.push(format!(
             "pgPolicy({}, {{\n      {},\n    }})",
-            js::string_literal(policy.name),
+            js::string_literal(&policy.name),
             fields.join(",\n      ")
         ));
     }

@@ -12,6 +12,7 @@
 //! | audit | AFTER trigger, `SECURITY DEFINER`, `to_jsonb` | AFTER triggers, `JSON_OBJECT` | AFTER triggers, `json_object` |
 //! | polymorphic | BEFORE INSERT/UPDATE check (locks the target `FOR KEY SHARE`), delete trigger on each target | same, without the lock | same |
 //! | same tenant | BEFORE INSERT/UPDATE check of a `set_null`/`set_default` key between tables of one tenant | same | same |
+//! | userstamps | BEFORE INSERT/UPDATE trigger, one shared function: both from `app.user_id` on insert, `updated_by` from it and `created_by` kept on update | same, from `@app_user_id` | the application writes them; an update that changes `created_by` is rejected |
 //!
 //! **Same-tenant references**: a key between two tables scoped to one tenant
 //! is composite, `(organization_id, project_id)`, so the database itself
@@ -38,6 +39,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{Column, ColumnOrigin, ColumnType, Entity, Polymorphic, PolymorphicAction};
 use crate::naming::shorten;
 use crate::quote::{dialect_string_literal, ident, string_literal};
+use crate::transform::{USERSTAMP_CREATED_BY, USERSTAMP_UPDATED_BY};
 use crate::types::Dialect;
 
 /// The SQLSTATE Postgres raises for a stale `version`.
@@ -49,6 +51,7 @@ pub const VERSION_CONFLICT_PREFIX: &str = "tablewright: version conflict on ";
 const PG_UPDATED_AT: &str = "tablewright_set_updated_at";
 const PG_VERSION: &str = "tablewright_check_version";
 const PG_AUDIT: &str = "tablewright_audit";
+const PG_USERSTAMPS: &str = "tablewright_set_userstamps";
 /// `search_path` of the `SECURITY DEFINER` functions: `pg_temp` last, so a
 /// temporary table cannot stand in for `audit_logs`.
 const PG_SEARCH_PATH: &str = "pg_catalog, public, pg_temp";
@@ -175,6 +178,13 @@ fn tenant_ref(dialect: Dialect, r: &TenantRef<'_>, out: &mut Triggers) {
 
 fn updated_at(entity: &Entity) -> Option<&Column> {
     entity.column("updated_at").filter(|_| entity.traits.timestamps)
+}
+
+/// `#[userstamps]` with both columns present.
+fn userstamps(entity: &Entity) -> bool {
+    entity.traits.userstamps.is_some()
+        && entity.column(USERSTAMP_CREATED_BY).is_some()
+        && entity.column(USERSTAMP_UPDATED_BY).is_some()
 }
 
 fn versioned(entity: &Entity) -> bool {
@@ -307,6 +317,22 @@ END;",
         );
         pg_shared(out, PG_VERSION, false, &body);
     }
+    if plan.order.iter().any(|e| userstamps(e)) {
+        // The setting is text; PL/pgSQL converts it to the column's type
+        // (a malformed key fails the write).
+        let user = format!("NULLIF(current_setting({}, true), '')", string_literal(audit::USER_SETTING));
+        // An update a foreign-key action makes (ON DELETE SET NULL of the
+        // user) runs one trigger level down: it is not the session writing,
+        // and undoing its NULL would break the key.
+        let body = format!(
+            "BEGIN\n  IF TG_OP = 'UPDATE' AND pg_trigger_depth() > 1 THEN\n    RETURN NEW;\n  END IF;\n  \
+             IF TG_OP = 'INSERT' THEN\n    NEW.{c} := {user};\n  ELSE\n    NEW.{c} := OLD.{c};\n  END IF;\n  \
+             NEW.{u} := {user};\n  RETURN NEW;\nEND;",
+            c = ident(PG, USERSTAMP_CREATED_BY),
+            u = ident(PG, USERSTAMP_UPDATED_BY),
+        );
+        pg_shared(out, PG_USERSTAMPS, false, &body);
+    }
     let log = plan.schema.entities.iter().find(|e| e.traits.audit_log);
     let audited = plan.order.iter().any(|e| e.traits.audited);
     if let (Some(log), true) = (log, audited) {
@@ -359,6 +385,10 @@ END;",
         }
         if versioned(entity) {
             pg_trigger(out, &name(&entity.table, "version"), "BEFORE UPDATE", &entity.table, PG_VERSION, &key);
+        }
+        if userstamps(entity) {
+            let timing = "BEFORE INSERT OR UPDATE";
+            pg_trigger(out, &name(&entity.table, "userstamps"), timing, &entity.table, PG_USERSTAMPS, &[]);
         }
         if audit_log(plan, entity).is_some() {
             let mut args = vec![tenant_column(entity).unwrap_or("")];
@@ -525,6 +555,14 @@ fn json_object(dialect: Dialect, plan: &Plan<'_>, entity: &Entity, row: &str) ->
 fn mysql(plan: &Plan<'_>, links: &[Link<'_>], out: &mut Triggers) {
     for entity in &plan.order {
         let table = &entity.table;
+        if userstamps(entity) {
+            let user = format!("NULLIF(@{}, '')", audit::MYSQL_USER_VARIABLE);
+            let (c, u) = (ident(MY, USERSTAMP_CREATED_BY), ident(MY, USERSTAMP_UPDATED_BY));
+            let insert = format!("BEGIN\n  SET NEW.{c} = {user};\n  SET NEW.{u} = {user};\nEND");
+            my_trigger(out, &name(table, "userstamps_insert"), "BEFORE INSERT", table, &insert);
+            let update = format!("BEGIN\n  SET NEW.{c} = OLD.{c};\n  SET NEW.{u} = {user};\nEND");
+            my_trigger(out, &name(table, "userstamps_update"), "BEFORE UPDATE", table, &update);
+        }
         if versioned(entity) {
             let message = format!(
                 "LEFT(CONCAT({}, {}, ' (', {}, '): the row is at version ', OLD.`version`, \
@@ -668,6 +706,19 @@ fn lite_audit(plan: &Plan<'_>, log: &Entity, entity: &Entity, op: &str, row: &st
 fn sqlite(plan: &Plan<'_>, links: &[Link<'_>], out: &mut Triggers) {
     for entity in &plan.order {
         let table = &entity.table;
+        if userstamps(entity) {
+            // SQLite has no session settings: the application writes the
+            // userstamps; who created a row never changes to someone else
+            // (it may become NULL: ON DELETE SET NULL when the user goes).
+            let c = ident(LITE, USERSTAMP_CREATED_BY);
+            let raise = vec![format!(
+                "SELECT RAISE(ABORT, {})",
+                string_literal(&format!("tablewright: {table}.{USERSTAMP_CREATED_BY} cannot change"))
+            )];
+            let when = format!("NEW.{c} IS NOT OLD.{c} AND NEW.{c} IS NOT NULL");
+            let head = format!("BEFORE UPDATE OF {c}");
+            lite_trigger(out, &name(table, "created_by"), &head, table, Some(&when), &raise);
+        }
         let log = audit_log(plan, entity);
         if let Some(log) = log {
             let insert = lite_audit(plan, log, entity, "insert", "NEW", "");

@@ -24,6 +24,22 @@ def upgrade() -> None:
     ORDER_STATUS_ENUM.create(bind, checkfirst=False)
     op.execute("COMMENT ON TYPE \"order_status\" IS 'Where an order is in fulfilment.'")
     op.create_table(
+        "audit_logs",
+        sa.Column("id", sa.BigInteger(), sa.Identity(), nullable=False, comment="The event's number."),
+        sa.Column("tenant_id", sa.Uuid(), nullable=True, comment="The tenant of the changed row; NULL for global tables."),
+        sa.Column("actor_id", sa.String(255), nullable=True, comment="Who made the change (the app.user_id setting)."),
+        sa.Column("action", sa.String(100), nullable=False, comment="<table>.insert, <table>.update or <table>.delete."),
+        sa.Column("entity_type", sa.String(100), nullable=False, comment="The table of the changed row."),
+        sa.Column("entity_id", sa.String(255), nullable=False, comment="The primary key of the changed row, as text."),
+        sa.Column("before", postgresql.JSONB(), nullable=True, comment="The row before the change; NULL for an insert."),
+        sa.Column("after", postgresql.JSONB(), nullable=True, comment="The row after the change; NULL for a delete."),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the change was written."),
+        sa.PrimaryKeyConstraint("id", name="pk_audit_logs"),
+        comment="What happened to the rows of #[audited] tables: who, when, and the row before and after. Written by triggers only.",
+    )
+    op.create_index("idx_audit_logs_tenant_id_occurred_at", "audit_logs", ["tenant_id", sa.text("\"occurred_at\" DESC")], unique=False)
+    op.create_index("idx_audit_logs_entity_type_entity_id_occurred_at", "audit_logs", ["entity_type", "entity_id", sa.text("\"occurred_at\" DESC")], unique=False)
+    op.create_table(
         "stores",
         sa.Column("id", sa.Uuid(), nullable=False, server_default=sa.text("gen_random_uuid()")),
         sa.Column("name", sa.String(120), nullable=False),
@@ -66,13 +82,15 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.text("TRUE")),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created."),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed."),
+        sa.Column("created_by", sa.Text(), nullable=True, comment="Who created the row (the user setting when it was inserted); set by the database."),
+        sa.Column("updated_by", sa.Text(), nullable=True, comment="Who last changed the row (the user setting of the last write); set by the database."),
         sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True, comment="When the row was soft-deleted; NULL while it is live."),
         sa.Column("version", sa.Integer(), nullable=False, server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update."),
         sa.PrimaryKeyConstraint("id", name="pk_products"),
         sa.ForeignKeyConstraint(["store_id"], ["stores.id"], name="fk_products_store_id", ondelete="CASCADE"),
         sa.CheckConstraint("price >= 0", name="ck_products_price_positive"),
         sa.UniqueConstraint("store_id", "id", name="uq_products_store_id_id"),
-        comment="Something a store sells.",
+        comment="Something a store sells. Who created and last changed it is kept as the\nstaff member's login name (the `app.user_id` setting).",
     )
     op.create_index("uq_products_store_id_sku", "products", ["store_id", "sku"], unique=True, postgresql_where=sa.text("deleted_at IS NULL"))
     op.create_table(
@@ -95,6 +113,20 @@ def upgrade() -> None:
     )
     op.create_index("uq_order_lines_order_id_product_id", "order_lines", ["order_id", "product_id"], unique=True)
     op.create_index("idx_order_lines_store_id", "order_lines", ["store_id"], unique=False)
+    op.create_table(
+        "tax_rates",
+        sa.Column("id", sa.Integer(), sa.Identity(), nullable=False),
+        sa.Column("country_code", sa.String(2), nullable=False, comment="ISO 3166-1 alpha-2."),
+        sa.Column("category", sa.String(40), nullable=False),
+        sa.Column("rate", sa.Numeric(5, 4), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created."),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed."),
+        sa.PrimaryKeyConstraint("id", name="pk_tax_rates"),
+        sa.CheckConstraint("country_code = upper(country_code)", name="ck_tax_rates_country_code"),
+        sa.CheckConstraint("rate >= 0", name="ck_tax_rates_rate"),
+        comment="A sales-tax rate, the same for every store: maintained by the operator,\nread by every store; its history is visible to all of them.",
+    )
+    op.create_index("uq_tax_rates_country_code_category", "tax_rates", ["country_code", "category"], unique=True)
     # Triggers, functions, roles, grants and row-level security: Alembic has
     # no operations for these, so they run as our SQL.
     op.execute("""CREATE FUNCTION "tablewright_set_updated_at"() RETURNS trigger
@@ -124,10 +156,56 @@ BEGIN
   RETURN NEW;
 END;
 $$;""")
+    op.execute("""CREATE FUNCTION "tablewright_set_userstamps"() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND pg_trigger_depth() > 1 THEN
+    RETURN NEW;
+  END IF;
+  IF TG_OP = 'INSERT' THEN
+    NEW."created_by" := NULLIF(current_setting('app.user_id', true), '');
+  ELSE
+    NEW."created_by" := OLD."created_by";
+  END IF;
+  NEW."updated_by" := NULLIF(current_setting('app.user_id', true), '');
+  RETURN NEW;
+END;
+$$;""")
+    op.execute("""CREATE FUNCTION "tablewright_audit"() RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+  old_row jsonb := CASE WHEN TG_OP IN ('UPDATE', 'DELETE') THEN to_jsonb(OLD) END;
+  new_row jsonb := CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN to_jsonb(NEW) END;
+  row_data jsonb := COALESCE(new_row, old_row);
+  key text := '';
+  i int;
+BEGIN
+  -- TG_ARGV[0]: the tenant column ('' when none); TG_ARGV[1..]: the key columns.
+  FOR i IN 1 .. TG_NARGS - 1 LOOP
+    key := key || CASE WHEN i > 1 THEN ',' ELSE '' END || COALESCE(row_data ->> TG_ARGV[i], '');
+  END LOOP;
+  INSERT INTO "audit_logs" ("tenant_id", "actor_id", "action", "entity_type", "entity_id", "before", "after")
+  VALUES (
+    CASE WHEN TG_ARGV[0] = '' THEN NULL ELSE (row_data ->> TG_ARGV[0])::UUID END,
+    NULLIF(current_setting('app.user_id', true), ''),
+    TG_TABLE_NAME || '.' || lower(TG_OP),
+    TG_TABLE_NAME,
+    key,
+    old_row,
+    new_row
+  );
+  RETURN NULL;
+END;
+$$;""")
     op.execute("CREATE TRIGGER \"tw_stores_updated_at\" BEFORE UPDATE ON \"stores\" FOR EACH ROW EXECUTE FUNCTION \"tablewright_set_updated_at\"();")
     op.execute("CREATE TRIGGER \"tw_orders_updated_at\" BEFORE UPDATE ON \"orders\" FOR EACH ROW EXECUTE FUNCTION \"tablewright_set_updated_at\"();")
     op.execute("CREATE TRIGGER \"tw_products_updated_at\" BEFORE UPDATE ON \"products\" FOR EACH ROW EXECUTE FUNCTION \"tablewright_set_updated_at\"();")
     op.execute("CREATE TRIGGER \"tw_products_version\" BEFORE UPDATE ON \"products\" FOR EACH ROW EXECUTE FUNCTION \"tablewright_check_version\"('id');")
+    op.execute("CREATE TRIGGER \"tw_products_userstamps\" BEFORE INSERT OR UPDATE ON \"products\" FOR EACH ROW EXECUTE FUNCTION \"tablewright_set_userstamps\"();")
+    op.execute("CREATE TRIGGER \"tw_products_audit\" AFTER INSERT OR UPDATE OR DELETE ON \"products\" FOR EACH ROW EXECUTE FUNCTION \"tablewright_audit\"('store_id', 'id');")
+    op.execute("CREATE TRIGGER \"tw_tax_rates_updated_at\" BEFORE UPDATE ON \"tax_rates\" FOR EACH ROW EXECUTE FUNCTION \"tablewright_set_updated_at\"();")
+    op.execute("CREATE TRIGGER \"tw_tax_rates_audit\" AFTER INSERT OR UPDATE OR DELETE ON \"tax_rates\" FOR EACH ROW EXECUTE FUNCTION \"tablewright_audit\"('', 'id');")
     op.execute("""DO $$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app_user') THEN
@@ -162,6 +240,7 @@ BEGIN
   EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', current_schema(), 'app_user');
 END
 $$;""")
+    op.execute("GRANT SELECT ON TABLE \"audit_logs\" TO \"app_user\";")
     op.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE \"stores\" TO \"app_user\";")
     op.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE \"orders\" TO \"app_user\";")
     op.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE \"products\" TO \"app_user\";")
@@ -171,53 +250,76 @@ BEGIN
   EXECUTE format('GRANT USAGE ON SEQUENCE %s TO %I', pg_get_serial_sequence('"order_lines"', 'id'), 'app_user');
 END
 $$;""")
+    op.execute("GRANT SELECT ON TABLE \"tax_rates\" TO \"app_user\";")
+    op.execute("CREATE OR REPLACE FUNCTION tw_current_user() RETURNS TEXT LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.user_id', true), '')::TEXT $$;")
+    op.execute("REVOKE ALL ON FUNCTION tw_current_user() FROM PUBLIC;")
+    op.execute("GRANT EXECUTE ON FUNCTION tw_current_user() TO \"app_user\";")
+    op.execute("CREATE OR REPLACE FUNCTION tw_member_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.tenant_id', true), '')::UUID $$;")
+    op.execute("REVOKE ALL ON FUNCTION tw_member_tenants() FROM PUBLIC;")
+    op.execute("GRANT EXECUTE ON FUNCTION tw_member_tenants() TO \"app_user\";")
+    op.execute("CREATE OR REPLACE FUNCTION tw_admin_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.tenant_id', true), '')::UUID $$;")
+    op.execute("REVOKE ALL ON FUNCTION tw_admin_tenants() FROM PUBLIC;")
+    op.execute("GRANT EXECUTE ON FUNCTION tw_admin_tenants() TO \"app_user\";")
+    op.execute("CREATE OR REPLACE FUNCTION tw_writer_tenants() RETURNS SETOF UUID LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.tenant_id', true), '')::UUID $$;")
+    op.execute("REVOKE ALL ON FUNCTION tw_writer_tenants() FROM PUBLIC;")
+    op.execute("GRANT EXECUTE ON FUNCTION tw_writer_tenants() TO \"app_user\";")
     op.execute("ALTER TABLE \"stores\" ENABLE ROW LEVEL SECURITY;")
     op.execute("ALTER TABLE \"stores\" FORCE ROW LEVEL SECURITY;")
-    op.execute("CREATE POLICY tenant_select ON \"stores\" FOR SELECT USING (\"id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
-    op.execute("CREATE POLICY tenant_insert ON \"stores\" FOR INSERT WITH CHECK (\"id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
-    op.execute("CREATE POLICY tenant_update ON \"stores\" FOR UPDATE USING (\"id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID) WITH CHECK (\"id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
-    op.execute("CREATE POLICY tenant_delete ON \"stores\" FOR DELETE USING (\"id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
-    op.execute("COMMENT ON POLICY tenant_select ON \"stores\" IS 'rows of the current tenant';")
-    op.execute("COMMENT ON POLICY tenant_insert ON \"stores\" IS 'new rows must belong to the current tenant';")
-    op.execute("COMMENT ON POLICY tenant_update ON \"stores\" IS 'rows of the current tenant, which must stay in it';")
-    op.execute("COMMENT ON POLICY tenant_delete ON \"stores\" IS 'rows of the current tenant';")
+    op.execute("CREATE POLICY \"tenant_select\" ON \"stores\" FOR SELECT USING (\"id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
+    op.execute("CREATE POLICY \"tenant_insert\" ON \"stores\" FOR INSERT WITH CHECK (\"id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
+    op.execute("CREATE POLICY \"tenant_update\" ON \"stores\" FOR UPDATE USING (\"id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID) WITH CHECK (\"id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
+    op.execute("CREATE POLICY \"tenant_delete\" ON \"stores\" FOR DELETE USING (\"id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
+    op.execute("COMMENT ON POLICY \"tenant_select\" ON \"stores\" IS 'rows of the current tenant';")
+    op.execute("COMMENT ON POLICY \"tenant_insert\" ON \"stores\" IS 'new rows must belong to the current tenant';")
+    op.execute("COMMENT ON POLICY \"tenant_update\" ON \"stores\" IS 'rows of the current tenant, which must stay in it';")
+    op.execute("COMMENT ON POLICY \"tenant_delete\" ON \"stores\" IS 'rows of the current tenant';")
+    op.execute("ALTER TABLE \"audit_logs\" ENABLE ROW LEVEL SECURITY;")
+    op.execute("ALTER TABLE \"audit_logs\" FORCE ROW LEVEL SECURITY;")
+    op.execute("CREATE POLICY \"audit_select\" ON \"audit_logs\" FOR SELECT USING (\"tenant_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID OR (\"tenant_id\" IS NULL AND \"entity_type\" IN ('tax_rates')));")
+    op.execute("CREATE POLICY \"audit_insert\" ON \"audit_logs\" FOR INSERT TO CURRENT_USER WITH CHECK (true);")
+    op.execute("COMMENT ON POLICY \"audit_select\" ON \"audit_logs\" IS 'audit rows of the current tenant, and of the global tables marked #[audited(readable)]';")
+    op.execute("COMMENT ON POLICY \"audit_insert\" ON \"audit_logs\" IS 'the audit triggers (SECURITY DEFINER, owned by the migration role) write every row';")
     op.execute("ALTER TABLE \"orders\" ENABLE ROW LEVEL SECURITY;")
     op.execute("ALTER TABLE \"orders\" FORCE ROW LEVEL SECURITY;")
-    op.execute("CREATE POLICY tenant_select ON \"orders\" FOR SELECT USING (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
-    op.execute("CREATE POLICY tenant_insert ON \"orders\" FOR INSERT WITH CHECK (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
-    op.execute("CREATE POLICY tenant_update ON \"orders\" FOR UPDATE USING (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID) WITH CHECK (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
-    op.execute("CREATE POLICY tenant_delete ON \"orders\" FOR DELETE USING (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
-    op.execute("COMMENT ON POLICY tenant_select ON \"orders\" IS 'rows of the current tenant';")
-    op.execute("COMMENT ON POLICY tenant_insert ON \"orders\" IS 'new rows must belong to the current tenant';")
-    op.execute("COMMENT ON POLICY tenant_update ON \"orders\" IS 'rows of the current tenant, which must stay in it';")
-    op.execute("COMMENT ON POLICY tenant_delete ON \"orders\" IS 'rows of the current tenant';")
+    op.execute("CREATE POLICY \"tenant_select\" ON \"orders\" FOR SELECT USING (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
+    op.execute("CREATE POLICY \"tenant_insert\" ON \"orders\" FOR INSERT WITH CHECK (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
+    op.execute("CREATE POLICY \"tenant_update\" ON \"orders\" FOR UPDATE USING (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID) WITH CHECK (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
+    op.execute("CREATE POLICY \"tenant_delete\" ON \"orders\" FOR DELETE USING (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
+    op.execute("COMMENT ON POLICY \"tenant_select\" ON \"orders\" IS 'rows of the current tenant';")
+    op.execute("COMMENT ON POLICY \"tenant_insert\" ON \"orders\" IS 'new rows must belong to the current tenant';")
+    op.execute("COMMENT ON POLICY \"tenant_update\" ON \"orders\" IS 'rows of the current tenant, which must stay in it';")
+    op.execute("COMMENT ON POLICY \"tenant_delete\" ON \"orders\" IS 'rows of the current tenant';")
     op.execute("ALTER TABLE \"products\" ENABLE ROW LEVEL SECURITY;")
     op.execute("ALTER TABLE \"products\" FORCE ROW LEVEL SECURITY;")
-    op.execute("CREATE POLICY tenant_select ON \"products\" FOR SELECT USING (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID AND (deleted_at IS NULL OR deleted_at >= now()));")
-    op.execute("CREATE POLICY tenant_insert ON \"products\" FOR INSERT WITH CHECK (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
-    op.execute("CREATE POLICY tenant_update ON \"products\" FOR UPDATE USING (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID AND deleted_at IS NULL) WITH CHECK (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
-    op.execute("CREATE POLICY tenant_delete ON \"products\" FOR DELETE USING (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
-    op.execute("CREATE POLICY restore_select ON \"products\" FOR SELECT TO \"app_admin\" USING (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID AND current_setting('app.include_deleted', true) = 'on');")
-    op.execute("CREATE POLICY restore_update ON \"products\" FOR UPDATE TO \"app_admin\" USING (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID AND current_setting('app.include_deleted', true) = 'on') WITH CHECK (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
-    op.execute("COMMENT ON POLICY tenant_select ON \"products\" IS 'rows of the current tenant that are not soft-deleted';")
-    op.execute("COMMENT ON POLICY tenant_insert ON \"products\" IS 'new rows must belong to the current tenant';")
-    op.execute("COMMENT ON POLICY tenant_update ON \"products\" IS 'rows of the current tenant, which must stay in it';")
-    op.execute("COMMENT ON POLICY tenant_delete ON \"products\" IS 'rows of the current tenant';")
-    op.execute("COMMENT ON POLICY restore_select ON \"products\" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';")
-    op.execute("COMMENT ON POLICY restore_update ON \"products\" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';")
+    op.execute("CREATE POLICY \"tenant_select\" ON \"products\" FOR SELECT USING (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID AND (deleted_at IS NULL OR deleted_at >= now()));")
+    op.execute("CREATE POLICY \"tenant_insert\" ON \"products\" FOR INSERT WITH CHECK (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
+    op.execute("CREATE POLICY \"tenant_update\" ON \"products\" FOR UPDATE USING (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID AND deleted_at IS NULL) WITH CHECK (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
+    op.execute("CREATE POLICY \"tenant_delete\" ON \"products\" FOR DELETE USING (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
+    op.execute("CREATE POLICY \"restore_select\" ON \"products\" FOR SELECT TO \"app_admin\" USING (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID AND current_setting('app.include_deleted', true) = 'on');")
+    op.execute("CREATE POLICY \"restore_update\" ON \"products\" FOR UPDATE TO \"app_admin\" USING (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID AND current_setting('app.include_deleted', true) = 'on') WITH CHECK (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
+    op.execute("COMMENT ON POLICY \"tenant_select\" ON \"products\" IS 'rows of the current tenant that are not soft-deleted';")
+    op.execute("COMMENT ON POLICY \"tenant_insert\" ON \"products\" IS 'new rows must belong to the current tenant';")
+    op.execute("COMMENT ON POLICY \"tenant_update\" ON \"products\" IS 'rows of the current tenant, which must stay in it';")
+    op.execute("COMMENT ON POLICY \"tenant_delete\" ON \"products\" IS 'rows of the current tenant';")
+    op.execute("COMMENT ON POLICY \"restore_select\" ON \"products\" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';")
+    op.execute("COMMENT ON POLICY \"restore_update\" ON \"products\" IS 'soft-deleted rows, for the admin role with the include-deleted setting on';")
     op.execute("ALTER TABLE \"order_lines\" ENABLE ROW LEVEL SECURITY;")
     op.execute("ALTER TABLE \"order_lines\" FORCE ROW LEVEL SECURITY;")
-    op.execute("CREATE POLICY tenant_select ON \"order_lines\" FOR SELECT USING (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
-    op.execute("CREATE POLICY tenant_insert ON \"order_lines\" FOR INSERT WITH CHECK (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
-    op.execute("CREATE POLICY tenant_update ON \"order_lines\" FOR UPDATE USING (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID) WITH CHECK (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
-    op.execute("CREATE POLICY tenant_delete ON \"order_lines\" FOR DELETE USING (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
-    op.execute("COMMENT ON POLICY tenant_select ON \"order_lines\" IS 'rows of the current tenant';")
-    op.execute("COMMENT ON POLICY tenant_insert ON \"order_lines\" IS 'new rows must belong to the current tenant';")
-    op.execute("COMMENT ON POLICY tenant_update ON \"order_lines\" IS 'rows of the current tenant, which must stay in it';")
-    op.execute("COMMENT ON POLICY tenant_delete ON \"order_lines\" IS 'rows of the current tenant';")
+    op.execute("CREATE POLICY \"tenant_select\" ON \"order_lines\" FOR SELECT USING (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
+    op.execute("CREATE POLICY \"tenant_insert\" ON \"order_lines\" FOR INSERT WITH CHECK (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
+    op.execute("CREATE POLICY \"tenant_update\" ON \"order_lines\" FOR UPDATE USING (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID) WITH CHECK (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
+    op.execute("CREATE POLICY \"tenant_delete\" ON \"order_lines\" FOR DELETE USING (\"store_id\" = NULLIF(current_setting('app.tenant_id', true), '')::UUID);")
+    op.execute("COMMENT ON POLICY \"tenant_select\" ON \"order_lines\" IS 'rows of the current tenant';")
+    op.execute("COMMENT ON POLICY \"tenant_insert\" ON \"order_lines\" IS 'new rows must belong to the current tenant';")
+    op.execute("COMMENT ON POLICY \"tenant_update\" ON \"order_lines\" IS 'rows of the current tenant, which must stay in it';")
+    op.execute("COMMENT ON POLICY \"tenant_delete\" ON \"order_lines\" IS 'rows of the current tenant';")
 
 
 def downgrade() -> None:
+    op.execute("DROP FUNCTION IF EXISTS tw_writer_tenants() CASCADE;")
+    op.execute("DROP FUNCTION IF EXISTS tw_admin_tenants() CASCADE;")
+    op.execute("DROP FUNCTION IF EXISTS tw_member_tenants() CASCADE;")
+    op.execute("DROP FUNCTION IF EXISTS tw_current_user() CASCADE;")
     op.execute("""DO $$
 BEGIN
   IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app_user') THEN
@@ -225,12 +327,20 @@ BEGIN
   END IF;
 END
 $$;""")
+    op.execute("DROP TRIGGER IF EXISTS \"tw_tax_rates_audit\" ON \"tax_rates\";")
+    op.execute("DROP TRIGGER IF EXISTS \"tw_tax_rates_updated_at\" ON \"tax_rates\";")
+    op.execute("DROP TRIGGER IF EXISTS \"tw_products_audit\" ON \"products\";")
+    op.execute("DROP TRIGGER IF EXISTS \"tw_products_userstamps\" ON \"products\";")
     op.execute("DROP TRIGGER IF EXISTS \"tw_products_version\" ON \"products\";")
     op.execute("DROP TRIGGER IF EXISTS \"tw_products_updated_at\" ON \"products\";")
     op.execute("DROP TRIGGER IF EXISTS \"tw_orders_updated_at\" ON \"orders\";")
     op.execute("DROP TRIGGER IF EXISTS \"tw_stores_updated_at\" ON \"stores\";")
+    op.execute("DROP FUNCTION IF EXISTS \"tablewright_audit\"();")
+    op.execute("DROP FUNCTION IF EXISTS \"tablewright_set_userstamps\"();")
     op.execute("DROP FUNCTION IF EXISTS \"tablewright_check_version\"();")
     op.execute("DROP FUNCTION IF EXISTS \"tablewright_set_updated_at\"();")
+    op.drop_index("uq_tax_rates_country_code_category", table_name="tax_rates")
+    op.drop_table("tax_rates")
     op.drop_index("idx_order_lines_store_id", table_name="order_lines")
     op.drop_index("uq_order_lines_order_id_product_id", table_name="order_lines")
     op.drop_table("order_lines")
@@ -240,5 +350,8 @@ $$;""")
     op.drop_table("orders")
     op.drop_index("uq_stores_subdomain", table_name="stores")
     op.drop_table("stores")
+    op.drop_index("idx_audit_logs_entity_type_entity_id_occurred_at", table_name="audit_logs")
+    op.drop_index("idx_audit_logs_tenant_id_occurred_at", table_name="audit_logs")
+    op.drop_table("audit_logs")
     bind = op.get_bind()
     ORDER_STATUS_ENUM.drop(bind, checkfirst=False)

@@ -2,7 +2,25 @@
 -- Migration: 0001_initial (down)
 -- Dialect: MySQL 8 / MariaDB 10.11
 
+DROP TRIGGER IF EXISTS `tw_tax_rates_audit_delete`;
+
+DROP TRIGGER IF EXISTS `tw_tax_rates_audit_update`;
+
+DROP TRIGGER IF EXISTS `tw_tax_rates_audit_insert`;
+
+DROP TRIGGER IF EXISTS `tw_products_audit_delete`;
+
+DROP TRIGGER IF EXISTS `tw_products_audit_update`;
+
+DROP TRIGGER IF EXISTS `tw_products_audit_insert`;
+
 DROP TRIGGER IF EXISTS `tw_products_version`;
+
+DROP TRIGGER IF EXISTS `tw_products_userstamps_update`;
+
+DROP TRIGGER IF EXISTS `tw_products_userstamps_insert`;
+
+DROP TABLE IF EXISTS `tax_rates`;
 
 DROP TABLE IF EXISTS `order_lines`;
 
@@ -11,3 +29,5 @@ DROP TABLE IF EXISTS `products`;
 DROP TABLE IF EXISTS `orders`;
 
 DROP TABLE IF EXISTS `stores`;
+
+DROP TABLE IF EXISTS `audit_logs`;

@@ -2,6 +2,23 @@
 -- Migration: 0001_initial (up)
 -- Dialect: MySQL 8 / MariaDB 10.11
 
+CREATE TABLE `audit_logs` (
+  `id` BIGINT NOT NULL AUTO_INCREMENT COMMENT 'The event\'s number.',
+  `tenant_id` CHAR(36) COMMENT 'The tenant of the changed row; NULL for global tables.',
+  `actor_id` VARCHAR(255) COMMENT 'Who made the change (the app.user_id setting).',
+  `action` VARCHAR(100) NOT NULL COMMENT '<table>.insert, <table>.update or <table>.delete.',
+  `entity_type` VARCHAR(100) NOT NULL COMMENT 'The table of the changed row.',
+  `entity_id` VARCHAR(255) NOT NULL COMMENT 'The primary key of the changed row, as text.',
+  `before` JSON COMMENT 'The row before the change; NULL for an insert.',
+  `after` JSON COMMENT 'The row after the change; NULL for a delete.',
+  `occurred_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the change was written.',
+  PRIMARY KEY (`id`)
+) COMMENT 'What happened to the rows of #[audited] tables: who, when, and the row before and after. Written by triggers only.' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX `idx_audit_logs_tenant_id_occurred_at` ON `audit_logs` (`tenant_id`, `occurred_at` DESC);
+
+CREATE INDEX `idx_audit_logs_entity_type_entity_id_occurred_at` ON `audit_logs` (`entity_type`, `entity_id`, `occurred_at` DESC);
+
 CREATE TABLE `stores` (
   `id` CHAR(36) NOT NULL DEFAULT (UUID()),
   `name` VARCHAR(120) NOT NULL,
@@ -44,13 +61,15 @@ CREATE TABLE `products` (
   `active` BOOLEAN NOT NULL DEFAULT TRUE,
   `created_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was created.',
   `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
+  `created_by` TEXT COMMENT 'Who created the row (the user setting when it was inserted); set by the database.',
+  `updated_by` TEXT COMMENT 'Who last changed the row (the user setting of the last write); set by the database.',
   `deleted_at` DATETIME(6) COMMENT 'When the row was soft-deleted; NULL while it is live.',
   `version` INT NOT NULL DEFAULT 1 COMMENT 'Optimistic-locking version, bumped on every update.',
   PRIMARY KEY (`id`),
   CONSTRAINT `fk_products_store_id` FOREIGN KEY (`store_id`) REFERENCES `stores` (`id`) ON DELETE CASCADE,
   CONSTRAINT `ck_products_price_positive` CHECK (price >= 0),
   CONSTRAINT `uq_products_store_id_id` UNIQUE (`store_id`, `id`)
-) COMMENT 'Something a store sells.' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+) COMMENT 'Something a store sells. Who created and last changed it is kept as the\nstaff member\'s login name (the `app.user_id` setting).' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE UNIQUE INDEX `uq_products_store_id_sku` ON `products` (`store_id`, `sku`);
 
@@ -75,6 +94,32 @@ CREATE UNIQUE INDEX `uq_order_lines_order_id_product_id` ON `order_lines` (`orde
 
 CREATE INDEX `idx_order_lines_store_id` ON `order_lines` (`store_id`);
 
+CREATE TABLE `tax_rates` (
+  `id` INT NOT NULL AUTO_INCREMENT,
+  `country_code` VARCHAR(2) NOT NULL COMMENT 'ISO 3166-1 alpha-2.',
+  `category` VARCHAR(40) NOT NULL,
+  `rate` DECIMAL(5, 4) NOT NULL,
+  `created_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'When the row was created.',
+  `updated_at` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6) COMMENT 'When the row was last changed.',
+  PRIMARY KEY (`id`),
+  CONSTRAINT `ck_tax_rates_country_code` CHECK (country_code = upper(country_code)),
+  CONSTRAINT `ck_tax_rates_rate` CHECK (rate >= 0)
+) COMMENT 'A sales-tax rate, the same for every store: maintained by the operator,\nread by every store; its history is visible to all of them.' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE UNIQUE INDEX `uq_tax_rates_country_code_category` ON `tax_rates` (`country_code`, `category`);
+
+CREATE TRIGGER `tw_products_userstamps_insert` BEFORE INSERT ON `products` FOR EACH ROW
+BEGIN
+  SET NEW.`created_by` = NULLIF(@app_user_id, '');
+  SET NEW.`updated_by` = NULLIF(@app_user_id, '');
+END;
+
+CREATE TRIGGER `tw_products_userstamps_update` BEFORE UPDATE ON `products` FOR EACH ROW
+BEGIN
+  SET NEW.`created_by` = OLD.`created_by`;
+  SET NEW.`updated_by` = NULLIF(@app_user_id, '');
+END;
+
 CREATE TRIGGER `tw_products_version` BEFORE UPDATE ON `products` FOR EACH ROW
 BEGIN
   DECLARE tw_message VARCHAR(128);
@@ -84,3 +129,27 @@ BEGIN
   END IF;
   SET NEW.`version` = OLD.`version` + 1;
 END;
+
+CREATE TRIGGER `tw_products_audit_insert` AFTER INSERT ON `products` FOR EACH ROW
+INSERT INTO `audit_logs` (`tenant_id`, `actor_id`, `action`, `entity_type`, `entity_id`, `before`, `after`)
+VALUES (NEW.`store_id`, @app_user_id, 'products.insert', 'products', CONCAT_WS(',', NEW.`id`), NULL, JSON_OBJECT('id', NEW.`id`, 'store_id', NEW.`store_id`, 'sku', NEW.`sku`, 'title', NEW.`title`, 'price', NEW.`price`, 'tags', JSON_EXTRACT(NEW.`tags`, '$'), 'attributes', JSON_EXTRACT(NEW.`attributes`, '$'), 'active', NEW.`active`, 'created_at', NEW.`created_at`, 'updated_at', NEW.`updated_at`, 'created_by', NEW.`created_by`, 'updated_by', NEW.`updated_by`, 'deleted_at', NEW.`deleted_at`, 'version', NEW.`version`));
+
+CREATE TRIGGER `tw_products_audit_update` AFTER UPDATE ON `products` FOR EACH ROW
+INSERT INTO `audit_logs` (`tenant_id`, `actor_id`, `action`, `entity_type`, `entity_id`, `before`, `after`)
+VALUES (NEW.`store_id`, @app_user_id, 'products.update', 'products', CONCAT_WS(',', NEW.`id`), JSON_OBJECT('id', OLD.`id`, 'store_id', OLD.`store_id`, 'sku', OLD.`sku`, 'title', OLD.`title`, 'price', OLD.`price`, 'tags', JSON_EXTRACT(OLD.`tags`, '$'), 'attributes', JSON_EXTRACT(OLD.`attributes`, '$'), 'active', OLD.`active`, 'created_at', OLD.`created_at`, 'updated_at', OLD.`updated_at`, 'created_by', OLD.`created_by`, 'updated_by', OLD.`updated_by`, 'deleted_at', OLD.`deleted_at`, 'version', OLD.`version`), JSON_OBJECT('id', NEW.`id`, 'store_id', NEW.`store_id`, 'sku', NEW.`sku`, 'title', NEW.`title`, 'price', NEW.`price`, 'tags', JSON_EXTRACT(NEW.`tags`, '$'), 'attributes', JSON_EXTRACT(NEW.`attributes`, '$'), 'active', NEW.`active`, 'created_at', NEW.`created_at`, 'updated_at', NEW.`updated_at`, 'created_by', NEW.`created_by`, 'updated_by', NEW.`updated_by`, 'deleted_at', NEW.`deleted_at`, 'version', NEW.`version`));
+
+CREATE TRIGGER `tw_products_audit_delete` AFTER DELETE ON `products` FOR EACH ROW
+INSERT INTO `audit_logs` (`tenant_id`, `actor_id`, `action`, `entity_type`, `entity_id`, `before`, `after`)
+VALUES (OLD.`store_id`, @app_user_id, 'products.delete', 'products', CONCAT_WS(',', OLD.`id`), JSON_OBJECT('id', OLD.`id`, 'store_id', OLD.`store_id`, 'sku', OLD.`sku`, 'title', OLD.`title`, 'price', OLD.`price`, 'tags', JSON_EXTRACT(OLD.`tags`, '$'), 'attributes', JSON_EXTRACT(OLD.`attributes`, '$'), 'active', OLD.`active`, 'created_at', OLD.`created_at`, 'updated_at', OLD.`updated_at`, 'created_by', OLD.`created_by`, 'updated_by', OLD.`updated_by`, 'deleted_at', OLD.`deleted_at`, 'version', OLD.`version`), NULL);
+
+CREATE TRIGGER `tw_tax_rates_audit_insert` AFTER INSERT ON `tax_rates` FOR EACH ROW
+INSERT INTO `audit_logs` (`actor_id`, `action`, `entity_type`, `entity_id`, `before`, `after`)
+VALUES (@app_user_id, 'tax_rates.insert', 'tax_rates', CONCAT_WS(',', NEW.`id`), NULL, JSON_OBJECT('id', NEW.`id`, 'country_code', NEW.`country_code`, 'category', NEW.`category`, 'rate', NEW.`rate`, 'created_at', NEW.`created_at`, 'updated_at', NEW.`updated_at`));
+
+CREATE TRIGGER `tw_tax_rates_audit_update` AFTER UPDATE ON `tax_rates` FOR EACH ROW
+INSERT INTO `audit_logs` (`actor_id`, `action`, `entity_type`, `entity_id`, `before`, `after`)
+VALUES (@app_user_id, 'tax_rates.update', 'tax_rates', CONCAT_WS(',', NEW.`id`), JSON_OBJECT('id', OLD.`id`, 'country_code', OLD.`country_code`, 'category', OLD.`category`, 'rate', OLD.`rate`, 'created_at', OLD.`created_at`, 'updated_at', OLD.`updated_at`), JSON_OBJECT('id', NEW.`id`, 'country_code', NEW.`country_code`, 'category', NEW.`category`, 'rate', NEW.`rate`, 'created_at', NEW.`created_at`, 'updated_at', NEW.`updated_at`));
+
+CREATE TRIGGER `tw_tax_rates_audit_delete` AFTER DELETE ON `tax_rates` FOR EACH ROW
+INSERT INTO `audit_logs` (`actor_id`, `action`, `entity_type`, `entity_id`, `before`, `after`)
+VALUES (@app_user_id, 'tax_rates.delete', 'tax_rates', CONCAT_WS(',', OLD.`id`), JSON_OBJECT('id', OLD.`id`, 'country_code', OLD.`country_code`, 'category', OLD.`category`, 'rate', OLD.`rate`, 'created_at', OLD.`created_at`, 'updated_at', OLD.`updated_at`), NULL);

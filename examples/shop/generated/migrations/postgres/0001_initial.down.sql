@@ -2,6 +2,14 @@
 -- Migration: 0001_initial (down)
 -- Dialect: PostgreSQL
 
+DROP FUNCTION IF EXISTS tw_writer_tenants() CASCADE;
+
+DROP FUNCTION IF EXISTS tw_admin_tenants() CASCADE;
+
+DROP FUNCTION IF EXISTS tw_member_tenants() CASCADE;
+
+DROP FUNCTION IF EXISTS tw_current_user() CASCADE;
+
 DO $$
 BEGIN
   IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app_user') THEN
@@ -9,6 +17,14 @@ BEGIN
   END IF;
 END
 $$;
+
+DROP TRIGGER IF EXISTS "tw_tax_rates_audit" ON "tax_rates";
+
+DROP TRIGGER IF EXISTS "tw_tax_rates_updated_at" ON "tax_rates";
+
+DROP TRIGGER IF EXISTS "tw_products_audit" ON "products";
+
+DROP TRIGGER IF EXISTS "tw_products_userstamps" ON "products";
 
 DROP TRIGGER IF EXISTS "tw_products_version" ON "products";
 
@@ -18,9 +34,15 @@ DROP TRIGGER IF EXISTS "tw_orders_updated_at" ON "orders";
 
 DROP TRIGGER IF EXISTS "tw_stores_updated_at" ON "stores";
 
+DROP FUNCTION IF EXISTS "tablewright_audit"();
+
+DROP FUNCTION IF EXISTS "tablewright_set_userstamps"();
+
 DROP FUNCTION IF EXISTS "tablewright_check_version"();
 
 DROP FUNCTION IF EXISTS "tablewright_set_updated_at"();
+
+DROP TABLE IF EXISTS "tax_rates";
 
 DROP TABLE IF EXISTS "order_lines";
 
@@ -29,5 +51,7 @@ DROP TABLE IF EXISTS "products";
 DROP TABLE IF EXISTS "orders";
 
 DROP TABLE IF EXISTS "stores";
+
+DROP TABLE IF EXISTS "audit_logs";
 
 DROP TYPE IF EXISTS "order_status";

@@ -2,11 +2,25 @@
 -- Migration: 0001_initial (down)
 -- Dialect: SQLite
 
+DROP TRIGGER IF EXISTS "tw_tax_rates_after_update";
+
+DROP TRIGGER IF EXISTS "tw_tax_rates_audit_delete";
+
+DROP TRIGGER IF EXISTS "tw_tax_rates_audit_insert";
+
 DROP TRIGGER IF EXISTS "tw_products_after_update";
+
+DROP TRIGGER IF EXISTS "tw_products_audit_delete";
+
+DROP TRIGGER IF EXISTS "tw_products_audit_insert";
+
+DROP TRIGGER IF EXISTS "tw_products_created_by";
 
 DROP TRIGGER IF EXISTS "tw_orders_after_update";
 
 DROP TRIGGER IF EXISTS "tw_stores_after_update";
+
+DROP TABLE IF EXISTS "tax_rates";
 
 DROP TABLE IF EXISTS "order_lines";
 
@@ -15,3 +29,5 @@ DROP TABLE IF EXISTS "products";
 DROP TABLE IF EXISTS "orders";
 
 DROP TABLE IF EXISTS "stores";
+
+DROP TABLE IF EXISTS "audit_logs";

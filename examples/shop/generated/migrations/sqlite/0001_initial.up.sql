@@ -2,6 +2,36 @@
 -- Migration: 0001_initial (up)
 -- Dialect: SQLite
 
+-- What happened to the rows of #[audited] tables: who, when, and the row before and after. Written by triggers only.
+CREATE TABLE "audit_logs" (
+  -- The event's number.
+  "id" INTEGER NOT NULL CONSTRAINT "pk_audit_logs" PRIMARY KEY AUTOINCREMENT,
+  -- The tenant of the changed row; NULL for global tables.
+  "tenant_id" TEXT,
+  -- Who made the change (the app.user_id setting).
+  "actor_id" VARCHAR(255),
+  -- <table>.insert, <table>.update or <table>.delete.
+  "action" VARCHAR(100) NOT NULL,
+  -- The table of the changed row.
+  "entity_type" VARCHAR(100) NOT NULL,
+  -- The primary key of the changed row, as text.
+  "entity_id" VARCHAR(255) NOT NULL,
+  -- The row before the change; NULL for an insert.
+  "before" TEXT,
+  -- The row after the change; NULL for a delete.
+  "after" TEXT,
+  -- When the change was written.
+  "occurred_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  CONSTRAINT "ck_audit_logs_actor_id_length" CHECK (length("actor_id") <= 255),
+  CONSTRAINT "ck_audit_logs_action_length" CHECK (length("action") <= 100),
+  CONSTRAINT "ck_audit_logs_entity_type_length" CHECK (length("entity_type") <= 100),
+  CONSTRAINT "ck_audit_logs_entity_id_length" CHECK (length("entity_id") <= 255)
+);
+
+CREATE INDEX "idx_audit_logs_tenant_id_occurred_at" ON "audit_logs" ("tenant_id", "occurred_at" DESC);
+
+CREATE INDEX "idx_audit_logs_entity_type_entity_id_occurred_at" ON "audit_logs" ("entity_type", "entity_id", "occurred_at" DESC);
+
 -- A shop front: the tenant.
 CREATE TABLE "stores" (
   "id" TEXT NOT NULL DEFAULT (lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))),
@@ -46,7 +76,8 @@ CREATE TABLE "orders" (
 
 CREATE INDEX "idx_orders_store_id_placed_at" ON "orders" ("store_id", "placed_at" DESC);
 
--- Something a store sells.
+-- Something a store sells. Who created and last changed it is kept as the
+-- staff member's login name (the `app.user_id` setting).
 CREATE TABLE "products" (
   "id" TEXT NOT NULL DEFAULT (lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))),
   -- The store this row belongs to.
@@ -61,6 +92,10 @@ CREATE TABLE "products" (
   "created_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   -- When the row was last changed.
   "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  -- Who created the row (the user setting when it was inserted); set by the database.
+  "created_by" TEXT,
+  -- Who last changed the row (the user setting of the last write); set by the database.
+  "updated_by" TEXT,
   -- When the row was soft-deleted; NULL while it is live.
   "deleted_at" TEXT,
   -- Optimistic-locking version, bumped on every update.
@@ -97,6 +132,26 @@ CREATE UNIQUE INDEX "uq_order_lines_order_id_product_id" ON "order_lines" ("orde
 
 CREATE INDEX "idx_order_lines_store_id" ON "order_lines" ("store_id");
 
+-- A sales-tax rate, the same for every store: maintained by the operator,
+-- read by every store; its history is visible to all of them.
+CREATE TABLE "tax_rates" (
+  "id" INTEGER NOT NULL CONSTRAINT "pk_tax_rates" PRIMARY KEY AUTOINCREMENT,
+  -- ISO 3166-1 alpha-2.
+  "country_code" VARCHAR(2) NOT NULL,
+  "category" VARCHAR(40) NOT NULL,
+  "rate" NUMERIC NOT NULL,
+  -- When the row was created.
+  "created_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  -- When the row was last changed.
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  CONSTRAINT "ck_tax_rates_country_code_length" CHECK (length("country_code") <= 2),
+  CONSTRAINT "ck_tax_rates_category_length" CHECK (length("category") <= 40),
+  CONSTRAINT "ck_tax_rates_country_code" CHECK (country_code = upper(country_code)),
+  CONSTRAINT "ck_tax_rates_rate" CHECK (rate >= 0)
+);
+
+CREATE UNIQUE INDEX "uq_tax_rates_country_code_category" ON "tax_rates" ("country_code", "category");
+
 CREATE TRIGGER "tw_stores_after_update" AFTER UPDATE ON "stores" FOR EACH ROW
 BEGIN
   UPDATE "stores" SET "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE "stores"."id" = NEW."id";
@@ -107,8 +162,47 @@ BEGIN
   UPDATE "orders" SET "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE "orders"."id" = NEW."id";
 END;
 
+CREATE TRIGGER "tw_products_created_by" BEFORE UPDATE OF "created_by" ON "products" FOR EACH ROW
+WHEN NEW."created_by" IS NOT OLD."created_by" AND NEW."created_by" IS NOT NULL
+BEGIN
+  SELECT RAISE(ABORT, 'tablewright: products.created_by cannot change');
+END;
+
+CREATE TRIGGER "tw_products_audit_insert" AFTER INSERT ON "products" FOR EACH ROW
+BEGIN
+  INSERT INTO "audit_logs" ("tenant_id", "actor_id", "action", "entity_type", "entity_id", "before", "after")
+  SELECT NEW."store_id", NULL, 'products.insert', 'products', CAST(NEW."id" AS TEXT), NULL, json_object('id', NEW."id", 'store_id', NEW."store_id", 'sku', NEW."sku", 'title', NEW."title", 'price', NEW."price", 'tags', NEW."tags", 'attributes', json(NEW."attributes"), 'active', NEW."active", 'created_at', NEW."created_at", 'updated_at', NEW."updated_at", 'created_by', NEW."created_by", 'updated_by', NEW."updated_by", 'deleted_at', NEW."deleted_at", 'version', NEW."version");
+END;
+
+CREATE TRIGGER "tw_products_audit_delete" AFTER DELETE ON "products" FOR EACH ROW
+BEGIN
+  INSERT INTO "audit_logs" ("tenant_id", "actor_id", "action", "entity_type", "entity_id", "before", "after")
+  SELECT OLD."store_id", NULL, 'products.delete', 'products', CAST(OLD."id" AS TEXT), json_object('id', OLD."id", 'store_id', OLD."store_id", 'sku', OLD."sku", 'title', OLD."title", 'price', OLD."price", 'tags', OLD."tags", 'attributes', json(OLD."attributes"), 'active', OLD."active", 'created_at', OLD."created_at", 'updated_at', OLD."updated_at", 'created_by', OLD."created_by", 'updated_by', OLD."updated_by", 'deleted_at', OLD."deleted_at", 'version', OLD."version"), NULL;
+END;
+
 CREATE TRIGGER "tw_products_after_update" AFTER UPDATE ON "products" FOR EACH ROW
 BEGIN
   SELECT RAISE(ABORT, 'tablewright: version conflict on products: the update was made from a stale version; re-read the row and retry with SET version = <the version read>') WHERE NEW."version" IS NOT OLD."version";
   UPDATE "products" SET "version" = OLD."version" + 1, "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE "products"."id" = NEW."id";
+  INSERT INTO "audit_logs" ("tenant_id", "actor_id", "action", "entity_type", "entity_id", "before", "after")
+  SELECT tw_row."store_id", NULL, 'products.update', 'products', CAST(tw_row."id" AS TEXT), json_object('id', OLD."id", 'store_id', OLD."store_id", 'sku', OLD."sku", 'title', OLD."title", 'price', OLD."price", 'tags', OLD."tags", 'attributes', json(OLD."attributes"), 'active', OLD."active", 'created_at', OLD."created_at", 'updated_at', OLD."updated_at", 'created_by', OLD."created_by", 'updated_by', OLD."updated_by", 'deleted_at', OLD."deleted_at", 'version', OLD."version"), json_object('id', tw_row."id", 'store_id', tw_row."store_id", 'sku', tw_row."sku", 'title', tw_row."title", 'price', tw_row."price", 'tags', tw_row."tags", 'attributes', json(tw_row."attributes"), 'active', tw_row."active", 'created_at', tw_row."created_at", 'updated_at', tw_row."updated_at", 'created_by', tw_row."created_by", 'updated_by', tw_row."updated_by", 'deleted_at', tw_row."deleted_at", 'version', tw_row."version") FROM "products" AS tw_row WHERE tw_row."id" = NEW."id";
+END;
+
+CREATE TRIGGER "tw_tax_rates_audit_insert" AFTER INSERT ON "tax_rates" FOR EACH ROW
+BEGIN
+  INSERT INTO "audit_logs" ("actor_id", "action", "entity_type", "entity_id", "before", "after")
+  SELECT NULL, 'tax_rates.insert', 'tax_rates', CAST(NEW."id" AS TEXT), NULL, json_object('id', NEW."id", 'country_code', NEW."country_code", 'category', NEW."category", 'rate', NEW."rate", 'created_at', NEW."created_at", 'updated_at', NEW."updated_at");
+END;
+
+CREATE TRIGGER "tw_tax_rates_audit_delete" AFTER DELETE ON "tax_rates" FOR EACH ROW
+BEGIN
+  INSERT INTO "audit_logs" ("actor_id", "action", "entity_type", "entity_id", "before", "after")
+  SELECT NULL, 'tax_rates.delete', 'tax_rates', CAST(OLD."id" AS TEXT), json_object('id', OLD."id", 'country_code', OLD."country_code", 'category', OLD."category", 'rate', OLD."rate", 'created_at', OLD."created_at", 'updated_at', OLD."updated_at"), NULL;
+END;
+
+CREATE TRIGGER "tw_tax_rates_after_update" AFTER UPDATE ON "tax_rates" FOR EACH ROW
+BEGIN
+  UPDATE "tax_rates" SET "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE "tax_rates"."id" = NEW."id";
+  INSERT INTO "audit_logs" ("actor_id", "action", "entity_type", "entity_id", "before", "after")
+  SELECT NULL, 'tax_rates.update', 'tax_rates', CAST(tw_row."id" AS TEXT), json_object('id', OLD."id", 'country_code', OLD."country_code", 'category', OLD."category", 'rate', OLD."rate", 'created_at', OLD."created_at", 'updated_at', OLD."updated_at"), json_object('id', tw_row."id", 'country_code', tw_row."country_code", 'category', tw_row."category", 'rate', tw_row."rate", 'created_at', tw_row."created_at", 'updated_at', tw_row."updated_at") FROM "tax_rates" AS tw_row WHERE tw_row."id" = NEW."id";
 END;

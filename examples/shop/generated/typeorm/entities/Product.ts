@@ -4,9 +4,13 @@ import { OrderLine } from "./OrderLine";
 import { Store } from "./Store";
 
 /**
- * Something a store sells.
+ * Something a store sells. Who created and last changed it is kept as the
+ * staff member's login name (the `app.user_id` setting).
  */
-@Entity({ name: "products", comment: "Something a store sells." })
+@Entity({
+  name: "products",
+  comment: "Something a store sells. Who created and last changed it is kept as the\nstaff member's login name (the `app.user_id` setting).",
+})
 @Index("uq_products_store_id_sku", ["storeId", "sku"], { unique: true, where: "deleted_at IS NULL" })
 @Unique("uq_products_store_id_id", ["storeId", "id"])
 @Check("ck_products_price_positive", "price >= 0")
@@ -59,6 +63,28 @@ export class Product {
     comment: "When the row was last changed.",
   })
   updatedAt!: Date;
+
+  /**
+   * Who created the row (the user setting when it was inserted); set by the database.
+   */
+  @Column({
+    name: "created_by",
+    type: "text",
+    nullable: true,
+    comment: "Who created the row (the user setting when it was inserted); set by the database.",
+  })
+  createdBy!: string | null;
+
+  /**
+   * Who last changed the row (the user setting of the last write); set by the database.
+   */
+  @Column({
+    name: "updated_by",
+    type: "text",
+    nullable: true,
+    comment: "Who last changed the row (the user setting of the last write); set by the database.",
+  })
+  updatedBy!: string | null;
 
   /**
    * When the row was soft-deleted; NULL while it is live.
