@@ -41,6 +41,8 @@ pub mod frontend;
 
 #[cfg(feature = "emit")]
 pub mod emit;
+#[cfg(feature = "emit")]
+pub mod evolve;
 
 #[cfg(feature = "build")]
 pub mod build;

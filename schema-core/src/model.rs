@@ -100,6 +100,11 @@ pub struct Entity {
     /// seed generator ([`crate::seed`]) makes for this entity.
     #[serde(default, skip_serializing_if = "EntitySeed::is_empty")]
     pub seed: EntitySeed,
+    /// `#[entity(renamed_from = "old_table")]`: the table this one was
+    /// called before; the next migration renames it in place. A hint for the
+    /// migration planner, not a fact of the schema: never serialized.
+    #[serde(skip)]
+    pub renamed_from: Option<String>,
     #[serde(skip)]
     pub location: Location,
 }
@@ -419,8 +424,57 @@ pub struct Column {
     /// generator puts in this column.
     #[serde(default, skip_serializing_if = "ColumnSeed::is_empty")]
     pub seed: ColumnSeed,
+    /// `#[column(renamed_from, backfill, using)]`: how existing rows get to
+    /// this column. Hints for the migration planner, never serialized.
+    #[serde(skip)]
+    pub evolution: ColumnEvolution,
     #[serde(skip)]
     pub location: Location,
+}
+
+/// How the migration planner takes existing rows to a column.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ColumnEvolution {
+    /// `renamed_from = "old_name"`: the column this one was called before;
+    /// the next migration renames it in place.
+    pub renamed_from: Option<String>,
+    /// `backfill = "sql expression"`: the value existing rows get when the
+    /// column is added NOT NULL without a default.
+    pub backfill: Option<String>,
+    /// `using = "sql expression"`: how existing values convert when the
+    /// column's type changes (the old value by the column's name).
+    pub using: Option<String>,
+}
+
+impl Column {
+    /// A NOT NULL column declared by the user, with no default, length or
+    /// doc: the field is named like the column.
+    ///
+    /// ```
+    /// use tablewright_core::model::{Column, ColumnType};
+    /// let c = Column::new("title", ColumnType::String);
+    /// assert_eq!((c.field.as_str(), c.nullable), ("title", false));
+    /// ```
+    pub fn new(name: &str, ty: ColumnType) -> Column {
+        Column {
+            name: name.to_string(),
+            field: name.to_string(),
+            ty,
+            nullable: false,
+            default: None,
+            generated: Generated::None,
+            max_len: None,
+            precision: None,
+            scale: None,
+            sql_type: None,
+            doc: None,
+            origin: ColumnOrigin::Declared,
+            allowed_lints: Vec::new(),
+            seed: ColumnSeed::default(),
+            evolution: ColumnEvolution::default(),
+            location: Location::default(),
+        }
+    }
 }
 
 /// The Rust types the DSL maps to columns. The per-dialect, TypeScript and
@@ -676,6 +730,37 @@ impl Index {
 }
 
 impl Entity {
+    /// An entity with no columns, keys or attributes yet: fill in what it
+    /// has with struct-update syntax or field assignments, so adding a
+    /// field to the model touches one place.
+    ///
+    /// ```
+    /// use tablewright_core::model::Entity;
+    /// let e = Entity::new("Task", "tasks");
+    /// assert_eq!(e.primary_key.name, "pk_tasks");
+    /// assert!(e.columns.is_empty());
+    /// ```
+    pub fn new(name: &str, table: &str) -> Entity {
+        Entity {
+            name: name.to_string(),
+            table: table.to_string(),
+            doc: None,
+            columns: Vec::new(),
+            primary_key: PrimaryKey { name: crate::naming::shorten(&format!("pk_{table}")), columns: Vec::new() },
+            foreign_keys: Vec::new(),
+            indexes: Vec::new(),
+            checks: Vec::new(),
+            traits: EntityTraits::default(),
+            tenant_scope: None,
+            junction: None,
+            polymorphic: Vec::new(),
+            allowed_lints: Vec::new(),
+            seed: EntitySeed::default(),
+            renamed_from: None,
+            location: Location::default(),
+        }
+    }
+
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }

@@ -70,7 +70,7 @@ pub const NOT_DELETED: &str = "deleted_at IS NULL";
 ///     columns: vec![], primary_key: PrimaryKey { name: "pk_notes".into(), columns: vec![] },
 ///     foreign_keys: vec![], indexes: vec![], checks: vec![],
 ///     traits: EntityTraits { timestamps: true, versioned: true, ..Default::default() },
-///     tenant_scope: None, junction: None, polymorphic: vec![], seed: Default::default(), allowed_lints: vec![],
+///     tenant_scope: None, junction: None, polymorphic: vec![], seed: Default::default(), allowed_lints: vec![], renamed_from: None,
 ///     location: Location::default(),
 /// };
 /// apply_entity(&mut e, None, None);
@@ -402,6 +402,7 @@ fn new_column(
         origin,
         seed: Default::default(),
         allowed_lints: Vec::new(),
+        evolution: Default::default(),
         location: location.clone(),
     }
 }
@@ -417,24 +418,13 @@ mod tests {
     fn entity(name: &str, columns: Vec<Column>, key: &[&str]) -> Entity {
         let table = naming::table_name(name);
         Entity {
-            name: name.into(),
             primary_key: PrimaryKey {
                 name: format!("pk_{table}"),
                 columns: key.iter().map(|k| k.to_string()).collect(),
             },
-            table,
-            doc: None,
             columns,
-            foreign_keys: vec![],
-            indexes: vec![],
-            checks: vec![],
-            traits: EntityTraits::default(),
-            tenant_scope: None,
-            junction: None,
-            polymorphic: vec![],
-            seed: Default::default(),
-            allowed_lints: vec![],
             location: Location { file: "src/schema.rs".into(), line: 1, column: 1 },
+            ..Entity::new(name, &table)
         }
     }
 

@@ -118,7 +118,7 @@ pub fn type_row(ty: &ColumnType, sized: bool) -> &'static TypeRow {
 ///     name: "title".into(), field: "title".into(), ty: ColumnType::String, nullable: false,
 ///     default: None, generated: Generated::None, max_len: Some(500), precision: None,
 ///     scale: None, sql_type: None, doc: None, origin: ColumnOrigin::Declared,
-///     seed: Default::default(), allowed_lints: vec![], location: Location::default(),
+///     seed: Default::default(), allowed_lints: vec![], evolution: Default::default(), location: Location::default(),
 /// };
 /// assert_eq!(sql_type(Dialect::Postgres, &c, None, false), "VARCHAR(500)");
 /// c.max_len = None;

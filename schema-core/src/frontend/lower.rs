@@ -174,6 +174,11 @@ fn lower_entity(cont: &Container, file: &str) -> ParsedEntity {
             origin: ColumnOrigin::Declared,
             seed: a.seed.clone(),
             allowed_lints: a.allow_lint.clone(),
+            evolution: crate::model::ColumnEvolution {
+                renamed_from: a.column.renamed_from.as_ref().map(syn::LitStr::value),
+                backfill: a.column.backfill.as_ref().map(syn::LitStr::value),
+                using: a.column.using.as_ref().map(syn::LitStr::value),
+            },
             location: location(file, f.ident.span()),
         });
         if let Some(expr) = &a.column.check {
@@ -305,6 +310,7 @@ fn lower_entity(cont: &Container, file: &str) -> ParsedEntity {
         polymorphic,
         seed: a.seed.clone(),
         allowed_lints: a.allow_lint.clone(),
+        renamed_from: a.renamed_from.as_ref().map(syn::LitStr::value),
         location: location(file, own.span()),
     };
     ParsedEntity {

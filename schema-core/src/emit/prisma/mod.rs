@@ -81,7 +81,7 @@ pub fn migration_id(number: u32, options: &EmitOptions) -> String {
 ///     name: name.into(), field: name.into(), ty, nullable: false,
 ///     default: None, generated: Generated::None, max_len: None, precision: None,
 ///     scale: None, sql_type: None, doc: None, origin: ColumnOrigin::Declared,
-///     seed: Default::default(), allowed_lints: vec![], location: Location::default(),
+///     seed: Default::default(), allowed_lints: vec![], evolution: Default::default(), location: Location::default(),
 /// };
 /// let mut id = column("id", ColumnType::Uuid);
 /// id.generated = Generated::RandomUuid;
@@ -93,7 +93,7 @@ pub fn migration_id(number: u32, options: &EmitOptions) -> String {
 ///         primary_key: PrimaryKey { name: "pk_users".into(), columns: vec!["id".into()] },
 ///         foreign_keys: vec![], indexes: vec![], checks: vec![],
 ///         traits: EntityTraits::default(), tenant_scope: None, junction: None,
-///         polymorphic: vec![], seed: Default::default(), allowed_lints: vec![], location: Location::default(),
+///         polymorphic: vec![], seed: Default::default(), allowed_lints: vec![], renamed_from: None, location: Location::default(),
 ///     }],
 /// };
 /// let prisma = schema_prisma(&schema);

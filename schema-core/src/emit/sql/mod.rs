@@ -91,7 +91,7 @@ pub struct Migration {
 ///     name: "id".into(), field: "id".into(), ty: ColumnType::I64, nullable: false,
 ///     default: None, generated: Generated::Identity, max_len: None, precision: None,
 ///     scale: None, sql_type: None, doc: None, origin: ColumnOrigin::Declared,
-///     seed: Default::default(), allowed_lints: vec![], location: Location::default(),
+///     seed: Default::default(), allowed_lints: vec![], evolution: Default::default(), location: Location::default(),
 /// };
 /// let schema = Schema {
 ///     enums: vec![],
@@ -101,7 +101,7 @@ pub struct Migration {
 ///         primary_key: PrimaryKey { name: "pk_user".into(), columns: vec!["id".into()] },
 ///         foreign_keys: vec![], indexes: vec![], checks: vec![],
 ///         traits: EntityTraits::default(), tenant_scope: None, junction: None,
-///         polymorphic: vec![], seed: Default::default(), allowed_lints: vec![], location: Location::default(),
+///         polymorphic: vec![], seed: Default::default(), allowed_lints: vec![], renamed_from: None, location: Location::default(),
 ///     }],
 /// };
 /// let mut diagnostics = Vec::new();
