@@ -71,23 +71,7 @@ fn check(name: &str, expr: &str) -> Check {
 }
 
 pub(super) fn entity(name: &str, table: &str, columns: Vec<Column>, pk: &[&str]) -> Entity {
-    Entity {
-        name: name.into(),
-        table: table.into(),
-        doc: None,
-        columns,
-        primary_key: PrimaryKey { name: format!("pk_{table}"), columns: pk.iter().map(|c| c.to_string()).collect() },
-        foreign_keys: vec![],
-        indexes: vec![],
-        checks: vec![],
-        traits: EntityTraits::default(),
-        tenant_scope: None,
-        junction: None,
-        polymorphic: vec![],
-        seed: Default::default(),
-        allowed_lints: vec![],
-        location: loc(10),
-    }
+    Entity { location: loc(10), ..Entity::new(name, table, columns, pk) }
 }
 
 pub(super) fn uuid_id() -> Column {
