@@ -19,6 +19,8 @@ pub struct Artifacts {
     pub(super) artifacts: Vec<Artifact>,
     pub(super) files_read: Vec<PathBuf>,
     pub(super) diagnostics: Vec<Diagnostic>,
+    /// Entities of the generated schema.
+    pub(super) tables: usize,
     /// Where paths in console lines are relative to.
     pub(super) crate_dir: PathBuf,
 }

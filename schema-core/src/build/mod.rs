@@ -6,8 +6,9 @@
 //! [`Builder::generate`] returning in-memory [`Artifacts`] that know the
 //! files they read, and [`Artifacts::write`], which rewrites a file only when
 //! its bytes changed (see [`writer`]). [`Builder::run`], the whole build
-//! script, keeps the console short: a few warnings per kind, the rest
-//! counted ([`Artifacts::cargo_directives`]).
+//! script, skips generation when nothing changed since the last build
+//! ([`stamp`]) and keeps the console short: a few warnings per kind, the
+//! rest counted ([`Artifacts::cargo_directives`]).
 //!
 //! The usual `build.rs` is one line in `fn main`:
 //!
@@ -23,6 +24,7 @@ use crate::emit::EmitOptions;
 mod artifacts;
 mod error;
 pub mod pipeline;
+pub mod stamp;
 pub mod writer;
 
 /// The ERD options of [`Builder::with_erd`].
@@ -215,6 +217,12 @@ impl Builder {
     /// `TABLEWRIGHT_CHECK=1`, see [`CHECK_ENV`], checks them without
     /// writing).
     ///
+    /// Under cargo (`OUT_DIR` set) it keeps a [`stamp`] of each successful
+    /// run in `OUT_DIR`: when the sources, the scanned schema, the options,
+    /// the generator and the generated files are all as that run left them,
+    /// it stops after reading (or scanning) the sources, writes nothing and
+    /// prints one summary line.
+    ///
     /// The console shows the first few warnings of each kind (each review
     /// rule, each dialect limitation) and counts the rest; `review.md` has
     /// every review finding.
@@ -226,9 +234,32 @@ impl Builder {
         println!("cargo::rerun-if-env-changed={CHECK_ENV}");
         let check_only = env::var(CHECK_ENV).is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
         let mode = if check_only { pipeline::Mode::Check } else { pipeline::Mode::Write };
-        let result = self.input().and_then(|input| pipeline::run(&input, &self.emit_options, mode));
+        let stamp = env::var_os("OUT_DIR").map(|dir| PathBuf::from(dir).join(stamp::STAMP_FILE));
+        let result = self.input().and_then(|input| {
+            let outcome = pipeline::run(&input, &self.emit_options, mode, stamp.as_deref())?;
+            Ok((input, outcome))
+        });
         match result {
-            Ok(artifacts) => artifacts.emit_cargo_directives(),
+            Ok((_, pipeline::Outcome::Generated(artifacts))) => artifacts.emit_cargo_directives(),
+            Ok((input, pipeline::Outcome::Unchanged { files_read, tables, warnings })) => {
+                for file in &files_read {
+                    println!("cargo::rerun-if-changed={}", file.display());
+                }
+                // One line, shown by cargo only when there is something to remember.
+                let review = input.out_dir.join(crate::emit::review::REVIEW_PATH);
+                let review = review.strip_prefix(&input.crate_dir).unwrap_or(&review);
+                let line = format!(
+                    "tablewright: {tables} tables unchanged since the last generation, nothing regenerated; \
+                     it reported {warnings} warning{} (review findings: {})",
+                    if warnings == 1 { "" } else { "s" },
+                    review.display()
+                );
+                if warnings > 0 {
+                    println!("cargo::warning={line}");
+                } else {
+                    println!("{line}");
+                }
+            }
             Err(error) => {
                 eprintln!("{error}");
                 if let Error::Diagnostics(diagnostics) = &error {

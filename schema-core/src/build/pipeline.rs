@@ -21,12 +21,15 @@
 //! Each stage takes the previous stage's output and returns its own; a
 //! stage that reports an error ends the run with every diagnostic so far.
 //! [`generate`] runs scan to emit in memory ([`super::Builder::generate`]);
-//! [`run`] runs every stage ([`super::Builder::run`], and any other driver
-//! such as a CLI).
+//! [`run`] runs every stage and, given a [`stamp`](super::stamp) path,
+//! stops right after reading the sources (or after scanning them) when the
+//! last generation's inputs and outputs are unchanged
+//! ([`super::Builder::run`], and any other driver such as a CLI).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::artifacts::Artifacts;
+use super::stamp::{self, Fingerprint, Stamp};
 use super::{Error, writer};
 use crate::diagnostics::Diagnostic;
 use crate::emit::{self, Context, EmitOptions, Emitted, Emitter as _};
@@ -51,6 +54,22 @@ pub enum Mode {
     Write,
     /// Compare them with the files on disk; differences are an error.
     Check,
+}
+
+/// What [`run`] did.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Nothing changed since the stamped generation: no emitter ran,
+    /// nothing was written.
+    Unchanged {
+        /// The scanned `.rs` files (the build script's inputs).
+        files_read: Vec<PathBuf>,
+        /// The stamped generation's entity and warning counts.
+        tables: usize,
+        warnings: usize,
+    },
+    /// A full generation, written or checked.
+    Generated(Artifacts),
 }
 
 /// Stage 1: reads and parses the sources. Paths of the files read are absolute.
@@ -134,13 +153,39 @@ fn generate_scanned(input: &Input, options: &EmitOptions, scanned: Scanned) -> R
         artifacts: emitted.artifacts,
         files_read,
         diagnostics: finish(diagnostics),
+        tables: schema.entities.len(),
         crate_dir: input.crate_dir.clone(),
     })
 }
 
-/// Every stage: generates and writes (or checks) the artifacts.
-pub fn run(input: &Input, options: &EmitOptions, mode: Mode) -> Result<Artifacts, Error> {
-    let artifacts = generate(input, options)?;
+/// Every stage: generates and writes (or checks) the artifacts. With a
+/// `stamp` path (cargo's `OUT_DIR`), a run whose sources, scanned model,
+/// options, generator and output directory all match the last successful
+/// run's stops early with [`Outcome::Unchanged`]; see [`super::stamp`].
+pub fn run(input: &Input, options: &EmitOptions, mode: Mode, stamp: Option<&Path>) -> Result<Outcome, Error> {
+    let sources = read(input)?;
+    let prior = stamp.and_then(Stamp::read);
+    let setup = setup_hash(input, options);
+    let sources_hash = sources_hash(&sources);
+    if let Some(prior) = &prior
+        && prior.setup == setup
+        && prior.sources == sources_hash
+        && prior.outputs == stamp::outputs(&input.out_dir)
+    {
+        return Ok(unchanged(sources, prior));
+    }
+    let scanned = sources.scan();
+    let model_hash = Fingerprint::default().hash(&scanned.schema).hash(&scanned.diagnostics).finish();
+    if let (Some(path), Some(prior)) = (stamp, &prior)
+        && prior.setup == setup
+        && prior.model == model_hash
+        && prior.outputs == stamp::outputs(&input.out_dir)
+    {
+        let _ = Stamp { sources: sources_hash, ..prior.clone() }.write(path);
+        return Ok(unchanged(sources, prior));
+    }
+
+    let artifacts = generate_scanned(input, options, scanned)?;
     match mode {
         Mode::Write => {
             artifacts.write()?;
@@ -152,7 +197,36 @@ pub fn run(input: &Input, options: &EmitOptions, mode: Mode) -> Result<Artifacts
             }
         }
     }
-    Ok(artifacts)
+    if let Some(path) = stamp {
+        let next = Stamp {
+            setup,
+            sources: sources_hash,
+            model: model_hash,
+            outputs: stamp::outputs(&input.out_dir),
+            tables: artifacts.tables,
+            warnings: artifacts.diagnostics.len(),
+        };
+        let _ = next.write(path);
+    }
+    Ok(Outcome::Generated(artifacts))
+}
+
+fn unchanged(sources: Sources, prior: &Stamp) -> Outcome {
+    Outcome::Unchanged { files_read: sources.files, tables: prior.tables, warnings: prior.warnings }
+}
+
+fn setup_hash(input: &Input, options: &EmitOptions) -> u128 {
+    let mut hash = Fingerprint::default();
+    stamp::generator(&mut hash);
+    hash.debug(input).debug(options).finish()
+}
+
+fn sources_hash(sources: &Sources) -> u128 {
+    let mut hash = Fingerprint::default();
+    for (path, text) in &sources.texts {
+        hash.str(path).str(text);
+    }
+    hash.finish()
 }
 
 /// Errors first, then warnings, each by location (stable, so diagnostics at
@@ -176,6 +250,7 @@ mod tests {
     struct Crate {
         root: PathBuf,
         input: Input,
+        stamp: PathBuf,
     }
 
     impl Crate {
@@ -183,10 +258,25 @@ mod tests {
             let root = std::env::temp_dir().join(format!("tw-pipeline-{name}-{}", std::process::id()));
             let _ = fs::remove_dir_all(&root);
             fs::create_dir_all(root.join("src")).unwrap();
+            fs::create_dir_all(root.join("out_dir")).unwrap();
             fs::write(root.join("src/schema.rs"), SCHEMA).unwrap();
-            let input =
-                Input { crate_dir: root.clone(), src_dir: root.join("src"), out_dir: root.join("generated") };
-            Crate { root, input }
+            let input = Input { crate_dir: root.clone(), src_dir: root.join("src"), out_dir: root.join("generated") };
+            let stamp = root.join("out_dir").join(stamp::STAMP_FILE);
+            Crate { root, input, stamp }
+        }
+
+        fn run(&self, mode: Mode) -> Result<Outcome, Error> {
+            run(&self.input, &EmitOptions::default(), mode, Some(&self.stamp))
+        }
+
+        fn generated(&self, mode: Mode) -> bool {
+            match self.run(mode).unwrap_or_else(|e| panic!("{e}")) {
+                Outcome::Generated(_) => true,
+                Outcome::Unchanged { tables, .. } => {
+                    assert_eq!(tables, 1);
+                    false
+                }
+            }
         }
     }
 
@@ -194,6 +284,55 @@ mod tests {
         fn drop(&mut self) {
             let _ = fs::remove_dir_all(&self.root);
         }
+    }
+
+    #[test]
+    fn a_rebuild_that_finds_nothing_new_does_nothing() {
+        let krate = Crate::new("noop");
+        assert!(krate.generated(Mode::Write), "the first run generates");
+        let migration = krate.input.out_dir.join("migrations/postgres/0001_initial.up.sql");
+        let written = fs::metadata(&migration).unwrap().modified().unwrap();
+
+        assert!(!krate.generated(Mode::Write), "same sources: stops before parsing");
+        let schema_rs = krate.input.src_dir.join("schema.rs");
+        fs::write(&schema_rs, SCHEMA).unwrap();
+        assert!(!krate.generated(Mode::Write), "rewritten with the same bytes (a touch)");
+        fs::write(&schema_rs, format!("{SCHEMA}\nfn helper() -> u32 {{ 1 }}\n")).unwrap();
+        assert!(!krate.generated(Mode::Write), "a change that leaves the model alone: stops after parsing");
+        assert!(!krate.generated(Mode::Check), "check mode trusts an untouched tree too");
+        assert_eq!(fs::metadata(&migration).unwrap().modified().unwrap(), written, "nothing was written");
+
+        fs::write(&schema_rs, SCHEMA.replace("pub body: String,", "pub body: String,\n    pub title: String,"))
+            .unwrap();
+        assert!(krate.generated(Mode::Write), "a new column generates");
+        assert!(fs::read_to_string(&migration).unwrap().contains("\"title\" TEXT NOT NULL"));
+        assert!(!krate.generated(Mode::Write));
+    }
+
+    #[test]
+    fn a_hand_edited_or_missing_output_is_generated_again_and_fails_the_check() {
+        let krate = Crate::new("edited");
+        assert!(krate.generated(Mode::Write));
+        let migration = krate.input.out_dir.join("migrations/postgres/0001_initial.up.sql");
+        let original = fs::read_to_string(&migration).unwrap();
+
+        fs::write(&migration, format!("{original}-- by hand\n")).unwrap();
+        match krate.run(Mode::Check) {
+            Err(Error::Stale { report, .. }) => {
+                assert_eq!(report.stale, [PathBuf::from("migrations/postgres/0001_initial.up.sql")])
+            }
+            other => panic!("check mode must catch a hand-edited file despite the stamp: {other:?}"),
+        }
+        assert!(krate.generated(Mode::Write), "write mode regenerates it");
+        assert_eq!(fs::read_to_string(&migration).unwrap(), original);
+
+        fs::remove_file(&migration).unwrap();
+        assert!(krate.generated(Mode::Write), "a removed file is written again");
+        assert!(migration.exists());
+
+        // A stamp from other options does not count.
+        let other = EmitOptions { initial_migration_name: "first".into(), ..EmitOptions::default() };
+        assert!(matches!(run(&krate.input, &other, Mode::Write, Some(&krate.stamp)), Ok(Outcome::Generated(_))));
     }
 
     #[test]
