@@ -71,7 +71,7 @@ pub fn partial_entity(args: TokenStream, item: &syn::ItemStruct, tenants: &[Stri
         },
         polymorphic,
         location,
-        ..Entity::new(&cont.name, &cont.table)
+        ..Entity::new(cont.name.clone(), cont.table.clone(), Vec::new(), &[])
     }
 }
 

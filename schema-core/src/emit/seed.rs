@@ -5,9 +5,8 @@
 //! without values) gets a warning naming the check or column and no seed
 //! files: the migrations do not depend on the seed.
 
-use super::{Artifact, EmitOptions, Emitted, Emitter};
+use super::{Artifact, Context, Emitted, Emitter};
 use crate::diagnostics::Diagnostic;
-use crate::model::Schema;
 use crate::seed;
 
 /// The seed emitter.
@@ -18,11 +17,12 @@ impl Emitter for SeedData {
         "seed"
     }
 
-    fn emit(&self, schema: &Schema, options: &EmitOptions, out: &mut Emitted) {
+    fn emit(&self, cx: &Context<'_>, out: &mut Emitted) {
+        let schema = cx.schema();
         if schema.entities.is_empty() {
             return;
         }
-        match seed::sql::scripts(schema, &options.seed) {
+        match seed::sql::scripts(schema, &cx.options().seed) {
             Ok(scripts) => {
                 for (dialect, script) in scripts {
                     out.artifacts.push(Artifact::text(format!("seed/seed.{}.sql", dialect.dir_name()), script));
@@ -32,7 +32,8 @@ impl Emitter for SeedData {
                 for e in errors {
                     out.diagnostics.push(
                         Diagnostic::warning(&e.location, format!("{} (no seed files written)", e.message))
-                            .with_help(e.help),
+                            .with_help(e.help)
+                            .with_code("seed_unsupported"),
                     );
                 }
             }

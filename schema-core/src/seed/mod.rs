@@ -66,6 +66,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use fake::rand::rngs::ChaCha8Rng;
 use fake::rand::{RngExt, SeedableRng};
 
+use crate::analysis::Analysis;
 use crate::diagnostics::Diagnostic;
 use crate::model::*;
 
@@ -289,6 +290,7 @@ impl<'s> Generator<'s> {
     /// Plans every table of the schema (the audit log aside: triggers fill it).
     /// Fails with every column or check it cannot fill.
     pub fn new(schema: &'s Schema, options: &SeedOptions) -> Result<Self, Vec<SeedError>> {
+        let analysis = Analysis::new(schema);
         let mut errors = Vec::new();
         let tenant = schema.tenant();
         let tenant_key = tenant.and_then(|t| match t.primary_key.columns.as_slice() {
@@ -303,7 +305,7 @@ impl<'s> Generator<'s> {
             }
             for link in &e.polymorphic {
                 for t in &link.targets {
-                    if let Some(target) = schema.entity(&t.entity) {
+                    if let Some(target) = analysis.entity(&t.entity) {
                         needed.entry(t.entity.clone()).or_default().extend(target.primary_key.columns.iter().cloned());
                     }
                 }
@@ -313,7 +315,7 @@ impl<'s> Generator<'s> {
             needed.entry(member.name.clone()).or_default().push(m.user_column.clone());
         }
         let mut plans = Vec::new();
-        for entity in load_order(schema) {
+        for entity in load_order(&analysis) {
             if entity.traits.audit_log {
                 continue;
             }
@@ -330,7 +332,7 @@ impl<'s> Generator<'s> {
             }
             stored.sort();
             stored.dedup();
-            match plan_table(schema, entity, options, tenant_key.as_ref(), stored, bucket) {
+            match plan_table(&analysis, entity, options, tenant_key.as_ref(), stored, bucket) {
                 Ok(plan) => plans.push(plan),
                 Err(mut e) => errors.append(&mut e),
             }
@@ -394,32 +396,25 @@ fn membership(schema: &Schema) -> Option<(&Entity, &crate::model::Membership)> {
 
 /// [`Schema::dependency_order`], with polymorphic targets as dependencies
 /// too (a polymorphic link needs its target rows first).
-fn load_order(schema: &Schema) -> Vec<&Entity> {
-    let base = schema.dependency_order();
+fn load_order<'s>(analysis: &Analysis<'s>) -> Vec<&'s Entity> {
+    let base = analysis.dependency_order();
     // In membership mode a scoped row's user comes from the membership table.
-    let member = membership(schema).map(|(member, _)| member);
-    let deps = |e: &Entity| -> Vec<String> {
-        let scoped = e.tenant_scope.is_some() && !e.traits.tenant;
-        e.foreign_keys
-            .iter()
-            .map(|f| f.target.clone())
-            .chain(e.polymorphic.iter().flat_map(|p| p.targets.iter().map(|t| t.entity.clone())))
-            .chain(member.filter(|_| scoped).map(|m| m.name.clone()))
-            .filter(|t| *t != e.name && schema.entity(t).is_some())
-            .collect()
-    };
-    let mut done: Vec<&str> = Vec::new();
-    let mut out: Vec<&Entity> = Vec::new();
-    while out.len() < base.len() {
-        let next = base
-            .iter()
-            .find(|e| !done.contains(&e.name.as_str()) && deps(e).iter().all(|d| done.contains(&d.as_str())))
-            .or_else(|| base.iter().find(|e| !done.contains(&e.name.as_str())));
-        let Some(next) = next else { break };
-        done.push(&next.name);
-        out.push(next);
-    }
-    out
+    let member = membership(analysis.schema()).map(|(member, _)| member.name.as_str());
+    let order = crate::model::stable_topological_order(
+        base,
+        |e| e.name.as_str(),
+        |e| {
+            let scoped = e.tenant_scope.is_some() && !e.traits.tenant;
+            e.foreign_keys
+                .iter()
+                .map(|f| f.target.as_str())
+                .chain(e.polymorphic.iter().flat_map(|p| p.targets.iter().map(|t| t.entity.as_str())))
+                .chain(member.filter(|_| scoped))
+                .filter(|t| *t != e.name && analysis.entity(t).is_some())
+                .collect()
+        },
+    );
+    order.into_iter().map(|i| base[i]).collect()
 }
 
 /// FNV-1a: a stable hash of a table name (std's hashers are not stable across releases).
@@ -818,7 +813,7 @@ fn default_value(d: &DefaultValue, column: &Column) -> Option<Value> {
 }
 
 fn plan_table<'s>(
-    schema: &'s Schema,
+    analysis: &Analysis<'s>,
     entity: &'s Entity,
     options: &SeedOptions,
     tenant_key: Option<&(String, String)>,
@@ -901,7 +896,7 @@ fn plan_table<'s>(
                     .collect(),
             )
         } else if let ColumnType::Enum(name) = &col.ty {
-            match schema.enum_type(name) {
+            match analysis.enum_type(name) {
                 Some(e) if !e.variants.is_empty() => {
                     Strategy::OneOf(e.variants.iter().map(|v| Value::Text(v.value.clone())).collect())
                 }
@@ -953,12 +948,12 @@ fn plan_table<'s>(
     let tenant_entity = entity.tenant_scope.as_ref().map(|s| s.tenant.as_str());
     let same_tenant = |target: &str| -> bool {
         let Some(te) = tenant_entity else { return false };
-        target == te || schema.entity(target).and_then(|t| t.tenant_scope.as_ref()).is_some_and(|s| s.tenant == te)
+        target == te || analysis.entity(target).and_then(|t| t.tenant_scope.as_ref()).is_some_and(|s| s.tenant == te)
     };
     // Membership mode: a scoped row's user is a member of the row's tenant
     // (the membership table itself says who is).
     let members_of = |target: &str| -> Option<(String, String)> {
-        let (member, m) = membership(schema)?;
+        let (member, m) = membership(analysis.schema())?;
         let user_fk = member.foreign_keys.iter().find(|fk| fk.columns.last() == Some(&m.user_column))?;
         let scoped = entity.tenant_scope.is_some() && !entity.traits.tenant;
         (scoped && member.name != entity.name && user_fk.target == target)
@@ -989,7 +984,7 @@ fn plan_table<'s>(
                     .targets
                     .iter()
                     .filter_map(|t| {
-                        let target = schema.entity(&t.entity)?;
+                        let target = analysis.entity(&t.entity)?;
                         let [key] = target.primary_key.columns.as_slice() else { return None };
                         Some((t.entity.clone(), t.value.clone(), key.clone(), same_tenant(&t.entity)))
                     })

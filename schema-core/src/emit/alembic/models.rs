@@ -5,14 +5,16 @@ use super::{
     DeferredKeys, HEADER, Imports, SQL_TYPE_CLASS, attribute, attribute_of, constraints, docstring, enum_member,
     index_column, index_options, py_name, py_str, py_type, sa_type, uses_sql_type,
 };
+use crate::analysis::Analysis;
+use crate::emit::Context;
 use crate::emit::relations::{Relation, Relations};
 use crate::emit::sql::{comment_text, deferred_foreign_keys, postgres_default};
-use crate::model::{Column, ColumnType, Entity, Generated, Schema};
+use crate::model::{Column, ColumnType, Entity, Generated};
 
 /// The whole `models.py`.
-pub(super) fn models_py(schema: &Schema) -> String {
-    let relations = Relations::of(schema);
-    let deferred = deferred_foreign_keys(schema);
+pub(super) fn models_py(cx: &Context<'_>) -> String {
+    let (schema, analysis, relations) = (cx.schema(), cx.analysis(), cx.relations());
+    let deferred = deferred_foreign_keys(cx);
     let mut imports = Imports::default();
     let mut body = String::new();
 
@@ -45,7 +47,7 @@ pub(super) fn models_py(schema: &Schema) -> String {
 
     for entity in &schema.entities {
         body.push_str("\n\n");
-        write_class(schema, entity, &relations, &deferred, &mut imports, &mut body);
+        write_class(analysis, entity, relations, deferred, &mut imports, &mut body);
     }
 
     let mut out = format!("{HEADER}\n\"\"\"SQLAlchemy 2.0 models of the schema, one class per table.\"\"\"\n\n");
@@ -84,7 +86,7 @@ const BASE: &str = r#"class Base(DeclarativeBase):
 "#;
 
 fn write_class(
-    schema: &Schema,
+    analysis: &Analysis<'_>,
     entity: &Entity,
     relations: &Relations<'_>,
     deferred: &std::collections::BTreeSet<(String, String)>,
@@ -115,7 +117,7 @@ fn write_class(
     out.push_str("    )\n\n");
 
     for column in &entity.columns {
-        out.push_str(&column_line(schema, entity, column, imports));
+        out.push_str(&column_line(analysis, entity, column, imports));
     }
 
     let held: Vec<&Relation<'_>> = relations.held_by(&entity.name).collect();
@@ -132,7 +134,7 @@ fn write_class(
 }
 
 /// `name: Mapped[T] = mapped_column(...)`.
-fn column_line(schema: &Schema, entity: &Entity, column: &Column, imports: &mut Imports) -> String {
+fn column_line(analysis: &Analysis<'_>, entity: &Entity, column: &Column, imports: &mut Imports) -> String {
     let mut ty = py_type(column, imports);
     if column.nullable {
         ty.push_str(" | None");
@@ -145,7 +147,7 @@ fn column_line(schema: &Schema, entity: &Entity, column: &Column, imports: &mut 
     args.push(sa_type(
         column,
         |name| {
-            let sql_name = schema.enum_type(name).map_or(name, |e| e.sql_name.as_str());
+            let sql_name = analysis.enum_type(name).map_or(name, |e| e.sql_name.as_str());
             format!("sa.Enum({name}, name={}, values_callable=_enum_values)", py_str(sql_name))
         },
         imports,

@@ -1,10 +1,12 @@
 use super::*;
 use crate::emit::sql::test_fixture;
+#[allow(unused_imports)]
+use crate::emit::{Context, EmitOptions};
 use crate::model::{EntityTraits, TenantScope};
 
 fn emitted(schema: &Schema) -> Emitted {
     let mut out = Emitted::default();
-    Alembic.emit(schema, &EmitOptions::default(), &mut out);
+    Alembic.emit(&Context::new(schema, &EmitOptions::default()), &mut out);
     out
 }
 

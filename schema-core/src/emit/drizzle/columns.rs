@@ -84,7 +84,7 @@ fn pg_builder(file: &mut File<'_>, c: &Column) -> String {
         },
         ColumnType::Bytes => named_custom(file, "bytea", "Uint8Array", "bytea", c),
         ColumnType::StringArray => format!("{}.array()", builder(file, "text", c, "")),
-        ColumnType::Enum(name) => match file.schema.enum_type(name) {
+        ColumnType::Enum(name) => match file.analysis.enum_type(name) {
             Some(e) => format!("{}({})", enum_var(&e.sql_name), string_lit(&c.name)),
             None => builder(file, "text", c, ""),
         },
@@ -118,7 +118,7 @@ fn mysql_builder(file: &mut File<'_>, entity: &Entity, c: &Column) -> String {
         }
         ColumnType::Bytes => named_custom(file, "longblob", "Uint8Array", "longblob", c),
         ColumnType::StringArray => format!("{}.$type<string[]>()", builder(file, "json", c, "")),
-        ColumnType::Enum(name) => match file.schema.enum_type(name) {
+        ColumnType::Enum(name) => match file.analysis.enum_type(name) {
             Some(e) => {
                 file.core.insert("mysqlEnum");
                 let values: Vec<String> = e.variants.iter().map(|v| string_lit(&v.value)).collect();
@@ -146,7 +146,7 @@ fn sqlite_builder(file: &mut File<'_>, c: &Column) -> String {
         ColumnType::Bytes => builder(file, "blob", c, "mode: \"buffer\""),
         ColumnType::Json => builder(file, "text", c, "mode: \"json\""),
         ColumnType::StringArray => format!("{}.$type<string[]>()", builder(file, "text", c, "mode: \"json\"")),
-        ColumnType::Enum(name) => match file.schema.enum_type(name) {
+        ColumnType::Enum(name) => match file.analysis.enum_type(name) {
             Some(e) => {
                 let values: Vec<String> = e.variants.iter().map(|v| string_lit(&v.value)).collect();
                 builder(file, "text", c, &format!("enum: [{}]", values.join(", ")))

@@ -14,9 +14,8 @@
 //! is a fixed instant here (never the build time): [`JOURNAL_EPOCH_MS`] plus
 //! the entry's index.
 
-use super::{Artifact, EmitOptions, Emitted};
+use super::{Artifact, Context, Emitted};
 use crate::emit::sql::{HEADER, behavior_statements, migration_statements};
-use crate::model::Schema;
 use crate::types::Dialect;
 
 /// drizzle-kit's statement separator.
@@ -30,10 +29,11 @@ pub const JOURNAL_EPOCH_MS: u64 = 1_704_067_200_000;
 /// drizzle-kit's journal and snapshot format version (drizzle-kit 0.31).
 const JOURNAL_VERSION: &str = "7";
 
-pub(super) fn emit(schema: &Schema, options: &EmitOptions, out: &mut Emitted) {
+pub(super) fn emit(cx: &Context<'_>, out: &mut Emitted) {
+    let options = cx.options();
     let tag = format!("0000_{}", options.initial_migration_name);
     // The SQL emitter reports the diagnostics of this migration.
-    let statements = migration_statements(Dialect::Postgres, schema, options, &mut Vec::new()).up;
+    let statements = migration_statements(cx, Dialect::Postgres, &mut Vec::new()).up;
     let sql = format!(
         "{HEADER}\n-- drizzle-kit migration {tag}: tablewright's PostgreSQL migration 0001_{}, split by statement.\n{}\n",
         options.initial_migration_name,
@@ -44,7 +44,7 @@ pub(super) fn emit(schema: &Schema, options: &EmitOptions, out: &mut Emitted) {
 
     // The policies are in schema.ts (pgPolicy); everything else of the
     // behavior statements is carried as raw SQL.
-    let behavior: Vec<String> = behavior_statements(Dialect::Postgres, schema, options)
+    let behavior: Vec<String> = behavior_statements(cx, Dialect::Postgres)
         .up
         .into_iter()
         .filter(|s| !s.starts_with("CREATE POLICY "))

@@ -1,9 +1,11 @@
 use super::*;
 use crate::emit::sql::test_fixture;
+#[allow(unused_imports)]
+use crate::emit::{Context, EmitOptions};
 
 fn emitted() -> Emitted {
     let mut out = Emitted::default();
-    Drizzle.emit(&test_fixture(), &EmitOptions::default(), &mut out);
+    Drizzle.emit(&Context::new(&test_fixture(), &EmitOptions::default()), &mut out);
     out
 }
 
@@ -151,8 +153,11 @@ fn mysql_and_sqlite_variants_follow_their_migrations() {
 fn migrations_folder_carries_our_postgres_migration() {
     let out = emitted();
     let sql = artifact(&out, "drizzle/migrations/0000_initial.sql");
-    let ours =
-        crate::emit::sql::migration(Dialect::Postgres, &test_fixture(), &EmitOptions::default(), &mut Vec::new());
+    let ours = crate::emit::sql::migration(
+        &Context::new(&test_fixture(), &EmitOptions::default()),
+        Dialect::Postgres,
+        &mut Vec::new(),
+    );
     let statements: Vec<&str> = sql.split(migrations::BREAKPOINT).collect();
     let body: Vec<&str> = ours.up.split(";\n").filter(|s| !s.trim().is_empty()).collect();
     assert_eq!(statements.len(), body.len(), "one chunk per statement:\n{sql}");

@@ -20,7 +20,8 @@
 
 use super::relations::{Relation, Relations, camel_case, property_name as field_of};
 use super::sql::doc_lines;
-use super::{Artifact, EmitOptions, Emitted, Emitter};
+use super::{Artifact, Context, EmitOptions, Emitted, Emitter};
+use crate::analysis::Analysis;
 use crate::model::{
     Column, ColumnOrigin, ColumnType, DefaultValue, Entity, EnumType, Generated, Index, ReferentialAction, Schema,
 };
@@ -52,10 +53,11 @@ impl Emitter for PrismaSchema {
         "prisma"
     }
 
-    fn emit(&self, schema: &Schema, options: &EmitOptions, out: &mut Emitted) {
-        out.artifacts.push(Artifact::text("prisma/schema.prisma", schema_prisma(schema)));
+    fn emit(&self, cx: &Context<'_>, out: &mut Emitted) {
+        let options = cx.options();
+        out.artifacts.push(Artifact::text("prisma/schema.prisma", schema_prisma(cx)));
         // The SQL emitter reports this migration's diagnostics already.
-        let sql = super::sql::migration(Dialect::Postgres, schema, options, &mut Vec::new());
+        let sql = super::sql::migration(cx, Dialect::Postgres, &mut Vec::new());
         out.artifacts
             .push(Artifact::text(format!("prisma/migrations/{}/migration.sql", migration_id(1, options)), sql.up));
         out.artifacts.push(Artifact::text("prisma/migrations/migration_lock.toml", MIGRATION_LOCK));
@@ -74,6 +76,7 @@ pub fn migration_id(number: u32, options: &EmitOptions) -> String {
 /// The whole `schema.prisma` of a (transformed) schema.
 ///
 /// ```
+/// use tablewright_core::emit::{Context, EmitOptions};
 /// use tablewright_core::emit::prisma::schema_prisma;
 /// use tablewright_core::model::*;
 ///
@@ -96,7 +99,7 @@ pub fn migration_id(number: u32, options: &EmitOptions) -> String {
 ///         polymorphic: vec![], seed: Default::default(), allowed_lints: vec![], renamed_from: None, location: Location::default(),
 ///     }],
 /// };
-/// let prisma = schema_prisma(&schema);
+/// let prisma = schema_prisma(&Context::new(&schema, &EmitOptions::default()));
 /// assert!(prisma.contains(
 ///     "/// Who signs in.\n\
 ///      model User {\n  \
@@ -108,8 +111,8 @@ pub fn migration_id(number: u32, options: &EmitOptions) -> String {
 /// ));
 /// assert!(prisma.contains("datasource db {\n  provider = \"postgresql\"\n}\n"));
 /// ```
-pub fn schema_prisma(schema: &Schema) -> String {
-    let relations = Relations::of(schema);
+pub fn schema_prisma(cx: &Context<'_>) -> String {
+    let (schema, analysis, relations) = (cx.schema(), cx.analysis(), cx.relations());
     let mut out = String::new();
     out.push_str(HEADER);
     out.push('\n');
@@ -135,7 +138,7 @@ pub fn schema_prisma(schema: &Schema) -> String {
     }
     for entity in &schema.entities {
         out.push('\n');
-        write_model(&mut out, schema, &relations, entity);
+        write_model(&mut out, analysis, relations, entity);
     }
     out
 }
@@ -266,8 +269,8 @@ fn is_identifier(name: &str) -> bool {
     chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-fn write_model(out: &mut String, schema: &Schema, relations: &Relations<'_>, entity: &Entity) {
-    let mut lines: Vec<Line> = entity.columns.iter().map(|c| scalar_line(schema, entity, c)).collect();
+fn write_model(out: &mut String, analysis: &Analysis<'_>, relations: &Relations<'_>, entity: &Entity) {
+    let mut lines: Vec<Line> = entity.columns.iter().map(|c| scalar_line(analysis, entity, c)).collect();
     for relation in relations.held_by(&entity.name) {
         lines.push(belongs_to_line(relation));
     }
@@ -288,8 +291,8 @@ pub fn field_name(column: &Column) -> String {
     camel_case(&column.field)
 }
 
-fn scalar_line(schema: &Schema, entity: &Entity, column: &Column) -> Line {
-    let (ty, native) = prisma_type(schema, column);
+fn scalar_line(analysis: &Analysis<'_>, entity: &Entity, column: &Column) -> Line {
+    let (ty, native) = prisma_type(analysis, column);
     // Prisma lists cannot be optional (see docs/targets/prisma.md).
     let ty = if column.nullable && !ty.ends_with("[]") { format!("{ty}?") } else { ty };
 
@@ -297,7 +300,7 @@ fn scalar_line(schema: &Schema, entity: &Entity, column: &Column) -> Line {
     if entity.primary_key.columns.len() == 1 && entity.primary_key.columns[0] == column.name {
         attributes.push(with_map("@id", map_arg(&entity.primary_key.name, &format!("{}_pkey", entity.table))));
     }
-    if let Some(default) = default_value(schema, column) {
+    if let Some(default) = default_value(analysis, column) {
         attributes.push(format!("@default({default})"));
     }
     if is_updated_at(column) {
@@ -363,7 +366,7 @@ fn is_field_unique(index: &Index) -> bool {
 
 /// The Prisma scalar type and the `@db.*` native type (when Prisma's default
 /// for the scalar is not our column type).
-pub fn prisma_type(schema: &Schema, column: &Column) -> (String, Option<String>) {
+pub fn prisma_type(analysis: &Analysis<'_>, column: &Column) -> (String, Option<String>) {
     if let ColumnType::Other(_) = column.ty {
         let sql = column.sql_type.clone().unwrap_or_default();
         return (format!("Unsupported({})", string_literal(&sql)), None);
@@ -396,7 +399,7 @@ pub fn prisma_type(schema: &Schema, column: &Column) -> (String, Option<String>)
         ColumnType::Bytes => ("Bytes", None),
         ColumnType::StringArray => ("String[]", None),
         ColumnType::Enum(name) => {
-            let name = schema.enum_type(name).map_or(name.as_str(), |e| e.name.as_str());
+            let name = analysis.enum_type(name).map_or(name.as_str(), |e| e.name.as_str());
             return (name.to_string(), None);
         }
         ColumnType::Other(_) => unreachable!("handled above"),
@@ -408,7 +411,7 @@ pub fn prisma_type(schema: &Schema, column: &Column) -> (String, Option<String>)
 }
 
 /// The `@default(...)` argument, matching what our SQL makes the database do.
-fn default_value(schema: &Schema, column: &Column) -> Option<String> {
+fn default_value(analysis: &Analysis<'_>, column: &Column) -> Option<String> {
     match column.generated {
         Generated::Identity => return Some("autoincrement()".into()),
         Generated::RandomUuid if column.default.is_none() => {
@@ -431,7 +434,7 @@ fn default_value(schema: &Schema, column: &Column) -> Option<String> {
             _ => db_generated(&crate::quote::string_literal(s)),
         },
         DefaultValue::EnumValue(v) => match &column.ty {
-            ColumnType::Enum(name) if schema.enum_type(name).is_some() => enum_value_name(v),
+            ColumnType::Enum(name) if analysis.enum_type(name).is_some() => enum_value_name(v),
             _ => string_literal(v),
         },
         DefaultValue::Now => match column.ty {

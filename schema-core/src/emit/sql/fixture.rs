@@ -55,12 +55,7 @@ fn check(name: &str, expr: &str) -> Check {
 }
 
 pub(super) fn entity(name: &str, table: &str, columns: Vec<Column>, pk: &[&str]) -> Entity {
-    Entity {
-        columns,
-        primary_key: PrimaryKey { name: format!("pk_{table}"), columns: pk.iter().map(|c| c.to_string()).collect() },
-        location: loc(10),
-        ..Entity::new(name, table)
-    }
+    Entity { location: loc(10), ..Entity::new(name, table, columns, pk) }
 }
 
 pub(super) fn uuid_id() -> Column {

@@ -97,7 +97,8 @@ fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, diagnostics: 
             } else {
                 "the `where` predicate applies on PostgreSQL and SQLite only"
             };
-            diagnostics.push(Diagnostic::warning(&index.location, message).with_help(help));
+            diagnostics
+                .push(Diagnostic::warning(&index.location, message).with_help(help).with_code("mysql_partial_index"));
         }
         if !index.include.is_empty() {
             diagnostics.push(
@@ -111,7 +112,8 @@ fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, diagnostics: 
                         entity.table
                     ),
                 )
-                .with_help("list them as index columns if MySQL queries need them covered"),
+                .with_help("list them as index columns if MySQL queries need them covered")
+                .with_code("mysql_no_covering_index"),
             );
         }
         let parts = IndexParts { predicate: false, include: false };
@@ -253,7 +255,8 @@ fn comment_text(
             location,
             format!("{what} is longer than MySQL's {max}-character limit for comments; it is cut there"),
         )
-        .with_help("shorten the doc comment, or accept the cut comment on MySQL/MariaDB"),
+        .with_help("shorten the doc comment, or accept the cut comment on MySQL/MariaDB")
+        .with_code("mysql_comment_cut"),
     );
     text.chars().take(max).collect()
 }

@@ -83,7 +83,8 @@ fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, diagnostics: 
                         entity.table, c.name
                     ),
                 )
-                .with_help("use #[id(auto)] on the only key column, with type i64 or i32"),
+                .with_help("use #[id(auto)] on the only key column, with type i64 or i32")
+                .with_code("sqlite_key_not_generated"),
             );
         }
         apply_default(c, &mut def);
@@ -148,7 +149,8 @@ fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, diagnostics: 
                         entity.table
                     ),
                 )
-                .with_help("list them as index columns if SQLite queries need them covered"),
+                .with_help("list them as index columns if SQLite queries need them covered")
+                .with_code("sqlite_no_covering_index"),
             );
         }
         let parts = IndexParts { predicate: true, include: false };

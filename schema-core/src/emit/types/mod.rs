@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Column, DefaultValue, Entity, Generated, Location, Schema};
 
-use super::{Artifact, EmitOptions, Emitted, Emitter};
+use super::{Artifact, Context, Emitted, Emitter};
 
 mod python;
 #[cfg(test)]
@@ -34,7 +34,7 @@ pub const DATACLASSES_PATH: &str = "types/dataclasses.py";
 /// ```
 /// use tablewright_core::emit::snapshot::from_json;
 /// use tablewright_core::emit::types::{TypeDefinitions, PYDANTIC_PATH, TYPESCRIPT_PATH};
-/// use tablewright_core::emit::{EmitOptions, Emitted, Emitter};
+/// use tablewright_core::emit::{Context, EmitOptions, Emitted, Emitter};
 ///
 /// let schema = from_json(r#"{"enums": [], "entities": [{
 ///     "name": "Tag", "table": "tags", "traits": {},
@@ -46,7 +46,7 @@ pub const DATACLASSES_PATH: &str = "types/dataclasses.py";
 ///     "primary_key": {"name": "pk_tags", "columns": ["id"]}
 /// }]}"#).unwrap();
 /// let mut out = Emitted::default();
-/// TypeDefinitions.emit(&schema, &EmitOptions::default(), &mut out);
+/// TypeDefinitions.emit(&Context::new(&schema, &EmitOptions::default()), &mut out);
 /// let text = |path: &str| {
 ///     let artifact = out.artifacts.iter().find(|a| a.path.to_str() == Some(path)).unwrap();
 ///     String::from_utf8(artifact.contents.clone()).unwrap()
@@ -66,15 +66,17 @@ impl Emitter for TypeDefinitions {
         "types"
     }
 
-    fn emit(&self, schema: &Schema, _options: &EmitOptions, out: &mut Emitted) {
+    fn emit(&self, cx: &Context<'_>, out: &mut Emitted) {
+        let schema = cx.schema();
         let collisions = check_names(schema);
         if !collisions.is_empty() {
             out.diagnostics.extend(collisions);
             return;
         }
         out.artifacts.push(Artifact::text(TYPESCRIPT_PATH, typescript::render(schema)));
-        out.artifacts.push(Artifact::text(PYDANTIC_PATH, python::render(schema, python::Flavor::Pydantic)));
-        out.artifacts.push(Artifact::text(DATACLASSES_PATH, python::render(schema, python::Flavor::Dataclasses)));
+        out.artifacts.push(Artifact::text(PYDANTIC_PATH, python::render(cx.analysis(), python::Flavor::Pydantic)));
+        out.artifacts
+            .push(Artifact::text(DATACLASSES_PATH, python::render(cx.analysis(), python::Flavor::Dataclasses)));
     }
 }
 

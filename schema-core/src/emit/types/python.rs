@@ -5,7 +5,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{Column, ColumnType, DefaultValue, Entity, EnumType, Schema};
+use crate::analysis::Analysis;
+use crate::model::{Column, ColumnType, DefaultValue, Entity, EnumType};
 use crate::naming::snake_case;
 use crate::types::type_row;
 
@@ -26,7 +27,7 @@ const MODULES: &[&str] = &["datetime", "decimal", "uuid"];
 
 /// The file's view of the schema: which modules it imports and under what name.
 struct File<'s> {
-    schema: &'s Schema,
+    analysis: &'s Analysis<'s>,
     flavor: Flavor,
     /// `(module, local name)` for each standard module the file uses.
     modules: Vec<(&'static str, String)>,
@@ -109,7 +110,7 @@ impl File<'_> {
             DefaultValue::String(s) => string_literal(s),
             DefaultValue::EnumValue(value) => {
                 let ColumnType::Enum(name) = &column.ty else { return None };
-                let variant = self.schema.enum_type(name)?.variants.iter().find(|v| v.value == *value)?;
+                let variant = self.analysis.enum_type(name)?.variants.iter().find(|v| v.value == *value)?;
                 format!("{name}.{}", member_name(&variant.name))
             }
             DefaultValue::Now | DefaultValue::Sql(_) => return None,
@@ -152,7 +153,8 @@ fn docstring(out: &mut String, indent: &str, lines: &[String]) {
 }
 
 /// The whole file of one flavor.
-pub(crate) fn render(schema: &Schema, flavor: Flavor) -> String {
+pub(crate) fn render<'s>(analysis: &'s Analysis<'s>, flavor: Flavor) -> String {
+    let schema = analysis.schema();
     let columns = || schema.entities.iter().flat_map(|e| &e.columns);
     let field_names: BTreeSet<String> = columns().map(|c| python_field_name(&c.name)).collect();
     let mut used: BTreeSet<&str> = BTreeSet::new();
@@ -170,7 +172,7 @@ pub(crate) fn render(schema: &Schema, flavor: Flavor) -> String {
         .filter(|m| used.contains(**m))
         .map(|m| (*m, if field_names.contains(*m) { format!("_{m}") } else { m.to_string() }))
         .collect();
-    let file = File { schema, flavor, modules };
+    let file = File { analysis, flavor, modules };
     let uses_json = columns().any(|c| c.ty == ColumnType::Json);
 
     let mut out = String::new();

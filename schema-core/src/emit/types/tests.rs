@@ -4,11 +4,13 @@
 
 use super::*;
 use crate::emit::sql::test_fixture;
+#[allow(unused_imports)]
+use crate::emit::{Context, EmitOptions};
 use crate::model::{ColumnType, EnumType, EnumVariant, Polymorphic, PolymorphicAction, PolymorphicTarget};
 
 fn emit(schema: &Schema) -> Emitted {
     let mut out = Emitted::default();
-    TypeDefinitions.emit(schema, &EmitOptions::default(), &mut out);
+    TypeDefinitions.emit(&Context::new(schema, &EmitOptions::default()), &mut out);
     out
 }
 
