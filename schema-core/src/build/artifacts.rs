@@ -23,6 +23,8 @@ pub struct Artifacts {
     pub(super) tables: usize,
     /// Where paths in console lines are relative to.
     pub(super) crate_dir: PathBuf,
+    /// What the migration history did: recorded a step, drafted one.
+    pub(super) history: crate::evolve::history::Report,
 }
 
 /// How many warnings of one kind (one review rule, one dialect limitation)
@@ -63,6 +65,12 @@ impl Artifacts {
     /// The `.rs` files that were scanned, sorted: the build script's inputs.
     pub fn files_read(&self) -> &[PathBuf] {
         &self.files_read
+    }
+
+    /// What the migration history did in this build: `recorded migration
+    /// 0002_add_priority`, a pending draft, `nothing to record`.
+    pub fn history(&self) -> &crate::evolve::history::Report {
+        &self.history
     }
 
     /// The warnings of the build (errors make [`generate`](super::Builder::generate) fail).

@@ -100,6 +100,7 @@ pub struct Builder {
     src_dir: Option<PathBuf>,
     out_dir: OutDir,
     emit_options: EmitOptions,
+    history: crate::evolve::history::Request,
 }
 
 impl Builder {
@@ -202,6 +203,39 @@ impl Builder {
         self
     }
 
+    /// Records the draft of the next migration as step `name` of every
+    /// history (what `TABLEWRIGHT_RECORD=<name>` does for [`Builder::run`]):
+    /// refused, with every reason, while it drops data that is not
+    /// [acknowledged](Builder::acknowledge); nothing happens when the
+    /// schema equals the last recorded one.
+    pub fn with_record(mut self, name: impl Into<String>) -> Self {
+        self.history.record = Some(name.into());
+        self
+    }
+
+    /// Allows changes that lose data in the migration being recorded, each
+    /// named as the refusal names it: `drop table legacy_notes`, `drop column
+    /// tasks.notes`, `narrow column tasks.title`, `remove enum value
+    /// task_status.canceled`, `drop default tasks.priority`. Written in
+    /// build.rs, so the acknowledgement is reviewed with the change; the
+    /// migration's header repeats it. Remove it once the migration is
+    /// recorded (a later recording warns about acknowledgements that match
+    /// nothing).
+    ///
+    /// ```
+    /// use tablewright_core::build::Builder;
+    /// let builder = Builder::new().acknowledge(["drop column tasks.legacy_notes"]);
+    /// # drop(builder);
+    /// ```
+    pub fn acknowledge<I, S>(mut self, changes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.history.acknowledged.extend(changes.into_iter().map(Into::into));
+        self
+    }
+
     /// Scans the sources, applies the transforms, runs every emitter and
     /// returns the artifacts in memory ([`pipeline::generate`]).
     ///
@@ -230,17 +264,27 @@ impl Builder {
     /// On failure prints every diagnostic as `path:line:col: error: message`
     /// (with its `help:` line) to stderr and exits with status 1, which
     /// fails the build.
-    pub fn run(self) {
+    pub fn run(mut self) {
         println!("cargo::rerun-if-env-changed={CHECK_ENV}");
+        println!("cargo::rerun-if-env-changed={}", crate::evolve::history::RECORD_ENV);
         let check_only = env::var(CHECK_ENV).is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
         let mode = if check_only { pipeline::Mode::Check } else { pipeline::Mode::Write };
+        self.history.check = check_only;
+        if let Some(name) = env::var(crate::evolve::history::RECORD_ENV).ok().filter(|n| !n.trim().is_empty()) {
+            self.history.record = Some(name.trim().to_string());
+        }
         let stamp = env::var_os("OUT_DIR").map(|dir| PathBuf::from(dir).join(stamp::STAMP_FILE));
         let result = self.input().and_then(|input| {
             let outcome = pipeline::run(&input, &self.emit_options, mode, stamp.as_deref())?;
             Ok((input, outcome))
         });
         match result {
-            Ok((_, pipeline::Outcome::Generated(artifacts))) => artifacts.emit_cargo_directives(),
+            Ok((_, pipeline::Outcome::Generated(artifacts))) => {
+                artifacts.emit_cargo_directives();
+                for message in &artifacts.history().messages {
+                    println!("cargo::warning=tablewright: {message}");
+                }
+            }
             Ok((input, pipeline::Outcome::Unchanged { files_read, tables, warnings })) => {
                 for file in &files_read {
                     println!("cargo::rerun-if-changed={}", file.display());
@@ -289,7 +333,7 @@ impl Builder {
                 PathBuf::from(out).join("tablewright")
             }
         };
-        Ok(pipeline::Input { crate_dir, src_dir, out_dir })
+        Ok(pipeline::Input { crate_dir, src_dir, out_dir, history: self.history.clone() })
     }
 
     fn crate_dir(&self) -> Result<PathBuf, Error> {

@@ -10,6 +10,9 @@
 //!   columns, keys and indexes ([`crate::transform::apply`]).
 //! - **validate** ([`validate`]): the whole-schema checks
 //!   ([`crate::validate::check_schema`]).
+//! - **history** ([`crate::evolve::history`], after emit): the recorded
+//!   migrations come back from disk, the next step is drafted (or recorded)
+//!   from the diff against the last recorded schema.
 //! - **review** and **emit** ([`emit`]): one [`Context`] per build holds
 //!   what every emitter shares (lookups, dependency order, relations, the
 //!   rendered migrations); the schema review ([`crate::emit::review`]) runs
@@ -36,7 +39,8 @@ use crate::emit::{self, Context, EmitOptions, Emitted, Emitter as _};
 use crate::frontend::scan::{self as front, Scanned, Sources};
 use crate::model::Schema;
 
-/// Where a generation reads and writes.
+/// Where a generation reads and writes, and what it asks of the migration
+/// history.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Input {
     /// The crate directory: diagnostics name files relative to it.
@@ -45,6 +49,8 @@ pub struct Input {
     pub src_dir: PathBuf,
     /// The output directory (usually `<crate>/generated`).
     pub out_dir: PathBuf,
+    /// Record the draft, acknowledgements, check mode ([`crate::evolve::history`]).
+    pub history: crate::evolve::history::Request,
 }
 
 /// What [`run`] does with the artifacts.
@@ -146,11 +152,16 @@ fn generate_scanned(input: &Input, options: &EmitOptions, scanned: Scanned) -> R
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Error::Diagnostics(finish(diagnostics)));
     }
-    let emitted = emit(&schema, options);
-    diagnostics.extend(emitted.diagnostics);
+    let mut emitted = emit(&schema, options);
+    diagnostics.extend(std::mem::take(&mut emitted.diagnostics));
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Error::Diagnostics(finish(diagnostics)));
     }
+    // Stage 6: the migration history.
+    let history = crate::evolve::history::apply(&input.out_dir, &schema, options, &input.history, &mut emitted)
+        .map_err(|errors| Error::Diagnostics(finish(diagnostics.iter().cloned().chain(errors).collect())))?;
+    diagnostics.extend(emitted.diagnostics);
+    emitted.artifacts.sort_by(|a, b| a.path.cmp(&b.path));
     writer::validate_paths(&emitted.artifacts)?;
     Ok(Artifacts {
         out_dir: input.out_dir.clone(),
@@ -159,6 +170,7 @@ fn generate_scanned(input: &Input, options: &EmitOptions, scanned: Scanned) -> R
         diagnostics: finish(diagnostics),
         tables: schema.entities.len(),
         crate_dir: input.crate_dir.clone(),
+        history,
     })
 }
 
@@ -264,7 +276,12 @@ mod tests {
             fs::create_dir_all(root.join("src")).unwrap();
             fs::create_dir_all(root.join("out_dir")).unwrap();
             fs::write(root.join("src/schema.rs"), SCHEMA).unwrap();
-            let input = Input { crate_dir: root.clone(), src_dir: root.join("src"), out_dir: root.join("generated") };
+            let input = Input {
+                crate_dir: root.clone(),
+                src_dir: root.join("src"),
+                out_dir: root.join("generated"),
+                history: Default::default(),
+            };
             let stamp = root.join("out_dir").join(stamp::STAMP_FILE);
             Crate { root, input, stamp }
         }
@@ -306,10 +323,12 @@ mod tests {
         assert!(!krate.generated(Mode::Check), "check mode trusts an untouched tree too");
         assert_eq!(fs::metadata(&migration).unwrap().modified().unwrap(), written, "nothing was written");
 
-        fs::write(&schema_rs, SCHEMA.replace("pub body: String,", "pub body: String,\n    pub title: String,"))
+        fs::write(&schema_rs, SCHEMA.replace("pub body: String,", "pub body: String,\n    pub title: Option<String>,"))
             .unwrap();
         assert!(krate.generated(Mode::Write), "a new column generates");
-        assert!(fs::read_to_string(&migration).unwrap().contains("\"title\" TEXT NOT NULL"));
+        let draft = krate.input.out_dir.join("migrations/draft/postgres.up.sql");
+        assert!(fs::read_to_string(&draft).unwrap().contains("ALTER TABLE \"notes\" ADD COLUMN \"title\" TEXT;"));
+        assert_eq!(fs::metadata(&migration).unwrap().modified().unwrap(), written, "a recorded migration stays");
         assert!(!krate.generated(Mode::Write));
     }
 
@@ -317,14 +336,14 @@ mod tests {
     fn a_hand_edited_or_missing_output_is_generated_again_and_fails_the_check() {
         let krate = Crate::new("edited");
         assert!(krate.generated(Mode::Write));
-        let migration = krate.input.out_dir.join("migrations/postgres/0001_initial.up.sql");
+        // A generated file (a recorded migration is the history's: it is
+        // read back as it is, see crate::evolve::history).
+        let migration = krate.input.out_dir.join("types/schema.ts");
         let original = fs::read_to_string(&migration).unwrap();
 
-        fs::write(&migration, format!("{original}-- by hand\n")).unwrap();
+        fs::write(&migration, format!("{original}// by hand\n")).unwrap();
         match krate.run(Mode::Check) {
-            Err(Error::Stale { report, .. }) => {
-                assert_eq!(report.stale, [PathBuf::from("migrations/postgres/0001_initial.up.sql")])
-            }
+            Err(Error::Stale { report, .. }) => assert_eq!(report.stale, [PathBuf::from("types/schema.ts")]),
             other => panic!("check mode must catch a hand-edited file despite the stamp: {other:?}"),
         }
         assert!(krate.generated(Mode::Write), "write mode regenerates it");

@@ -393,3 +393,31 @@ const SQL_TYPE_CLASS: &str = r#"class SqlType(sa.types.UserDefinedType[Any]):
 fn uses_sql_type(schema: &Schema) -> bool {
     schema.entities.iter().flat_map(|e| &e.columns).any(|c| c.sql_type.is_some())
 }
+
+/// `alembic/versions/NNNN_<name>.py` of a later step: `upgrade()` and
+/// `downgrade()` run our PostgreSQL statements (each with its `;`) through
+/// `op.execute`, in order; `down_revision` chains to the step before
+/// (`previous`, its `NNNN_<name>`), so `alembic upgrade head` walks the
+/// history step by step.
+pub fn step_revision(number: u32, name: &str, previous: &str, up: &[String], down: &[String]) -> String {
+    let revision = format!("{number:04}");
+    let down_revision = previous.split('_').next().unwrap_or(previous);
+    let body = |statements: &[String]| -> String {
+        if statements.is_empty() {
+            return "    pass\n".to_string();
+        }
+        statements.iter().map(|s| format!("    op.execute({})\n", py_sql(s))).collect()
+    };
+    format!(
+        "{HEADER}\n\"\"\"{name}\n\nRevision ID: {revision}\nRevises: {down_revision}\n\"\"\"\n\n\
+         from collections.abc import Sequence\n\nfrom alembic import op\n\n\
+         revision: str = {}\ndown_revision: str | Sequence[str] | None = {}\n\
+         branch_labels: str | Sequence[str] | None = None\ndepends_on: str | Sequence[str] | None = None\n\n\n\
+         def upgrade() -> None:\n    \"\"\"tablewright's PostgreSQL migration {revision}_{name} (up).\"\"\"\n{}\n\n\
+         def downgrade() -> None:\n    \"\"\"tablewright's PostgreSQL migration {revision}_{name} (down).\"\"\"\n{}",
+        py_str(&revision),
+        py_str(down_revision),
+        body(up),
+        body(down),
+    )
+}

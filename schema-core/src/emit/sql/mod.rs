@@ -29,6 +29,7 @@ use crate::model::{Column, Entity, ForeignKey, Schema};
 use crate::types::{Dialect, sql_type};
 
 mod mysql;
+pub mod parts;
 mod postgres;
 mod render;
 pub mod rls;

@@ -49,7 +49,7 @@ pub(super) fn emit(plan: &Plan<'_>, diagnostics: &mut Vec<Diagnostic>) -> (Scrip
     (up, down)
 }
 
-fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, diagnostics: &mut Vec<Diagnostic>) {
+pub(super) fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, diagnostics: &mut Vec<Diagnostic>) {
     let mut items: Vec<Item> = entity
         .columns
         .iter()
@@ -121,7 +121,12 @@ fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, diagnostics: 
     }
 }
 
-fn column_def(plan: &Plan<'_>, entity: &Entity, c: &Column, diagnostics: &mut Vec<Diagnostic>) -> sea_query::ColumnDef {
+pub(super) fn column_def(
+    plan: &Plan<'_>,
+    entity: &Entity,
+    c: &Column,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> sea_query::ColumnDef {
     let ty = plan.column_type(D, entity, c);
     let mut def = render::column(&c.name, &ty, c.nullable);
     match c.generated {

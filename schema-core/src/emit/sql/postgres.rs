@@ -57,7 +57,7 @@ pub(super) fn emit(plan: &Plan<'_>, _diagnostics: &mut Vec<Diagnostic>) -> (Scri
     (up, down)
 }
 
-fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script) {
+pub(super) fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script) {
     let mut items: Vec<Item> =
         entity.columns.iter().map(|c| Item::new(render::column_sql(&Pg, &column_def(plan, entity, c)))).collect();
     items.push(Item::new(render::primary_key(&Pg, Some(&entity.primary_key.name), &entity.primary_key.columns)));
@@ -94,7 +94,7 @@ fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script) {
     }
 }
 
-fn column_def(plan: &Plan<'_>, entity: &Entity, c: &Column) -> sea_query::ColumnDef {
+pub(super) fn column_def(plan: &Plan<'_>, entity: &Entity, c: &Column) -> sea_query::ColumnDef {
     let ty = plan.column_type(D, entity, c);
     let mut def = render::column(&c.name, &ty, c.nullable);
     match c.generated {

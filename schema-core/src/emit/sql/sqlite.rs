@@ -54,7 +54,7 @@ pub(super) fn emit(plan: &Plan<'_>, diagnostics: &mut Vec<Diagnostic>) -> (Scrip
 }
 
 /// Whether the primary key is a single identity INTEGER column, written on the column.
-fn rowid_key<'e>(plan: &Plan<'_>, entity: &'e Entity) -> Option<&'e Column> {
+pub(super) fn rowid_key<'e>(plan: &Plan<'_>, entity: &'e Entity) -> Option<&'e Column> {
     match entity.primary_key.columns.as_slice() {
         [one] => entity
             .column(one)
@@ -63,7 +63,7 @@ fn rowid_key<'e>(plan: &Plan<'_>, entity: &'e Entity) -> Option<&'e Column> {
     }
 }
 
-fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, diagnostics: &mut Vec<Diagnostic>) {
+pub(super) fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, diagnostics: &mut Vec<Diagnostic>) {
     let rowid = rowid_key(plan, entity).map(|c| c.name.as_str());
     let mut items = Vec::new();
     let mut checks = Vec::new();
@@ -158,7 +158,7 @@ fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, diagnostics: 
     }
 }
 
-fn apply_default(c: &Column, def: &mut sea_query::ColumnDef) {
+pub(super) fn apply_default(c: &Column, def: &mut sea_query::ColumnDef) {
     if c.generated == Generated::Identity {
         return;
     }

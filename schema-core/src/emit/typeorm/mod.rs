@@ -26,6 +26,7 @@ use crate::types::Dialect;
 
 mod columns;
 mod migration;
+pub use migration::{migration_path, step_migration_file};
 mod ts;
 
 #[cfg(test)]
