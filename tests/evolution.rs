@@ -337,3 +337,139 @@ fn the_showcase_evolves_through_eight_recorded_steps_on_every_database() {
         evolve_on(dialect, &scenario);
     }
 }
+
+const SMALL: &str = r#"use tablewright::prelude::*;
+
+#[entity]
+#[timestamps]
+pub struct Note {
+    #[id(auto)]
+    pub id: i64,
+    pub body: String,
+    pub pinned: Option<bool>,
+}
+"#;
+
+fn build(dir: &Path) -> Builder {
+    Builder::new().with_crate_dir(dir)
+}
+
+fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.insert(path.strip_prefix(dir).unwrap().to_path_buf(), fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// Recording twice records once; recorded files are never rewritten by
+/// later builds, whatever the schema becomes; an empty recording says so
+/// and changes nothing.
+#[test]
+fn recording_is_idempotent_and_recorded_files_are_never_rewritten() {
+    let dir = krate(SMALL);
+    build(dir.path()).generate().unwrap().write().unwrap();
+    let nothing = build(dir.path()).with_record("nothing").generate().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(nothing.history().messages, ["nothing to record as `nothing`: the schema is the one of migration 0001_initial"]);
+    let before = files_under(&dir.path().join("generated"));
+    nothing.write().unwrap();
+    assert_eq!(files_under(&dir.path().join("generated")), before, "an empty recording changes nothing");
+
+    fs::write(dir.path().join("src/schema.rs"), SMALL.replace("    pub body: String,", "    pub body: String,\n    pub title: Option<String>,")).unwrap();
+    let first = build(dir.path()).with_record("add_title").generate().unwrap_or_else(|e| panic!("{e}"));
+    first.write().unwrap();
+    assert_eq!(first.history().messages, ["recorded migration 0002_add_title"]);
+    let recorded = files_under(&dir.path().join("generated"));
+    let step: Vec<&PathBuf> = recorded.keys().filter(|p| p.to_string_lossy().contains("0002") || p.to_string_lossy().contains("0001_add_title")).collect();
+    for expected in [
+        "migrations/postgres/0002_add_title.up.sql",
+        "migrations/mysql/0002_add_title.down.sql",
+        "migrations/sqlite/0002_add_title.up.sql",
+        "migrations/history/0002_add_title.snapshot.json",
+        "prisma/migrations/00000000000002_add_title/migration.sql",
+        "drizzle/migrations/0001_add_title.sql",
+        "typeorm/migrations/0000000000002-AddTitle.ts",
+        "alembic/versions/0002_add_title.py",
+    ] {
+        assert!(step.contains(&&PathBuf::from(expected)), "{expected} not among {step:?}");
+    }
+    let again = build(dir.path()).with_record("add_title").generate().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again.history().messages, ["nothing to record as `add_title`: the schema is the one of migration 0002_add_title"]);
+    again.write().unwrap();
+    assert_eq!(files_under(&dir.path().join("generated")), recorded, "recording twice records once");
+
+    // The schema moves on: the recorded bytes stay, the change is a draft.
+    fs::write(dir.path().join("src/schema.rs"), SMALL.replace("    pub body: String,", "    pub body: String,\n    pub title: Option<String>,\n    pub color: Option<String>,")).unwrap();
+    let draft = build(dir.path()).generate().unwrap_or_else(|e| panic!("{e}"));
+    draft.write().unwrap();
+    assert!(draft.history().draft);
+    let now = files_under(&dir.path().join("generated"));
+    for (path, bytes) in recorded.iter().filter(|(p, _)| {
+        let p = p.to_string_lossy();
+        p.contains("/0001_") || p.contains("/0002_") || p.contains("00000000000001") || p.contains("00000000000002") || p.contains("0000000000001-") || p.contains("0000000000002-") || p.contains("0000_initial") || p.contains("0001_add_title")
+    }) {
+        assert_eq!(now.get(path), Some(bytes), "{} was rewritten", path.display());
+    }
+    let up = String::from_utf8(now[&PathBuf::from("migrations/draft/postgres.up.sql")].clone()).unwrap();
+    assert!(up.contains("ALTER TABLE \"notes\" ADD COLUMN \"color\" TEXT;"), "{up}");
+    assert!(now.contains_key(&PathBuf::from("migrations/draft/README.md")));
+    assert!(!now.keys().any(|p| p.to_string_lossy().contains("0003")), "nothing recorded without asking");
+}
+
+/// Check mode (CI) fails while a draft exists, and says how to record it.
+#[test]
+fn check_mode_fails_on_a_pending_draft() {
+    let dir = krate(SMALL);
+    build(dir.path()).generate().unwrap().write().unwrap();
+    fs::write(dir.path().join("src/schema.rs"), SMALL.replace("pub pinned: Option<bool>,", "pub pinned: Option<bool>,\n    pub color: Option<String>,")).unwrap();
+    let input = tablewright::build::pipeline::Input {
+        crate_dir: dir.path().to_path_buf(),
+        src_dir: dir.path().join("src"),
+        out_dir: dir.path().join("generated"),
+        history: tablewright::build::pipeline::Request { check: true, ..Default::default() },
+    };
+    let err = tablewright::build::pipeline::run(&input, &Default::default(), tablewright::build::pipeline::Mode::Check, None)
+        .map(|_| ())
+        .expect_err("a pending draft must fail check mode");
+    let text = err.to_string();
+    assert!(text.contains("error: the schema changed since migration 0001_initial and the change is not recorded (1 change"), "{text}");
+    assert!(text.contains("help: record it as the next migration: `TABLEWRIGHT_RECORD=<name> cargo build`"), "{text}");
+}
+
+/// A change that loses data is refused at record time, naming the table
+/// and the column and pointing at the schema; acknowledged, it is
+/// recorded and its header says so; the down migration says the data is gone.
+#[test]
+fn destructive_changes_are_refused_unless_acknowledged() {
+    let dir = krate(SMALL);
+    build(dir.path()).generate().unwrap().write().unwrap();
+    fs::write(dir.path().join("src/schema.rs"), SMALL.replace("    pub pinned: Option<bool>,\n", "")).unwrap();
+    let err = build(dir.path()).with_record("drop_pinned").generate().map(|_| ()).expect_err("refused");
+    let text = err.to_string();
+    assert!(
+        text.contains("src/schema.rs:5:12: error: dropping column `notes.pinned` deletes its values: not recorded without an acknowledgement"),
+        "{text}"
+    );
+    assert!(text.contains("acknowledge([\"drop column notes.pinned\"])"), "{text}");
+    assert!(!dir.path().join("generated/migrations/postgres/0002_drop_pinned.up.sql").exists());
+
+    let done = build(dir.path())
+        .with_record("drop_pinned")
+        .acknowledge(["drop column notes.pinned"])
+        .generate()
+        .unwrap_or_else(|e| panic!("{e}"));
+    done.write().unwrap();
+    let up = fs::read_to_string(dir.path().join("generated/migrations/postgres/0002_drop_pinned.up.sql")).unwrap();
+    assert!(up.contains("-- Acknowledged data loss (Builder::acknowledge):\n--   drop column notes.pinned: dropping column `notes.pinned` deletes its values"), "{up}");
+    let down = fs::read_to_string(dir.path().join("generated/migrations/postgres/0002_drop_pinned.down.sql")).unwrap();
+    assert!(down.contains("the data it held is gone"), "{down}");
+    assert!(down.contains("ALTER TABLE \"notes\" ADD COLUMN \"pinned\" BOOLEAN;"), "{down}");
+}

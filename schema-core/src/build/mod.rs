@@ -19,7 +19,6 @@
 use std::env;
 use std::path::{Path, PathBuf};
 
-use crate::emit::EmitOptions;
 
 mod artifacts;
 mod error;
@@ -29,6 +28,13 @@ pub mod writer;
 
 /// The ERD options of [`Builder::with_erd`].
 pub use crate::emit::ErdOptions;
+/// The migration planner and history, for tools that drive migrations
+/// (a CLI, a benchmark): `plan`, `Diff`, `history`.
+pub use crate::evolve;
+/// The options every emitter reads ([`Builder::with_emit_options`]).
+pub use crate::emit::EmitOptions;
+/// The schema model the planner and the emitters read.
+pub use crate::model;
 pub use crate::emit::{TenancyMode, TenancyOptions};
 /// The schema-review options (see [`Builder::with_lint_errors`]).
 pub use crate::lint::LintOptions;

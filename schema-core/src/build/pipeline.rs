@@ -39,6 +39,8 @@ use crate::emit::{self, Context, EmitOptions, Emitted, Emitter as _};
 use crate::frontend::scan::{self as front, Scanned, Sources};
 use crate::model::Schema;
 
+pub use crate::evolve::history::Request;
+
 /// Where a generation reads and writes, and what it asks of the migration
 /// history.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,7 +52,7 @@ pub struct Input {
     /// The output directory (usually `<crate>/generated`).
     pub out_dir: PathBuf,
     /// Record the draft, acknowledgements, check mode ([`crate::evolve::history`]).
-    pub history: crate::evolve::history::Request,
+    pub history: Request,
 }
 
 /// What [`run`] does with the artifacts.

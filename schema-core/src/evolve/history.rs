@@ -257,7 +257,10 @@ pub fn apply(
         return Err(problems);
     }
 
-    let step = plan(&last.schema, current, options);
+    // The common case, nothing changed since the last recorded step, costs
+    // one serialization instead of a plan.
+    let unchanged = crate::emit::snapshot::to_json(&last.schema).ok() == crate::emit::snapshot::to_json(current).ok();
+    let step = if unchanged { Step::empty() } else { plan(&last.schema, current, options) };
     let mut ids: Vec<(u32, String)> = history.steps.iter().map(|s| (s.number, s.name.clone())).collect();
     let mut diagnostics = Vec::new();
     if step.is_empty() {

@@ -71,9 +71,14 @@ pub struct Step {
 }
 
 impl Step {
+    /// A step that changes nothing, on every dialect.
+    pub fn empty() -> Step {
+        Step { scripts: Dialect::ALL.iter().map(|d| (*d, Scripts::default())).collect(), ..Step::default() }
+    }
+
     /// Nothing to migrate: the structure and the behaviour are the same.
     pub fn is_empty(&self) -> bool {
-        self.scripts.iter().all(|(_, s)| s.up.is_empty())
+        self.changes.is_empty() && self.scripts.iter().all(|(_, s)| s.up.is_empty())
     }
 
     pub fn scripts(&self, dialect: Dialect) -> &Scripts {
