@@ -78,7 +78,11 @@ fn measure(label: &str, runs: usize, mut f: impl FnMut()) -> Duration {
 fn main() {
     let big = schema(1000);
     let options = tablewright::build::EmitOptions::default();
-    println!("planning on a schema of {} entities ({} columns):", big.entities.len(), big.entities.iter().map(|e| e.columns.len()).sum::<usize>());
+    println!(
+        "planning on a schema of {} entities ({} columns):",
+        big.entities.len(),
+        big.entities.iter().map(|e| e.columns.len()).sum::<usize>()
+    );
     let diff = measure("Diff::between(schema, same schema)", 9, || {
         assert!(Diff::between(&big, &big).is_empty());
     });
@@ -94,5 +98,8 @@ fn main() {
     println!();
     println!("diff of 1,000 entities against itself: {:.1}% of the 100 ms budget", diff.as_secs_f64() / 0.1 * 100.0);
     println!("diff with one change: {:.1}% of the budget", one.as_secs_f64() / 0.1 * 100.0);
-    println!("full plan with one change: {:.0} ms (renders both schemas' behaviour for every dialect)", full.as_secs_f64() * 1000.0);
+    println!(
+        "full plan with one change: {:.0} ms (renders both schemas' behaviour for every dialect)",
+        full.as_secs_f64() * 1000.0
+    );
 }

@@ -378,17 +378,27 @@ fn recording_is_idempotent_and_recorded_files_are_never_rewritten() {
     let dir = krate(SMALL);
     build(dir.path()).generate().unwrap().write().unwrap();
     let nothing = build(dir.path()).with_record("nothing").generate().unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(nothing.history().messages, ["nothing to record as `nothing`: the schema is the one of migration 0001_initial"]);
+    assert_eq!(
+        nothing.history().messages,
+        ["nothing to record as `nothing`: the schema is the one of migration 0001_initial"]
+    );
     let before = files_under(&dir.path().join("generated"));
     nothing.write().unwrap();
     assert_eq!(files_under(&dir.path().join("generated")), before, "an empty recording changes nothing");
 
-    fs::write(dir.path().join("src/schema.rs"), SMALL.replace("    pub body: String,", "    pub body: String,\n    pub title: Option<String>,")).unwrap();
+    fs::write(
+        dir.path().join("src/schema.rs"),
+        SMALL.replace("    pub body: String,", "    pub body: String,\n    pub title: Option<String>,"),
+    )
+    .unwrap();
     let first = build(dir.path()).with_record("add_title").generate().unwrap_or_else(|e| panic!("{e}"));
     first.write().unwrap();
     assert_eq!(first.history().messages, ["recorded migration 0002_add_title"]);
     let recorded = files_under(&dir.path().join("generated"));
-    let step: Vec<&PathBuf> = recorded.keys().filter(|p| p.to_string_lossy().contains("0002") || p.to_string_lossy().contains("0001_add_title")).collect();
+    let step: Vec<&PathBuf> = recorded
+        .keys()
+        .filter(|p| p.to_string_lossy().contains("0002") || p.to_string_lossy().contains("0001_add_title"))
+        .collect();
     for expected in [
         "migrations/postgres/0002_add_title.up.sql",
         "migrations/mysql/0002_add_title.down.sql",
@@ -402,19 +412,36 @@ fn recording_is_idempotent_and_recorded_files_are_never_rewritten() {
         assert!(step.contains(&&PathBuf::from(expected)), "{expected} not among {step:?}");
     }
     let again = build(dir.path()).with_record("add_title").generate().unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(again.history().messages, ["nothing to record as `add_title`: the schema is the one of migration 0002_add_title"]);
+    assert_eq!(
+        again.history().messages,
+        ["nothing to record as `add_title`: the schema is the one of migration 0002_add_title"]
+    );
     again.write().unwrap();
     assert_eq!(files_under(&dir.path().join("generated")), recorded, "recording twice records once");
 
     // The schema moves on: the recorded bytes stay, the change is a draft.
-    fs::write(dir.path().join("src/schema.rs"), SMALL.replace("    pub body: String,", "    pub body: String,\n    pub title: Option<String>,\n    pub color: Option<String>,")).unwrap();
+    fs::write(
+        dir.path().join("src/schema.rs"),
+        SMALL.replace(
+            "    pub body: String,",
+            "    pub body: String,\n    pub title: Option<String>,\n    pub color: Option<String>,",
+        ),
+    )
+    .unwrap();
     let draft = build(dir.path()).generate().unwrap_or_else(|e| panic!("{e}"));
     draft.write().unwrap();
     assert!(draft.history().draft);
     let now = files_under(&dir.path().join("generated"));
     for (path, bytes) in recorded.iter().filter(|(p, _)| {
         let p = p.to_string_lossy();
-        p.contains("/0001_") || p.contains("/0002_") || p.contains("00000000000001") || p.contains("00000000000002") || p.contains("0000000000001-") || p.contains("0000000000002-") || p.contains("0000_initial") || p.contains("0001_add_title")
+        p.contains("/0001_")
+            || p.contains("/0002_")
+            || p.contains("00000000000001")
+            || p.contains("00000000000002")
+            || p.contains("0000000000001-")
+            || p.contains("0000000000002-")
+            || p.contains("0000_initial")
+            || p.contains("0001_add_title")
     }) {
         assert_eq!(now.get(path), Some(bytes), "{} was rewritten", path.display());
     }
@@ -429,18 +456,28 @@ fn recording_is_idempotent_and_recorded_files_are_never_rewritten() {
 fn check_mode_fails_on_a_pending_draft() {
     let dir = krate(SMALL);
     build(dir.path()).generate().unwrap().write().unwrap();
-    fs::write(dir.path().join("src/schema.rs"), SMALL.replace("pub pinned: Option<bool>,", "pub pinned: Option<bool>,\n    pub color: Option<String>,")).unwrap();
+    fs::write(
+        dir.path().join("src/schema.rs"),
+        SMALL.replace("pub pinned: Option<bool>,", "pub pinned: Option<bool>,\n    pub color: Option<String>,"),
+    )
+    .unwrap();
     let input = tablewright::build::pipeline::Input {
         crate_dir: dir.path().to_path_buf(),
         src_dir: dir.path().join("src"),
         out_dir: dir.path().join("generated"),
         history: tablewright::build::pipeline::Request { check: true, ..Default::default() },
     };
-    let err = tablewright::build::pipeline::run(&input, &Default::default(), tablewright::build::pipeline::Mode::Check, None)
-        .map(|_| ())
-        .expect_err("a pending draft must fail check mode");
+    let err =
+        tablewright::build::pipeline::run(&input, &Default::default(), tablewright::build::pipeline::Mode::Check, None)
+            .map(|_| ())
+            .expect_err("a pending draft must fail check mode");
     let text = err.to_string();
-    assert!(text.contains("error: the schema changed since migration 0001_initial and the change is not recorded (1 change"), "{text}");
+    assert!(
+        text.contains(
+            "error: the schema changed since migration 0001_initial and the change is not recorded (1 change"
+        ),
+        "{text}"
+    );
     assert!(text.contains("help: record it as the next migration: `TABLEWRIGHT_RECORD=<name> cargo build`"), "{text}");
 }
 

@@ -19,25 +19,24 @@
 use std::env;
 use std::path::{Path, PathBuf};
 
-
 mod artifacts;
 mod error;
 pub mod pipeline;
 pub mod stamp;
 pub mod writer;
 
+/// The options every emitter reads ([`Builder::with_emit_options`]).
+pub use crate::emit::EmitOptions;
 /// The ERD options of [`Builder::with_erd`].
 pub use crate::emit::ErdOptions;
+pub use crate::emit::{TenancyMode, TenancyOptions};
 /// The migration planner and history, for tools that drive migrations
 /// (a CLI, a benchmark): `plan`, `Diff`, `history`.
 pub use crate::evolve;
-/// The options every emitter reads ([`Builder::with_emit_options`]).
-pub use crate::emit::EmitOptions;
-/// The schema model the planner and the emitters read.
-pub use crate::model;
-pub use crate::emit::{TenancyMode, TenancyOptions};
 /// The schema-review options (see [`Builder::with_lint_errors`]).
 pub use crate::lint::LintOptions;
+/// The schema model the planner and the emitters read.
+pub use crate::model;
 pub use artifacts::Artifacts;
 pub use error::Error;
 pub use writer::{CheckReport, WriteSummary};

@@ -198,6 +198,10 @@ pub fn step_files(number: u32, name: &str) -> Vec<PathBuf> {
     out.push(PathBuf::from(format!("{HISTORY_DIR}/{id}.snapshot.json")));
     out.push(PathBuf::from(format!("prisma/migrations/{number:014}_{name}/migration.sql")));
     out.push(PathBuf::from(format!("drizzle/migrations/{}.sql", drizzle_tag(number, name))));
+    out.push(PathBuf::from(format!(
+        "drizzle/migrations/{}",
+        crate::emit::drizzle::snapshot::snapshot_path(&drizzle_tag(number, name))
+    )));
     out.push(PathBuf::from(crate::emit::typeorm::migration_path(number, name)));
     out.push(PathBuf::from(format!("alembic/versions/{id}.py")));
     out
@@ -246,6 +250,16 @@ pub fn apply(
                 Err(_) if history.bootstrapped && path.starts_with(HISTORY_DIR) => {
                     emitted.artifacts.push(Artifact { path, contents: snapshot(&step.schema)?.into_bytes() })
                 }
+                // drizzle-kit's snapshot of a step recorded before tablewright
+                // wrote them: it follows from the step's schema.
+                Err(_) if path.starts_with("drizzle/migrations/meta") => {
+                    let tag = drizzle_tag(step.number, &step.name);
+                    let previous = (step.number > 1)
+                        .then(|| drizzle_tag(step.number - 1, &history.steps[step.number as usize - 2].name));
+                    let text =
+                        crate::emit::drizzle::snapshot::snapshot(&step.schema, options, &tag, previous.as_deref());
+                    emitted.artifacts.push(Artifact { path, contents: text.into_bytes() });
+                }
                 Err(e) => problems.push(error(
                     format!("recorded migration file {} is missing ({e})", file.display()),
                     "a recorded migration is never regenerated: restore it from version control",
@@ -284,7 +298,7 @@ pub fn apply(
                 }
                 warn_stale_acknowledgements(request, &step.destructive, &mut diagnostics);
                 let id = format!("{number:04}_{name}");
-                emitted.artifacts.extend(step_artifacts(&step, number, name, &last.id(), current, request)?);
+                emitted.artifacts.extend(step_artifacts(&step, number, name, &last.id(), current, options, request)?);
                 ids.push((number, name.clone()));
                 report.messages.push(format!("recorded migration {id}"));
             }
@@ -466,12 +480,14 @@ fn script(lines: Vec<String>, statements: &[String], no_transaction: bool) -> St
 }
 
 /// Every history's files of a recorded step.
+#[allow(clippy::too_many_arguments)]
 fn step_artifacts(
     step: &Step,
     number: u32,
     name: &str,
     previous: &str,
     current: &Schema,
+    options: &EmitOptions,
     request: &Request,
 ) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
     let id = format!("{number:04}_{name}");
@@ -503,6 +519,12 @@ fn step_artifacts(
             drizzle_tag(number, name),
             up.join(&format!("\n{}\n", crate::emit::drizzle::migrations::BREAKPOINT))
         ),
+    ));
+    let tag = drizzle_tag(number, name);
+    let previous_tag = previous.split_once('_').map(|(n, rest)| drizzle_tag(n.parse().unwrap_or(1), rest));
+    out.push(Artifact::text(
+        format!("drizzle/migrations/{}", crate::emit::drizzle::snapshot::snapshot_path(&tag)),
+        crate::emit::drizzle::snapshot::snapshot(current, options, &tag, previous_tag.as_deref()),
     ));
     let (path, text) = crate::emit::typeorm::step_migration_file(number, name, &up, &down);
     out.push(Artifact::text(path, text));

@@ -5,6 +5,7 @@
 //! ```text
 //! drizzle/migrations/0000_initial.sql       our up statements, split by `--> statement-breakpoint`
 //! drizzle/migrations/meta/_journal.json     { version, dialect, entries: [{ idx, version, when, tag, breakpoints }] }
+//! drizzle/migrations/meta/0000_snapshot.json drizzle-kit's snapshot of schema.ts at that migration
 //! drizzle/behavior.sql                      the triggers and RLS plumbing schema.ts cannot express
 //! ```
 //!
@@ -12,8 +13,11 @@
 //! for each entry and splits it on the breakpoint marker; `when` orders the
 //! entries against the `created_at` of `drizzle.__drizzle_migrations`, so it
 //! is a fixed instant here (never the build time): [`JOURNAL_EPOCH_MS`] plus
-//! the entry's index.
+//! the entry's index. The snapshot ([`super::snapshot`]) is what
+//! `drizzle-kit generate` diffs `schema.ts` against, so a Drizzle user's next
+//! `generate` plans only what changed after our history.
 
+use super::snapshot::{snapshot, snapshot_path};
 use super::{Artifact, Context, Emitted};
 use crate::emit::sql::{HEADER, behavior_statements, migration_statements};
 use crate::types::Dialect;
@@ -40,6 +44,10 @@ pub(super) fn emit(cx: &Context<'_>, out: &mut Emitted) {
         statements.join(&format!("\n{BREAKPOINT}\n"))
     );
     out.artifacts.push(Artifact::text(format!("drizzle/migrations/{tag}.sql"), sql));
+    out.artifacts.push(Artifact::text(
+        format!("drizzle/migrations/{}", snapshot_path(&tag)),
+        snapshot(cx.schema(), options, &tag, None),
+    ));
     out.artifacts.push(Artifact::text("drizzle/migrations/meta/_journal.json", journal(&[tag])));
 
     // The policies are in schema.ts (pgPolicy); everything else of the

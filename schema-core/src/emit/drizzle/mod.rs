@@ -25,6 +25,7 @@ use crate::types::Dialect;
 
 mod columns;
 pub mod migrations;
+pub mod snapshot;
 #[cfg(test)]
 mod tests;
 
@@ -70,15 +71,7 @@ pub fn schema_ts(cx: &Context<'_>, dialect: Dialect) -> String {
     let mut file = File { dialect, analysis, core: BTreeSet::new(), orm: BTreeSet::new(), custom: BTreeMap::new() };
     let relations = cx.relations();
     let order = analysis.dependency_order();
-    // Only PostgreSQL has row-level security.
-    let mut policies_by_table: BTreeMap<String, Vec<Policy>> = BTreeMap::new();
-    if dialect == Dialect::Postgres
-        && let Some(plan) = crate::security::plan(schema, &options.tenancy, &mut Vec::new())
-    {
-        for policy in plan.tables.into_iter().flat_map(|t| t.policies) {
-            policies_by_table.entry(policy.table.clone()).or_default().push(policy);
-        }
-    }
+    let policies_by_table = policies_by_table(dialect, schema, options);
 
     let mut body = String::new();
     if dialect == Dialect::Postgres {
@@ -113,6 +106,24 @@ pub fn schema_ts(cx: &Context<'_>, dialect: Dialect) -> String {
     }
     out.push_str(&body);
     out
+}
+
+/// The row-level-security policies of each table, by table name, in the
+/// order `pgPolicy` declares them. Only PostgreSQL has row-level security.
+fn policies_by_table(
+    dialect: Dialect,
+    schema: &crate::model::Schema,
+    options: &crate::emit::EmitOptions,
+) -> BTreeMap<String, Vec<Policy>> {
+    let mut by_table: BTreeMap<String, Vec<Policy>> = BTreeMap::new();
+    if dialect == Dialect::Postgres
+        && let Some(plan) = crate::security::plan(schema, &options.tenancy, &mut Vec::new())
+    {
+        for policy in plan.tables.into_iter().flat_map(|t| t.policies) {
+            by_table.entry(policy.table.clone()).or_default().push(policy);
+        }
+    }
+    by_table
 }
 
 /// What a schema file imports and defines while its body is written.
@@ -373,6 +384,7 @@ fn column_refs(entity: &Entity, owner: &str, columns: &[String]) -> String {
     columns.iter().map(|c| format!("{owner}.{}", field_of(entity, c))).collect::<Vec<_>>().join(", ")
 }
 
+/// drizzle-orm's spelling of a referential action: `cascade`, `set null`, `no action`.
 fn action(action: ReferentialAction) -> String {
     action.sql().to_lowercase()
 }
