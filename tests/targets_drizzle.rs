@@ -573,6 +573,13 @@ fn snapshot_is_the_one_drizzle_kit_writes() {
             .filter(|p| p.to_string_lossy().ends_with("_snapshot.json"))
             .collect();
         snapshots.sort();
+        // Each recorded migration's snapshot chains to the one before.
+        for pair in snapshots.windows(2) {
+            let (before, after) = (ids(&read(&pair[0])), ids(&read(&pair[1])));
+            if after.1 != before.0 {
+                failures.push(format!("{name}: {} does not chain to {}", pair[1].display(), pair[0].display()));
+            }
+        }
         let ours = read(snapshots.last().expect("a snapshot"));
         let (ours, theirs) = (without_id(&ours), without_id(&theirs));
         if ours == theirs {
@@ -588,12 +595,23 @@ fn snapshot_is_the_one_drizzle_kit_writes() {
 }
 
 /// A snapshot with its `id` blanked: drizzle-kit's is random.
+/// drizzle-kit writing into an empty folder chains to its root id; ours
+/// chains to the snapshot of the migration before (checked separately).
 fn without_id(snapshot: &str) -> String {
     let mut lines: Vec<String> = snapshot.lines().map(str::to_string).collect();
-    if let Some(line) = lines.iter_mut().find(|l| l.starts_with("  \"id\": ")) {
-        *line = "  \"id\": \"<id>\",".to_string();
+    for (key, blank) in [("id", "<id>"), ("prevId", "<prevId>")] {
+        if let Some(line) = lines.iter_mut().find(|l| l.starts_with(&format!("  \"{key}\": "))) {
+            *line = format!("  \"{key}\": \"{blank}\",");
+        }
     }
     lines.join("\n")
+}
+
+/// `(id, prevId)` of a snapshot.
+fn ids(snapshot: &str) -> (String, String) {
+    let json: serde_json::Value = serde_json::from_str(snapshot).expect("a snapshot is JSON");
+    let field = |k: &str| json[k].as_str().unwrap_or_default().to_string();
+    (field("id"), field("prevId"))
 }
 
 /// The no-change check can fail, on both sides of the diff: a column removed
