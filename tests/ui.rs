@@ -6,9 +6,20 @@
 fn ui() {
     let t = trybuild::TestCases::new();
     t.pass("tests/ui/pass/*.rs");
-    for category in
-        ["attribute", "types", "keys", "relations", "index", "defaults", "column", "enum", "tenant", "shape", "errors"]
-    {
+    for category in [
+        "attribute",
+        "types",
+        "keys",
+        "relations",
+        "index",
+        "defaults",
+        "column",
+        "enum",
+        "tenant",
+        "shape",
+        "errors",
+        "limits",
+    ] {
         t.compile_fail(format!("tests/ui/{category}/*.rs"));
     }
 }

@@ -20,6 +20,8 @@ pub mod runtime;
 #[cfg(feature = "model")]
 pub mod diagnostics;
 #[cfg(feature = "model")]
+pub mod limits;
+#[cfg(feature = "model")]
 pub mod lint;
 #[cfg(feature = "model")]
 pub mod model;

@@ -562,6 +562,15 @@ impl Entity {
         self.columns.iter().find(|c| c.name == name)
     }
 
+    /// Whether `column` is part of the primary key, a foreign key or an
+    /// index: MySQL gives such an unsized `String` `VARCHAR(255)`
+    /// ([`crate::types::MYSQL_KEYED_VARCHAR`]), since it cannot index TEXT.
+    pub fn is_keyed(&self, column: &str) -> bool {
+        self.primary_key.columns.iter().any(|c| c == column)
+            || self.foreign_keys.iter().any(|fk| fk.columns.iter().any(|c| c == column))
+            || self.indexes.iter().any(|i| i.columns.iter().any(|c| c.name == column))
+    }
+
     /// The primary key's Rust-level type when it is a single column.
     pub fn single_key_type(&self) -> Option<&ColumnType> {
         match self.primary_key.columns.as_slice() {

@@ -52,9 +52,9 @@ pub(super) fn parse_entity_with(
     (cx.error_count() == errors).then(|| lower_entity(&cont, &options.file))
 }
 
-/// The name of every index the entity will have, with the attribute that makes it.
-pub fn index_names<'c>(cont: &'c Container) -> Vec<(String, &'c syn::Path)> {
-    lower_indexes(cont, "").into_iter().map(|(index, path)| (index.name, path)).collect()
+/// Every index the entity declares, with the attribute that makes it.
+pub fn declared_indexes<'c>(cont: &'c Container) -> Vec<(Index, &'c syn::Path)> {
+    lower_indexes(cont, "")
 }
 
 fn lower_indexes<'c>(cont: &'c Container, file: &str) -> Vec<(Index, &'c syn::Path)> {
@@ -304,6 +304,7 @@ pub(super) fn parse_db_enum_with(
     let name = super::attr::parse_db_enum_args(args, cx);
     super::attr::check_enum_attrs(&item.attrs, cx);
     check::check_enum(item, cx);
+    super::limits::check_enum_limits(item, name.as_ref(), cx);
     if cx.error_count() != errors {
         return None;
     }

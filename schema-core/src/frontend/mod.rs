@@ -13,6 +13,7 @@ use crate::model;
 pub mod attr;
 pub mod check;
 pub mod ctxt;
+pub mod limits;
 pub mod lint_attr;
 pub mod lower;
 pub mod messages;

@@ -908,7 +908,9 @@ fn plan_table<'s>(
         };
         let cap = match (&col.ty, col.max_len) {
             (_, Some(n)) => Some(n as usize),
-            (ColumnType::String, None) if keyed.contains(col.name.as_str()) => Some(255),
+            (ColumnType::String, None) if keyed.contains(col.name.as_str()) => {
+                Some(crate::types::MYSQL_KEYED_VARCHAR as usize)
+            }
             _ => None,
         };
         let unique = uniques.iter().any(|u| u.contains(&col.name));
