@@ -18,6 +18,8 @@ pub mod audit;
 pub mod runtime;
 
 #[cfg(feature = "model")]
+pub mod cycles;
+#[cfg(feature = "model")]
 pub mod diagnostics;
 #[cfg(feature = "model")]
 pub mod limits;

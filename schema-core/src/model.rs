@@ -422,6 +422,12 @@ pub struct ForeignKey {
     /// Why it is here: a declared `#[belongs_to]`, the tenant key, a junction side.
     #[serde(default, skip_serializing_if = "ColumnOrigin::is_declared")]
     pub origin: ColumnOrigin,
+    /// `#[belongs_to(X, deferrable)]`: checked at commit, not per statement
+    /// (`DEFERRABLE INITIALLY DEFERRED` on PostgreSQL and SQLite), so rows
+    /// whose NOT NULL keys point at each other can be inserted in one
+    /// transaction.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deferrable: bool,
     #[serde(skip)]
     pub location: Location,
 }

@@ -193,6 +193,7 @@ fn add_tenant_key(entity: &mut Entity, tenant: &TenantInfo) {
             on_delete: ReferentialAction::Cascade,
             on_update: ReferentialAction::NoAction,
             origin: ColumnOrigin::Tenant,
+            deferrable: false,
             location: entity.location.clone(),
         });
     }
@@ -245,6 +246,7 @@ fn add_junction_keys(entity: &mut Entity, junction: &Junction) {
                 on_delete: ReferentialAction::Cascade,
                 on_update: ReferentialAction::NoAction,
                 origin: ColumnOrigin::Declared,
+                deferrable: false,
                 location: entity.location.clone(),
             });
         }
@@ -522,6 +524,7 @@ mod tests {
                 on_delete: ReferentialAction::NoAction,
                 on_update: ReferentialAction::NoAction,
                 origin: ColumnOrigin::Declared,
+                deferrable: false,
                 location: Location::default(),
             });
         }

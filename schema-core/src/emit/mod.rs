@@ -11,6 +11,7 @@ pub mod alembic;
 pub mod drizzle;
 pub mod erd;
 mod js;
+mod names;
 pub mod pgtap;
 pub mod prisma;
 mod python;

@@ -453,7 +453,7 @@ mod tests {
     fn unknown_option_suggests_the_closest() {
         let src = entity("", "    #[belongs_to(Project, on_delet = cascade)]\n    pub project_id: Uuid,");
         let d = one(&src, "on_delet", "unknown option `on_delet` in `#[belongs_to]`: did you mean `on_delete`?");
-        assert!(d.help.unwrap().contains("`on_delete` and `on_update`"));
+        assert!(d.help.unwrap().contains("`on_delete`, `on_update` and `deferrable`"));
         let src = entity("#[index(title, uniqe)]", "    pub title: String,");
         one(&src, "uniqe", "did you mean `unique`?");
         let src = entity("", "    #[column(max_length = 3)]\n    pub title: String,");

@@ -195,6 +195,7 @@ fn lower_entity(cont: &Container, file: &str) -> ParsedEntity {
                 on_delete: bt.on_delete.as_ref().map(|x| x.action).unwrap_or_default(),
                 on_update: bt.on_update.as_ref().map(|x| x.action).unwrap_or_default(),
                 origin: ColumnOrigin::Declared,
+                deferrable: bt.deferrable.is_some(),
                 location: location(file, span_of(&bt.target)),
             });
             relations.push(Relation { kind: RelationKind::BelongsTo, target, key_type: Some(ft.inner.clone()) });

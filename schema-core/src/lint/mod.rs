@@ -19,6 +19,7 @@ use std::fmt::Write as _;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{Location, Schema};
 
+mod cycles;
 mod rules;
 #[cfg(all(test, feature = "frontend"))]
 mod tests;
@@ -107,6 +108,11 @@ pub const RULES: &[Rule] = &[
         fix: "Move the group to its own entity and point at it with `#[belongs_to(...)]`.",
     },
     Rule {
+        name: "required_reference_cycle",
+        why: "Rows whose NOT NULL keys point at each other (or a required key to its own table) cannot be inserted one statement at a time: each needs the other first.",
+        fix: "Make one key of the cycle optional (`Option<...>`: insert, then update), or mark its keys `#[belongs_to(X, deferrable)]` and insert the rows in one transaction (PostgreSQL, SQLite).",
+    },
+    Rule {
         name: "redundant_index",
         why: "An index that is a prefix of another serves no query the longer one cannot, and every write pays for both.",
         fix: "Remove the shorter index.",
@@ -192,6 +198,7 @@ pub struct Review {
 /// Runs every rule over a transformed schema.
 pub fn review(schema: &Schema) -> Review {
     let mut findings = rules::run(schema);
+    findings.extend(cycles::run(schema));
     findings.sort_by(|a, b| {
         (&a.location, rule_index(a.rule), &a.message).cmp(&(&b.location, rule_index(b.rule), &b.message))
     });

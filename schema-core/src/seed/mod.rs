@@ -70,9 +70,14 @@ use crate::diagnostics::Diagnostic;
 use crate::model::*;
 
 mod checks;
+mod links;
+mod order;
 pub mod render;
 pub mod sql;
 mod values;
+
+pub use links::LinkUpdates;
+pub use order::Skipped;
 
 use checks::{Lit, Rules};
 use values::{Ctx, Kind};
@@ -220,11 +225,16 @@ struct ColumnPlan<'s> {
 }
 
 struct FkPlan {
+    /// The foreign key's name.
+    name: String,
     target: String,
     columns: Vec<usize>,
     target_columns: Vec<String>,
     self_ref: bool,
     same_tenant: bool,
+    /// Its target is filled after this table (a cycle broken at this
+    /// nullable key): NULL at insert, set by a link update (see `links`).
+    later: bool,
 }
 
 struct PolyPlan {
@@ -277,6 +287,7 @@ pub struct Generator<'s> {
     next: usize,
     stores: HashMap<String, Store>,
     tenant: Option<(String, String)>,
+    skipped: Vec<Skipped<'s>>,
 }
 
 const ATTEMPTS: u32 = 12;
@@ -292,7 +303,14 @@ impl<'s> Generator<'s> {
             _ => None,
         });
         // Which columns of each entity are referenced (and so kept).
+        let order = order::plan(schema, schema.dependency_order());
         let mut needed: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        // A table whose key is set later keeps its primary key for the updates.
+        for (holder, _) in &order.later {
+            if let Some(e) = schema.entity(holder) {
+                needed.entry(holder.clone()).or_default().extend(e.primary_key.columns.iter().cloned());
+            }
+        }
         for e in &schema.entities {
             for fk in &e.foreign_keys {
                 needed.entry(fk.target.clone()).or_default().extend(fk.target_columns.iter().cloned());
@@ -306,7 +324,7 @@ impl<'s> Generator<'s> {
             }
         }
         let mut plans = Vec::new();
-        for entity in load_order(schema) {
+        for entity in order.tables.iter().copied() {
             if entity.traits.audit_log {
                 continue;
             }
@@ -323,7 +341,7 @@ impl<'s> Generator<'s> {
             }
             stored.sort();
             stored.dedup();
-            match plan_table(schema, entity, options, tenant_key.as_ref(), stored, bucket) {
+            match plan_table(schema, entity, options, tenant_key.as_ref(), stored, bucket, &order.later) {
                 Ok(plan) => plans.push(plan),
                 Err(mut e) => errors.append(&mut e),
             }
@@ -331,7 +349,20 @@ impl<'s> Generator<'s> {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(Generator { options: options.clone(), plans, next: 0, stores: HashMap::new(), tenant: tenant_key })
+        Ok(Generator {
+            options: options.clone(),
+            plans,
+            next: 0,
+            stores: HashMap::new(),
+            tenant: tenant_key,
+            skipped: order.skipped,
+        })
+    }
+
+    /// The tables the seed leaves empty, each with the reason (a cycle of
+    /// NOT NULL keys, or a NOT NULL key to such a table).
+    pub fn skipped(&self) -> &[Skipped<'s>] {
+        &self.skipped
     }
 
     /// The tables that will be generated, in order: (entity, table).
@@ -377,32 +408,6 @@ impl<'s> Generator<'s> {
         let rng = ChaCha8Rng::seed_from_u64(self.options.seed ^ fnv(&plan.entity.table));
         Some(TableRows { generator: self, index, own, tenants, total, slot: 0, accepted: 0, uniques, rng })
     }
-}
-
-/// [`Schema::dependency_order`], with polymorphic targets as dependencies
-/// too (a polymorphic link needs its target rows first).
-fn load_order(schema: &Schema) -> Vec<&Entity> {
-    let base = schema.dependency_order();
-    let deps = |e: &Entity| -> Vec<String> {
-        e.foreign_keys
-            .iter()
-            .map(|f| f.target.clone())
-            .chain(e.polymorphic.iter().flat_map(|p| p.targets.iter().map(|t| t.entity.clone())))
-            .filter(|t| *t != e.name && schema.entity(t).is_some())
-            .collect()
-    };
-    let mut done: Vec<&str> = Vec::new();
-    let mut out: Vec<&Entity> = Vec::new();
-    while out.len() < base.len() {
-        let next = base
-            .iter()
-            .find(|e| !done.contains(&e.name.as_str()) && deps(e).iter().all(|d| done.contains(&d.as_str())))
-            .or_else(|| base.iter().find(|e| !done.contains(&e.name.as_str())));
-        let Some(next) = next else { break };
-        done.push(&next.name);
-        out.push(next);
-    }
-    out
 }
 
 /// FNV-1a: a stable hash of a table name (std's hashers are not stable across releases).
@@ -511,6 +516,7 @@ impl TableRows<'_, '_> {
             vals[tc] = Some(tenant.clone()?);
         }
         let tenant_key = tenant.as_ref().map(Value::key_text);
+        let mut self_point: Option<&FkPlan> = None;
         // Foreign keys, tenant key first (plan order).
         for f in &plan.fks {
             let open: Vec<usize> = f.columns.iter().copied().filter(|c| vals[*c].is_none()).collect();
@@ -518,6 +524,23 @@ impl TableRows<'_, '_> {
                 continue;
             }
             let nullable = open.iter().all(|c| plan.columns[*c].column.nullable);
+            if f.later {
+                // Set by a link update once the target's rows exist.
+                for c in open {
+                    vals[c] = Some(Value::Null);
+                }
+                continue;
+            }
+            if f.self_ref && !nullable && self.own.rows.is_empty() {
+                // The first row of a required self-reference points at itself
+                // (the key is checked at the end of the statement); the key
+                // is copied in once the row's own key is made.
+                for c in open {
+                    vals[c] = Some(Value::Null);
+                }
+                self_point = Some(f);
+                continue;
+            }
             let null_chance = if f.self_ref { 40 } else { options.null_percent as u32 };
             if nullable && self.rng.random_range(0..100u32) < null_chance {
                 for c in open {
@@ -645,6 +668,12 @@ impl TableRows<'_, '_> {
                 }
             };
             out.push(v);
+        }
+        if let Some(f) = self_point {
+            for (c, tc) in f.columns.iter().zip(&f.target_columns) {
+                let own = plan.columns.iter().position(|cp| cp.column.name == *tc)?;
+                out[*c] = out[own].clone();
+            }
         }
         // Uniques: check all, then record.
         let mut keys = Vec::with_capacity(plan.uniques.len());
@@ -793,6 +822,7 @@ fn plan_table<'s>(
     tenant_key: Option<&(String, String)>,
     stored: Vec<String>,
     bucket: Option<String>,
+    later: &std::collections::BTreeSet<(String, String)>,
 ) -> Result<TablePlan<'s>, Vec<SeedError>> {
     let mut errors = Vec::new();
     let (mut rules, unknown) = checks::rules(entity);
@@ -928,11 +958,13 @@ fn plan_table<'s>(
         .iter()
         .filter_map(|f| {
             Some(FkPlan {
+                name: f.name.clone(),
                 target: f.target.clone(),
                 columns: f.columns.iter().map(|c| index_of(c)).collect::<Option<Vec<_>>>()?,
                 target_columns: f.target_columns.clone(),
                 self_ref: f.target == entity.name,
                 same_tenant: same_tenant(&f.target),
+                later: later.contains(&(entity.name.clone(), f.name.clone())),
             })
         })
         .collect();
@@ -1011,14 +1043,21 @@ pub type TableData<'s> = (&'s Entity, Vec<&'s Column>, Vec<Vec<Value>>);
 /// Generates every table into memory. For big seeds stream with [`Generator`].
 pub fn generate_all<'s>(schema: &'s Schema, options: &SeedOptions) -> Result<Vec<TableData<'s>>, Vec<SeedError>> {
     let mut generator = Generator::new(schema, options)?;
-    let mut out = Vec::new();
-    while let Some(table) = generator.next_table() {
-        let entity = table.entity();
-        let columns = table.columns();
-        let rows: Vec<Vec<Value>> = table.collect();
-        out.push((entity, columns, rows));
+    Ok(generator.all_tables())
+}
+
+impl<'s> Generator<'s> {
+    /// Every remaining table's rows, in memory; [`Generator::links`] may follow.
+    pub fn all_tables(&mut self) -> Vec<TableData<'s>> {
+        let mut out = Vec::new();
+        while let Some(table) = self.next_table() {
+            let entity = table.entity();
+            let columns = table.columns();
+            let rows: Vec<Vec<Value>> = table.collect();
+            out.push((entity, columns, rows));
+        }
+        out
     }
-    Ok(out)
 }
 
 #[cfg(all(test, feature = "frontend"))]

@@ -160,6 +160,7 @@ fn sqlite_builder(file: &mut File<'_>, c: &Column) -> String {
 /// file with `customType`: `bytea` on PostgreSQL, `longblob` on MySQL.
 fn named_custom(file: &mut File<'_>, name: &'static str, data: &str, sql: &str, c: &Column) -> String {
     file.core.insert("customType");
+    let data = file.consts.global(data);
     file.custom.entry(name).or_insert_with(|| {
         format!(
             "/** `{sql}`: Drizzle has no builder for it. */\nconst {name} = customType<{{ data: {data} }}>({{\n  dataType() {{\n    return {};\n  }},\n}});\n",

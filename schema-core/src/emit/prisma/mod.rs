@@ -243,10 +243,22 @@ fn write_enum(out: &mut String, e: &EnumType) {
         })
         .collect();
     let mut attributes = Vec::new();
-    if e.sql_name != e.name {
+    if e.sql_name != type_name(&e.name) {
         attributes.push((vec![], format!("@@map({})", string_literal(&e.sql_name))));
     }
-    Block { doc: e.doc.clone(), head: format!("enum {}", e.name), lines, attributes }.write(out);
+    Block { doc: e.doc.clone(), head: format!("enum {}", type_name(&e.name)), lines, attributes }.write(out);
+}
+
+/// Names Prisma refuses for a model or an enum: its scalar types and the
+/// client's own class; JavaScript's reserved words are refused too.
+const RESERVED_TYPE_NAMES: &[&str] =
+    &["BigInt", "Boolean", "Bytes", "DateTime", "Decimal", "Float", "Int", "Json", "PrismaClient", "String"];
+
+/// The Prisma name of a model or enum: the Rust name, with `_` appended
+/// when Prisma reserves it (`String` -> `String_`); `@@map` keeps the
+/// table or type name.
+pub fn type_name(name: &str) -> String {
+    super::names::free(name, |n| RESERVED_TYPE_NAMES.contains(&n) || super::js::RESERVED.contains(&n))
 }
 
 /// An enum value's Prisma name: the stored value itself (so the client's
@@ -276,7 +288,7 @@ fn write_model(out: &mut String, schema: &Schema, relations: &Relations<'_>, ent
     }
     Block {
         doc: entity.doc.clone(),
-        head: format!("model {}", entity.name),
+        head: format!("model {}", type_name(&entity.name)),
         lines,
         attributes: block_attributes(entity),
     }
@@ -397,7 +409,7 @@ pub fn prisma_type(schema: &Schema, column: &Column) -> (String, Option<String>)
         ColumnType::StringArray => ("String[]", None),
         ColumnType::Enum(name) => {
             let name = schema.enum_type(name).map_or(name.as_str(), |e| e.name.as_str());
-            return (name.to_string(), None);
+            return (type_name(name), None);
         }
         ColumnType::Other(_) => unreachable!("handled above"),
     };
@@ -516,12 +528,12 @@ fn belongs_to_line(relation: &Relation<'_>) -> Line {
     }
     let prisma_default = format!("{}_{}_fkey", relation.holder.table, fk.columns.join("_"));
     args.extend(map_arg(&fk.name, &prisma_default));
-    let ty = format!("{}{}", relation.target.name, if optional { "?" } else { "" });
+    let ty = format!("{}{}", type_name(&relation.target.name), if optional { "?" } else { "" });
     Line { doc: vec![], cells: vec![camel_case(&relation.belongs_to), ty, format!("@relation({})", args.join(", "))] }
 }
 
 fn inverse_line(relation: &Relation<'_>) -> Line {
-    let ty = format!("{}{}", relation.holder.name, if relation.one_to_one { "?" } else { "[]" });
+    let ty = format!("{}{}", type_name(&relation.holder.name), if relation.one_to_one { "?" } else { "[]" });
     let mut cells = vec![camel_case(&relation.inverse), ty];
     if let Some(name) = &relation.name {
         cells.push(format!("@relation({})", string_literal(name)));
@@ -544,7 +556,7 @@ fn block_attributes(entity: &Entity) -> Vec<(Vec<String>, String)> {
             out.push(index_attribute(entity, index));
         }
     }
-    if entity.table != entity.name {
+    if entity.table != type_name(&entity.name) {
         out.push((vec![], format!("@@map({})", string_literal(&entity.table))));
     }
     out

@@ -4,6 +4,7 @@
 //! declared here (`findChangedColumns` compares type, length, precision,
 //! scale, array, comment, default, nullability, enum and generation).
 
+use crate::emit::js::type_name;
 use crate::emit::relations::camel_case;
 use crate::model::{Column, ColumnOrigin, ColumnType, DefaultValue, Entity, Generated, Schema};
 
@@ -21,7 +22,7 @@ pub(super) struct Property {
 /// What a column needs from `../enums`: the type and the values constant.
 pub(super) fn enum_imports(schema: &Schema, column: &Column) -> Option<(String, String)> {
     match &column.ty {
-        ColumnType::Enum(name) => schema.enum_type(name).map(|e| (e.name.clone(), values_const(&e.name))),
+        ColumnType::Enum(name) => schema.enum_type(name).map(|e| (type_name(&e.name), values_const(&e.name))),
         _ => None,
     }
 }
@@ -194,7 +195,7 @@ pub(super) fn orm_type(schema: &Schema, entity: &Entity, column: &Column) -> Orm
                 let enum_name = if e.sql_name == default_name { String::new() } else { string(&e.sql_name) };
                 t.enum_values = Some((format!("[...{}]", values_const(&e.name)), enum_name));
                 t.type_option = string("enum");
-                t.ts = e.name.clone();
+                t.ts = type_name(&e.name);
                 return t;
             }
             // Dangling enums are rejected before emission; text keeps output total.

@@ -18,6 +18,8 @@
 
 use std::collections::BTreeSet;
 
+use super::js::{global_type, type_name};
+use super::names::{import_as, import_item};
 use super::relations::{Relation, Relations, camel_case, property_name};
 use super::{Artifact, EmitOptions, Emitted, Emitter};
 use crate::model::{Entity, ReferentialAction, Schema};
@@ -111,7 +113,7 @@ fn enums_file(schema: &Schema) -> String {
         out.push(format!("export const {} = [{}] as const;", columns::values_const(&e.name), values.join(", ")));
         out.push(String::new());
         out.extend(jsdoc(e.doc.as_deref(), ""));
-        out.push(format!("export type {} = (typeof {})[number];", e.name, columns::values_const(&e.name)));
+        out.push(format!("export type {} = (typeof {})[number];", type_name(&e.name), columns::values_const(&e.name)));
     }
     out.join("\n") + "\n"
 }
@@ -121,10 +123,10 @@ fn enums_file(schema: &Schema) -> String {
 fn index_file(schema: &Schema, entities: &[&Entity]) -> String {
     let mut out = vec![HEADER.to_string()];
     for entity in entities {
-        out.push(format!("import {{ {0} }} from \"./{0}\";", entity.name));
+        out.push(format!("import {{ {} }} from {};", type_name(&entity.name), string(&format!("./{}", entity.name))));
     }
     out.push(String::new());
-    let names: Vec<&str> = entities.iter().map(|e| e.name.as_str()).collect();
+    let names: Vec<String> = entities.iter().map(|e| type_name(&e.name)).collect();
     out.push(format!("export {{ {} }};", names.join(", ")));
     if !schema.enums.is_empty() {
         out.push("export * from \"../enums\";".to_string());
@@ -141,6 +143,18 @@ fn entity_file(schema: &Schema, relations: &Relations<'_>, entity: &Entity) -> S
     let mut entity_imports: BTreeSet<String> = BTreeSet::new();
     let mut enum_imports: BTreeSet<(String, String)> = BTreeSet::new();
     let mut body: Vec<String> = Vec::new();
+    // Every name the file declares or imports from the schema: TypeORM's
+    // imports and the globals the property types use yield to them.
+    let mut declared: BTreeSet<String> = BTreeSet::from([type_name(&entity.name)]);
+    for r in relations.held_by(&entity.name) {
+        declared.insert(type_name(&r.target.name));
+    }
+    for r in relations.pointing_at(&entity.name) {
+        declared.insert(type_name(&r.holder.name));
+    }
+    for (ty, values) in entity.columns.iter().filter_map(|c| columns::enum_imports(schema, c)) {
+        declared.extend([ty, values]);
+    }
 
     // Class decorators: table, indexes, checks.
     let mut class_lines = jsdoc(entity.doc.as_deref(), "");
@@ -175,7 +189,16 @@ fn entity_file(schema: &Schema, relations: &Relations<'_>, entity: &Entity) -> S
             orm_imports.insert(generated.name());
             body.extend(generated.lines("  "));
         }
-        body.push(format!("  {}!: {};", property.name, property.ts_type));
+        let ts_type = match property.ts_type.split_once(' ') {
+            Some((global @ ("Date" | "Buffer"), rest)) => {
+                format!("{} {rest}", global_type(global, |n| declared.contains(n)))
+            }
+            None if matches!(property.ts_type.as_str(), "Date" | "Buffer") => {
+                global_type(&property.ts_type, |n| declared.contains(n))
+            }
+            _ => property.ts_type.clone(),
+        };
+        body.push(format!("  {}!: {ts_type};", property.name));
     }
 
     // The belongs-to side of every key this entity holds.
@@ -214,15 +237,67 @@ fn entity_file(schema: &Schema, relations: &Relations<'_>, entity: &Entity) -> S
         out.push(format!("import {{ {} }} from \"../enums\";", names.join(", ")));
     }
     for name in &entity_imports {
-        out.push(format!("import {{ {name} }} from \"./{name}\";"));
+        out.push(format!("import {{ {} }} from {};", type_name(name), string(&format!("./{name}"))));
     }
     out.push(String::new());
     out.extend(class_lines);
-    out.push(format!("export class {} {{", entity.name));
+    out.push(format!("export class {} {{", type_name(&entity.name)));
     // Drop the blank line that separates members before the first one.
     out.extend(body.into_iter().skip(1));
     out.push("}".to_string());
-    out.join("\n") + "\n"
+    alias_imports(out, &declared).join("\n") + "\n"
+}
+
+/// TypeORM's names that a declared name shadows (an entity called `Column`
+/// or `Entity`, an enum called `Relation`) are imported under an alias
+/// (`Column as _Column`, see [`crate::emit::names`]): the import line and
+/// every decorator and type that names them are rewritten. Decorators are
+/// the only lines that start with `@`; the types are `Relation<...>` and
+/// `as ColumnType`.
+fn alias_imports(lines: Vec<String>, declared: &BTreeSet<String>) -> Vec<String> {
+    let Some(import) = lines.iter().position(|l| l.ends_with(" from \"typeorm\";")) else { return lines };
+    let names: Vec<String> = lines[import]
+        .trim_start_matches("import { ")
+        .trim_end_matches(" } from \"typeorm\";")
+        .split(", ")
+        .map(str::to_string)
+        .collect();
+    let aliases: Vec<(String, String)> = names
+        .iter()
+        .map(|n| n.trim_start_matches("type ").to_string())
+        .map(|n| (n.clone(), import_as(&n, |d| declared.contains(d))))
+        .filter(|(n, local)| n != local)
+        .collect();
+    if aliases.is_empty() {
+        return lines;
+    }
+    let local = |name: &str| aliases.iter().find(|(n, _)| n == name).map(|(_, l)| l.clone());
+    let mut out = lines;
+    let items: Vec<String> = names
+        .iter()
+        .map(|item| {
+            let (prefix, name) = item.strip_prefix("type ").map_or(("", item.as_str()), |n| ("type ", n));
+            format!("{prefix}{}", import_item(name, &local(name).unwrap_or_else(|| name.to_string())))
+        })
+        .collect();
+    out[import] = format!("import {{ {} }} from \"typeorm\";", items.join(", "));
+    for line in out.iter_mut().skip(import + 1) {
+        let indent = line.len() - line.trim_start().len();
+        if let Some(rest) = line[indent..].strip_prefix('@') {
+            let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            if let Some(alias) = local(&name) {
+                *line = format!("{}@{alias}{}", &line[..indent], &rest[name.len()..]);
+            }
+        }
+        for ty in ["Relation", "ColumnType"] {
+            if let Some(alias) = local(ty) {
+                *line = line
+                    .replace(&format!("{ty}<"), &format!("{alias}<"))
+                    .replace(&format!("as {ty}"), &format!("as {alias}"));
+            }
+        }
+    }
+    out
 }
 
 /// Import names sorted by the name itself, `type X` among the values.
@@ -297,8 +372,8 @@ fn index_lines(entity: &Entity, index: &crate::model::Index) -> Vec<String> {
 /// rejects ("multiple assignments to same column").
 fn belongs_to_lines(relation: &Relation<'_>, shares_a_column: bool) -> Vec<String> {
     let fk = relation.foreign_key;
-    let target = &relation.target.name;
-    let param = parameter_name(target);
+    let target = &type_name(&relation.target.name);
+    let param = parameter_name(&relation.target.name);
     let mut lines =
         vec![format!("  /** Key `{}` ({}) to `{}`. */", fk.name, fk.columns.join(", "), relation.target.table)];
     // A same-tenant key `(organization_id, parent_id)` is optional when its
@@ -309,6 +384,9 @@ fn belongs_to_lines(relation: &Relation<'_>, shares_a_column: bool) -> Vec<Strin
     }
     if fk.on_update != ReferentialAction::NoAction {
         options.push(("onUpdate", string(fk.on_update.sql())));
+    }
+    if fk.deferrable {
+        options.push(("deferrable", string("INITIALLY DEFERRED")));
     }
     if shares_a_column {
         options.push(("persistence", "false".to_string()));
@@ -353,8 +431,8 @@ fn belongs_to_lines(relation: &Relation<'_>, shares_a_column: bool) -> Vec<Strin
 
 /// `@OneToMany` on the target of a key.
 fn has_many_lines(relation: &Relation<'_>) -> Vec<String> {
-    let holder = &relation.holder.name;
-    let param = parameter_name(holder);
+    let holder = &type_name(&relation.holder.name);
+    let param = parameter_name(&relation.holder.name);
     let mut lines = vec![format!(
         "  /** The `{}` rows whose key `{}` points here. */",
         relation.holder.table, relation.foreign_key.name
