@@ -103,6 +103,34 @@ pub fn required_cycles(schema: &Schema) -> Vec<Cycle<'_>> {
     cycles_of(&edges)
 }
 
+/// Every required key (deferrable ones too) that lies on a cycle of required
+/// keys, as `(holder table, key name)`: its target reaches its holder back.
+/// ORMs that refuse such cycles (TypeORM) are told these relations are
+/// optional.
+pub fn keys_on_required_cycles(schema: &Schema) -> BTreeSet<(String, String)> {
+    let edges: Vec<Edge<'_>> = edges(schema).into_iter().filter(Edge::required).collect();
+    let reaches = |from: &str, to: &str| -> bool {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from.to_string()];
+        while let Some(t) = stack.pop() {
+            if t == to {
+                return true;
+            }
+            for e in edges.iter().filter(|e| e.holder.table == t) {
+                if seen.insert(e.target.table.clone()) {
+                    stack.push(e.target.table.clone());
+                }
+            }
+        }
+        false
+    };
+    edges
+        .iter()
+        .filter(|e| reaches(&e.target.table, &e.holder.table))
+        .map(|e| (e.holder.table.clone(), e.foreign_key.name.clone()))
+        .collect()
+}
+
 /// One cycle through each strongly connected group of `edges` (by holder
 /// and target table), starting at the group's first table by name.
 pub fn cycles_of<'s>(edges: &[Edge<'s>]) -> Vec<Cycle<'s>> {

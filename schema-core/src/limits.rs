@@ -121,7 +121,11 @@ pub struct DialectLimits {
     pub identity: IdentityRules,
     /// Column names the database keeps for itself, even quoted.
     pub reserved_columns: &'static [&'static str],
-    /// A prefix the database keeps for its own tables and indexes (any case).
+    /// Type names the database resolves to its own types first (an enum
+    /// type of one of these names would not be the column's type).
+    pub reserved_types: &'static [&'static str],
+    /// A prefix the database keeps for its own tables, indexes (and, where
+    /// the dialect has named types, types), compared without case.
     pub reserved_prefix: Option<&'static str>,
     /// Whether a name may end with a space.
     pub trailing_space: bool,
@@ -136,6 +140,127 @@ pub struct DialectLimits {
 
 /// PostgreSQL 15's system columns: no user column may be named one, quoted or not.
 pub const POSTGRES_SYSTEM_COLUMNS: &[&str] = &["tableoid", "xmin", "cmin", "xmax", "cmax", "ctid"];
+
+/// PostgreSQL 15's built-in type names (`pg_catalog`, searched before the
+/// schema's own types even when quoted) and the SQL spellings its grammar
+/// maps to them (`int`, `integer`, `double`, ...): an enum type of one of
+/// these names is silently not the enum.
+pub const POSTGRES_TYPE_NAMES: &[&str] = &[
+    "aclitem",
+    "any",
+    "anyarray",
+    "anycompatible",
+    "anycompatiblearray",
+    "anycompatiblemultirange",
+    "anycompatiblenonarray",
+    "anycompatiblerange",
+    "anyelement",
+    "anyenum",
+    "anymultirange",
+    "anynonarray",
+    "anyrange",
+    "bigint",
+    "bigserial",
+    "bit",
+    "bool",
+    "boolean",
+    "box",
+    "bpchar",
+    "bytea",
+    "char",
+    "character",
+    "cid",
+    "cidr",
+    "circle",
+    "cstring",
+    "date",
+    "datemultirange",
+    "daterange",
+    "dec",
+    "decimal",
+    "double",
+    "event_trigger",
+    "fdw_handler",
+    "float",
+    "float4",
+    "float8",
+    "gtsvector",
+    "index_am_handler",
+    "inet",
+    "int",
+    "int2",
+    "int2vector",
+    "int4",
+    "int4multirange",
+    "int4range",
+    "int8",
+    "int8multirange",
+    "int8range",
+    "integer",
+    "internal",
+    "interval",
+    "json",
+    "jsonb",
+    "jsonpath",
+    "language_handler",
+    "line",
+    "lseg",
+    "macaddr",
+    "macaddr8",
+    "money",
+    "name",
+    "national",
+    "nchar",
+    "numeric",
+    "nummultirange",
+    "numrange",
+    "oid",
+    "oidvector",
+    "path",
+    "point",
+    "polygon",
+    "real",
+    "record",
+    "refcursor",
+    "regclass",
+    "regcollation",
+    "regconfig",
+    "regdictionary",
+    "regnamespace",
+    "regoper",
+    "regoperator",
+    "regproc",
+    "regprocedure",
+    "regrole",
+    "regtype",
+    "serial",
+    "smallint",
+    "smallserial",
+    "table_am_handler",
+    "text",
+    "tid",
+    "time",
+    "timestamp",
+    "timestamptz",
+    "timetz",
+    "trigger",
+    "tsm_handler",
+    "tsmultirange",
+    "tsquery",
+    "tsrange",
+    "tstzmultirange",
+    "tstzrange",
+    "tsvector",
+    "txid_snapshot",
+    "unknown",
+    "uuid",
+    "varbit",
+    "varchar",
+    "void",
+    "xid",
+    "xid8",
+    "xml",
+];
 
 /// The limits of every dialect, in [`Dialect::ALL`] order. The README prints
 /// this table ([`markdown_table`]; a test keeps the copy identical).
@@ -153,7 +278,8 @@ pub const LIMITS: [DialectLimits; 3] = [
         varchar_length: Some(10_485_760),
         identity: IdentityRules { one_per_table: false, first_in_key: false },
         reserved_columns: POSTGRES_SYSTEM_COLUMNS,
-        reserved_prefix: None,
+        reserved_types: POSTGRES_TYPE_NAMES,
+        reserved_prefix: Some("pg_"),
         trailing_space: true,
         supplementary_chars: true,
         indexes_blobs: true,
@@ -173,6 +299,7 @@ pub const LIMITS: [DialectLimits; 3] = [
         varchar_length: Some(16_383),
         identity: IdentityRules { one_per_table: true, first_in_key: true },
         reserved_columns: &[],
+        reserved_types: &[],
         reserved_prefix: None,
         trailing_space: false,
         supplementary_chars: false,
@@ -193,6 +320,7 @@ pub const LIMITS: [DialectLimits; 3] = [
         varchar_length: None,
         identity: IdentityRules { one_per_table: false, first_in_key: false },
         reserved_columns: &[],
+        reserved_types: &[],
         reserved_prefix: Some("sqlite_"),
         trailing_space: true,
         supplementary_chars: true,
@@ -359,9 +487,26 @@ pub fn identifier_described(kind: NameKind, name: &str, described: &str) -> Opti
             ));
         }
     }
-    if matches!(kind, NameKind::Table | NameKind::Index) {
+    if kind == NameKind::EnumType {
+        let builtin = databases_where(|l| l.reserved_types.contains(&name.to_lowercase().as_str()));
+        if !builtin.is_empty() {
+            return Some(Violation::new(
+                format!(
+                    "{described} is the name of a built-in type of {}, which wins over the enum wherever the \
+                     name is written, quoted or not",
+                    databases(&builtin)
+                ),
+                format!("choose another name, e.g. {}", kind.fix(&format!("{name}_kind"))),
+            ));
+        }
+    }
+    if matches!(kind, NameKind::Table | NameKind::Index | NameKind::EnumType) {
         for l in &LIMITS {
             let Some(prefix) = l.reserved_prefix else { continue };
+            // Only PostgreSQL has named types.
+            if kind == NameKind::EnumType && l.reserved_types.is_empty() {
+                continue;
+            }
             if name.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix)) {
                 return Some(Violation::new(
                     format!("{described} starts with `{prefix}`, which {} reserves for its own objects", l.database),
@@ -569,8 +714,12 @@ pub fn markdown_table() -> String {
         if !l.reserved_columns.is_empty() {
             parts.push(format!("columns {}", l.reserved_columns.join(", ")));
         }
+        if !l.reserved_types.is_empty() {
+            parts.push("enum types named like a built-in type (`int`, `text`, ...)".to_string());
+        }
         if let Some(p) = l.reserved_prefix {
-            parts.push(format!("tables and indexes `{p}*`"));
+            let types = if l.reserved_types.is_empty() { "" } else { ", types" };
+            parts.push(format!("tables, indexes{types} `{p}*`"));
         }
         if !l.trailing_space {
             parts.push("trailing spaces".to_string());

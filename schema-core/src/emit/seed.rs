@@ -28,8 +28,8 @@ impl Emitter for SeedData {
             for s in generator.skipped() {
                 out.diagnostics.push(
                     Diagnostic::warning(
-                        &s.entity.location,
-                        format!("the seed leaves `{}` empty: {}", s.entity.table, s.reason),
+                        &s.entities[0].location,
+                        format!("the seed leaves {} empty: {}", s.tables(), s.reason),
                     )
                     .with_help(s.help.clone()),
                 );

@@ -13,14 +13,26 @@ use std::collections::BTreeSet;
 use crate::cycles::{self, Edge};
 use crate::model::{Entity, Schema};
 
-/// A table the seed leaves empty, and why.
+/// Tables the seed leaves empty, for one reason.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Skipped<'s> {
-    pub entity: &'s Entity,
-    /// Why, in a sentence: `its NOT NULL keys form a cycle: ...`.
+    /// The tables, the first of them where the build reports it.
+    pub entities: Vec<&'s Entity>,
+    /// Why, in a sentence: `their NOT NULL keys form a cycle: ...`.
     pub reason: String,
-    /// How to make it seedable.
+    /// How to make them seedable.
     pub help: String,
+}
+
+impl Skipped<'_> {
+    /// `` `players` and `teams` ``.
+    pub fn tables(&self) -> String {
+        let names: Vec<String> = self.entities.iter().map(|e| format!("`{}`", e.table)).collect();
+        match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => names.concat(),
+        }
+    }
 }
 
 /// The plan: tables in load order, the keys set after their target is
@@ -70,40 +82,48 @@ pub(super) fn plan<'s>(schema: &'s Schema, base: Vec<&'s Entity>) -> Order<'s> {
             }
         }
     }
-    let skipped = skipped(schema, &base, &tables, &edges);
+    let skipped = skipped(&base, &tables, &edges);
     Order { tables, later, skipped }
 }
 
-/// The tables left out of the order, each with its reason.
-fn skipped<'s>(schema: &'s Schema, base: &[&'s Entity], tables: &[&'s Entity], edges: &[Edge<'s>]) -> Vec<Skipped<'s>> {
-    let left: Vec<&Entity> = base.iter().copied().filter(|e| !tables.iter().any(|t| t.name == e.name)).collect();
+/// The tables left out of the order: each cycle of NOT NULL keys once,
+/// then each table whose NOT NULL keys need one of them.
+fn skipped<'s>(base: &[&'s Entity], tables: &[&'s Entity], edges: &[Edge<'s>]) -> Vec<Skipped<'s>> {
+    let left: Vec<&Entity> =
+        base.iter().copied().filter(|e| !e.traits.audit_log && !tables.iter().any(|t| t.name == e.name)).collect();
     let required: Vec<Edge<'s>> = edges.iter().copied().filter(|e| e.required()).collect();
-    let in_cycle = cycles::cycles_of(&required);
-    left.into_iter()
-        .filter(|e| !e.traits.audit_log)
-        .map(|entity| match in_cycle.iter().find(|c| c.edges.iter().any(|x| x.holder.name == entity.name)) {
-            Some(cycle) => Skipped {
-                entity,
-                reason: format!("its NOT NULL keys form a cycle ({}): no row can be inserted first", cycle.spelled()),
-                help: format!(
-                    "make one of the keys optional (`Option<...>`): the seed then inserts with it NULL and sets it \
-                     afterwards ({})",
-                    cycle.edges.iter().map(|e| format!("`{}`", e.key())).collect::<Vec<_>>().join(", ")
-                ),
-            },
-            None => {
-                let needs: Vec<String> = required
-                    .iter()
-                    .filter(|x| x.holder.name == entity.name && !tables.iter().any(|t| t.name == x.target.name))
-                    .map(|x| format!("`{}`", x.target.table))
-                    .collect();
-                Skipped {
-                    entity,
-                    reason: format!("its NOT NULL keys need rows of {}, which the seed leaves empty", needs.join(", ")),
-                    help: "see the reason given for those tables".to_string(),
-                }
-            }
-        })
-        .filter(|s| schema.entity(&s.entity.name).is_some())
-        .collect()
+    let mut out: Vec<Skipped<'s>> = Vec::new();
+    for cycle in cycles::cycles_of(&required) {
+        let mut entities: Vec<&Entity> =
+            left.iter().copied().filter(|e| cycle.edges.iter().any(|x| x.holder.name == e.name)).collect();
+        if entities.is_empty() {
+            continue;
+        }
+        entities.sort_by(|a, b| a.table.cmp(&b.table));
+        out.push(Skipped {
+            entities,
+            reason: format!("their NOT NULL keys form a cycle ({}): no row can be inserted first", cycle.spelled()),
+            help: format!(
+                "make one of the keys optional (`Option<...>`): the seed then inserts with it NULL and sets it \
+                 afterwards ({})",
+                cycle.edges.iter().map(|e| format!("`{}`", e.key())).collect::<Vec<_>>().join(", ")
+            ),
+        });
+    }
+    for entity in left {
+        if out.iter().any(|s| s.entities.iter().any(|e| e.name == entity.name)) {
+            continue;
+        }
+        let needs: Vec<String> = required
+            .iter()
+            .filter(|x| x.holder.name == entity.name && !tables.iter().any(|t| t.name == x.target.name))
+            .map(|x| format!("`{}`", x.target.table))
+            .collect();
+        out.push(Skipped {
+            entities: vec![entity],
+            reason: format!("its NOT NULL keys need rows of {}, which the seed leaves empty", needs.join(", ")),
+            help: "see why those tables are left empty".to_string(),
+        });
+    }
+    out
 }

@@ -73,7 +73,7 @@ pub fn scripts(schema: &Schema, options: &SeedOptions) -> Result<Vec<(Dialect, S
     let total: usize = tables.iter().map(|(_, _, rows)| rows.len()).sum();
     let mut skipped = String::new();
     for s in generator.skipped() {
-        skipped.push_str(&format!("-- Not seeded: `{}`, because {}.\n", s.entity.table, s.reason));
+        skipped.push_str(&format!("-- Not seeded: {}, because {}.\n", s.tables(), s.reason));
     }
     let mut out = Vec::new();
     for dialect in Dialect::ALL {

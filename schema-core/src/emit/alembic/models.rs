@@ -41,7 +41,7 @@ pub(super) fn models_py(schema: &Schema) -> String {
     body.push_str(&format!(
         "class {base}({}):\n    \"\"\"The declarative base of every model; `{base}.metadata` is Alembic's target.\"\"\"\n",
         imports.local("DeclarativeBase"),
-        base = imports.local("Base"),
+        base = base_name(schema),
     ));
     if uses_sql_type(schema) {
         imports.any = true;
@@ -96,10 +96,11 @@ fn declared(schema: &Schema) -> std::collections::BTreeSet<String> {
         .collect()
 }
 
-/// The name of the declarative base: `Base`, or `_Base` when an entity is
-/// called `Base` (`alembic/env.py` imports it by that name).
+/// The name of the declarative base: `Base`, or `Base_` when an entity is
+/// called `Base` (public: `alembic/env.py` and applications import it).
 pub(super) fn base_name(schema: &Schema) -> String {
-    Imports { declared: declared(schema), ..Imports::default() }.local("Base")
+    let declared = declared(schema);
+    crate::emit::names::free("Base", |n| declared.contains(n))
 }
 
 fn write_class(
@@ -110,7 +111,7 @@ fn write_class(
     imports: &mut Imports,
     out: &mut String,
 ) {
-    out.push_str(&format!("class {}({}):\n", class_name(&entity.name), imports.local("Base")));
+    out.push_str(&format!("class {}({}):\n", class_name(&entity.name), base_name(schema)));
     if let Some(doc) = &entity.doc {
         out.push_str(&format!("    {}\n\n", docstring(doc, "    ")));
     }

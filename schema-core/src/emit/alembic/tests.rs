@@ -170,11 +170,11 @@ fn a_class_named_like_an_import_or_our_base_keeps_its_name_and_they_yield() {
         models.contains("from sqlalchemy.orm import DeclarativeBase, Mapped as _Mapped, mapped_column"),
         "{models}"
     );
-    assert!(models.contains("class _Base(DeclarativeBase):\n"), "{models}");
-    assert!(models.contains("class Base(_Base):\n"), "{models}");
-    assert!(models.contains("class Mapped(_Base):\n"), "{models}");
+    assert!(models.contains("class Base_(DeclarativeBase):\n"), "{models}");
+    assert!(models.contains("class Base(Base_):\n"), "{models}");
+    assert!(models.contains("class Mapped(Base_):\n"), "{models}");
     assert!(models.contains("    id: _Mapped[int] = mapped_column("), "{models}");
-    assert!(file(&out, "alembic/env.py").contains("target_metadata = models._Base.metadata"));
+    assert!(file(&out, "alembic/env.py").contains("target_metadata = models.Base_.metadata"));
 }
 
 #[test]

@@ -24,7 +24,17 @@ pub(super) fn column(file: &mut File<'_>, entity: &Entity, column: &Column) -> S
     }
     let identity = column.generated == Generated::Identity;
     match (column.generated, file.dialect) {
-        (Generated::Identity, Dialect::Postgres) => code.push_str(".generatedByDefaultAsIdentity()"),
+        (Generated::Identity, Dialect::Postgres) => {
+            // drizzle-kit names the sequence `<table>_<column>_seq` uncut, which
+            // PostgreSQL would cut into another relation's name: past the
+            // limit, give it the name PostgreSQL gives it for our migration.
+            let sequence = crate::naming::postgres_identity_sequence(&entity.table, &column.name);
+            if format!("{}_{}_seq", entity.table, column.name).len() > crate::naming::MAX_IDENT_LEN {
+                code.push_str(&format!(".generatedByDefaultAsIdentity({{ name: {} }})", string_lit(&sequence)));
+            } else {
+                code.push_str(".generatedByDefaultAsIdentity()");
+            }
+        }
         (Generated::Identity, Dialect::Mysql) => code.push_str(".autoincrement()"),
         (Generated::Identity, Dialect::Sqlite) if sqlite_autoincrement(Dialect::Sqlite, entity) => {
             code.push_str(".primaryKey({ autoIncrement: true })")

@@ -231,6 +231,12 @@ fn write_table(file: &mut File<'_>, out: &mut String, entity: &Entity, policies:
         if fk.on_update != ReferentialAction::NoAction {
             code.push_str(&format!(".onUpdate({})", js::string_literal(&action(fk.on_update))));
         }
+        if fk.deferrable && dialect != Dialect::Mysql {
+            let by = if dialect == Dialect::Postgres { "drizzle/behavior.sql makes" } else { "our SQL makes" };
+            code = format!(
+                "// Drizzle cannot declare a deferral: {by} this key DEFERRABLE INITIALLY DEFERRED.\n    {code}"
+            );
+        }
         extras.push(code);
     }
     for index in &entity.indexes {

@@ -178,8 +178,9 @@ impl Block {
         out.push_str(&self.head);
         out.push_str(" {\n");
         let columns = self.lines.iter().map(|l| l.cells.len()).max().unwrap_or(0);
+        // `prisma format` aligns by UTF-8 bytes, not characters (`nameFür` is 8 wide).
         let widths: Vec<usize> = (0..columns)
-            .map(|i| self.lines.iter().filter_map(|l| l.cells.get(i)).map(|c| c.chars().count()).max().unwrap_or(0))
+            .map(|i| self.lines.iter().filter_map(|l| l.cells.get(i)).map(|c| c.len()).max().unwrap_or(0))
             .collect();
         for line in &self.lines {
             for doc in &line.doc {
@@ -191,7 +192,7 @@ impl Block {
             for (i, cell) in line.cells.iter().enumerate() {
                 text.push_str(cell);
                 if i + 1 < line.cells.len() {
-                    let pad = widths[i] - cell.chars().count() + 1;
+                    let pad = widths[i] - cell.len() + 1;
                     text.extend(std::iter::repeat_n(' ', pad));
                 }
             }

@@ -83,12 +83,13 @@ impl Emitter for TypeOrm {
 
     fn emit(&self, schema: &Schema, options: &EmitOptions, out: &mut Emitted) {
         let relations = Relations::of(schema);
+        let cyclic = crate::cycles::keys_on_required_cycles(schema);
         let mut entities: Vec<&Entity> = schema.entities.iter().collect();
         entities.sort_by(|a, b| a.name.cmp(&b.name));
         for entity in &entities {
             out.artifacts.push(Artifact::text(
                 format!("typeorm/entities/{}.ts", entity.name),
-                entity_file(schema, &relations, entity),
+                entity_file(schema, &relations, &cyclic, entity),
             ));
         }
         out.artifacts.push(Artifact::text("typeorm/entities/index.ts", index_file(schema, &entities)));
@@ -138,7 +139,12 @@ fn index_file(schema: &Schema, entities: &[&Entity]) -> String {
 }
 
 /// One entity class.
-fn entity_file(schema: &Schema, relations: &Relations<'_>, entity: &Entity) -> String {
+fn entity_file(
+    schema: &Schema,
+    relations: &Relations<'_>,
+    cyclic: &BTreeSet<(String, String)>,
+    entity: &Entity,
+) -> String {
     let mut orm_imports: BTreeSet<&'static str> = BTreeSet::from(["Entity"]);
     let mut entity_imports: BTreeSet<String> = BTreeSet::new();
     let mut enum_imports: BTreeSet<(String, String)> = BTreeSet::new();
@@ -213,7 +219,8 @@ fn entity_file(schema: &Schema, relations: &Relations<'_>, entity: &Entity) -> S
                 && other.foreign_key.columns.iter().any(|c| relation.foreign_key.columns.contains(c))
         });
         body.push(String::new());
-        body.extend(belongs_to_lines(relation, shares_a_column));
+        let on_cycle = cyclic.contains(&(entity.table.clone(), relation.foreign_key.name.clone()));
+        body.extend(belongs_to_lines(relation, shares_a_column, on_cycle));
     }
     // The has-many side of every key pointing here.
     for relation in relations.pointing_at(&entity.name) {
@@ -370,7 +377,7 @@ fn index_lines(entity: &Entity, index: &crate::model::Index) -> Vec<String> {
 /// loading and joining. Otherwise `save()` of a row with its relations
 /// loaded writes the shared column once per relation, which PostgreSQL
 /// rejects ("multiple assignments to same column").
-fn belongs_to_lines(relation: &Relation<'_>, shares_a_column: bool) -> Vec<String> {
+fn belongs_to_lines(relation: &Relation<'_>, shares_a_column: bool, on_cycle: bool) -> Vec<String> {
     let fk = relation.foreign_key;
     let target = &type_name(&relation.target.name);
     let param = parameter_name(&relation.target.name);
@@ -378,7 +385,13 @@ fn belongs_to_lines(relation: &Relation<'_>, shares_a_column: bool) -> Vec<Strin
         vec![format!("  /** Key `{}` ({}) to `{}`. */", fk.name, fk.columns.join(", "), relation.target.table)];
     // A same-tenant key `(organization_id, parent_id)` is optional when its
     // own column is: the tenant column is never NULL (`Relation::optional`).
-    let mut options = vec![("nullable", relation.optional.to_string())];
+    // TypeORM refuses a cycle of required relations (CircularRelationsError),
+    // a required self-reference included: on a cycle the relation says
+    // `nullable: true`; its column stays NOT NULL (the `@Column` above says so).
+    if on_cycle && !relation.optional {
+        lines.push("  // On a cycle of NOT NULL keys, which TypeORM refuses: declared nullable here only.".to_string());
+    }
+    let mut options = vec![("nullable", (relation.optional || on_cycle).to_string())];
     if fk.on_delete != ReferentialAction::NoAction {
         options.push(("onDelete", string(fk.on_delete.sql())));
     }

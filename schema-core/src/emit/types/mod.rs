@@ -122,12 +122,15 @@ const PYDANTIC_RESERVED: &[&str] = &[
 ];
 
 /// The Python field name of a column: the column name when it is a usable
-/// identifier, otherwise a close spelling ending in `_` (`from` -> `from_`,
-/// `json` -> `json_`, `my col` -> `my_col_`). Pydantic maps a renamed field
+/// identifier (`länge` is), otherwise a close spelling ending in `_`
+/// (`from` -> `from_`, `json` -> `json_`, `my col` -> `my_col_`). Pydantic maps a renamed field
 /// back to the column with aliases.
 pub(crate) fn python_field_name(column: &str) -> String {
+    // Letters of any script are Python identifier characters (`länge`);
+    // other characters, non-ASCII digits included (Python would read `²`
+    // as `2`), become `_`.
     let mut name: String =
-        column.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+        column.chars().map(|c| if c.is_alphabetic() || c.is_ascii_digit() || c == '_' { c } else { '_' }).collect();
     let leading_digit = name.starts_with(|c: char| c.is_ascii_digit());
     // Pydantic treats `_x` as a private attribute, not a field.
     let private = name.starts_with('_');
