@@ -198,7 +198,7 @@ fn write_table(file: &mut File<'_>, out: &mut String, entity: &Entity, policies:
     for column in &entity.columns {
         write_doc(out, "    ", column.doc.as_deref());
         let code = columns::column(file, entity, column);
-        out.push_str(&format!("    {}: {code},\n", camel_case(&column.field)));
+        out.push_str(&format!("    {}: {code},\n", field_of(entity, &column.name)));
     }
     out.push_str("  },\n");
 

@@ -296,11 +296,6 @@ fn write_model(out: &mut String, schema: &Schema, relations: &Relations<'_>, ent
     .write(out);
 }
 
-/// The field name of a column: the Rust field in camelCase.
-pub fn field_name(column: &Column) -> String {
-    camel_case(&column.field)
-}
-
 fn scalar_line(schema: &Schema, entity: &Entity, column: &Column) -> Line {
     let (ty, native) = prisma_type(schema, column);
     // Prisma lists cannot be optional (see docs/targets/prisma.md).
@@ -320,7 +315,7 @@ fn scalar_line(schema: &Schema, entity: &Entity, column: &Column) -> Line {
         let prisma_default = format!("{}_{}_key", entity.table, column.name);
         attributes.push(with_map("@unique", map_arg(&index.name, &prisma_default)));
     }
-    let name = field_name(column);
+    let name = field_of(entity, &column.name);
     if name != column.name {
         attributes.push(format!("@map({})", string_literal(&column.name)));
     }

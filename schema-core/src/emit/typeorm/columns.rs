@@ -35,7 +35,7 @@ pub(super) fn values_const(enum_name: &str) -> String {
 /// The property for `column` of `entity`.
 pub(super) fn property(schema: &Schema, entity: &Entity, column: &Column) -> Property {
     let ty = orm_type(schema, entity, column);
-    let name = camel_case(&column.field);
+    let name = crate::emit::relations::property_name(entity, &column.name);
     let in_key = entity.primary_key.columns.contains(&column.name);
     let pk_name = || ("primaryKeyConstraintName", string(&entity.primary_key.name));
 
