@@ -296,3 +296,47 @@ pub struct Product {
         )]
     );
 }
+
+/// Names a target cannot avoid by construction are located errors: a module
+/// every generated SQLAlchemy line spells out (`sa`), and two schema items
+/// whose generated type names collide (`Task`'s insert type is `NewTask`).
+/// Every other clash with a target's names is avoided (examples/edge).
+#[test]
+fn target_name_clashes_that_cannot_be_avoided_are_located_errors() {
+    let dir = crate_with_schema(
+        r#"use tablewright::prelude::*;
+
+#[entity]
+pub struct Task {
+    #[id]
+    pub id: Uuid,
+}
+
+#[entity]
+pub struct NewTask {
+    #[id]
+    pub id: Uuid,
+}
+
+#[entity(table = "modules")]
+#[allow(non_camel_case_types)]
+pub struct sa {
+    #[id]
+    pub id: Uuid,
+}
+"#,
+    );
+    let errors = errors_with_help(dir.path());
+    let expected: &[(&str, &str)] = &[
+        (
+            "src/schema.rs:4:12: error: the generated TypeScript type name `NewTask` of entity `Task` is also the name of entity `NewTask`",
+            "rename one of them: the generated TypeScript and Python files put every type in one namespace",
+        ),
+        (
+            "src/schema.rs:17:12: error: `sa` would shadow a module the SQLAlchemy models use (no Alembic files written)",
+            "rename the Rust type; these names are taken: sa, postgresql, _enum_values",
+        ),
+    ];
+    let errors: Vec<(&str, &str)> = errors.iter().map(|(e, h)| (e.as_str(), h.as_str())).collect();
+    assert_eq!(errors, expected);
+}
