@@ -340,3 +340,35 @@ pub struct sa {
     let errors: Vec<(&str, &str)> = errors.iter().map(|(e, h)| (e.as_str(), h.as_str())).collect();
     assert_eq!(errors, expected);
 }
+
+/// An enum default the enum does not have (the macro leaves that to rustc;
+/// the build script, which does not compile, says it): at the field, with
+/// the values to choose from.
+#[test]
+fn an_enum_default_outside_the_enum_is_a_located_error() {
+    let dir = crate_with_schema(
+        r#"use tablewright::prelude::*;
+
+#[db_enum]
+pub enum Mood {
+    Happy,
+    Calm,
+}
+
+#[entity]
+pub struct Diary {
+    #[id]
+    pub id: Uuid,
+    #[default(Mood::Sad)]
+    pub mood: Mood,
+}
+"#,
+    );
+    assert_eq!(
+        errors_with_help(dir.path()),
+        [(
+            "src/schema.rs:14:9: error: default `sad` is not a value of `Mood`".to_string(),
+            "write one of `Mood::Happy`, `Mood::Calm`".to_string()
+        )]
+    );
+}

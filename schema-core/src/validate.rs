@@ -188,10 +188,12 @@ pub fn check_enum_columns(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
                     if let Some(DefaultValue::EnumValue(v)) = &column.default
                         && !e.variants.iter().any(|var| &var.value == v)
                     {
-                        diagnostics.push(Diagnostic::error(
-                            &column.location,
-                            format!("default `{v}` is not a value of `{name}`"),
-                        ));
+                        let variants: Vec<String> =
+                            e.variants.iter().map(|var| format!("`{name}::{}`", var.name)).collect();
+                        diagnostics.push(
+                            Diagnostic::error(&column.location, format!("default `{v}` is not a value of `{name}`"))
+                                .with_help(format!("write one of {}", variants.join(", "))),
+                        );
                     }
                 }
             }
