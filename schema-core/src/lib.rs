@@ -20,7 +20,11 @@ pub mod runtime;
 #[cfg(feature = "model")]
 pub mod analysis;
 #[cfg(feature = "model")]
+pub mod cycles;
+#[cfg(feature = "model")]
 pub mod diagnostics;
+#[cfg(feature = "model")]
+pub mod limits;
 #[cfg(feature = "model")]
 pub mod lint;
 #[cfg(feature = "model")]

@@ -594,6 +594,12 @@ pub struct ForeignKey {
     /// Why it is here: a declared `#[belongs_to]`, the tenant key, a junction side.
     #[serde(default, skip_serializing_if = "ColumnOrigin::is_declared")]
     pub origin: ColumnOrigin,
+    /// `#[belongs_to(X, deferrable)]`: checked at commit, not per statement
+    /// (`DEFERRABLE INITIALLY DEFERRED` on PostgreSQL and SQLite), so rows
+    /// whose NOT NULL keys point at each other can be inserted in one
+    /// transaction.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deferrable: bool,
     #[serde(skip)]
     pub location: Location,
 }
@@ -822,6 +828,15 @@ impl Entity {
         self.columns.iter().find(|c| c.name == name)
     }
 
+    /// Whether `column` is part of the primary key, a foreign key or an
+    /// index: MySQL gives such an unsized `String` `VARCHAR(255)`
+    /// ([`crate::types::MYSQL_KEYED_VARCHAR`]), since it cannot index TEXT.
+    pub fn is_keyed(&self, column: &str) -> bool {
+        self.primary_key.columns.iter().any(|c| c == column)
+            || self.foreign_keys.iter().any(|fk| fk.columns.iter().any(|c| c == column))
+            || self.indexes.iter().any(|i| i.columns.iter().any(|c| c.name == column))
+    }
+
     /// The primary key's Rust-level type when it is a single column.
     pub fn single_key_type(&self) -> Option<&ColumnType> {
         match self.primary_key.columns.as_slice() {
@@ -867,6 +882,7 @@ mod tests {
                 target_columns: vec![],
                 on_delete: ReferentialAction::NoAction,
                 on_update: ReferentialAction::NoAction,
+                deferrable: false,
                 origin: ColumnOrigin::Declared,
                 location: Location::default(),
             })

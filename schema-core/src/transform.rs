@@ -215,6 +215,7 @@ fn add_tenant_key(entity: &mut Entity, tenant: &TenantInfo) {
             on_delete: ReferentialAction::Cascade,
             on_update: ReferentialAction::NoAction,
             origin: ColumnOrigin::Tenant,
+            deferrable: false,
             location: entity.location.clone(),
         });
     }
@@ -243,6 +244,7 @@ fn add_userstamps(entity: &mut Entity, user: Option<&str>, user_key: Option<&Col
                 target_columns: Vec::new(),
                 on_delete: ReferentialAction::SetNull,
                 on_update: ReferentialAction::NoAction,
+                deferrable: false,
                 origin: ColumnOrigin::Userstamps,
                 location: entity.location.clone(),
             });
@@ -301,6 +303,7 @@ fn add_junction_keys(entity: &mut Entity, junction: &Junction) {
                 on_delete: ReferentialAction::Cascade,
                 on_update: ReferentialAction::NoAction,
                 origin: ColumnOrigin::Declared,
+                deferrable: false,
                 location: entity.location.clone(),
             });
         }
@@ -569,6 +572,7 @@ mod tests {
                 on_delete: ReferentialAction::NoAction,
                 on_update: ReferentialAction::NoAction,
                 origin: ColumnOrigin::Declared,
+                deferrable: false,
                 location: Location::default(),
             });
         }

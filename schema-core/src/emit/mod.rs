@@ -20,6 +20,7 @@ mod context;
 pub mod drizzle;
 pub mod erd;
 mod js;
+mod names;
 pub mod pgtap;
 pub mod prisma;
 mod python;

@@ -227,9 +227,30 @@ pub fn camel_case(snake: &str) -> String {
 
 /// The camelCase property holding `column` of `entity` in the TypeScript
 /// and Prisma targets: its Rust field, camelCased (`created_by_id` ->
-/// `createdById`).
+/// `createdById`). Two fields that camelCase alike (`id` and `id_`, `title`
+/// and `Title`) keep distinct properties: the later one its field name as
+/// written (see [`properties`]).
 pub fn property_name(entity: &Entity, column: &str) -> String {
-    camel_case(entity.column(column).map_or(column, |c| c.field.as_str()))
+    properties(entity).into_iter().find(|(c, _)| c == column).map_or_else(|| camel_case(column), |(_, p)| p)
+}
+
+/// `(column, property)` of every column of `entity`, in column order: the
+/// field camelCased, or where an earlier column took that, the field as
+/// written (`_` appended while that is taken too).
+pub fn properties(entity: &Entity) -> Vec<(String, String)> {
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut out = Vec::new();
+    for c in &entity.columns {
+        let camel = camel_case(&c.field);
+        let property = if camel.is_empty() || taken.contains(&camel) {
+            super::names::free(&c.field, |n| taken.contains(n))
+        } else {
+            camel
+        };
+        taken.insert(property.clone());
+        out.push((c.name.clone(), property));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -3,7 +3,9 @@
 //!
 //! A schema the generator cannot seed (a check it cannot read, a custom type
 //! without values) gets a warning naming the check or column and no seed
-//! files: the migrations do not depend on the seed.
+//! files: the migrations do not depend on the seed. A table it leaves empty
+//! (NOT NULL keys in a cycle) gets a warning saying why, and the files say
+//! so in their header.
 
 use super::{Artifact, Context, Emitted, Emitter};
 use crate::diagnostics::Diagnostic;
@@ -21,6 +23,17 @@ impl Emitter for SeedData {
         let schema = cx.schema();
         if schema.entities.is_empty() {
             return;
+        }
+        if let Ok(generator) = seed::Generator::new(schema, &cx.options().seed) {
+            for s in generator.skipped() {
+                out.diagnostics.push(
+                    Diagnostic::warning(
+                        &s.entities[0].location,
+                        format!("the seed leaves {} empty: {}", s.tables(), s.reason),
+                    )
+                    .with_help(s.help.clone()),
+                );
+            }
         }
         match seed::sql::scripts(schema, &cx.options().seed) {
             Ok(scripts) => {

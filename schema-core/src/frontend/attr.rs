@@ -785,6 +785,8 @@ pub struct BelongsToAttr {
     pub target: syn::Path,
     pub on_delete: Option<ActionArg>,
     pub on_update: Option<ActionArg>,
+    /// `deferrable`: the key is checked at commit (PostgreSQL, SQLite).
+    pub deferrable: Option<Ident>,
 }
 
 /// `#[column(...)]`.
@@ -1030,9 +1032,9 @@ fn parse_belongs_to(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> Option<Belong
             return None;
         }
     };
-    let valid = ["on_delete", "on_update"];
+    let valid = ["on_delete", "on_update", "deferrable"];
     let mut keys = Keys::new("belongs_to");
-    let mut out = BelongsToAttr { path, target, on_delete: None, on_update: None };
+    let mut out = BelongsToAttr { path, target, on_delete: None, on_update: None, deferrable: None };
     let errors = cx.error_count();
     for arg in iter {
         match arg {
@@ -1048,6 +1050,12 @@ fn parse_belongs_to(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> Option<Belong
             }
             Arg::KeyValue { key, .. } | Arg::List { key, .. } => {
                 unknown_key("belongs_to", &key, &valid, "belongs_to", cx)
+            }
+            Arg::Word { path, modifier: None } if path.is_ident("deferrable") => {
+                let ident = path.get_ident().expect("checked").clone();
+                if keys.fresh(&ident, cx) {
+                    out.deferrable = Some(ident);
+                }
             }
             Arg::Word { path, .. } if path.get_ident().is_some() => {
                 unknown_key("belongs_to", path.get_ident().expect("checked"), &valid, "belongs_to", cx)

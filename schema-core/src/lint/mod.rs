@@ -26,6 +26,7 @@ use crate::analysis::Analysis;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::Location;
 
+mod cycles;
 mod rules;
 #[cfg(all(test, feature = "frontend"))]
 mod tests;
@@ -112,6 +113,11 @@ pub const RULES: &[Rule] = &[
         name: "duplicated_columns",
         why: "The same group of columns copied into several tables holds the same facts twice, and the copies drift apart.",
         fix: "Move the group to its own entity and point at it with `#[belongs_to(...)]`.",
+    },
+    Rule {
+        name: "required_reference_cycle",
+        why: "Rows whose NOT NULL keys point at each other (or a required key to its own table) cannot be inserted one statement at a time: each needs the other first.",
+        fix: "Make one key of the cycle optional (`Option<...>`: insert, then update), or mark its keys `#[belongs_to(X, deferrable)]` and insert the rows in one transaction (PostgreSQL, SQLite).",
     },
     Rule {
         name: "redundant_index",
@@ -211,6 +217,7 @@ pub struct Review {
 /// ```
 pub fn review(analysis: &Analysis<'_>) -> Review {
     let mut findings = rules::run(analysis);
+    findings.extend(cycles::run(analysis.schema()));
     findings.sort_by(|a, b| {
         (&a.location, rule_index(a.rule), &a.message).cmp(&(&b.location, rule_index(b.rule), &b.message))
     });

@@ -463,3 +463,36 @@ fn unconditional_global_write() {
         &schema("#[policy(update, using = \"id = tw_current_user()\")]"),
     );
 }
+
+#[test]
+fn required_reference_cycle() {
+    let pair = |favorite: &str, deferrable: &str| {
+        format!(
+            "#[entity]\n#[timestamps]\n#[versioned]\npub struct Author {{\n    #[id]\n    pub id: Uuid,\n    #[index]\n    #[belongs_to(Book{deferrable})]\n    pub favorite_book_id: {favorite},\n}}\n\
+             #[entity]\n#[timestamps]\n#[versioned]\npub struct Book {{\n    #[id]\n    pub id: Uuid,\n    #[index]\n    #[belongs_to(Author{deferrable})]\n    pub author_id: Uuid,\n}}\n"
+        )
+    };
+    assert_rule(
+        "required_reference_cycle",
+        &pair("Uuid", ""),
+        &[
+            "9:18: NOT NULL keys form a cycle: `authors.favorite_book_id` -> `books`, `books.author_id` -> `authors`; no row of `authors`, `books` can be inserted first",
+        ],
+        &pair("Option<Uuid>", ""),
+    );
+    // Keys checked at commit make the cycle insertable in one transaction.
+    assert_eq!(found("required_reference_cycle", &pair("Uuid", ", deferrable")), Vec::<String>::new());
+    let tree = |parent: &str| {
+        format!(
+            "#[entity]\n#[timestamps]\n#[versioned]\npub struct Node {{\n    #[id]\n    pub id: Uuid,\n    #[index]\n    #[belongs_to(Self)]\n    pub parent_id: {parent},\n}}\n"
+        )
+    };
+    assert_rule(
+        "required_reference_cycle",
+        &tree("Uuid"),
+        &[
+            "9:18: `nodes.parent_id` -> `nodes`: a required key to its own table, so the first row of `nodes` can only point at itself",
+        ],
+        &tree("Option<Uuid>"),
+    );
+}

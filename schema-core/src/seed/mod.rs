@@ -71,9 +71,14 @@ use crate::diagnostics::Diagnostic;
 use crate::model::*;
 
 mod checks;
+mod links;
+mod order;
 pub mod render;
 pub mod sql;
 mod values;
+
+pub use links::LinkUpdates;
+pub use order::Skipped;
 
 use checks::{Lit, Rules};
 use values::{Ctx, Kind};
@@ -221,6 +226,8 @@ struct ColumnPlan<'s> {
 }
 
 struct FkPlan {
+    /// The foreign key's name.
+    name: String,
     target: String,
     columns: Vec<usize>,
     target_columns: Vec<String>,
@@ -230,6 +237,9 @@ struct FkPlan {
     /// `(membership entity, its user column)`. Only the row's tenant's
     /// members are candidates.
     members_of: Option<(String, String)>,
+    /// Its target is filled after this table (a cycle broken at this
+    /// nullable key): NULL at insert, set by a link update (see `links`).
+    later: bool,
 }
 
 struct PolyPlan {
@@ -282,6 +292,7 @@ pub struct Generator<'s> {
     next: usize,
     stores: HashMap<String, Store>,
     tenant: Option<(String, String)>,
+    skipped: Vec<Skipped<'s>>,
 }
 
 const ATTEMPTS: u32 = 12;
@@ -298,7 +309,17 @@ impl<'s> Generator<'s> {
             _ => None,
         });
         // Which columns of each entity are referenced (and so kept).
+        // In membership mode a scoped row's user comes from the membership table,
+        // so that table is filled first.
+        let member = membership(schema).map(|(member, _)| member.name.as_str());
+        let order = order::plan(schema, analysis.dependency_order().to_vec(), member);
         let mut needed: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        // A table whose key is set later keeps its primary key for the updates.
+        for (holder, _) in &order.later {
+            if let Some(e) = schema.entity(holder) {
+                needed.entry(holder.clone()).or_default().extend(e.primary_key.columns.iter().cloned());
+            }
+        }
         for e in &schema.entities {
             for fk in &e.foreign_keys {
                 needed.entry(fk.target.clone()).or_default().extend(fk.target_columns.iter().cloned());
@@ -315,7 +336,7 @@ impl<'s> Generator<'s> {
             needed.entry(member.name.clone()).or_default().push(m.user_column.clone());
         }
         let mut plans = Vec::new();
-        for entity in load_order(&analysis) {
+        for entity in order.tables.iter().copied() {
             if entity.traits.audit_log {
                 continue;
             }
@@ -332,7 +353,7 @@ impl<'s> Generator<'s> {
             }
             stored.sort();
             stored.dedup();
-            match plan_table(&analysis, entity, options, tenant_key.as_ref(), stored, bucket) {
+            match plan_table(&analysis, entity, options, tenant_key.as_ref(), stored, bucket, &order.later) {
                 Ok(plan) => plans.push(plan),
                 Err(mut e) => errors.append(&mut e),
             }
@@ -340,7 +361,20 @@ impl<'s> Generator<'s> {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(Generator { options: options.clone(), plans, next: 0, stores: HashMap::new(), tenant: tenant_key })
+        Ok(Generator {
+            options: options.clone(),
+            plans,
+            next: 0,
+            stores: HashMap::new(),
+            tenant: tenant_key,
+            skipped: order.skipped,
+        })
+    }
+
+    /// The tables the seed leaves empty, each with the reason (a cycle of
+    /// NOT NULL keys, or a NOT NULL key to such a table).
+    pub fn skipped(&self) -> &[Skipped<'s>] {
+        &self.skipped
     }
 
     /// The tables that will be generated, in order: (entity, table).
@@ -392,29 +426,6 @@ impl<'s> Generator<'s> {
 fn membership(schema: &Schema) -> Option<(&Entity, &crate::model::Membership)> {
     let m = schema.tenant()?.traits.membership.as_ref()?;
     Some((schema.entity(&m.entity)?, m))
-}
-
-/// [`Schema::dependency_order`], with polymorphic targets as dependencies
-/// too (a polymorphic link needs its target rows first).
-fn load_order<'s>(analysis: &Analysis<'s>) -> Vec<&'s Entity> {
-    let base = analysis.dependency_order();
-    // In membership mode a scoped row's user comes from the membership table.
-    let member = membership(analysis.schema()).map(|(member, _)| member.name.as_str());
-    let order = crate::model::stable_topological_order(
-        base,
-        |e| e.name.as_str(),
-        |e| {
-            let scoped = e.tenant_scope.is_some() && !e.traits.tenant;
-            e.foreign_keys
-                .iter()
-                .map(|f| f.target.as_str())
-                .chain(e.polymorphic.iter().flat_map(|p| p.targets.iter().map(|t| t.entity.as_str())))
-                .chain(member.filter(|_| scoped))
-                .filter(|t| *t != e.name && analysis.entity(t).is_some())
-                .collect()
-        },
-    );
-    order.into_iter().map(|i| base[i]).collect()
 }
 
 /// FNV-1a: a stable hash of a table name (std's hashers are not stable across releases).
@@ -523,6 +534,7 @@ impl TableRows<'_, '_> {
             vals[tc] = Some(tenant.clone()?);
         }
         let tenant_key = tenant.as_ref().map(Value::key_text);
+        let mut self_point: Option<&FkPlan> = None;
         // Foreign keys, tenant key first (plan order).
         for f in &plan.fks {
             let open: Vec<usize> = f.columns.iter().copied().filter(|c| vals[*c].is_none()).collect();
@@ -530,6 +542,23 @@ impl TableRows<'_, '_> {
                 continue;
             }
             let nullable = open.iter().all(|c| plan.columns[*c].column.nullable);
+            if f.later {
+                // Set by a link update once the target's rows exist.
+                for c in open {
+                    vals[c] = Some(Value::Null);
+                }
+                continue;
+            }
+            if f.self_ref && !nullable && self.own.rows.is_empty() {
+                // The first row of a required self-reference points at itself
+                // (the key is checked at the end of the statement); the key
+                // is copied in once the row's own key is made.
+                for c in open {
+                    vals[c] = Some(Value::Null);
+                }
+                self_point = Some(f);
+                continue;
+            }
             let null_chance = if f.self_ref { 40 } else { options.null_percent as u32 };
             if nullable && self.rng.random_range(0..100u32) < null_chance {
                 for c in open {
@@ -671,6 +700,12 @@ impl TableRows<'_, '_> {
                 }
             };
             out.push(v);
+        }
+        if let Some(f) = self_point {
+            for (c, tc) in f.columns.iter().zip(&f.target_columns) {
+                let own = plan.columns.iter().position(|cp| cp.column.name == *tc)?;
+                out[*c] = out[own].clone();
+            }
         }
         // Uniques: check all, then record.
         let mut keys = Vec::with_capacity(plan.uniques.len());
@@ -819,6 +854,7 @@ fn plan_table<'s>(
     tenant_key: Option<&(String, String)>,
     stored: Vec<String>,
     bucket: Option<String>,
+    later: &std::collections::BTreeSet<(String, String)>,
 ) -> Result<TablePlan<'s>, Vec<SeedError>> {
     let mut errors = Vec::new();
     let (mut rules, unknown) = checks::rules(entity);
@@ -937,7 +973,9 @@ fn plan_table<'s>(
         };
         let cap = match (&col.ty, col.max_len) {
             (_, Some(n)) => Some(n as usize),
-            (ColumnType::String, None) if keyed.contains(col.name.as_str()) => Some(255),
+            (ColumnType::String, None) if keyed.contains(col.name.as_str()) => {
+                Some(crate::types::MYSQL_KEYED_VARCHAR as usize)
+            }
             _ => None,
         };
         let unique = uniques.iter().any(|u| u.contains(&col.name));
@@ -962,12 +1000,14 @@ fn plan_table<'s>(
     let mut fks: Vec<FkPlan> = seeded_keys()
         .filter_map(|f| {
             Some(FkPlan {
+                name: f.name.clone(),
                 target: f.target.clone(),
                 columns: f.columns.iter().map(|c| index_of(c)).collect::<Option<Vec<_>>>()?,
                 target_columns: f.target_columns.clone(),
                 self_ref: f.target == entity.name,
                 same_tenant: same_tenant(&f.target),
                 members_of: members_of(&f.target),
+                later: later.contains(&(entity.name.clone(), f.name.clone())),
             })
         })
         .collect();
@@ -1046,14 +1086,21 @@ pub type TableData<'s> = (&'s Entity, Vec<&'s Column>, Vec<Vec<Value>>);
 /// Generates every table into memory. For big seeds stream with [`Generator`].
 pub fn generate_all<'s>(schema: &'s Schema, options: &SeedOptions) -> Result<Vec<TableData<'s>>, Vec<SeedError>> {
     let mut generator = Generator::new(schema, options)?;
-    let mut out = Vec::new();
-    while let Some(table) = generator.next_table() {
-        let entity = table.entity();
-        let columns = table.columns();
-        let rows: Vec<Vec<Value>> = table.collect();
-        out.push((entity, columns, rows));
+    Ok(generator.all_tables())
+}
+
+impl<'s> Generator<'s> {
+    /// Every remaining table's rows, in memory; [`Generator::links`] may follow.
+    pub fn all_tables(&mut self) -> Vec<TableData<'s>> {
+        let mut out = Vec::new();
+        while let Some(table) = self.next_table() {
+            let entity = table.entity();
+            let columns = table.columns();
+            let rows: Vec<Vec<Value>> = table.collect();
+            out.push((entity, columns, rows));
+        }
+        out
     }
-    Ok(out)
 }
 
 #[cfg(all(test, feature = "frontend"))]

@@ -19,7 +19,8 @@
 
 use std::collections::BTreeSet;
 
-use super::python::string_literal as py_str;
+use super::names::import_as;
+use super::python::{class_name, string_literal as py_str};
 use super::{Artifact, Context, Emitted, Emitter};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Column, ColumnType, Entity, Schema};
@@ -88,7 +89,11 @@ impl Emitter for Alembic {
         let name = format!("0001_{}", options.initial_migration_name);
         out.artifacts.push(Artifact::text("alembic/models.py", models::models_py(cx)));
         out.artifacts.push(Artifact::text(format!("alembic/versions/{name}.py"), revision::revision_py(cx)));
-        out.artifacts.push(Artifact::text("alembic/env.py", scaffold::ENV_PY));
+        let base = models::base_name(schema);
+        out.artifacts.push(Artifact::text(
+            "alembic/env.py",
+            scaffold::ENV_PY.replace("models.Base.metadata", &format!("models.{base}.metadata")),
+        ));
         out.artifacts.push(Artifact::text("alembic/script.py.mako", scaffold::SCRIPT_PY_MAKO));
         out.artifacts.push(Artifact::text("alembic.ini", scaffold::ALEMBIC_INI));
     }
@@ -116,8 +121,15 @@ const MODULE_NAMES: &[&str] = &[
 /// named like one (or like a Python keyword) gets a trailing `_`.
 const RESERVED_ATTRIBUTES: &[&str] = &["metadata", "registry"];
 
-/// Entity and enum names become Python classes beside the imports: refuse
-/// the few that would shadow one.
+/// The module aliases every line of the generated models and revisions
+/// spells out (`sa.Index(...)`): an entity or enum of one of these names
+/// cannot be avoided by an import alias.
+const FIXED_NAMES: &[&str] = &["sa", "postgresql", "_enum_values"];
+
+/// Entity and enum names become Python classes beside the imports. The
+/// imports and our own `Base` and `SqlType` yield to them (aliased `_Base`,
+/// `_Mapped`, see [`crate::emit::names`]); only the few [`FIXED_NAMES`] are
+/// refused.
 fn check_names(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) -> bool {
     let mut ok = true;
     let named = schema
@@ -126,14 +138,14 @@ fn check_names(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) -> bool {
         .map(|e| (e.name.as_str(), &e.location))
         .chain(schema.enums.iter().map(|e| (e.name.as_str(), &e.location)));
     for (name, location) in named {
-        if MODULE_NAMES.contains(&name) {
+        if FIXED_NAMES.contains(&class_name(name).as_str()) {
             ok = false;
             diagnostics.push(
                 Diagnostic::error(
                     location,
-                    format!("`{name}` would shadow a name the SQLAlchemy models import (no Alembic files written)"),
+                    format!("`{name}` would shadow a module the SQLAlchemy models use (no Alembic files written)"),
                 )
-                .with_help(format!("rename the Rust type; these names are taken: {}", MODULE_NAMES.join(", "))),
+                .with_help(format!("rename the Rust type; these names are taken: {}", FIXED_NAMES.join(", "))),
             );
         }
     }
@@ -206,6 +218,13 @@ fn docstring(doc: &str, indent: &str) -> String {
     }
 }
 
+impl Imports {
+    /// The local name of an imported name or module, or of a helper class.
+    fn local(&self, name: &str) -> String {
+        import_as(name, |n| self.declared.contains(n))
+    }
+}
+
 /// Python modules and names a generated file uses, so it imports exactly
 /// those (pyright strict rejects unused imports).
 #[derive(Default)]
@@ -213,6 +232,9 @@ struct Imports {
     modules: BTreeSet<&'static str>,
     any: bool,
     postgresql: bool,
+    /// The class names the module declares: an import or a helper of ours
+    /// of the same name is aliased (`_Mapped`, `_Base`).
+    declared: BTreeSet<String>,
 }
 
 /// A column's SQLAlchemy type expression. Enums are passed in by the caller
@@ -224,7 +246,7 @@ struct Imports {
 fn sa_type(column: &Column, enum_expr: impl FnOnce(&str) -> String, imports: &mut Imports, bare: bool) -> String {
     let float = if bare { "[float]" } else { "" };
     if let Some(custom) = &column.sql_type {
-        return format!("SqlType({})", py_str(custom));
+        return format!("{}({})", imports.local("SqlType"), py_str(custom));
     }
     match &column.ty {
         ColumnType::String => match column.max_len {
@@ -265,30 +287,31 @@ fn sa_type(column: &Column, enum_expr: impl FnOnce(&str) -> String, imports: &mu
 fn py_type(column: &Column, imports: &mut Imports) -> String {
     let mut module = |m: &'static str, ty: &str| {
         imports.modules.insert(m);
-        ty.to_string()
+        format!("{}.{ty}", imports.local(m))
     };
     match &column.ty {
         ColumnType::String => "str".to_string(),
         ColumnType::I16 | ColumnType::I32 | ColumnType::I64 => "int".to_string(),
         ColumnType::F32 | ColumnType::F64 => "float".to_string(),
         ColumnType::Bool => "bool".to_string(),
-        ColumnType::Uuid => module("uuid", "uuid.UUID"),
-        ColumnType::DateTimeUtc | ColumnType::NaiveDateTime => module("datetime", "datetime.datetime"),
-        ColumnType::NaiveDate => module("datetime", "datetime.date"),
-        ColumnType::NaiveTime => module("datetime", "datetime.time"),
-        ColumnType::Decimal => module("decimal", "decimal.Decimal"),
+        ColumnType::Uuid => module("uuid", "UUID"),
+        ColumnType::DateTimeUtc | ColumnType::NaiveDateTime => module("datetime", "datetime"),
+        ColumnType::NaiveDate => module("datetime", "date"),
+        ColumnType::NaiveTime => module("datetime", "time"),
+        ColumnType::Decimal => module("decimal", "Decimal"),
         ColumnType::Bytes => "bytes".to_string(),
         ColumnType::StringArray => "list[str]".to_string(),
-        ColumnType::Enum(name) => name.clone(),
+        ColumnType::Enum(name) => class_name(name),
         ColumnType::Json | ColumnType::Other(_) => {
             imports.any = true;
-            "Any".to_string()
+            imports.local("Any")
         }
     }
 }
 
-/// `ondelete=` / `onupdate=` keyword arguments for a foreign key; NO ACTION
-/// (the default) is left out, as Alembic's autogenerate writes it.
+/// `ondelete=` / `onupdate=` (and `deferrable=`, `initially=`) keyword
+/// arguments for a foreign key; NO ACTION (the default) is left out, as
+/// Alembic's autogenerate writes it.
 fn fk_actions(fk: &crate::model::ForeignKey) -> String {
     use crate::model::ReferentialAction::NoAction;
     let mut out = String::new();
@@ -297,6 +320,9 @@ fn fk_actions(fk: &crate::model::ForeignKey) -> String {
     }
     if fk.on_update != NoAction {
         out.push_str(&format!(", onupdate={}", py_str(fk.on_update.sql())));
+    }
+    if fk.deferrable {
+        out.push_str(", deferrable=True, initially=\"DEFERRED\"");
     }
     out
 }
@@ -377,7 +403,9 @@ fn index_options(index: &crate::model::Index) -> String {
 
 /// The class a custom `#[column(sql_type = "...")]` type is rendered with,
 /// defined in a generated module when one of its columns needs it.
-const SQL_TYPE_CLASS: &str = r#"class SqlType(sa.types.UserDefinedType[Any]):
+fn sql_type_class(imports: &Imports) -> String {
+    format!(
+        r#"class {}(sa.types.UserDefinedType[{any}]):
     """A column type written verbatim (`#[column(sql_type = "...")]`)."""
 
     cache_ok = True
@@ -385,9 +413,13 @@ const SQL_TYPE_CLASS: &str = r#"class SqlType(sa.types.UserDefinedType[Any]):
     def __init__(self, spec: str) -> None:
         self.spec = spec
 
-    def get_col_spec(self, **kw: Any) -> str:
+    def get_col_spec(self, **kw: {any}) -> str:
         return self.spec
-"#;
+"#,
+        imports.local("SqlType"),
+        any = imports.local("Any")
+    )
+}
 
 /// Whether any column of the schema has a custom SQL type.
 fn uses_sql_type(schema: &Schema) -> bool {

@@ -3,8 +3,8 @@
 //! `downgrade()` removes it in reverse.
 
 use super::{
-    DeferredKeys, HEADER, Imports, SQL_TYPE_CLASS, constraints, fk_actions, index_column, index_options, py_sql,
-    py_str, sa_type, uses_sql_type,
+    DeferredKeys, HEADER, Imports, constraints, fk_actions, index_column, index_options, py_sql, py_str, sa_type,
+    uses_sql_type,
 };
 use crate::analysis::Analysis;
 use crate::emit::Context;
@@ -143,7 +143,7 @@ pub(super) fn revision_py(cx: &Context<'_>) -> String {
     }
     if uses_sql_type(schema) {
         out.push_str("\n\n");
-        out.push_str(SQL_TYPE_CLASS);
+        out.push_str(&super::sql_type_class(&imports));
     }
     out.push_str(&format!("\n\ndef upgrade() -> None:\n{up}\n\ndef downgrade() -> None:\n{downgrade}"));
     out

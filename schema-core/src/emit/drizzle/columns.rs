@@ -23,7 +23,17 @@ pub(super) fn column(file: &mut File<'_>, entity: &Entity, column: &Column) -> S
         code.push_str(".notNull()");
     }
     match (column.generated, file.dialect) {
-        (Generated::Identity, Dialect::Postgres) => code.push_str(".generatedByDefaultAsIdentity()"),
+        (Generated::Identity, Dialect::Postgres) => {
+            // drizzle-kit names the sequence `<table>_<column>_seq` uncut, which
+            // PostgreSQL would cut into another relation's name: past the
+            // limit, give it the name PostgreSQL gives it for our migration.
+            let sequence = crate::naming::postgres_identity_sequence(&entity.table, &column.name);
+            if format!("{}_{}_seq", entity.table, column.name).len() > crate::naming::MAX_IDENT_LEN {
+                code.push_str(&format!(".generatedByDefaultAsIdentity({{ name: {} }})", string_lit(&sequence)));
+            } else {
+                code.push_str(".generatedByDefaultAsIdentity()");
+            }
+        }
         (Generated::Identity, Dialect::Mysql) => code.push_str(".autoincrement()"),
         (Generated::Identity, Dialect::Sqlite) if sqlite_autoincrement(Dialect::Sqlite, entity) => {
             code.push_str(".primaryKey({ autoIncrement: true })")
@@ -194,6 +204,7 @@ fn sqlite_builder(file: &mut File<'_>, c: &Column) -> String {
 /// file with `customType`: `bytea` on PostgreSQL, `longblob` on MySQL.
 fn named_custom(file: &mut File<'_>, name: &'static str, data: &str, sql: &str, c: &Column) -> String {
     file.core.insert("customType");
+    let data = file.consts.global(data);
     file.custom.entry(name).or_insert_with(|| {
         format!(
             "/** `{sql}`: Drizzle has no builder for it. */\nconst {name} = customType<{{ data: {data} }}>({{\n  dataType() {{\n    return {};\n  }},\n}});\n",

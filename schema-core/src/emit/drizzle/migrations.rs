@@ -52,11 +52,18 @@ pub(super) fn emit(cx: &Context<'_>, out: &mut Emitted) {
 
     // The policies are in schema.ts (pgPolicy); everything else of the
     // behavior statements is carried as raw SQL.
-    let behavior: Vec<String> = behavior_statements(cx, Dialect::Postgres)
+    let mut behavior: Vec<String> = behavior_statements(cx, Dialect::Postgres)
         .up
         .into_iter()
         .filter(|s| !s.starts_with("CREATE POLICY "))
         .collect();
+    // Drizzle's foreignKey() has no deferral: `#[belongs_to(X, deferrable)]`
+    // keys are made deferrable here, as our migration creates them.
+    for entity in &cx.schema().entities {
+        for fk in entity.foreign_keys.iter().filter(|fk| fk.deferrable) {
+            behavior.push(deferrable_statement(&entity.table, &fk.name));
+        }
+    }
     let mut text = format!(
         "{HEADER}\n-- What drizzle/schema.ts cannot express: triggers, row-level-security roles, grants,\n\
          -- functions, FORCE ROW LEVEL SECURITY and policy comments. Run it after the tables exist\n\
@@ -67,6 +74,17 @@ pub(super) fn emit(cx: &Context<'_>, out: &mut Emitted) {
         text.push('\n');
     }
     out.artifacts.push(Artifact::text("drizzle/behavior.sql", text));
+}
+
+/// `ALTER TABLE ... ALTER CONSTRAINT ... DEFERRABLE INITIALLY DEFERRED;`:
+/// what our migration declares inline for a deferrable key.
+pub fn deferrable_statement(table: &str, constraint: &str) -> String {
+    use crate::quote::ident;
+    format!(
+        "ALTER TABLE {} ALTER CONSTRAINT {} DEFERRABLE INITIALLY DEFERRED;",
+        ident(Dialect::Postgres, table),
+        ident(Dialect::Postgres, constraint)
+    )
 }
 
 /// `meta/_journal.json` for the given tags, in order.

@@ -16,10 +16,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::js;
+use super::names::{free, import_as, import_item};
 use super::relations::{Relations, camel_case, property_name as field_of};
 use super::{Artifact, Context, Emitted, Emitter};
 use crate::analysis::Analysis;
-use crate::model::{Entity, ReferentialAction};
+use crate::model::{Entity, ReferentialAction, Schema};
 use crate::security::{Policy, PolicyRole};
 use crate::types::Dialect;
 
@@ -68,9 +69,12 @@ pub fn schema_path(dialect: Dialect) -> &'static str {
 pub fn schema_ts(cx: &Context<'_>, dialect: Dialect) -> String {
     let (schema, options) = (cx.schema(), cx.options());
     let analysis = cx.analysis();
-    let mut file = File { dialect, analysis, core: BTreeSet::new(), orm: BTreeSet::new(), custom: BTreeMap::new() };
-    let relations = cx.relations();
     let order = analysis.dependency_order();
+    let roles = [options.tenancy.role.as_str(), options.tenancy.admin_role.as_str()];
+    let consts = Consts::of(schema, order, dialect, &roles);
+    let mut file =
+        File { dialect, analysis, consts, core: BTreeSet::new(), orm: BTreeSet::new(), custom: BTreeMap::new() };
+    let relations = cx.relations();
     let policies_by_table = policies_by_table(dialect, schema, options);
 
     let mut body = String::new();
@@ -78,8 +82,15 @@ pub fn schema_ts(cx: &Context<'_>, dialect: Dialect) -> String {
         write_enums(&mut file, &mut body);
         write_roles(&mut file, &mut body, &policies_by_table);
     }
-    for entity in order {
-        write_table(&mut file, &mut body, entity, policies_by_table.get(&entity.table));
+    for (position, entity) in order.iter().enumerate() {
+        // A key to a table declared further down (a cycle): TypeScript cannot
+        // infer this table's type while it needs the other's, so the extra
+        // config's type is spelled out.
+        let forward = entity
+            .foreign_keys
+            .iter()
+            .any(|fk| fk.target != entity.name && order[position..].iter().any(|later| later.name == fk.target));
+        write_table(&mut file, &mut body, entity, policies_by_table.get(&entity.table), forward);
     }
     for entity in order {
         write_relations(&mut file, &mut body, entity, relations);
@@ -95,10 +106,15 @@ pub fn schema_ts(cx: &Context<'_>, dialect: Dialect) -> String {
         super::sql::HEADER.trim_start_matches("-- ")
     );
     if !file.orm.is_empty() {
-        out.push_str(&import_line(&file.orm, "drizzle-orm"));
+        out.push_str(&import_line(&file.orm.iter().map(|n| n.to_string()).collect::<Vec<_>>(), "drizzle-orm"));
     }
     if !file.core.is_empty() {
-        out.push_str(&import_line(&file.core, core_module));
+        let mut names: Vec<String> = file.core.iter().map(|n| n.to_string()).collect();
+        if file.consts.extra_config_used {
+            let ty = extra_config_type(dialect);
+            names.push(format!("type {}", import_item(ty, &file.consts.extra_config)));
+        }
+        out.push_str(&import_line(&names, core_module));
     }
     for definition in file.custom.values() {
         out.push('\n');
@@ -130,6 +146,8 @@ fn policies_by_table(
 pub(crate) struct File<'s> {
     dialect: Dialect,
     analysis: &'s Analysis<'s>,
+    /// The const of every table, by table name (see [`Consts`]).
+    consts: Consts,
     /// Names imported from the dialect's core module (`pgTable`, `uuid`).
     core: BTreeSet<&'static str>,
     /// Names imported from `drizzle-orm` (`sql`, `relations`).
@@ -138,8 +156,8 @@ pub(crate) struct File<'s> {
     custom: BTreeMap<&'static str, String>,
 }
 
-fn import_line(names: &BTreeSet<&'static str>, module: &str) -> String {
-    let list: Vec<&str> = names.iter().copied().collect();
+fn import_line(names: &[String], module: &str) -> String {
+    let list: Vec<&str> = names.iter().map(String::as_str).collect();
     let one_line = format!("import {{ {} }} from {};\n", list.join(", "), js::string_literal(module));
     if one_line.len() <= 100 {
         return one_line;
@@ -189,7 +207,7 @@ fn write_roles(file: &mut File<'_>, out: &mut String, policies: &BTreeMap<String
     }
 }
 
-fn write_table(file: &mut File<'_>, out: &mut String, entity: &Entity, policies: Option<&Vec<Policy>>) {
+fn write_table(file: &mut File<'_>, out: &mut String, entity: &Entity, policies: Option<&Vec<Policy>>, forward: bool) {
     let dialect = file.dialect;
     let table_fn = match dialect {
         Dialect::Postgres => "pgTable",
@@ -197,14 +215,14 @@ fn write_table(file: &mut File<'_>, out: &mut String, entity: &Entity, policies:
         Dialect::Sqlite => "sqliteTable",
     };
     file.core.insert(table_fn);
-    let var = table_var(&entity.table);
+    let var = file.consts.table(&entity.table);
     out.push('\n');
     write_doc(out, "", entity.doc.as_deref());
     out.push_str(&format!("export const {var} = {table_fn}(\n  {},\n  {{\n", js::string_literal(&entity.table)));
     for column in &entity.columns {
         write_doc(out, "    ", column.doc.as_deref());
         let code = columns::column(file, entity, column);
-        out.push_str(&format!("    {}: {code},\n", camel_case(&column.field)));
+        out.push_str(&format!("    {}: {code},\n", field_of(entity, &column.name)));
     }
     out.push_str("  },\n");
 
@@ -224,7 +242,7 @@ fn write_table(file: &mut File<'_>, out: &mut String, entity: &Entity, policies:
         file.core.insert("foreignKey");
         // A self-reference goes through `t`: the table's own const is not
         // initialized (nor typed) while its extra config is built.
-        let target_ref = if target.name == entity.name { "t".to_string() } else { table_var(&target.table) };
+        let target_ref = if target.name == entity.name { "t".to_string() } else { file.consts.table(&target.table) };
         let mut code = format!(
             "foreignKey({{\n      name: {},\n      columns: [{}],\n      foreignColumns: [{}],\n    }})",
             js::string_literal(&fk.name),
@@ -236,6 +254,12 @@ fn write_table(file: &mut File<'_>, out: &mut String, entity: &Entity, policies:
         }
         if fk.on_update != ReferentialAction::NoAction {
             code.push_str(&format!(".onUpdate({})", js::string_literal(&action(fk.on_update))));
+        }
+        if fk.deferrable && dialect != Dialect::Mysql {
+            let by = if dialect == Dialect::Postgres { "drizzle/behavior.sql makes" } else { "our SQL makes" };
+            code = format!(
+                "// Drizzle cannot declare a deferral: {by} this key DEFERRABLE INITIALLY DEFERRED.\n    {code}"
+            );
         }
         extras.push(code);
     }
@@ -316,27 +340,34 @@ fn write_table(file: &mut File<'_>, out: &mut String, entity: &Entity, policies:
     if extras.is_empty() {
         out.push_str(");\n");
     } else {
-        out.push_str("  (t) => [\n");
+        let param = if forward {
+            file.consts.extra_config_used = true;
+            format!("(t): {}[]", file.consts.extra_config)
+        } else {
+            "(t)".to_string()
+        };
+        out.push_str(&format!("  {param} => [\n"));
         for extra in extras {
             out.push_str(&format!("    {extra},\n"));
         }
         out.push_str("  ],\n);\n");
     }
     out.push_str(&format!(
-        "\nexport type {name} = typeof {var}.$inferSelect;\nexport type New{name} = typeof {var}.$inferInsert;\n",
-        name = entity.name
+        "\nexport type {name} = typeof {var}.$inferSelect;\nexport type New{raw} = typeof {var}.$inferInsert;\n",
+        name = js::type_name(&entity.name),
+        raw = entity.name
     ));
 }
 
 /// `relations()` for one table: its belongs-to sides (`one` with the key
 /// columns) and the sides pointing at it (`many`, or `one` for a one-to-one).
 fn write_relations(file: &mut File<'_>, out: &mut String, entity: &Entity, relations: &Relations<'_>) {
-    let var = table_var(&entity.table);
+    let var = file.consts.table(&entity.table);
     let mut entries = Vec::new();
     let (mut uses_one, mut uses_many) = (false, false);
     for r in relations.held_by(&entity.name) {
         uses_one = true;
-        let target = table_var(&r.target.table);
+        let target = file.consts.table(&r.target.table);
         let mut config = vec![
             format!("fields: [{}]", column_refs(entity, &var, &r.foreign_key.columns)),
             format!("references: [{}]", column_refs(r.target, &target, &r.foreign_key.target_columns)),
@@ -351,7 +382,7 @@ fn write_relations(file: &mut File<'_>, out: &mut String, entity: &Entity, relat
         ));
     }
     for r in relations.pointing_at(&entity.name) {
-        let holder = table_var(&r.holder.table);
+        let holder = file.consts.table(&r.holder.table);
         let config =
             r.name.as_ref().map(|n| format!(", {{ relationName: {} }}", js::string_literal(n))).unwrap_or_default();
         let kind = if r.one_to_one {
@@ -372,7 +403,10 @@ fn write_relations(file: &mut File<'_>, out: &mut String, entity: &Entity, relat
         (true, false) => "{ one }",
         _ => "{ many }",
     };
-    out.push_str(&format!("\nexport const {var}Relations = relations({var}, ({helpers}) => ({{\n"));
+    out.push_str(&format!(
+        "\nexport const {} = relations({var}, ({helpers}) => ({{\n",
+        file.consts.relations(&entity.table)
+    ));
     for entry in entries {
         out.push_str(&format!("  {entry},\n"));
     }
@@ -387,6 +421,116 @@ fn column_refs(entity: &Entity, owner: &str, columns: &[String]) -> String {
 /// drizzle-orm's spelling of a referential action: `cascade`, `set null`, `no action`.
 fn action(action: ReferentialAction) -> String {
     action.sql().to_lowercase()
+}
+
+/// Every name a builder, helper or callback parameter takes in some
+/// dialect's schema file: a table's const must not take one.
+const IMPORTABLE: &[&str] = &[
+    "bigint",
+    "blob",
+    "boolean",
+    "bytea",
+    "char",
+    "check",
+    "customType",
+    "date",
+    "datetime",
+    "decimal",
+    "desc",
+    "double",
+    "doublePrecision",
+    "float",
+    "foreignKey",
+    "index",
+    "int",
+    "integer",
+    "json",
+    "jsonb",
+    "longblob",
+    "many",
+    "mysqlEnum",
+    "mysqlTable",
+    "numeric",
+    "one",
+    "pgEnum",
+    "pgPolicy",
+    "pgRole",
+    "pgTable",
+    "primaryKey",
+    "real",
+    "relations",
+    "smallint",
+    "sql",
+    "sqliteTable",
+    "t",
+    "text",
+    "time",
+    "timestamp",
+    "unique",
+    "uniqueIndex",
+    "uuid",
+    "varchar",
+];
+
+/// The consts of a schema file, decided before anything is written: each
+/// table's (`tasks`), each `relations()` (`tasksRelations`), and the local
+/// name of the dialect's extra-config type. A table const that would take a
+/// builder's name, a reserved word, an enum's or a role's const or another
+/// table's gets `Table` appended (`text` -> `textTable`), then `_`.
+pub(crate) struct Consts {
+    tables: BTreeMap<String, String>,
+    relations: BTreeMap<String, String>,
+    /// `PgTableExtraConfigValue` (or its alias when an entity is named so).
+    extra_config: String,
+    /// Whether a table's extra config needed its type spelled out.
+    extra_config_used: bool,
+    /// The row and insert type names the file declares.
+    types: BTreeSet<String>,
+}
+
+impl Consts {
+    fn of(schema: &Schema, order: &[&Entity], dialect: Dialect, roles: &[&str]) -> Consts {
+        let mut taken: BTreeSet<String> = IMPORTABLE.iter().chain(js::RESERVED).map(|n| n.to_string()).collect();
+        taken.extend(schema.enums.iter().map(|e| enum_var(&e.sql_name)));
+        taken.extend(roles.iter().map(|r| role_var(r)));
+        let mut claim = |wanted: String| {
+            let name =
+                if taken.contains(&wanted) { free(&format!("{wanted}Table"), |n| taken.contains(n)) } else { wanted };
+            taken.insert(name.clone());
+            name
+        };
+        let tables: BTreeMap<String, String> =
+            order.iter().map(|e| (e.table.clone(), claim(table_var(&e.table)))).collect();
+        let relations =
+            order.iter().map(|e| (e.table.clone(), claim(format!("{}Relations", tables[&e.table])))).collect();
+        let types: BTreeSet<String> =
+            schema.entities.iter().flat_map(|e| [js::type_name(&e.name), format!("New{}", e.name)]).collect();
+        let extra_config = import_as(extra_config_type(dialect), |n| types.contains(n));
+        Consts { tables, relations, extra_config, extra_config_used: false, types }
+    }
+
+    /// A global type (`Uint8Array`), `globalThis.`-qualified where an
+    /// entity's type shadows it.
+    pub(crate) fn global(&self, name: &str) -> String {
+        js::global_type(name, |n| self.types.contains(n))
+    }
+
+    fn table(&self, table: &str) -> String {
+        self.tables.get(table).cloned().unwrap_or_else(|| table_var(table))
+    }
+
+    fn relations(&self, table: &str) -> String {
+        self.relations.get(table).cloned().unwrap_or_else(|| format!("{}Relations", table_var(table)))
+    }
+}
+
+/// The type a table's extra config returns, per dialect.
+fn extra_config_type(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Postgres => "PgTableExtraConfigValue",
+        Dialect::Mysql => "MySqlTableExtraConfigValue",
+        Dialect::Sqlite => "SQLiteTableExtraConfigValue",
+    }
 }
 
 /// The const holding a table: its name camelCased (`task_labels` -> `taskLabels`).

@@ -300,7 +300,8 @@ fn snapshot_declares_the_policies_of_schema_ts() {
     assert!(crate::transform::apply(&mut schema).iter().all(|d| !d.is_error()));
     let text = snapshot::snapshot(&schema, &EmitOptions::default(), "0000_initial", None);
     let value: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
-    let ts = schema_ts(Dialect::Postgres, &schema, &EmitOptions::default());
+    let options = EmitOptions::default();
+    let ts = schema_ts(&Context::new(&schema, &options), Dialect::Postgres);
     let mut declared = 0;
     let mut roles = BTreeSet::new();
     for (key, table) in value["tables"].as_object().expect("tables") {

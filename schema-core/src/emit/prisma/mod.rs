@@ -181,8 +181,9 @@ impl Block {
         out.push_str(&self.head);
         out.push_str(" {\n");
         let columns = self.lines.iter().map(|l| l.cells.len()).max().unwrap_or(0);
+        // `prisma format` aligns by UTF-8 bytes, not characters (`nameFür` is 8 wide).
         let widths: Vec<usize> = (0..columns)
-            .map(|i| self.lines.iter().filter_map(|l| l.cells.get(i)).map(|c| c.chars().count()).max().unwrap_or(0))
+            .map(|i| self.lines.iter().filter_map(|l| l.cells.get(i)).map(|c| c.len()).max().unwrap_or(0))
             .collect();
         for line in &self.lines {
             for doc in &line.doc {
@@ -194,7 +195,7 @@ impl Block {
             for (i, cell) in line.cells.iter().enumerate() {
                 text.push_str(cell);
                 if i + 1 < line.cells.len() {
-                    let pad = widths[i] - cell.chars().count() + 1;
+                    let pad = widths[i] - cell.len() + 1;
                     text.extend(std::iter::repeat_n(' ', pad));
                 }
             }
@@ -246,10 +247,22 @@ fn write_enum(out: &mut String, e: &EnumType) {
         })
         .collect();
     let mut attributes = Vec::new();
-    if e.sql_name != e.name {
+    if e.sql_name != type_name(&e.name) {
         attributes.push((vec![], format!("@@map({})", string_literal(&e.sql_name))));
     }
-    Block { doc: e.doc.clone(), head: format!("enum {}", e.name), lines, attributes }.write(out);
+    Block { doc: e.doc.clone(), head: format!("enum {}", type_name(&e.name)), lines, attributes }.write(out);
+}
+
+/// Names Prisma refuses for a model or an enum: its scalar types and the
+/// client's own class; JavaScript's reserved words are refused too.
+const RESERVED_TYPE_NAMES: &[&str] =
+    &["BigInt", "Boolean", "Bytes", "DateTime", "Decimal", "Float", "Int", "Json", "PrismaClient", "String"];
+
+/// The Prisma name of a model or enum: the Rust name, with `_` appended
+/// when Prisma reserves it (`String` -> `String_`); `@@map` keeps the
+/// table or type name.
+pub fn type_name(name: &str) -> String {
+    super::names::free(name, |n| RESERVED_TYPE_NAMES.contains(&n) || super::js::RESERVED.contains(&n))
 }
 
 /// An enum value's Prisma name: the stored value itself (so the client's
@@ -279,16 +292,11 @@ fn write_model(out: &mut String, analysis: &Analysis<'_>, relations: &Relations<
     }
     Block {
         doc: entity.doc.clone(),
-        head: format!("model {}", entity.name),
+        head: format!("model {}", type_name(&entity.name)),
         lines,
         attributes: block_attributes(entity),
     }
     .write(out);
-}
-
-/// The field name of a column: the Rust field in camelCase.
-pub fn field_name(column: &Column) -> String {
-    camel_case(&column.field)
 }
 
 fn scalar_line(analysis: &Analysis<'_>, entity: &Entity, column: &Column) -> Line {
@@ -310,7 +318,7 @@ fn scalar_line(analysis: &Analysis<'_>, entity: &Entity, column: &Column) -> Lin
         let prisma_default = format!("{}_{}_key", entity.table, column.name);
         attributes.push(with_map("@unique", map_arg(&index.name, &prisma_default)));
     }
-    let name = field_name(column);
+    let name = field_of(entity, &column.name);
     if name != column.name {
         attributes.push(format!("@map({})", string_literal(&column.name)));
     }
@@ -400,7 +408,7 @@ pub fn prisma_type(analysis: &Analysis<'_>, column: &Column) -> (String, Option<
         ColumnType::StringArray => ("String[]", None),
         ColumnType::Enum(name) => {
             let name = analysis.enum_type(name).map_or(name.as_str(), |e| e.name.as_str());
-            return (name.to_string(), None);
+            return (type_name(name), None);
         }
         ColumnType::Other(_) => unreachable!("handled above"),
     };
@@ -519,12 +527,12 @@ fn belongs_to_line(relation: &Relation<'_>) -> Line {
     }
     let prisma_default = format!("{}_{}_fkey", relation.holder.table, fk.columns.join("_"));
     args.extend(map_arg(&fk.name, &prisma_default));
-    let ty = format!("{}{}", relation.target.name, if optional { "?" } else { "" });
+    let ty = format!("{}{}", type_name(&relation.target.name), if optional { "?" } else { "" });
     Line { doc: vec![], cells: vec![camel_case(&relation.belongs_to), ty, format!("@relation({})", args.join(", "))] }
 }
 
 fn inverse_line(relation: &Relation<'_>) -> Line {
-    let ty = format!("{}{}", relation.holder.name, if relation.one_to_one { "?" } else { "[]" });
+    let ty = format!("{}{}", type_name(&relation.holder.name), if relation.one_to_one { "?" } else { "[]" });
     let mut cells = vec![camel_case(&relation.inverse), ty];
     if let Some(name) = &relation.name {
         cells.push(format!("@relation({})", string_literal(name)));
@@ -547,7 +555,7 @@ fn block_attributes(entity: &Entity) -> Vec<(Vec<String>, String)> {
             out.push(index_attribute(entity, index));
         }
     }
-    if entity.table != entity.name {
+    if entity.table != type_name(&entity.name) {
         out.push((vec![], format!("@@map({})", string_literal(&entity.table))));
     }
     out

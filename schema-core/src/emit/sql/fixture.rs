@@ -33,6 +33,7 @@ fn fk(table: &str, cols: &[&str], target: &str, target_table: &str, on_delete: R
         on_delete,
         on_update: ReferentialAction::NoAction,
         origin: ColumnOrigin::Declared,
+        deferrable: false,
         location: loc(2),
     }
 }

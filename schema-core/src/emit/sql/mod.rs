@@ -340,9 +340,6 @@ pub(crate) fn plan_deferred(analysis: &Analysis<'_>) -> super::context::Deferred
             }
         }
     }
-    for entity in analysis.dependency_order() {
-        check_constraint_names(entity, &mut diagnostics);
-    }
     super::context::Deferred { keys, diagnostics }
 }
 
@@ -406,35 +403,10 @@ impl<'a> Plan<'a> {
     }
 }
 
-/// sea-query writes index and constraint names between quotes without
-/// escaping them, so a quote character in one would break the statement.
-fn check_constraint_names(entity: &Entity, diagnostics: &mut Vec<Diagnostic>) {
-    let names = std::iter::once((entity.primary_key.name.as_str(), &entity.location))
-        .chain(entity.foreign_keys.iter().map(|fk| (fk.name.as_str(), &fk.location)))
-        .chain(entity.indexes.iter().map(|i| (i.name.as_str(), &i.location)))
-        .chain(entity.checks.iter().map(|c| (c.name.as_str(), &c.location)));
-    for (name, location) in names {
-        if name.contains(['"', '`', '\'']) || name.is_empty() {
-            diagnostics.push(
-                Diagnostic::error(
-                    location,
-                    format!(
-                        "the constraint or index name `{name}` on `{}` is empty or has a quote character",
-                        entity.table
-                    ),
-                )
-                .with_help("use letters, digits and underscores: name = \"idx_tasks_due\""),
-            );
-        }
-    }
-}
-
 /// A column that is part of the primary key, a foreign key or an index
 /// (MySQL gives such a String column `VARCHAR(255)`).
 pub fn is_keyed(entity: &Entity, column: &str) -> bool {
-    entity.primary_key.columns.iter().any(|c| c == column)
-        || entity.foreign_keys.iter().any(|fk| fk.columns.iter().any(|c| c == column))
-        || entity.indexes.iter().any(|i| i.columns.iter().any(|c| c.name == column))
+    entity.is_keyed(column)
 }
 
 /// Doc comment text as separate trimmed lines, blank ones dropped at the ends:

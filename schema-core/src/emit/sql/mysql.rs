@@ -227,6 +227,20 @@ fn check_entity(plan: &Plan<'_>, entity: &Entity, diagnostics: &mut Vec<Diagnost
             );
         }
     }
+    for fk in entity.foreign_keys.iter().filter(|fk| fk.deferrable) {
+        diagnostics.push(
+            Diagnostic::warning(
+                &fk.location,
+                format!(
+                    "MySQL/MariaDB checks foreign keys row by row: `deferrable` on `{}` of `{}` has no effect there",
+                    fk.name, entity.table
+                ),
+            )
+            .with_help(
+                "insert rows whose keys point at each other with `SET FOREIGN_KEY_CHECKS = 0` there, or make one key nullable",
+            ),
+        );
+    }
     for fk in &entity.foreign_keys {
         if fk.on_delete == ReferentialAction::SetDefault || fk.on_update == ReferentialAction::SetDefault {
             diagnostics.push(

@@ -145,11 +145,12 @@ impl<'a> Parts<'a> {
         })
     }
 
-    /// `ALTER TABLE ... ADD CONSTRAINT <fk> FOREIGN KEY ...`.
+    /// `ALTER TABLE ... ADD CONSTRAINT <fk> FOREIGN KEY ...` (`DEFERRABLE
+    /// INITIALLY DEFERRED` on PostgreSQL for a `deferrable` key).
     pub fn add_foreign_key(&self, dialect: Dialect, entity: &Entity, name: &str) -> String {
         let Some(fk) = entity.foreign_keys.iter().find(|fk| fk.name == name) else { return String::new() };
         match dialect {
-            Dialect::Postgres => render::foreign_key_alter(PostgresQueryBuilder, entity, fk),
+            Dialect::Postgres => render::deferrable(render::foreign_key_alter(PostgresQueryBuilder, entity, fk), fk),
             Dialect::Mysql => render::foreign_key_alter(MysqlQueryBuilder, entity, fk),
             Dialect::Sqlite => render::foreign_key_alter(SqliteQueryBuilder, entity, fk),
         }

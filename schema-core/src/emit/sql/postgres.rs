@@ -36,7 +36,7 @@ pub(super) fn emit(plan: &Plan<'_>, _diagnostics: &mut Vec<Diagnostic>) -> (Scri
     }
     let deferred = plan.deferred_fks();
     for (entity, fk) in &deferred {
-        up.push(render::foreign_key_alter(Pg, entity, fk));
+        up.push(render::deferrable(render::foreign_key_alter(Pg, entity, fk), fk));
     }
 
     // Down: the cycle-closing keys first, so every table can then be dropped
@@ -63,7 +63,7 @@ pub(super) fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script) {
     items.push(Item::new(render::primary_key(&Pg, Some(&entity.primary_key.name), &entity.primary_key.columns)));
     for fk in &entity.foreign_keys {
         if !plan.is_deferred(entity, fk) {
-            items.push(Item::new(render::foreign_key_inline(&Pg, entity, fk)));
+            items.push(Item::new(render::deferrable(render::foreign_key_inline(&Pg, entity, fk), fk)));
         }
     }
     for check in &entity.checks {

@@ -116,7 +116,7 @@ pub(super) fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, di
             Some(_) => sql,
             None => format!("CONSTRAINT {} {sql}", ident(D, &fk.name)),
         };
-        items.push(Item::new(sql));
+        items.push(Item::new(render::deferrable(sql, fk)));
     }
     items.extend(checks.into_iter().map(Item::new));
     for check in &entity.checks {

@@ -239,11 +239,9 @@ fn what_a_dialect_rejects_is_an_error_with_help() {
         target_table: "ghosts".into(),
         ..user.foreign_keys[0].clone()
     });
-    user.checks[0].name = "ck\"bad".into();
     let (_, diagnostics) = emit_schema(Dialect::Mysql, &schema);
     let errors: Vec<String> = diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
-    assert_eq!(errors.len(), 4, "{errors:#?}");
-    assert!(errors.iter().any(|e| e.starts_with("src/schema.rs:4:5: error: the constraint or index name `ck\"bad`")));
+    assert_eq!(errors.len(), 3, "{errors:#?}");
     assert!(errors.iter().any(|e| e.contains("references table `ghosts`, which is not in the schema")));
     assert!(errors.iter().any(|e| e.contains(
         "MySQL/MariaDB cannot index the JSON column `settings` of `user` (used in index `idx_user_organization_id`)"

@@ -5,6 +5,7 @@
 //! scale, array, comment, default, nullability, enum and generation).
 
 use crate::analysis::Analysis;
+use crate::emit::js::type_name;
 use crate::emit::relations::camel_case;
 use crate::model::{Column, ColumnOrigin, ColumnType, DefaultValue, Entity, Generated};
 
@@ -22,7 +23,7 @@ pub(super) struct Property {
 /// What a column needs from `../enums`: the type and the values constant.
 pub(super) fn enum_imports(analysis: &Analysis<'_>, column: &Column) -> Option<(String, String)> {
     match &column.ty {
-        ColumnType::Enum(name) => analysis.enum_type(name).map(|e| (e.name.clone(), values_const(&e.name))),
+        ColumnType::Enum(name) => analysis.enum_type(name).map(|e| (type_name(&e.name), values_const(&e.name))),
         _ => None,
     }
 }
@@ -35,7 +36,7 @@ pub(super) fn values_const(enum_name: &str) -> String {
 /// The property for `column` of `entity`.
 pub(super) fn property(analysis: &Analysis<'_>, entity: &Entity, column: &Column) -> Property {
     let ty = orm_type(analysis, entity, column);
-    let name = camel_case(&column.field);
+    let name = crate::emit::relations::property_name(entity, &column.name);
     let in_key = entity.primary_key.columns.contains(&column.name);
     let pk_name = || ("primaryKeyConstraintName", string(&entity.primary_key.name));
 
@@ -195,7 +196,7 @@ pub(super) fn orm_type(analysis: &Analysis<'_>, entity: &Entity, column: &Column
                 let enum_name = if e.sql_name == default_name { String::new() } else { string(&e.sql_name) };
                 t.enum_values = Some((format!("[...{}]", values_const(&e.name)), enum_name));
                 t.type_option = string("enum");
-                t.ts = e.name.clone();
+                t.ts = type_name(&e.name);
                 return t;
             }
             // Dangling enums are rejected before emission; text keeps output total.

@@ -18,6 +18,8 @@
 
 use std::collections::BTreeSet;
 
+use super::js::{global_type, type_name};
+use super::names::{import_as, import_item};
 use super::relations::{Relation, Relations, camel_case, property_name};
 use super::{Artifact, Context, Emitted, Emitter};
 use crate::analysis::Analysis;
@@ -83,12 +85,13 @@ impl Emitter for TypeOrm {
 
     fn emit(&self, cx: &Context<'_>, out: &mut Emitted) {
         let (schema, options, analysis, relations) = (cx.schema(), cx.options(), cx.analysis(), cx.relations());
+        let cyclic = crate::cycles::keys_on_required_cycles(schema);
         let mut entities: Vec<&Entity> = schema.entities.iter().collect();
         entities.sort_by(|a, b| a.name.cmp(&b.name));
         for entity in &entities {
             out.artifacts.push(Artifact::text(
                 format!("typeorm/entities/{}.ts", entity.name),
-                entity_file(analysis, relations, entity),
+                entity_file(analysis, relations, &cyclic, entity),
             ));
         }
         out.artifacts.push(Artifact::text("typeorm/entities/index.ts", index_file(schema, &entities)));
@@ -113,7 +116,7 @@ fn enums_file(schema: &Schema) -> String {
         out.push(format!("export const {} = [{}] as const;", columns::values_const(&e.name), values.join(", ")));
         out.push(String::new());
         out.extend(jsdoc(e.doc.as_deref(), ""));
-        out.push(format!("export type {} = (typeof {})[number];", e.name, columns::values_const(&e.name)));
+        out.push(format!("export type {} = (typeof {})[number];", type_name(&e.name), columns::values_const(&e.name)));
     }
     out.join("\n") + "\n"
 }
@@ -123,10 +126,10 @@ fn enums_file(schema: &Schema) -> String {
 fn index_file(schema: &Schema, entities: &[&Entity]) -> String {
     let mut out = vec![HEADER.to_string()];
     for entity in entities {
-        out.push(format!("import {{ {0} }} from \"./{0}\";", entity.name));
+        out.push(format!("import {{ {} }} from {};", type_name(&entity.name), string(&format!("./{}", entity.name))));
     }
     out.push(String::new());
-    let names: Vec<&str> = entities.iter().map(|e| e.name.as_str()).collect();
+    let names: Vec<String> = entities.iter().map(|e| type_name(&e.name)).collect();
     out.push(format!("export {{ {} }};", names.join(", ")));
     if !schema.enums.is_empty() {
         out.push("export * from \"../enums\";".to_string());
@@ -138,11 +141,28 @@ fn index_file(schema: &Schema, entities: &[&Entity]) -> String {
 }
 
 /// One entity class.
-fn entity_file(analysis: &Analysis<'_>, relations: &Relations<'_>, entity: &Entity) -> String {
+fn entity_file(
+    analysis: &Analysis<'_>,
+    relations: &Relations<'_>,
+    cyclic: &BTreeSet<(String, String)>,
+    entity: &Entity,
+) -> String {
     let mut orm_imports: BTreeSet<&'static str> = BTreeSet::from(["Entity"]);
     let mut entity_imports: BTreeSet<String> = BTreeSet::new();
     let mut enum_imports: BTreeSet<(String, String)> = BTreeSet::new();
     let mut body: Vec<String> = Vec::new();
+    // Every name the file declares or imports from the schema: TypeORM's
+    // imports and the globals the property types use yield to them.
+    let mut declared: BTreeSet<String> = BTreeSet::from([type_name(&entity.name)]);
+    for r in relations.held_by(&entity.name) {
+        declared.insert(type_name(&r.target.name));
+    }
+    for r in relations.pointing_at(&entity.name) {
+        declared.insert(type_name(&r.holder.name));
+    }
+    for (ty, values) in entity.columns.iter().filter_map(|c| columns::enum_imports(analysis, c)) {
+        declared.extend([ty, values]);
+    }
 
     // Class decorators: table, indexes, checks.
     let mut class_lines = jsdoc(entity.doc.as_deref(), "");
@@ -177,7 +197,16 @@ fn entity_file(analysis: &Analysis<'_>, relations: &Relations<'_>, entity: &Enti
             orm_imports.insert(generated.name());
             body.extend(generated.lines("  "));
         }
-        body.push(format!("  {}!: {};", property.name, property.ts_type));
+        let ts_type = match property.ts_type.split_once(' ') {
+            Some((global @ ("Date" | "Buffer"), rest)) => {
+                format!("{} {rest}", global_type(global, |n| declared.contains(n)))
+            }
+            None if matches!(property.ts_type.as_str(), "Date" | "Buffer") => {
+                global_type(&property.ts_type, |n| declared.contains(n))
+            }
+            _ => property.ts_type.clone(),
+        };
+        body.push(format!("  {}!: {ts_type};", property.name));
     }
 
     // The belongs-to side of every key this entity holds.
@@ -192,7 +221,8 @@ fn entity_file(analysis: &Analysis<'_>, relations: &Relations<'_>, entity: &Enti
                 && other.foreign_key.columns.iter().any(|c| relation.foreign_key.columns.contains(c))
         });
         body.push(String::new());
-        body.extend(belongs_to_lines(relation, shares_a_column));
+        let on_cycle = cyclic.contains(&(entity.table.clone(), relation.foreign_key.name.clone()));
+        body.extend(belongs_to_lines(relation, shares_a_column, on_cycle));
     }
     // The has-many side of every key pointing here.
     for relation in relations.pointing_at(&entity.name) {
@@ -216,15 +246,67 @@ fn entity_file(analysis: &Analysis<'_>, relations: &Relations<'_>, entity: &Enti
         out.push(format!("import {{ {} }} from \"../enums\";", names.join(", ")));
     }
     for name in &entity_imports {
-        out.push(format!("import {{ {name} }} from \"./{name}\";"));
+        out.push(format!("import {{ {} }} from {};", type_name(name), string(&format!("./{name}"))));
     }
     out.push(String::new());
     out.extend(class_lines);
-    out.push(format!("export class {} {{", entity.name));
+    out.push(format!("export class {} {{", type_name(&entity.name)));
     // Drop the blank line that separates members before the first one.
     out.extend(body.into_iter().skip(1));
     out.push("}".to_string());
-    out.join("\n") + "\n"
+    alias_imports(out, &declared).join("\n") + "\n"
+}
+
+/// TypeORM's names that a declared name shadows (an entity called `Column`
+/// or `Entity`, an enum called `Relation`) are imported under an alias
+/// (`Column as _Column`, see [`crate::emit::names`]): the import line and
+/// every decorator and type that names them are rewritten. Decorators are
+/// the only lines that start with `@`; the types are `Relation<...>` and
+/// `as ColumnType`.
+fn alias_imports(lines: Vec<String>, declared: &BTreeSet<String>) -> Vec<String> {
+    let Some(import) = lines.iter().position(|l| l.ends_with(" from \"typeorm\";")) else { return lines };
+    let names: Vec<String> = lines[import]
+        .trim_start_matches("import { ")
+        .trim_end_matches(" } from \"typeorm\";")
+        .split(", ")
+        .map(str::to_string)
+        .collect();
+    let aliases: Vec<(String, String)> = names
+        .iter()
+        .map(|n| n.trim_start_matches("type ").to_string())
+        .map(|n| (n.clone(), import_as(&n, |d| declared.contains(d))))
+        .filter(|(n, local)| n != local)
+        .collect();
+    if aliases.is_empty() {
+        return lines;
+    }
+    let local = |name: &str| aliases.iter().find(|(n, _)| n == name).map(|(_, l)| l.clone());
+    let mut out = lines;
+    let items: Vec<String> = names
+        .iter()
+        .map(|item| {
+            let (prefix, name) = item.strip_prefix("type ").map_or(("", item.as_str()), |n| ("type ", n));
+            format!("{prefix}{}", import_item(name, &local(name).unwrap_or_else(|| name.to_string())))
+        })
+        .collect();
+    out[import] = format!("import {{ {} }} from \"typeorm\";", items.join(", "));
+    for line in out.iter_mut().skip(import + 1) {
+        let indent = line.len() - line.trim_start().len();
+        if let Some(rest) = line[indent..].strip_prefix('@') {
+            let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            if let Some(alias) = local(&name) {
+                *line = format!("{}@{alias}{}", &line[..indent], &rest[name.len()..]);
+            }
+        }
+        for ty in ["Relation", "ColumnType"] {
+            if let Some(alias) = local(ty) {
+                *line = line
+                    .replace(&format!("{ty}<"), &format!("{alias}<"))
+                    .replace(&format!("as {ty}"), &format!("as {alias}"));
+            }
+        }
+    }
+    out
 }
 
 /// Import names sorted by the name itself, `type X` among the values.
@@ -297,20 +379,29 @@ fn index_lines(entity: &Entity, index: &crate::model::Index) -> Vec<String> {
 /// loading and joining. Otherwise `save()` of a row with its relations
 /// loaded writes the shared column once per relation, which PostgreSQL
 /// rejects ("multiple assignments to same column").
-fn belongs_to_lines(relation: &Relation<'_>, shares_a_column: bool) -> Vec<String> {
+fn belongs_to_lines(relation: &Relation<'_>, shares_a_column: bool, on_cycle: bool) -> Vec<String> {
     let fk = relation.foreign_key;
-    let target = &relation.target.name;
-    let param = parameter_name(target);
+    let target = &type_name(&relation.target.name);
+    let param = parameter_name(&relation.target.name);
     let mut lines =
         vec![format!("  /** Key `{}` ({}) to `{}`. */", fk.name, fk.columns.join(", "), relation.target.table)];
     // A same-tenant key `(organization_id, parent_id)` is optional when its
     // own column is: the tenant column is never NULL (`Relation::optional`).
-    let mut options = vec![("nullable", relation.optional.to_string())];
+    // TypeORM refuses a cycle of required relations (CircularRelationsError),
+    // a required self-reference included: on a cycle the relation says
+    // `nullable: true`; its column stays NOT NULL (the `@Column` above says so).
+    if on_cycle && !relation.optional {
+        lines.push("  // On a cycle of NOT NULL keys, which TypeORM refuses: declared nullable here only.".to_string());
+    }
+    let mut options = vec![("nullable", (relation.optional || on_cycle).to_string())];
     if fk.on_delete != ReferentialAction::NoAction {
         options.push(("onDelete", string(fk.on_delete.sql())));
     }
     if fk.on_update != ReferentialAction::NoAction {
         options.push(("onUpdate", string(fk.on_update.sql())));
+    }
+    if fk.deferrable {
+        options.push(("deferrable", string("INITIALLY DEFERRED")));
     }
     if shares_a_column {
         options.push(("persistence", "false".to_string()));
@@ -355,8 +446,8 @@ fn belongs_to_lines(relation: &Relation<'_>, shares_a_column: bool) -> Vec<Strin
 
 /// `@OneToMany` on the target of a key.
 fn has_many_lines(relation: &Relation<'_>) -> Vec<String> {
-    let holder = &relation.holder.name;
-    let param = parameter_name(holder);
+    let holder = &type_name(&relation.holder.name);
+    let param = parameter_name(&relation.holder.name);
     let mut lines = vec![format!(
         "  /** The `{}` rows whose key `{}` points here. */",
         relation.holder.table, relation.foreign_key.name
