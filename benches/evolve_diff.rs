@@ -39,6 +39,7 @@ fn schema(n: usize) -> Schema {
                 target_columns: vec!["id".into()],
                 on_delete: ReferentialAction::Cascade,
                 on_update: ReferentialAction::NoAction,
+                deferrable: false,
                 origin: ColumnOrigin::Declared,
                 location: Location::default(),
             });

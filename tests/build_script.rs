@@ -49,6 +49,9 @@ fn declaration_order_does_not_change_the_output() {
             reversed_files += 1;
         }
         assert!(reversed_files > 0, "{name}: no schema file found");
+        // The recorded history (snapshots and the migration files of every
+        // target, which are never regenerated) is part of the input.
+        common::tools::copy_dir(&dir.join("generated"), &shuffled.path().join("generated"));
 
         let actual = Builder::new()
             .with_crate_dir(shuffled.path())
@@ -255,6 +258,7 @@ pub struct Note {
 
 #[entity(table = "Labels")]
 #[index(name, name = "IDX_Name")]
+#[global]
 pub struct Label {
     #[id]
     pub id: Uuid,
@@ -264,6 +268,7 @@ pub struct Label {
 
 #[entity]
 #[index(a, b, c, d, name = "idx_name")]
+#[global]
 pub struct Tag {
     #[id]
     pub id: Uuid,
@@ -278,6 +283,7 @@ pub struct Tag {
 }
 
 #[entity(table = "labels")]
+#[global]
 pub struct LegacyLabel {
     #[id]
     pub id: Uuid,
@@ -285,6 +291,7 @@ pub struct LegacyLabel {
 
 #[entity]
 #[index(title, name = "tags")]
+#[global]
 pub struct Archive {
     #[id]
     pub id: Uuid,
@@ -310,27 +317,27 @@ pub enum Shelf {
             "the tenant key is named after the tenant entity (`organization_with_an_extraordinarily_long_name_that_goes_on_and_on_for_more_id`): give `OrganizationWithAnExtraordinarilyLongNameThatGoesOnAndOnForMore` a shorter name",
         ),
         (
-            "src/schema.rs:27:3: error: index `idx_name` on `tags` is too wide: its key takes 4800 bytes (4 per character of a string), MySQL/MariaDB allows 3072 bytes (MySQL 8 rejects it; MariaDB indexes only a prefix or a hash)",
+            "src/schema.rs:28:3: error: index `idx_name` on `tags` is too wide: its key takes 4800 bytes (4 per character of a string), MySQL/MariaDB allows 3072 bytes (MySQL 8 rejects it; MariaDB indexes only a prefix or a hash)",
             "give its string columns a smaller `max_len`, or index fewer columns",
         ),
         (
-            "src/schema.rs:27:3: error: the index name `idx_name` differs from `IDX_Name` only in case: MySQL/MariaDB and SQLite treat them as one name",
+            "src/schema.rs:28:3: error: the index name `idx_name` differs from `IDX_Name` only in case: MySQL/MariaDB and SQLite treat them as one name",
             "rename one of them: name = \"idx_name_2\" in the index attribute",
         ),
         (
-            "src/schema.rs:42:12: error: the table name `labels` differs from `Labels` only in case: SQLite treats them as one name",
+            "src/schema.rs:45:12: error: the table name `labels` differs from `Labels` only in case: SQLite treats them as one name",
             "rename one of them: #[entity(table = \"labels_2\")]",
         ),
         (
-            "src/schema.rs:48:3: error: the index name `tags` on `archives` is the name of the table `tags`: PostgreSQL and SQLite keep indexes and tables in one namespace",
+            "src/schema.rs:51:3: error: the index name `tags` on `archives` is the name of the table `tags`: PostgreSQL and SQLite keep indexes and tables in one namespace",
             "choose another name: name = \"idx_tags\" in the index attribute",
         ),
         (
-            "src/schema.rs:53:9: error: a row of `archives` is too wide: its VARCHAR and fixed-size columns take 66950 bytes (4 per character of `max_len`), MySQL/MariaDB allows 65535 bytes",
+            "src/schema.rs:57:9: error: a row of `archives` is too wide: its VARCHAR and fixed-size columns take 66950 bytes (4 per character of `max_len`), MySQL/MariaDB allows 65535 bytes",
             "drop `max_len` from the longest string columns (unbounded TEXT is stored off the row), or shorten them",
         ),
         (
-            "src/schema.rs:61:10: error: the enum type `archives` of `Shelf` has the name of the table `archives`: PostgreSQL keeps types and tables in one namespace (every table is a type too)",
+            "src/schema.rs:65:10: error: the enum type `archives` of `Shelf` has the name of the table `archives`: PostgreSQL keeps types and tables in one namespace (every table is a type too)",
             "rename the type: #[db_enum(name = \"archives_kind\")]",
         ),
     ];

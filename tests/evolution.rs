@@ -684,7 +684,7 @@ mod property {
                 Edit::DropColumn(e, c) => {
                     let i = pick(*e);
                     let c = c % self.ents[i].cols.len();
-                    if !self.dropped_cols.contains(&(i, c)) && !self.indexes.iter().any(|x| *x == (i, c)) {
+                    if !self.dropped_cols.contains(&(i, c)) && !self.indexes.contains(&(i, c)) {
                         self.dropped_cols.push((i, c));
                         return vec![format!("drop column {}.{}", table(self, i), self.col_name(i, c))];
                     }

@@ -6,12 +6,12 @@ use super::{
     index_options, py_name, py_str, py_type, sa_type, uses_sql_type,
 };
 use crate::analysis::Analysis;
+use crate::emit::Context;
 use crate::emit::names::import_item;
 use crate::emit::python::class_name;
-use crate::emit::Context;
-use crate::model::Schema;
 use crate::emit::relations::{Relation, Relations};
 use crate::emit::sql::{comment_text, deferred_foreign_keys, postgres_default};
+use crate::model::Schema;
 use crate::model::{Column, ColumnType, Entity, Generated};
 
 /// The whole `models.py`.

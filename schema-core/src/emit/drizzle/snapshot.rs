@@ -287,7 +287,9 @@ fn table(schema: &Schema, entity: &Entity, policies: Option<&Vec<Policy>>) -> Va
 }
 
 /// `.generatedByDefaultAsIdentity()` with drizzle-orm's default sequence
-/// options, as drizzle-kit fills them in for the column's type.
+/// options, as drizzle-kit fills them in for the column's type. The name is
+/// the one PostgreSQL gives the sequence (cut to fit, as schema.ts spells it
+/// past the limit).
 fn identity(table: &str, column: &str, ty: &str) -> Value {
     let max = match ty {
         "integer" => "2147483647",
@@ -296,7 +298,7 @@ fn identity(table: &str, column: &str, ty: &str) -> Value {
     };
     json!({
         "type": "byDefault",
-        "name": format!("{table}_{column}_seq"),
+        "name": crate::naming::postgres_identity_sequence(table, column),
         "schema": "public",
         "increment": "1",
         "startWith": "1",
