@@ -88,7 +88,10 @@ fn the_svg_has_one_box_per_entity_and_one_connector_per_relation() {
         assert_eq!((boxes.len(), connectors.len()), expected_counts(&krate), "{}", path.display());
         for c in &connectors {
             assert_eq!(c.tag_name().name(), "path");
-            assert!(c.attribute("marker-end").is_some_and(|m| m.contains("many")), "crow's foot on {c:?}");
+            // The crow's foot is at the child's end, which is the start of the path
+            // when a cycle puts the child above its parent.
+            let many = |end: &str| c.attribute(end).is_some_and(|m| m.contains("many"));
+            assert!(many("marker-end") || many("marker-start"), "crow's foot on {c:?}");
         }
         // Boxes never overlap.
         let rects: Vec<(i64, i64, i64, i64)> = boxes
@@ -112,5 +115,5 @@ fn the_svg_has_one_box_per_entity_and_one_connector_per_relation() {
 fn review_md_is_written_and_the_showcase_is_clean() {
     let review = std::fs::read_to_string(root().join("generated/review.md")).expect("review.md");
     assert!(review.starts_with("# Schema review\n"), "{review}");
-    assert!(review.contains("\n0 findings to review, "), "{review}");
+    assert!(review.contains("\n0 findings to review in 0 tables, "), "{review}");
 }

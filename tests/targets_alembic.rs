@@ -28,7 +28,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::tools::{TempDir, copy_dir, node_bin, python, run, venv_bin};
+use common::tools::{TempDir, copy_dir, node_bin, postgres_up_sql, python, run, venv_bin};
 use common::{Database, PgDatabase, crate_dirs, diff_lines};
 
 /// Alembic's bookkeeping table: in DB B, not in our schema.
@@ -160,9 +160,9 @@ fn alembic(copy: &Path, db: &PgDatabase, args: &[&str]) -> Result<(), String> {
 
 fn our_database(crate_dir: &Path) -> Option<PgDatabase> {
     let mut db = PgDatabase::create().unwrap_or_else(|e| panic!("{e}"))?;
-    let up = crate_dir.join("generated/migrations/postgres/0001_initial.up.sql");
-    let sql = fs::read_to_string(&up).unwrap_or_else(|e| panic!("{}: {e}", up.display()));
-    db.execute_batch(&sql).unwrap_or_else(|e| panic!("{}: {e}", up.display()));
+    // Every recorded migration, in order (the blog has three).
+    let sql = postgres_up_sql(&crate_dir.join("generated"));
+    db.execute_batch(&sql).unwrap_or_else(|e| panic!("{}: {e}", crate_dir.display()));
     Some(db)
 }
 

@@ -476,7 +476,9 @@ fn py_pydantic_script(schema: &Schema) -> String {
         writeln!(out, "assert models.{n}.model_validate(dc.{n}(**good), from_attributes=True) == row").unwrap();
         writeln!(out, "create = models.{n}Create.model_validate({})", dict(&required, None)).unwrap();
         let names: Vec<String> = required.iter().map(|c| format!("{:?}", c.name)).collect();
-        writeln!(out, "assert set(create.model_dump(exclude_unset=True)) == {{{}}}, create", names.join(", ")).unwrap();
+        // `{}` would be an empty dict, never equal to a set.
+        let expected = if names.is_empty() { "set()".to_string() } else { format!("{{{}}}", names.join(", ")) };
+        writeln!(out, "assert set(create.model_dump(exclude_unset=True)) == {expected}, create").unwrap();
         writeln!(out, "rejects(models.{n}Create, {{**good, \"no_such_column\": 1}}, \"an unknown column\")").unwrap();
         for c in &e.columns {
             let name = &c.name;
@@ -589,14 +591,16 @@ fn runtime_kinds(schema: &Schema, ts_type: &str) -> &'static [&'static str] {
     if schema.enums.iter().any(|e| e.name == ts_type) {
         return &["string"];
     }
-    match ts_type {
+    // A global a declaration shadows is written `globalThis.Date`.
+    match ts_type.strip_prefix("globalThis.").unwrap_or(ts_type) {
         "string" => &["string"],
         "number" => &["number"],
         "boolean" => &["boolean"],
         "Date" => &["Date"],
         "Uint8Array" => &["Uint8Array"],
         "string[]" => &["string[]"],
-        "JsonValue" => &["object", "string[]", "array", "string", "number", "boolean"],
+        // `_JsonValue` where the schema declares a `JsonValue` itself.
+        "JsonValue" | "_JsonValue" => &["object", "string[]", "array", "string", "number", "boolean"],
         union if union.starts_with('"') => &["string"],
         other => panic!("no runtime kind for the TypeScript type {other}"),
     }
@@ -650,8 +654,15 @@ fn node_postgres_returns_what_schema_ts_declares() {
         let seen: Value = serde_json::from_slice(&out.stdout).expect("script prints JSON");
 
         let schema_ts = read(&types_dir(&krate).join("schema.ts"));
+        // Tables the seed leaves empty say so in its header (a cycle of NOT NULL keys).
+        let seed = read(&krate.join("generated/seed/seed.postgres.sql"));
+        let not_seeded: Vec<&str> = seed
+            .lines()
+            .filter_map(|l| l.strip_prefix("-- Not seeded: "))
+            .flat_map(|l| l.split(", because").next().unwrap_or_default().split('`').skip(1).step_by(2))
+            .collect();
         let (mut checked, mut never_set) = (0, Vec::new());
-        for e in &schema.entities {
+        for e in schema.entities.iter().filter(|e| !not_seeded.contains(&e.table.as_str())) {
             let table = &seen[e.table.as_str()];
             assert!(table["rows"].as_u64().unwrap_or(0) > 0, "{label}: the seed left `{}` empty", e.table);
             for (column, ts_type) in ts_row_types(&schema_ts, &e.name) {

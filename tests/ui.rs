@@ -19,6 +19,7 @@ fn ui() {
         "access",
         "shape",
         "errors",
+        "limits",
     ] {
         t.compile_fail(format!("tests/ui/{category}/*.rs"));
     }

@@ -109,6 +109,7 @@ mod transform {
             origin: ColumnOrigin::Declared,
             seed: Default::default(),
             allowed_lints: Vec::new(),
+            evolution: Default::default(),
             location: location.clone(),
         };
         let mut id = column(ID, ColumnType::I64, false, None, "The event's number.");
@@ -162,6 +163,7 @@ mod transform {
             polymorphic: Vec::new(),
             seed: Default::default(),
             allowed_lints: Vec::new(),
+            renamed_from: None,
             location: location.clone(),
         }
     }

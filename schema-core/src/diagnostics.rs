@@ -3,33 +3,46 @@
 
 use crate::model::Location;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Error,
     Warning,
 }
 
 /// One finding, located in the user's source.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     pub severity: Severity,
     pub location: Location,
     pub message: String,
     /// How to fix it, shown on a `help:` line.
     pub help: Option<String>,
+    /// What kind of finding it is (a schema-review rule, `mysql_partial_index`):
+    /// the build's console shows a few of each kind and counts the rest.
+    pub code: Option<&'static str>,
 }
 
 impl Diagnostic {
     pub fn error(location: &Location, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, location: location.clone(), message: message.into(), help: None }
+        Diagnostic::new(Severity::Error, location, message)
     }
 
     pub fn warning(location: &Location, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, location: location.clone(), message: message.into(), help: None }
+        Diagnostic::new(Severity::Warning, location, message)
+    }
+
+    pub fn new(severity: Severity, location: &Location, message: impl Into<String>) -> Self {
+        Diagnostic { severity, location: location.clone(), message: message.into(), help: None, code: None }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Tags the diagnostic with its kind (see [`Diagnostic::code`]).
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
         self
     }
 

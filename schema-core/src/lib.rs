@@ -18,7 +18,13 @@ pub mod audit;
 pub mod runtime;
 
 #[cfg(feature = "model")]
+pub mod analysis;
+#[cfg(feature = "model")]
+pub mod cycles;
+#[cfg(feature = "model")]
 pub mod diagnostics;
+#[cfg(feature = "model")]
+pub mod limits;
 #[cfg(feature = "model")]
 pub mod lint;
 #[cfg(feature = "model")]
@@ -41,6 +47,8 @@ pub mod frontend;
 
 #[cfg(feature = "emit")]
 pub mod emit;
+#[cfg(feature = "emit")]
+pub mod evolve;
 
 #[cfg(feature = "build")]
 pub mod build;

@@ -105,6 +105,38 @@ pub fn shorten(name: &str) -> String {
     format!("{}_{hash:08x}", &name[..cut])
 }
 
+/// The name PostgreSQL gives the sequence of an identity column when none is
+/// given: `<table>_<column>_seq`, cut the way PostgreSQL's `makeObjectName`
+/// cuts it to fit [`MAX_IDENT_LEN`] bytes (the longer of the table and the
+/// column first, on a character boundary). Targets whose tools name the
+/// sequence themselves (drizzle-kit writes the uncut name, which PostgreSQL
+/// would cut into the table's own name) spell this one out.
+///
+/// ```
+/// use tablewright_core::naming::postgres_identity_sequence;
+/// assert_eq!(postgres_identity_sequence("tasks", "id"), "tasks_id_seq");
+/// let table = "t".repeat(63);
+/// assert_eq!(postgres_identity_sequence(&table, "id"), format!("{}_id_seq", "t".repeat(56)));
+/// ```
+pub fn postgres_identity_sequence(table: &str, column: &str) -> String {
+    let available = MAX_IDENT_LEN - "_".len() - "_seq".len();
+    let (mut a, mut b) = (table.len(), column.len());
+    while a + b > available {
+        if a > b {
+            a -= 1;
+        } else {
+            b -= 1;
+        }
+    }
+    let clip = |s: &str, mut n: usize| {
+        while !s.is_char_boundary(n) {
+            n -= 1;
+        }
+        s[..n].to_string()
+    };
+    format!("{}_{}_seq", clip(table, a), clip(column, b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -70,7 +70,7 @@ pub const NOT_DELETED: &str = "deleted_at IS NULL";
 ///     columns: vec![], primary_key: PrimaryKey { name: "pk_notes".into(), columns: vec![] },
 ///     foreign_keys: vec![], indexes: vec![], checks: vec![],
 ///     traits: EntityTraits { timestamps: true, versioned: true, ..Default::default() },
-///     tenant_scope: None, junction: None, polymorphic: vec![], seed: Default::default(), allowed_lints: vec![],
+///     tenant_scope: None, junction: None, polymorphic: vec![], seed: Default::default(), allowed_lints: vec![], renamed_from: None,
 ///     location: Location::default(),
 /// };
 /// apply_entity(&mut e, None, None);
@@ -123,8 +123,9 @@ pub fn apply_entity(entity: &mut Entity, tenant: Option<&TenantInfo>, user_key: 
 }
 
 /// Completes a whole schema: resolves tenants and relation targets, applies
-/// [`apply_entity`] to every entity, runs the whole-schema checks
-/// ([`crate::validate`]) and sorts everything into canonical order.
+/// [`apply_entity`] to every entity and sorts everything into canonical
+/// order. The whole-schema checks ([`crate::validate::check_schema`]) are
+/// the next stage of the pipeline, run on the result.
 ///
 /// Returns the diagnostics; any error means the schema must not be emitted.
 pub fn apply(schema: &mut Schema) -> Vec<Diagnostic> {
@@ -151,8 +152,6 @@ pub fn apply(schema: &mut Schema) -> Vec<Diagnostic> {
     crate::audit::add_audit_log(schema, &mut diagnostics);
     resolve_foreign_keys(schema, &mut diagnostics);
     tenancy::scope_references(schema);
-    validate::check_schema(schema, &mut diagnostics);
-    crate::security::check(schema, &mut diagnostics);
     schema.normalize();
     diagnostics.sort_by(|a, b| (&a.location, &a.message).cmp(&(&b.location, &b.message)));
     diagnostics
@@ -160,12 +159,15 @@ pub fn apply(schema: &mut Schema) -> Vec<Diagnostic> {
 
 /// Fills each foreign key's target table and columns from the target entity.
 fn resolve_foreign_keys(schema: &mut Schema, diagnostics: &mut Vec<Diagnostic>) {
-    let keys: Vec<(String, String, Vec<String>)> =
-        schema.entities.iter().map(|e| (e.name.clone(), e.table.clone(), e.primary_key.columns.clone())).collect();
+    // By name; the first entity of a name wins, as a scan of the list would.
+    let mut keys: std::collections::HashMap<String, (String, Vec<String>)> = std::collections::HashMap::new();
+    for e in &schema.entities {
+        keys.entry(e.name.clone()).or_insert_with(|| (e.table.clone(), e.primary_key.columns.clone()));
+    }
     for entity in &mut schema.entities {
         for fk in &mut entity.foreign_keys {
-            match keys.iter().find(|(name, _, _)| *name == fk.target) {
-                Some((_, table, columns)) => {
+            match keys.get(&fk.target) {
+                Some((table, columns)) => {
                     fk.target_table = table.clone();
                     fk.target_columns = columns.clone();
                 }
@@ -213,6 +215,7 @@ fn add_tenant_key(entity: &mut Entity, tenant: &TenantInfo) {
             on_delete: ReferentialAction::Cascade,
             on_update: ReferentialAction::NoAction,
             origin: ColumnOrigin::Tenant,
+            deferrable: false,
             location: entity.location.clone(),
         });
     }
@@ -241,6 +244,7 @@ fn add_userstamps(entity: &mut Entity, user: Option<&str>, user_key: Option<&Col
                 target_columns: Vec::new(),
                 on_delete: ReferentialAction::SetNull,
                 on_update: ReferentialAction::NoAction,
+                deferrable: false,
                 origin: ColumnOrigin::Userstamps,
                 location: entity.location.clone(),
             });
@@ -299,6 +303,7 @@ fn add_junction_keys(entity: &mut Entity, junction: &Junction) {
                 on_delete: ReferentialAction::Cascade,
                 on_update: ReferentialAction::NoAction,
                 origin: ColumnOrigin::Declared,
+                deferrable: false,
                 location: entity.location.clone(),
             });
         }
@@ -402,6 +407,7 @@ fn new_column(
         origin,
         seed: Default::default(),
         allowed_lints: Vec::new(),
+        evolution: Default::default(),
         location: location.clone(),
     }
 }
@@ -415,27 +421,8 @@ mod tests {
     }
 
     fn entity(name: &str, columns: Vec<Column>, key: &[&str]) -> Entity {
-        let table = naming::table_name(name);
-        Entity {
-            name: name.into(),
-            primary_key: PrimaryKey {
-                name: format!("pk_{table}"),
-                columns: key.iter().map(|k| k.to_string()).collect(),
-            },
-            table,
-            doc: None,
-            columns,
-            foreign_keys: vec![],
-            indexes: vec![],
-            checks: vec![],
-            traits: EntityTraits::default(),
-            tenant_scope: None,
-            junction: None,
-            polymorphic: vec![],
-            seed: Default::default(),
-            allowed_lints: vec![],
-            location: Location { file: "src/schema.rs".into(), line: 1, column: 1 },
-        }
+        let location = Location { file: "src/schema.rs".into(), line: 1, column: 1 };
+        Entity { location, ..Entity::new(name, naming::table_name(name), columns, key) }
     }
 
     fn org() -> Entity {
@@ -545,7 +532,7 @@ mod tests {
         b.table = "tasks".into();
         b.location.line = 9;
         let mut schema = Schema { enums: vec![], entities: vec![a, b] };
-        let diags = apply(&mut schema);
+        let diags = apply_and_validate(&mut schema);
         let text: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
         assert!(
             text.iter().any(|t| t.starts_with(
@@ -558,6 +545,13 @@ mod tests {
                 .any(|t| t.starts_with("src/schema.rs:9:1: error: `Task` and `Other` both use the table name `tasks`")),
             "{text:?}"
         );
+    }
+
+    /// The transform and the whole-schema checks that follow it in the pipeline.
+    fn apply_and_validate(schema: &mut Schema) -> Vec<Diagnostic> {
+        let mut diagnostics = apply(schema);
+        crate::validate::check_schema(schema, &mut diagnostics);
+        diagnostics
     }
 
     #[test]
@@ -578,11 +572,12 @@ mod tests {
                 on_delete: ReferentialAction::NoAction,
                 on_update: ReferentialAction::NoAction,
                 origin: ColumnOrigin::Declared,
+                deferrable: false,
                 location: Location::default(),
             });
         }
         let mut schema = Schema { enums: vec![], entities: vec![user, post] };
-        let text: Vec<String> = apply(&mut schema).iter().map(|d| d.message.clone()).collect();
+        let text: Vec<String> = apply_and_validate(&mut schema).iter().map(|d| d.message.clone()).collect();
         assert!(text.contains(&"`Post.author_id` references `User.id` but their types differ".to_string()), "{text:?}");
         assert!(
             text.contains(&"`Post` references `Ghost`, which is not an `#[entity]` in the scanned sources".to_string()),

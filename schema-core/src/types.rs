@@ -26,6 +26,10 @@ impl Dialect {
     }
 }
 
+/// The length of the `VARCHAR` MySQL gives an unsized `String` that is part
+/// of a key or an index (MySQL cannot index `TEXT`).
+pub const MYSQL_KEYED_VARCHAR: u32 = 255;
+
 /// One row of the mapping table.
 #[derive(Clone, Copy, Debug)]
 pub struct TypeRow {
@@ -118,7 +122,7 @@ pub fn type_row(ty: &ColumnType, sized: bool) -> &'static TypeRow {
 ///     name: "title".into(), field: "title".into(), ty: ColumnType::String, nullable: false,
 ///     default: None, generated: Generated::None, max_len: Some(500), precision: None,
 ///     scale: None, sql_type: None, doc: None, origin: ColumnOrigin::Declared,
-///     seed: Default::default(), allowed_lints: vec![], location: Location::default(),
+///     seed: Default::default(), allowed_lints: vec![], evolution: Default::default(), location: Location::default(),
 /// };
 /// assert_eq!(sql_type(Dialect::Postgres, &c, None, false), "VARCHAR(500)");
 /// c.max_len = None;
@@ -132,7 +136,7 @@ pub fn sql_type(dialect: Dialect, column: &Column, enum_values: Option<(&str, &[
         (ColumnType::String, _) if column.max_len.is_some() => {
             format!("VARCHAR({})", column.max_len.unwrap_or_default())
         }
-        (ColumnType::String, Dialect::Mysql) if keyed => "VARCHAR(255)".to_string(),
+        (ColumnType::String, Dialect::Mysql) if keyed => format!("VARCHAR({MYSQL_KEYED_VARCHAR})"),
         (ColumnType::Decimal, Dialect::Postgres) if column.precision.is_some() => {
             format!("NUMERIC({}, {})", column.precision.unwrap_or(0), column.scale.unwrap_or(0))
         }

@@ -8,6 +8,8 @@ use crate::diagnostics::Diagnostic;
 use crate::model::*;
 use crate::transform::TenantInfo;
 
+mod limits;
+
 /// Finds the tenant root. Reports more than one `#[tenant]`, a tenant without
 /// a single-column key, and `#[tenant_scoped]` entities with no tenant to
 /// point at. Returns the tenants that can be used.
@@ -72,6 +74,7 @@ pub fn check_schema(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
     check_junction_sides(schema, diagnostics);
     check_polymorphic_targets(schema, diagnostics);
     check_membership(schema, diagnostics);
+    limits::check_dialect_limits(schema, diagnostics);
 }
 
 /// Two entities claiming one table name.
@@ -116,14 +119,23 @@ pub fn check_unique_enum_names(schema: &Schema, diagnostics: &mut Vec<Diagnostic
     }
 }
 
-/// Index and constraint names share one namespace per schema on Postgres.
+/// Index and constraint names share one namespace per schema on Postgres;
+/// MySQL and SQLite compare them without case.
 pub fn check_unique_constraint_names(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
-    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    // lowercased name -> (name, table)
+    let mut seen: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let folding = crate::limits::folding(|c| c.indexes);
     let mut tables = std::collections::BTreeSet::new();
     for entity in sorted_by_location(&schema.entities, |e| &e.location) {
         // A second entity on one table is reported once, by check_unique_table_names,
         // not again for every constraint name the two share.
-        if !tables.insert(entity.table.as_str()) {
+        // (Without case where a dialect compares table names so: check_table_case reports that one.)
+        let table = if crate::limits::folding(|c| c.tables).is_empty() {
+            entity.table.clone()
+        } else {
+            entity.table.to_lowercase()
+        };
+        if !tables.insert(table) {
             continue;
         }
         let names = std::iter::once((entity.primary_key.name.clone(), &entity.location))
@@ -131,7 +143,11 @@ pub fn check_unique_constraint_names(schema: &Schema, diagnostics: &mut Vec<Diag
             .chain(entity.foreign_keys.iter().map(|f| (f.name.clone(), &f.location)))
             .chain(entity.checks.iter().map(|c| (c.name.clone(), &c.location)));
         for (name, location) in names {
-            if let Some(first_table) = seen.get(&name) {
+            let key = if folding.is_empty() { name.clone() } else { name.to_lowercase() };
+            if let Some((first, _)) = seen.get(&key).filter(|(first, _)| *first != name) {
+                let v = crate::limits::case_clash(crate::limits::NameKind::Index, &name, first, &folding);
+                diagnostics.push(Diagnostic::error(location, v.message).with_help(v.help));
+            } else if let Some((_, first_table)) = seen.get(&key) {
                 diagnostics.push(
                     Diagnostic::error(
                         location,
@@ -143,7 +159,7 @@ pub fn check_unique_constraint_names(schema: &Schema, diagnostics: &mut Vec<Diag
                     .with_help("choose another name with `name = \"...\"`"),
                 );
             } else {
-                seen.insert(name, entity.table.clone());
+                seen.insert(key, (name, entity.table.clone()));
             }
         }
     }
@@ -172,10 +188,12 @@ pub fn check_enum_columns(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
                     if let Some(DefaultValue::EnumValue(v)) = &column.default
                         && !e.variants.iter().any(|var| &var.value == v)
                     {
-                        diagnostics.push(Diagnostic::error(
-                            &column.location,
-                            format!("default `{v}` is not a value of `{name}`"),
-                        ));
+                        let variants: Vec<String> =
+                            e.variants.iter().map(|var| format!("`{name}::{}`", var.name)).collect();
+                        diagnostics.push(
+                            Diagnostic::error(&column.location, format!("default `{v}` is not a value of `{name}`"))
+                                .with_help(format!("write one of {}", variants.join(", "))),
+                        );
                     }
                 }
             }
@@ -378,7 +396,7 @@ pub fn check_membership(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// Source order, for "first declared wins" messages that do not depend on sorting by table.
-fn sorted_by_location<T>(items: &[T], location: impl Fn(&T) -> &Location) -> Vec<&T> {
+pub(crate) fn sorted_by_location<T>(items: &[T], location: impl Fn(&T) -> &Location) -> Vec<&T> {
     let mut v: Vec<&T> = items.iter().collect();
     v.sort_by(|a, b| location(a).cmp(location(b)));
     v

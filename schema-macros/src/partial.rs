@@ -25,23 +25,7 @@ pub fn partial_entity(args: TokenStream, item: &syn::ItemStruct, tenants: &[Stri
                 Ok(t) => (t.ty.clone(), t.nullable),
                 Err(_) => (ColumnType::Other(String::new()), false),
             };
-            Column {
-                name: f.column.clone(),
-                field: f.name.clone(),
-                ty,
-                nullable,
-                default: None,
-                generated: Generated::None,
-                max_len: None,
-                precision: None,
-                scale: None,
-                sql_type: None,
-                doc: None,
-                origin: ColumnOrigin::Declared,
-                seed: Default::default(),
-                allowed_lints: Vec::new(),
-                location: location.clone(),
-            }
+            Column { field: f.name.clone(), nullable, location: location.clone(), ..Column::new(&f.column, ty) }
         })
         .collect();
     let key = cont.columns().filter(|f| f.attrs.id.is_some()).map(|f| f.column.clone()).collect();
@@ -85,12 +69,9 @@ pub fn partial_entity(args: TokenStream, item: &syn::ItemStruct, tenants: &[Stri
                 .map(|u| tablewright_core::model::Userstamps { user: u.user.as_ref().map(path_name) }),
             ..Default::default()
         },
-        tenant_scope: None,
-        junction: None,
         polymorphic,
-        seed: Default::default(),
-        allowed_lints: Vec::new(),
         location,
+        ..Entity::new(cont.name.clone(), cont.table.clone(), Vec::new(), &[])
     }
 }
 

@@ -22,6 +22,7 @@ pub struct Author {
 #[db_enum]
 pub enum PostState {
     Draft,
+    Scheduled,
     Published,
     Archived,
 }
@@ -40,8 +41,10 @@ pub struct Post {
     #[unique]
     #[column(max_len = 200, check = "slug <> ''")]
     pub slug: String,
-    #[column(max_len = 300)]
+    #[column(max_len = 400)]
     pub title: String,
+    /// A sentence or two for listings and feeds.
+    pub summary: Option<String>,
     pub body: String,
     #[default(PostState::Draft)]
     pub state: PostState,
@@ -66,7 +69,21 @@ pub struct Comment {
     #[column(max_len = 100)]
     #[default("Anonymous")]
     pub author_name: String,
-    pub body: String,
+    #[column(renamed_from = "body")]
+    pub text: String,
+}
+
+/// A post a reader saved for later, by the reader's email.
+#[entity]
+#[timestamps]
+#[unique(post_id, reader_email)]
+pub struct Bookmark {
+    #[id(auto)]
+    pub id: i64,
+    #[belongs_to(Post, on_delete = cascade)]
+    pub post_id: i64,
+    #[column(max_len = 320)]
+    pub reader_email: String,
 }
 
 /// A topic. `order` (a keyword) sorts tags in the sidebar.
@@ -80,6 +97,10 @@ pub struct Tag {
     #[column(name = "order")]
     #[default(0)]
     pub sort_order: i32,
+    /// The tag's color in the sidebar, a CSS hex color.
+    #[column(max_len = 7)]
+    #[default("#888888")]
+    pub color: String,
 }
 
 /// Which tags a post carries.

@@ -19,7 +19,18 @@ pub struct Artifacts {
     pub(super) artifacts: Vec<Artifact>,
     pub(super) files_read: Vec<PathBuf>,
     pub(super) diagnostics: Vec<Diagnostic>,
+    /// Entities of the generated schema.
+    pub(super) tables: usize,
+    /// Where paths in console lines are relative to.
+    pub(super) crate_dir: PathBuf,
+    /// What the migration history did: recorded a step, drafted one.
+    pub(super) history: crate::evolve::history::Report,
 }
+
+/// How many warnings of one kind (one review rule, one dialect limitation)
+/// the console shows; the rest are counted on one line. `review.md` lists
+/// every review finding.
+pub const WARNINGS_PER_KIND: usize = 3;
 
 impl Artifacts {
     /// Writes every artifact under [`out_dir`](Self::out_dir): only files
@@ -56,6 +67,12 @@ impl Artifacts {
         &self.files_read
     }
 
+    /// What the migration history did in this build: `recorded migration
+    /// 0002_add_priority`, a pending draft, `nothing to record`.
+    pub fn history(&self) -> &crate::evolve::history::Report {
+        &self.history
+    }
+
     /// The warnings of the build (errors make [`generate`](super::Builder::generate) fail).
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
@@ -63,13 +80,35 @@ impl Artifacts {
 
     /// The lines [`emit_cargo_directives`](Self::emit_cargo_directives)
     /// prints: one `cargo::rerun-if-changed=<file>` per input `.rs` file
-    /// (never a directory, never an output), then one
-    /// `cargo::warning=path:line:col: message` per warning (a `help:` becomes
-    /// a second warning line).
+    /// (never a directory, never an output), then the warnings as
+    /// `cargo::warning=path:line:col: message` (a `help:` becomes a second
+    /// warning line).
+    ///
+    /// The console stays short whatever the schema's size: of each kind of
+    /// warning ([`Diagnostic::code`]: a review rule, a dialect limitation)
+    /// the first [`WARNINGS_PER_KIND`] by location are shown, then one
+    /// `... and N more` line per kind and one summary line. Cargo stores a
+    /// build script's output and replays it on every build, so this also
+    /// bounds what a no-op `cargo build` prints.
     pub fn cargo_directives(&self) -> Vec<String> {
         let mut lines: Vec<String> =
             self.files_read.iter().map(|file| format!("cargo::rerun-if-changed={}", file.display())).collect();
+        // Shown and hidden counts per kind, in order of first appearance.
+        let mut kinds: Vec<(Option<&'static str>, usize)> = Vec::new();
+        let mut hidden = 0;
         for diagnostic in &self.diagnostics {
+            let kind = match kinds.iter_mut().find(|(code, _)| *code == diagnostic.code) {
+                Some(kind) => kind,
+                None => {
+                    kinds.push((diagnostic.code, 0));
+                    kinds.last_mut().expect("just pushed")
+                }
+            };
+            kind.1 += 1;
+            if kind.1 > WARNINGS_PER_KIND && diagnostic.severity == Severity::Warning {
+                hidden += 1;
+                continue;
+            }
             let message = one_line(&diagnostic.message);
             let prefix = match diagnostic.severity {
                 Severity::Warning => "",
@@ -79,6 +118,28 @@ impl Artifacts {
             if let Some(help) = &diagnostic.help {
                 lines.push(format!("cargo::warning=  help: {}", one_line(help)));
             }
+        }
+        let review = self.out_dir.join(crate::emit::review::REVIEW_PATH);
+        let review = review.strip_prefix(&self.crate_dir).unwrap_or(&review).display().to_string();
+        let lints: Vec<&str> = crate::lint::rule_names().collect();
+        for (code, count) in &kinds {
+            if *count <= WARNINGS_PER_KIND {
+                continue;
+            }
+            let more = count - WARNINGS_PER_KIND;
+            lines.push(match code {
+                Some(rule) if lints.contains(rule) => {
+                    format!("cargo::warning=... and {more} more [{rule}], see {review}")
+                }
+                Some(code) => format!("cargo::warning=... and {more} more [{code}]"),
+                None => format!("cargo::warning=... and {more} more warnings"),
+            });
+        }
+        if hidden > 0 {
+            lines.push(format!(
+                "cargo::warning=tablewright: {} warnings, {hidden} not shown (at most {WARNINGS_PER_KIND} of each kind); every review finding is in {review}",
+                self.diagnostics.len()
+            ));
         }
         lines
     }

@@ -1,11 +1,14 @@
 //! The build-script API: scan a crate's sources with the same front end the
 //! macros use, apply the cross-cutting transforms, run every emitter and
-//! write the artifacts.
+//! write the artifacts. The stages and their order live in [`pipeline`].
 //!
 //! Shaped like cbindgen's: a by-value [`Builder`] with `with_*` options,
 //! [`Builder::generate`] returning in-memory [`Artifacts`] that know the
 //! files they read, and [`Artifacts::write`], which rewrites a file only when
-//! its bytes changed (see [`writer`]).
+//! its bytes changed (see [`writer`]). [`Builder::run`], the whole build
+//! script, skips generation when nothing changed since the last build
+//! ([`stamp`]) and keeps the console short: a few warnings per kind, the
+//! rest counted ([`Artifacts::cargo_directives`]).
 //!
 //! The usual `build.rs` is one line in `fn main`:
 //!
@@ -16,21 +19,24 @@
 use std::env;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::Diagnostic;
-use crate::emit::{self, EmitOptions};
-use crate::frontend::scan;
-use crate::lint;
-use crate::transform;
-
 mod artifacts;
 mod error;
+pub mod pipeline;
+pub mod stamp;
 pub mod writer;
 
+/// The options every emitter reads ([`Builder::with_emit_options`]).
+pub use crate::emit::EmitOptions;
 /// The ERD options of [`Builder::with_erd`].
 pub use crate::emit::ErdOptions;
 pub use crate::emit::{TenancyMode, TenancyOptions};
+/// The migration planner and history, for tools that drive migrations
+/// (a CLI, a benchmark): `plan`, `Diff`, `history`.
+pub use crate::evolve;
 /// The schema-review options (see [`Builder::with_lint_errors`]).
 pub use crate::lint::LintOptions;
+/// The schema model the planner and the emitters read.
+pub use crate::model;
 pub use artifacts::Artifacts;
 pub use error::Error;
 pub use writer::{CheckReport, WriteSummary};
@@ -99,7 +105,7 @@ pub struct Builder {
     src_dir: Option<PathBuf>,
     out_dir: OutDir,
     emit_options: EmitOptions,
-    lint_options: LintOptions,
+    history: crate::evolve::history::Request,
 }
 
 impl Builder {
@@ -198,17 +204,127 @@ impl Builder {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.lint_options.errors.extend(rules.into_iter().map(Into::into));
+        self.emit_options.lint.errors.extend(rules.into_iter().map(Into::into));
+        self
+    }
+
+    /// Records the draft of the next migration as step `name` of every
+    /// history (what `TABLEWRIGHT_RECORD=<name>` does for [`Builder::run`]):
+    /// refused, with every reason, while it drops data that is not
+    /// [acknowledged](Builder::acknowledge); nothing happens when the
+    /// schema equals the last recorded one.
+    pub fn with_record(mut self, name: impl Into<String>) -> Self {
+        self.history.record = Some(name.into());
+        self
+    }
+
+    /// Allows changes that lose data in the migration being recorded, each
+    /// named as the refusal names it: `drop table legacy_notes`, `drop column
+    /// tasks.notes`, `narrow column tasks.title`, `remove enum value
+    /// task_status.canceled`, `drop default tasks.priority`. Written in
+    /// build.rs, so the acknowledgement is reviewed with the change; the
+    /// migration's header repeats it. Remove it once the migration is
+    /// recorded (a later recording warns about acknowledgements that match
+    /// nothing).
+    ///
+    /// ```
+    /// use tablewright_core::build::Builder;
+    /// let builder = Builder::new().acknowledge(["drop column tasks.legacy_notes"]);
+    /// # drop(builder);
+    /// ```
+    pub fn acknowledge<I, S>(mut self, changes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.history.acknowledged.extend(changes.into_iter().map(Into::into));
         self
     }
 
     /// Scans the sources, applies the transforms, runs every emitter and
-    /// returns the artifacts in memory.
+    /// returns the artifacts in memory ([`pipeline::generate`]).
     ///
     /// Fails with [`Error::Diagnostics`] (every diagnostic, errors first)
     /// when the schema has errors, and with [`Error::Io`] when the sources
     /// cannot be read.
     pub fn generate(self) -> Result<Artifacts, Error> {
+        pipeline::generate(&self.input()?, &self.emit_options)
+    }
+
+    /// The whole build script ([`pipeline::run`]): generates, prints the
+    /// cargo directives and writes the artifacts (or, with
+    /// `TABLEWRIGHT_CHECK=1`, see [`CHECK_ENV`], checks them without
+    /// writing).
+    ///
+    /// Under cargo (`OUT_DIR` set) it keeps a [`stamp`] of each successful
+    /// run in `OUT_DIR`: when the sources, the scanned schema, the options,
+    /// the generator and the generated files are all as that run left them,
+    /// it stops after reading (or scanning) the sources, writes nothing and
+    /// prints one summary line.
+    ///
+    /// The console shows the first few warnings of each kind (each review
+    /// rule, each dialect limitation) and counts the rest; `review.md` has
+    /// every review finding.
+    ///
+    /// On failure prints every diagnostic as `path:line:col: error: message`
+    /// (with its `help:` line) to stderr and exits with status 1, which
+    /// fails the build.
+    pub fn run(mut self) {
+        println!("cargo::rerun-if-env-changed={CHECK_ENV}");
+        println!("cargo::rerun-if-env-changed={}", crate::evolve::history::RECORD_ENV);
+        let check_only = env::var(CHECK_ENV).is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
+        let mode = if check_only { pipeline::Mode::Check } else { pipeline::Mode::Write };
+        self.history.check = check_only;
+        if let Some(name) = env::var(crate::evolve::history::RECORD_ENV).ok().filter(|n| !n.trim().is_empty()) {
+            self.history.record = Some(name.trim().to_string());
+        }
+        let stamp = env::var_os("OUT_DIR").map(|dir| PathBuf::from(dir).join(stamp::STAMP_FILE));
+        let result = self.input().and_then(|input| {
+            let outcome = pipeline::run(&input, &self.emit_options, mode, stamp.as_deref())?;
+            Ok((input, outcome))
+        });
+        match result {
+            Ok((_, pipeline::Outcome::Generated(artifacts))) => {
+                artifacts.emit_cargo_directives();
+                for message in &artifacts.history().messages {
+                    println!("cargo::warning=tablewright: {message}");
+                }
+            }
+            Ok((input, pipeline::Outcome::Unchanged { files_read, tables, warnings })) => {
+                for file in &files_read {
+                    println!("cargo::rerun-if-changed={}", file.display());
+                }
+                // One line, shown by cargo only when there is something to remember.
+                let review = input.out_dir.join(crate::emit::review::REVIEW_PATH);
+                let review = review.strip_prefix(&input.crate_dir).unwrap_or(&review);
+                let line = format!(
+                    "tablewright: {tables} tables unchanged since the last generation, nothing regenerated; \
+                     it reported {warnings} warning{} (review findings: {})",
+                    if warnings == 1 { "" } else { "s" },
+                    review.display()
+                );
+                if warnings > 0 {
+                    println!("cargo::warning={line}");
+                } else {
+                    println!("{line}");
+                }
+            }
+            Err(error) => {
+                eprintln!("{error}");
+                if let Error::Diagnostics(diagnostics) = &error {
+                    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+                    eprintln!(
+                        "tablewright: the schema has {errors} error{}; no files were written",
+                        if errors == 1 { "" } else { "s" }
+                    );
+                }
+                std::process::exit(1);
+            }
+        }
+    }
+
+    /// The directories of this build.
+    fn input(&self) -> Result<pipeline::Input, Error> {
         let crate_dir = self.crate_dir()?;
         let src_dir = resolve(&crate_dir, self.src_dir.as_deref(), "src");
         let out_dir = match &self.out_dir {
@@ -222,83 +338,7 @@ impl Builder {
                 PathBuf::from(out).join("tablewright")
             }
         };
-
-        let scanned = scan::scan_dir(&src_dir, &crate_dir).map_err(|e| Error::io(&src_dir, e))?;
-        let mut schema = scanned.schema;
-        let mut diagnostics: Vec<Diagnostic> = scanned.diagnostics;
-        let mut files_read: Vec<PathBuf> = scanned
-            .files
-            .into_iter()
-            .map(|file| if file.is_relative() { crate_dir.join(file) } else { file })
-            .collect();
-        files_read.sort();
-        files_read.dedup();
-
-        if !diagnostics.iter().any(Diagnostic::is_error) {
-            diagnostics.extend(transform::apply(&mut schema));
-            crate::fragment::check_policies(&schema, &mut diagnostics);
-        }
-        if diagnostics.iter().any(Diagnostic::is_error) {
-            return Err(Error::Diagnostics(sorted(diagnostics)));
-        }
-        // The schema review: warnings (or errors, when asked) plus review.md.
-        let review = lint::review(&schema);
-        diagnostics.extend(self.lint_options.check(&crate::model::Location {
-            file: "build.rs".into(),
-            line: 1,
-            column: 1,
-        }));
-        diagnostics.extend(review.diagnostics(&self.lint_options));
-        if diagnostics.iter().any(Diagnostic::is_error) {
-            return Err(Error::Diagnostics(sorted(diagnostics)));
-        }
-
-        let mut emitted = emit::emit_all(&schema, &self.emit_options);
-        emitted.artifacts.push(emit::Artifact::text("review.md", review.markdown()));
-        diagnostics.extend(emitted.diagnostics);
-        if diagnostics.iter().any(Diagnostic::is_error) {
-            return Err(Error::Diagnostics(sorted(diagnostics)));
-        }
-        let mut artifacts = emitted.artifacts;
-        artifacts.sort_by(|a, b| a.path.cmp(&b.path));
-        writer::validate_paths(&artifacts)?;
-
-        Ok(Artifacts { out_dir, artifacts, files_read, diagnostics: sorted(diagnostics) })
-    }
-
-    /// The whole build script: generates, prints the cargo directives and
-    /// writes the artifacts (or, with `TABLEWRIGHT_CHECK=1`, see
-    /// [`CHECK_ENV`], checks them without writing).
-    ///
-    /// On failure prints every diagnostic as `path:line:col: error: message`
-    /// (with its `help:` line) to stderr and exits with status 1, which
-    /// fails the build.
-    pub fn run(self) {
-        println!("cargo::rerun-if-env-changed={CHECK_ENV}");
-        let check_only = env::var(CHECK_ENV).is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
-        let result = self.generate().and_then(|artifacts| {
-            artifacts.emit_cargo_directives();
-            if check_only {
-                let report = artifacts.check()?;
-                if !report.is_clean() {
-                    return Err(Error::Stale { out_dir: artifacts.out_dir.clone(), report });
-                }
-            } else {
-                artifacts.write()?;
-            }
-            Ok(())
-        });
-        if let Err(error) = result {
-            eprintln!("{error}");
-            if let Error::Diagnostics(diagnostics) = &error {
-                let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-                eprintln!(
-                    "tablewright: the schema has {errors} error{}; no files were written",
-                    if errors == 1 { "" } else { "s" }
-                );
-            }
-            std::process::exit(1);
-        }
+        Ok(pipeline::Input { crate_dir, src_dir, out_dir, history: self.history.clone() })
     }
 
     fn crate_dir(&self) -> Result<PathBuf, Error> {
@@ -323,11 +363,4 @@ fn resolve(crate_dir: &Path, dir: Option<&Path>, default: &str) -> PathBuf {
         Some(dir) => crate_dir.join(dir),
         None => crate_dir.join(default),
     }
-}
-
-/// Errors first, then warnings; each by location. Stable, so diagnostics at
-/// one location keep their order.
-fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    diagnostics.sort_by(|a, b| (a.severity, &a.location).cmp(&(b.severity, &b.location)));
-    diagnostics
 }

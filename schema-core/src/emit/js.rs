@@ -56,6 +56,24 @@ pub(crate) const RESERVED: &[&str] = &[
     "yield",
 ];
 
+/// TypeScript's predefined type names: no interface, type alias or class
+/// may take one.
+pub(crate) const PREDEFINED_TYPES: &[&str] =
+    &["any", "bigint", "boolean", "never", "number", "object", "string", "symbol", "undefined", "unknown", "void"];
+
+/// The TypeScript name of a type the schema declares (an entity's row type,
+/// an enum, a TypeORM class): its Rust name, with `_` appended when
+/// TypeScript reserves it (`class` -> `class_`, `string` -> `string_`).
+pub(crate) fn type_name(name: &str) -> String {
+    super::names::free(name, |n| RESERVED.contains(&n) || PREDEFINED_TYPES.contains(&n))
+}
+
+/// A global type a generated file names (`Date`), reached as
+/// `globalThis.Date` when the file declares a type of the same name.
+pub(crate) fn global_type(name: &str, declared: impl Fn(&str) -> bool) -> String {
+    if declared(name) { format!("globalThis.{name}") } else { name.to_string() }
+}
+
 /// A string literal. JSON's string syntax is valid JavaScript and TypeScript,
 /// and serde_json escapes quotes, backslashes and control characters.
 pub(crate) fn string_literal(value: &str) -> String {

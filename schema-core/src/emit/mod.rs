@@ -1,6 +1,14 @@
-//! Emitters: one module per target behind one trait. Each reads the
-//! transformed [`Schema`] and returns in-memory artifacts; the build API's
-//! writer puts them on disk. Emitters never touch syn and never do I/O.
+//! Emitters: one module per target behind one trait. Each reads the build's
+//! [`Context`] (the transformed [`Schema`], the options and what the targets
+//! share, computed once: lookups by name, the dependency order, the
+//! relations, the rendered PostgreSQL migration) and returns in-memory
+//! artifacts; the build API's writer puts them on disk. Emitters never touch
+//! syn and never do I/O.
+//!
+//! The schema review ([`review::SchemaReview`]) is an emitter too: its
+//! artifact is `review.md` and its findings are diagnostics. The build
+//! pipeline ([`crate::build::pipeline`]) runs it before the targets, so a
+//! rule made an error stops the build before anything else is generated.
 
 use std::path::PathBuf;
 
@@ -8,13 +16,16 @@ use crate::diagnostics::Diagnostic;
 use crate::model::Schema;
 
 pub mod alembic;
+mod context;
 pub mod drizzle;
 pub mod erd;
 mod js;
+mod names;
 pub mod pgtap;
 pub mod prisma;
 mod python;
 pub mod relations;
+pub mod review;
 pub mod rls;
 pub mod seed;
 pub mod snapshot;
@@ -22,6 +33,7 @@ pub mod sql;
 pub mod typeorm;
 pub mod types;
 
+pub use context::Context;
 pub use erd::ErdOptions;
 pub use rls::{TenancyMode, TenancyOptions};
 
@@ -52,6 +64,8 @@ pub struct EmitOptions {
     pub erd: ErdOptions,
     /// Seed data: counts, RNG seed, "now" (see [`crate::seed::SeedOptions`]).
     pub seed: crate::seed::SeedOptions,
+    /// The schema review: which rules fail the build (see [`crate::lint::LintOptions`]).
+    pub lint: crate::lint::LintOptions,
 }
 
 impl Default for EmitOptions {
@@ -61,6 +75,7 @@ impl Default for EmitOptions {
             tenancy: TenancyOptions::default(),
             erd: ErdOptions::default(),
             seed: Default::default(),
+            lint: Default::default(),
         }
     }
 }
@@ -74,15 +89,18 @@ pub struct Emitted {
 }
 
 /// One target.
-pub trait Emitter {
+///
+/// `Sync`, so a build may run emitters side by side over one [`Context`].
+pub trait Emitter: Sync {
     /// A short name for messages: `sql`, `snapshot`.
     fn name(&self) -> &'static str;
     /// Adds this target's artifacts (and any diagnostics) to `out`.
-    fn emit(&self, schema: &Schema, options: &EmitOptions, out: &mut Emitted);
+    fn emit(&self, cx: &Context<'_>, out: &mut Emitted);
 }
 
-/// Every emitter, in a fixed order.
-pub fn all() -> Vec<Box<dyn Emitter>> {
+/// Every target, in a fixed order (the schema review, which the pipeline
+/// runs first, is not among them: see [`all`]).
+pub fn targets() -> Vec<Box<dyn Emitter>> {
     vec![
         Box::new(sql::SqlMigrations),
         Box::new(rls::RlsArtifacts),
@@ -97,12 +115,62 @@ pub fn all() -> Vec<Box<dyn Emitter>> {
     ]
 }
 
-/// Runs every emitter over a schema. Artifacts come back sorted by path.
+/// Every emitter: the schema review, then every target.
+pub fn all() -> Vec<Box<dyn Emitter>> {
+    let mut all: Vec<Box<dyn Emitter>> = vec![Box::new(review::SchemaReview)];
+    all.extend(targets());
+    all
+}
+
+/// Runs every emitter ([`all`]) over a transformed schema, each once over one
+/// shared [`Context`]. Artifacts come back sorted by path; diagnostics in
+/// emitter order.
+///
+/// ```
+/// use tablewright_core::emit::{EmitOptions, emit_all};
+/// use tablewright_core::model::Schema;
+/// let emitted = emit_all(&Schema::default(), &EmitOptions::default());
+/// assert!(emitted.artifacts.iter().any(|a| a.path.to_str() == Some("review.md")));
+/// ```
 pub fn emit_all(schema: &Schema, options: &EmitOptions) -> Emitted {
-    let mut out = Emitted::default();
-    for emitter in all() {
-        emitter.emit(schema, options, &mut out);
-    }
+    let cx = Context::new(schema, options);
+    let mut out = run(&cx, &all());
     out.artifacts.sort_by(|a, b| a.path.cmp(&b.path));
     out
+}
+
+/// Runs `emitters` over `cx`, side by side on the machine's cores, and
+/// merges what they add in the order given: the result is the same as
+/// running them one after the other.
+pub fn run(cx: &Context<'_>, emitters: &[Box<dyn Emitter>]) -> Emitted {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(emitters.len().max(1));
+    let mut outputs: Vec<Emitted> = emitters.iter().map(|_| Emitted::default()).collect();
+    if threads <= 1 {
+        for (emitter, out) in emitters.iter().zip(&mut outputs) {
+            emitter.emit(cx, out);
+        }
+    } else {
+        // Each worker takes the next emitter not yet started; every emitter
+        // writes into its own slot, so the merge below fixes the order.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let slots: Vec<std::sync::Mutex<&mut Emitted>> = outputs.iter_mut().map(std::sync::Mutex::new).collect();
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(emitter) = emitters.get(i) else { break };
+                        let mut slot = slots[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                        emitter.emit(cx, &mut slot);
+                    }
+                });
+            }
+        });
+    }
+    let mut merged = Emitted::default();
+    for out in outputs {
+        merged.artifacts.extend(out.artifacts);
+        merged.diagnostics.extend(out.diagnostics);
+    }
+    merged
 }

@@ -7,6 +7,16 @@ pub(crate) const KEYWORDS: &[&str] = &[
     "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
 ];
 
+/// The built-in names the generated Python files use as types.
+pub(crate) const BUILTINS: &[&str] = &["bool", "bytes", "dict", "float", "int", "list", "object", "str", "type"];
+
+/// The Python name of a class the schema declares (an entity's model, an
+/// enum): its Rust name, with `_` appended when it is a keyword or one of
+/// the [`BUILTINS`] (`str` -> `str_`), which a class would shadow.
+pub(crate) fn class_name(name: &str) -> String {
+    super::names::free(name, |n| KEYWORDS.contains(&n) || BUILTINS.contains(&n))
+}
+
 /// A Python string literal, double-quoted, on one line.
 ///
 /// ```text

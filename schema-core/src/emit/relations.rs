@@ -27,9 +27,10 @@
 //! Polymorphic links have no foreign key and no navigation here: their
 //! integrity lives in database triggers.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
-use crate::model::{ColumnOrigin, Entity, ForeignKey, Schema};
+use crate::analysis::Analysis;
+use crate::model::{ColumnOrigin, Entity, ForeignKey};
 use crate::naming::{pluralize, snake_case};
 
 /// Both ends of one foreign key.
@@ -58,14 +59,20 @@ pub struct Relation<'s> {
 }
 
 /// Every relation of a schema, in a fixed order: by holder table, then by
-/// foreign-key name.
+/// foreign-key name. Built once per build ([`super::Context::relations`]);
+/// the lookups by entity are maps.
 #[derive(Clone, Debug)]
 pub struct Relations<'s> {
     pub all: Vec<Relation<'s>>,
+    /// Positions in `all` by holder name, in `all` order.
+    held: HashMap<&'s str, Vec<usize>>,
+    /// Positions in `all` by target name, in `all` order.
+    pointing: HashMap<&'s str, Vec<usize>>,
 }
 
 impl<'s> Relations<'s> {
-    pub fn of(schema: &'s Schema) -> Relations<'s> {
+    pub fn of(analysis: &Analysis<'s>) -> Relations<'s> {
+        let schema = analysis.schema();
         let mut holders: Vec<&Entity> = schema.entities.iter().collect();
         holders.sort_by(|a, b| a.table.cmp(&b.table));
 
@@ -76,26 +83,37 @@ impl<'s> Relations<'s> {
             let mut fks: Vec<&ForeignKey> = holder.foreign_keys.iter().collect();
             fks.sort_by(|a, b| a.name.cmp(&b.name));
             for fk in fks {
-                if let Some(target) = schema.entity(&fk.target) {
+                if let Some(target) = analysis.entity(&fk.target) {
                     pairs.push((holder, fk, target));
                 }
             }
         }
 
+        // How many relations join each unordered pair of entities, and each
+        // (holder, target) in that direction.
+        let mut pair_counts: HashMap<(&str, &str), usize> = HashMap::new();
+        let mut same_target_counts: HashMap<(&str, &str), usize> = HashMap::new();
+        for (h, _, t) in &pairs {
+            let key =
+                if h.name <= t.name { (h.name.as_str(), t.name.as_str()) } else { (t.name.as_str(), h.name.as_str()) };
+            *pair_counts.entry(key).or_default() += 1;
+            *same_target_counts.entry((h.name.as_str(), t.name.as_str())).or_default() += 1;
+        }
         let pair_count = |a: &str, b: &str| {
-            pairs.iter().filter(|(h, _, t)| (h.name == a && t.name == b) || (h.name == b && t.name == a)).count()
+            let key = if a <= b { (a, b) } else { (b, a) };
+            pair_counts.get(&key).copied().unwrap_or(0)
         };
         let same_target_count =
-            |holder: &str, target: &str| pairs.iter().filter(|(h, _, t)| h.name == holder && t.name == target).count();
+            |holder: &str, target: &str| same_target_counts.get(&(holder, target)).copied().unwrap_or(0);
 
         // Navigation names taken so far per entity, seeded with column fields.
-        let mut taken: Vec<(String, BTreeSet<String>)> = schema
+        let mut taken: HashMap<&str, BTreeSet<String>> = schema
             .entities
             .iter()
-            .map(|e| (e.name.clone(), e.columns.iter().map(|c| c.field.clone()).collect()))
+            .map(|e| (e.name.as_str(), e.columns.iter().map(|c| c.field.clone()).collect()))
             .collect();
         let mut claim = |entity: &str, wanted: String| -> String {
-            let names = &mut taken.iter_mut().find(|(n, _)| n == entity).expect("every entity is listed").1;
+            let names = taken.get_mut(entity).expect("every entity is listed");
             let mut name = wanted;
             while names.contains(&name) {
                 name.push_str("_ref");
@@ -126,17 +144,23 @@ impl<'s> Relations<'s> {
             let optional = fk.columns.iter().any(|c| holder.column(c).is_some_and(|c| c.nullable));
             all.push(Relation { holder, foreign_key: fk, target, belongs_to, inverse, one_to_one, optional, name });
         }
-        Relations { all }
+        let mut held: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut pointing: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, r) in all.iter().enumerate() {
+            held.entry(r.holder.name.as_str()).or_default().push(i);
+            pointing.entry(r.target.name.as_str()).or_default().push(i);
+        }
+        Relations { all, held, pointing }
     }
 
     /// The relations whose foreign key `entity` holds (its belongs-to side).
-    pub fn held_by<'a>(&'a self, entity: &'a str) -> impl Iterator<Item = &'a Relation<'s>> + 'a {
-        self.all.iter().filter(move |r| r.holder.name == entity)
+    pub fn held_by<'a>(&'a self, entity: &str) -> impl Iterator<Item = &'a Relation<'s>> + use<'a, 's> {
+        self.held.get(entity).into_iter().flatten().map(|&i| &self.all[i])
     }
 
     /// The relations pointing at `entity` (its has-many / has-one side).
-    pub fn pointing_at<'a>(&'a self, entity: &'a str) -> impl Iterator<Item = &'a Relation<'s>> + 'a {
-        self.all.iter().filter(move |r| r.target.name == entity)
+    pub fn pointing_at<'a>(&'a self, entity: &str) -> impl Iterator<Item = &'a Relation<'s>> + use<'a, 's> {
+        self.pointing.get(entity).into_iter().flatten().map(|&i| &self.all[i])
     }
 }
 
@@ -203,9 +227,30 @@ pub fn camel_case(snake: &str) -> String {
 
 /// The camelCase property holding `column` of `entity` in the TypeScript
 /// and Prisma targets: its Rust field, camelCased (`created_by_id` ->
-/// `createdById`).
+/// `createdById`). Two fields that camelCase alike (`id` and `id_`, `title`
+/// and `Title`) keep distinct properties: the later one its field name as
+/// written (see [`properties`]).
 pub fn property_name(entity: &Entity, column: &str) -> String {
-    camel_case(entity.column(column).map_or(column, |c| c.field.as_str()))
+    properties(entity).into_iter().find(|(c, _)| c == column).map_or_else(|| camel_case(column), |(_, p)| p)
+}
+
+/// `(column, property)` of every column of `entity`, in column order: the
+/// field camelCased, or where an earlier column took that, the field as
+/// written (`_` appended while that is taken too).
+pub fn properties(entity: &Entity) -> Vec<(String, String)> {
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut out = Vec::new();
+    for c in &entity.columns {
+        let camel = camel_case(&c.field);
+        let property = if camel.is_empty() || taken.contains(&camel) {
+            super::names::free(&c.field, |n| taken.contains(n))
+        } else {
+            camel
+        };
+        taken.insert(property.clone());
+        out.push((c.name.clone(), property));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -223,7 +268,8 @@ mod tests {
     #[test]
     fn showcase_like_relations_are_named_on_both_sides() {
         let schema = crate::emit::sql::test_fixture();
-        let relations = Relations::of(&schema);
+        let analysis = Analysis::new(&schema);
+        let relations = Relations::of(&analysis);
         let summary: Vec<String> = relations
             .all
             .iter()

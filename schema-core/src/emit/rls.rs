@@ -8,9 +8,8 @@
 
 use super::sql::HEADER;
 use super::sql::rls::{RlsStatements, statements};
-use super::{Artifact, EmitOptions, Emitted, Emitter};
+use super::{Artifact, Context, Emitted, Emitter};
 use crate::diagnostics::Diagnostic;
-use crate::model::Schema;
 
 pub use crate::security::{TenancyMode, TenancyOptions};
 
@@ -22,7 +21,8 @@ impl Emitter for RlsArtifacts {
         "rls"
     }
 
-    fn emit(&self, schema: &Schema, options: &EmitOptions, out: &mut Emitted) {
+    fn emit(&self, cx: &Context<'_>, out: &mut Emitted) {
+        let (schema, options) = (cx.schema(), cx.options());
         let Some(tenant) = schema.tenant() else { return };
         // Errors of the tenancy setup are reported once, by the migration emitter.
         let rls = statements(schema, &options.tenancy, &mut Vec::new());

@@ -3,11 +3,12 @@
 //!
 //! A schema the generator cannot seed (a check it cannot read, a custom type
 //! without values) gets a warning naming the check or column and no seed
-//! files: the migrations do not depend on the seed.
+//! files: the migrations do not depend on the seed. A table it leaves empty
+//! (NOT NULL keys in a cycle) gets a warning saying why, and the files say
+//! so in their header.
 
-use super::{Artifact, EmitOptions, Emitted, Emitter};
+use super::{Artifact, Context, Emitted, Emitter};
 use crate::diagnostics::Diagnostic;
-use crate::model::Schema;
 use crate::seed;
 
 /// The seed emitter.
@@ -18,11 +19,23 @@ impl Emitter for SeedData {
         "seed"
     }
 
-    fn emit(&self, schema: &Schema, options: &EmitOptions, out: &mut Emitted) {
+    fn emit(&self, cx: &Context<'_>, out: &mut Emitted) {
+        let schema = cx.schema();
         if schema.entities.is_empty() {
             return;
         }
-        match seed::sql::scripts(schema, &options.seed) {
+        if let Ok(generator) = seed::Generator::new(schema, &cx.options().seed) {
+            for s in generator.skipped() {
+                out.diagnostics.push(
+                    Diagnostic::warning(
+                        &s.entities[0].location,
+                        format!("the seed leaves {} empty: {}", s.tables(), s.reason),
+                    )
+                    .with_help(s.help.clone()),
+                );
+            }
+        }
+        match seed::sql::scripts(schema, &cx.options().seed) {
             Ok(scripts) => {
                 for (dialect, script) in scripts {
                     out.artifacts.push(Artifact::text(format!("seed/seed.{}.sql", dialect.dir_name()), script));
@@ -32,7 +45,8 @@ impl Emitter for SeedData {
                 for e in errors {
                     out.diagnostics.push(
                         Diagnostic::warning(&e.location, format!("{} (no seed files written)", e.message))
-                            .with_help(e.help),
+                            .with_help(e.help)
+                            .with_code("seed_unsupported"),
                     );
                 }
             }

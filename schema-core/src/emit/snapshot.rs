@@ -3,7 +3,7 @@
 //! must be byte-stable: serde field order, model list order (normalized),
 //! two-space indentation, a trailing newline, and no source locations.
 
-use super::{Artifact, EmitOptions, Emitted, Emitter};
+use super::{Artifact, Context, Emitted, Emitter};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Location, Schema};
 
@@ -18,8 +18,8 @@ impl Emitter for Snapshot {
         "snapshot"
     }
 
-    fn emit(&self, schema: &Schema, _options: &EmitOptions, out: &mut Emitted) {
-        match to_json(schema) {
+    fn emit(&self, cx: &Context<'_>, out: &mut Emitted) {
+        match to_json(cx.schema()) {
             Ok(json) => out.artifacts.push(Artifact::text(SNAPSHOT_PATH, json)),
             Err(e) => out
                 .diagnostics
@@ -57,7 +57,7 @@ mod tests {
     fn snapshot_round_trips_and_has_no_locations() {
         let schema = test_fixture();
         let mut out = Emitted::default();
-        Snapshot.emit(&schema, &EmitOptions::default(), &mut out);
+        Snapshot.emit(&Context::new(&schema, &crate::emit::EmitOptions::default()), &mut out);
         assert!(out.diagnostics.is_empty());
         let [artifact] = out.artifacts.as_slice() else { panic!("one artifact") };
         assert_eq!(artifact.path.to_str(), Some(SNAPSHOT_PATH));

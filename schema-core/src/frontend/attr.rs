@@ -427,6 +427,8 @@ pub struct TenantScopedAttr {
 #[derive(Clone, Debug, Default)]
 pub struct EntityAttrs {
     pub table: Option<LitStr>,
+    /// `#[entity(renamed_from = "old_table")]`.
+    pub renamed_from: Option<LitStr>,
     pub tenant: Option<syn::Path>,
     /// `#[tenant(membership = ..., role = ..., admin_roles = [...])]`.
     pub tenant_membership: Option<super::tenant_attr::TenantMembershipAttr>,
@@ -547,16 +549,17 @@ impl EntityAttrs {
         let mut keys = Keys::new("entity");
         for arg in args {
             match arg {
-                Arg::KeyValue { key, value } if key == "table" => {
+                Arg::KeyValue { key, value } if key == "table" || key == "renamed_from" => {
                     if keys.fresh(&key, cx) {
-                        self.table = lit_str(&value, "entity", "table", "entity", cx);
+                        let slot = if key == "table" { &mut self.table } else { &mut self.renamed_from };
+                        *slot = lit_str(&value, "entity", &unraw(&key), "entity", cx);
                     }
                 }
                 Arg::KeyValue { key, .. } | Arg::List { key, .. } => {
-                    unknown_key("entity", &key, &["table"], "entity", cx)
+                    unknown_key("entity", &key, ENTITY_KEYS, "entity", cx)
                 }
                 Arg::Word { path, .. } => match word_ident(&path) {
-                    Some(key) => unknown_key("entity", key, &["table"], "entity", cx),
+                    Some(key) => unknown_key("entity", key, ENTITY_KEYS, "entity", cx),
                     None => cx.error_spanned_by(&path, messages::expected("`table = \"...\"`", "entity", "entity")),
                 },
                 Arg::Lit(lit) => cx.error_spanned_by(lit, messages::expected("`table = \"...\"`", "entity", "entity")),
@@ -564,6 +567,9 @@ impl EntityAttrs {
         }
     }
 }
+
+/// The options of `#[entity(...)]`.
+const ENTITY_KEYS: &[&str] = &["table", "renamed_from"];
 
 fn plain_path(arg: &Arg) -> Option<&syn::Path> {
     match arg {
@@ -779,6 +785,8 @@ pub struct BelongsToAttr {
     pub target: syn::Path,
     pub on_delete: Option<ActionArg>,
     pub on_update: Option<ActionArg>,
+    /// `deferrable`: the key is checked at commit (PostgreSQL, SQLite).
+    pub deferrable: Option<Ident>,
 }
 
 /// `#[column(...)]`.
@@ -786,6 +794,11 @@ pub struct BelongsToAttr {
 pub struct ColumnAttr {
     pub path: Option<syn::Path>,
     pub name: Option<LitStr>,
+    /// `renamed_from = "old_name"`, `backfill = "expr"`, `using = "expr"`:
+    /// how the migration planner takes existing rows to this column.
+    pub renamed_from: Option<LitStr>,
+    pub backfill: Option<LitStr>,
+    pub using: Option<LitStr>,
     pub max_len: Option<(u32, LitInt)>,
     pub precision: Option<(u32, LitInt)>,
     pub scale: Option<(u32, LitInt)>,
@@ -1019,9 +1032,9 @@ fn parse_belongs_to(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> Option<Belong
             return None;
         }
     };
-    let valid = ["on_delete", "on_update"];
+    let valid = ["on_delete", "on_update", "deferrable"];
     let mut keys = Keys::new("belongs_to");
-    let mut out = BelongsToAttr { path, target, on_delete: None, on_update: None };
+    let mut out = BelongsToAttr { path, target, on_delete: None, on_update: None, deferrable: None };
     let errors = cx.error_count();
     for arg in iter {
         match arg {
@@ -1038,6 +1051,12 @@ fn parse_belongs_to(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> Option<Belong
             Arg::KeyValue { key, .. } | Arg::List { key, .. } => {
                 unknown_key("belongs_to", &key, &valid, "belongs_to", cx)
             }
+            Arg::Word { path, modifier: None } if path.is_ident("deferrable") => {
+                let ident = path.get_ident().expect("checked").clone();
+                if keys.fresh(&ident, cx) {
+                    out.deferrable = Some(ident);
+                }
+            }
             Arg::Word { path, .. } if path.get_ident().is_some() => {
                 unknown_key("belongs_to", path.get_ident().expect("checked"), &valid, "belongs_to", cx)
             }
@@ -1051,7 +1070,7 @@ fn parse_belongs_to(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> Option<Belong
 }
 
 fn parse_column(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> ColumnAttr {
-    let valid = ["name", "max_len", "precision", "scale", "check", "sql_type"];
+    let valid = ["name", "max_len", "precision", "scale", "check", "sql_type", "renamed_from", "backfill", "using"];
     let mut keys = Keys::new("column");
     let mut out = ColumnAttr { path: Some(path), ..Default::default() };
     for arg in args {
@@ -1065,6 +1084,9 @@ fn parse_column(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> ColumnAttr {
                     "name" => out.name = lit_str(&value, "column", &k, "column", cx),
                     "check" => out.check = lit_str(&value, "column", &k, "column", cx),
                     "sql_type" => out.sql_type = lit_str(&value, "column", &k, "column", cx),
+                    "renamed_from" => out.renamed_from = lit_str(&value, "column", &k, "column", cx),
+                    "backfill" => out.backfill = lit_str(&value, "column", &k, "column", cx),
+                    "using" => out.using = lit_str(&value, "column", &k, "column", cx),
                     "max_len" => out.max_len = lit_u32(&value, "column", &k, "column", cx),
                     "precision" => out.precision = lit_u32(&value, "column", &k, "column", cx),
                     _ => out.scale = lit_u32(&value, "column", &k, "column", cx),

@@ -31,6 +31,7 @@ pub fn check_entity(cont: &Container, cx: &Ctxt) {
     check_cross_cutting_types(cont, cx);
     check_junction(cont, cx);
     check_polymorphic(cont, cx);
+    super::limits::check_entity_limits(cont, cx);
 }
 
 /// Generics, tuple structs and unit structs cannot be tables.
@@ -186,13 +187,13 @@ fn check_default(f: &Field, ft: &FieldType, value: &DefaultArg, cx: &Ctxt) {
                 syn::Lit::Bool(_) if lit.neg.is_none() && matches!(ty, T::Bool | T::Other(_)) => {}
                 syn::Lit::Int(_) => match (ty, int_value(lit)) {
                     (T::I16, Some(v)) if i16::try_from(v).is_err() => {
-                        cx.error_spanned_by(lit, messages::default_out_of_range(&written, "i16"))
+                        cx.error_spanned_by(lit, messages::default_out_of_range(&type_string(lit), "i16"))
                     }
                     (T::I32, Some(v)) if i32::try_from(v).is_err() => {
-                        cx.error_spanned_by(lit, messages::default_out_of_range(&written, "i32"))
+                        cx.error_spanned_by(lit, messages::default_out_of_range(&type_string(lit), "i32"))
                     }
                     (T::I64 | T::F32 | T::F64 | T::Decimal | T::Other(_), Some(v)) if i64::try_from(v).is_err() => {
-                        cx.error_spanned_by(lit, messages::default_out_of_range(&written, "i64"))
+                        cx.error_spanned_by(lit, messages::default_out_of_range(&type_string(lit), "i64"))
                     }
                     (T::I16 | T::I32 | T::I64 | T::F32 | T::F64 | T::Decimal | T::Other(_), Some(_)) => {}
                     _ => mismatch(lit, format!("integer {written}")),
@@ -299,14 +300,15 @@ pub fn check_index_columns(cont: &Container, cx: &Ctxt) {
     }
 }
 
-/// Index names are unique within an entity.
+/// Index names are unique within an entity; an index written twice (same
+/// name, columns and options) is one too many, not one to rename.
 pub fn check_index_names(cont: &Container, cx: &Ctxt) {
-    let mut seen: Vec<String> = Vec::new();
-    for (name, path) in super::lower::index_names(cont) {
-        if seen.contains(&name) {
-            cx.error_spanned_by(path, messages::duplicate_index_name(&name));
-        } else {
-            seen.push(name);
+    let mut seen: Vec<crate::model::Index> = Vec::new();
+    for (index, path) in super::lower::declared_indexes(cont) {
+        match seen.iter().find(|s| s.name == index.name) {
+            Some(first) if *first == index => cx.error_spanned_by(path, messages::repeated_index(&index.name)),
+            Some(_) => cx.error_spanned_by(path, messages::duplicate_index_name(&index.name)),
+            None => seen.push(index),
         }
     }
 }
@@ -466,7 +468,7 @@ mod tests {
     fn unknown_option_suggests_the_closest() {
         let src = entity("", "    #[belongs_to(Project, on_delet = cascade)]\n    pub project_id: Uuid,");
         let d = one(&src, "on_delet", "unknown option `on_delet` in `#[belongs_to]`: did you mean `on_delete`?");
-        assert!(d.help.unwrap().contains("`on_delete` and `on_update`"));
+        assert!(d.help.unwrap().contains("`on_delete`, `on_update` and `deferrable`"));
         let src = entity("#[index(title, uniqe)]", "    pub title: String,");
         one(&src, "uniqe", "did you mean `unique`?");
         let src = entity("", "    #[column(max_length = 3)]\n    pub title: String,");

@@ -52,9 +52,9 @@ pub(super) fn parse_entity_with(
     (cx.error_count() == errors).then(|| lower_entity(&cont, &options.file))
 }
 
-/// The name of every index the entity will have, with the attribute that makes it.
-pub fn index_names<'c>(cont: &'c Container) -> Vec<(String, &'c syn::Path)> {
-    lower_indexes(cont, "").into_iter().map(|(index, path)| (index.name, path)).collect()
+/// Every index the entity declares, with the attribute that makes it.
+pub fn declared_indexes<'c>(cont: &'c Container) -> Vec<(Index, &'c syn::Path)> {
+    lower_indexes(cont, "")
 }
 
 fn lower_indexes<'c>(cont: &'c Container, file: &str) -> Vec<(Index, &'c syn::Path)> {
@@ -174,6 +174,11 @@ fn lower_entity(cont: &Container, file: &str) -> ParsedEntity {
             origin: ColumnOrigin::Declared,
             seed: a.seed.clone(),
             allowed_lints: a.allow_lint.clone(),
+            evolution: crate::model::ColumnEvolution {
+                renamed_from: a.column.renamed_from.as_ref().map(syn::LitStr::value),
+                backfill: a.column.backfill.as_ref().map(syn::LitStr::value),
+                using: a.column.using.as_ref().map(syn::LitStr::value),
+            },
             location: location(file, f.ident.span()),
         });
         if let Some(expr) = &a.column.check {
@@ -195,6 +200,7 @@ fn lower_entity(cont: &Container, file: &str) -> ParsedEntity {
                 on_delete: bt.on_delete.as_ref().map(|x| x.action).unwrap_or_default(),
                 on_update: bt.on_update.as_ref().map(|x| x.action).unwrap_or_default(),
                 origin: ColumnOrigin::Declared,
+                deferrable: bt.deferrable.is_some(),
                 location: location(file, span_of(&bt.target)),
             });
             relations.push(Relation { kind: RelationKind::BelongsTo, target, key_type: Some(ft.inner.clone()) });
@@ -305,6 +311,7 @@ fn lower_entity(cont: &Container, file: &str) -> ParsedEntity {
         polymorphic,
         seed: a.seed.clone(),
         allowed_lints: a.allow_lint.clone(),
+        renamed_from: a.renamed_from.as_ref().map(syn::LitStr::value),
         location: location(file, own.span()),
     };
     ParsedEntity {
@@ -327,6 +334,7 @@ pub(super) fn parse_db_enum_with(
     let name = super::attr::parse_db_enum_args(args, cx);
     super::attr::check_enum_attrs(&item.attrs, cx);
     check::check_enum(item, cx);
+    super::limits::check_enum_limits(item, name.as_ref(), cx);
     if cx.error_count() != errors {
         return None;
     }

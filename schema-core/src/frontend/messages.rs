@@ -410,6 +410,40 @@ pub fn default_out_of_range(value: &str, ty: &str) -> String {
     )
 }
 
+/// A string default longer than its column.
+pub fn default_too_long(column: &str, chars: usize, limit: u32, sized: bool) -> String {
+    let (why, fix) = if sized {
+        (format!("`max_len = {limit}`"), "raise the column's `max_len`".to_string())
+    } else {
+        (
+            format!("MySQL/MariaDB makes a `String` in a key or index without `max_len` a VARCHAR({limit})"),
+            format!("give the column a `max_len` of at least {chars}"),
+        )
+    };
+    with_help(
+        format!("this default is {chars} characters long, but column `{column}` holds at most {limit}: {why}"),
+        format!("shorten the default to {limit} characters, or {fix}"),
+    )
+}
+
+/// A numeric default with more digits than its decimal column keeps.
+pub fn default_decimal(value: &str, column: &str, spec: &str, before: usize, after: u32) -> String {
+    with_help(
+        format!(
+            "default `{value}` does not fit column `{column}` of type {spec}: at most {before} digits before the point and {after} after it"
+        ),
+        "write a default the column holds exactly (the databases reject a longer integer part and round a longer fraction), or widen `precision`/`scale`",
+    )
+}
+
+/// A float default beyond what its column type holds.
+pub fn default_float_out_of_range(value: &str, ty: &str, max: &str) -> String {
+    with_help(
+        format!("default `{value}` is out of range for `{ty}`: its column holds numbers up to {max}"),
+        if ty == "f32" { "use a smaller value, or an `f64` column" } else { "use a smaller value" },
+    )
+}
+
 pub fn default_wrong_enum(path: &str, enum_name: &str) -> String {
     with_help(
         format!("default `{path}` is not a variant of this column's enum `{enum_name}`"),
@@ -530,6 +564,25 @@ pub fn unknown_column(attr: &str, name: &str, suggestion: Option<&str>, valid: &
     with_help(
         format!("`#[{attr}]` names unknown column `{name}`{mean}"),
         format!("columns of this entity are {} (SQL names, after `#[column(name = ...)]`)", list(valid)),
+    )
+}
+
+/// An index or constraint name with a quote character.
+pub fn quote_in_name(kind: crate::limits::NameKind, name: &str) -> String {
+    let cleaned: String = name.chars().filter(|c| !matches!(c, '"' | '`' | '\'')).collect();
+    with_help(
+        format!(
+            "the name `{name}` holds a quote character, which the generated SQL cannot carry in an index or constraint name"
+        ),
+        format!("use letters, digits and underscores: {}", kind.fix(&cleaned)),
+    )
+}
+
+/// The same index written twice: same columns, options and name.
+pub fn repeated_index(name: &str) -> String {
+    with_help(
+        format!("this index repeats index `{name}` declared earlier: same columns, same options"),
+        "remove this one: one index serves both",
     )
 }
 

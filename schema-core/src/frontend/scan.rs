@@ -25,9 +25,34 @@ pub struct Scanned {
 /// Scans every `.rs` file under `src_dir` (recursively, sorted). Diagnostics
 /// name files relative to `display_root` with `/` separators.
 pub fn scan_dir(src_dir: &Path, display_root: &Path) -> std::io::Result<Scanned> {
+    Ok(read_dir(src_dir, display_root)?.scan())
+}
+
+/// The `.rs` files of a source tree, read but not parsed: what a scan
+/// parses. The build reads them first and parses only when they changed.
+#[derive(Clone, Debug, Default)]
+pub struct Sources {
+    /// Every file read, sorted.
+    pub files: Vec<PathBuf>,
+    /// `(display path, text)` per file, in `files` order.
+    pub texts: Vec<(String, String)>,
+}
+
+impl Sources {
+    /// Parses every file: the untransformed schema and every error found.
+    pub fn scan(&self) -> Scanned {
+        let mut scanned = scan_sources(&self.texts);
+        scanned.files = self.files.clone();
+        scanned
+    }
+}
+
+/// Reads every `.rs` file under `src_dir` (recursively, sorted) without
+/// parsing; display paths are relative to `display_root`.
+pub fn read_dir(src_dir: &Path, display_root: &Path) -> std::io::Result<Sources> {
     let mut files = Vec::new();
     collect_rs(src_dir, &mut files)?;
-    scan_files(&files, display_root)
+    read_files(&files, display_root)
 }
 
 fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -51,16 +76,18 @@ fn display_path(path: &Path, root: &Path) -> String {
 
 /// Scans the given files (sorted first).
 pub fn scan_files(files: &[PathBuf], display_root: &Path) -> std::io::Result<Scanned> {
+    Ok(read_files(files, display_root)?.scan())
+}
+
+fn read_files(files: &[PathBuf], display_root: &Path) -> std::io::Result<Sources> {
     let mut files = files.to_vec();
     files.sort();
     files.dedup();
-    let mut sources = Vec::new();
+    let mut texts = Vec::with_capacity(files.len());
     for f in &files {
-        sources.push((display_path(f, display_root), std::fs::read_to_string(f)?));
+        texts.push((display_path(f, display_root), std::fs::read_to_string(f)?));
     }
-    let mut scanned = scan_sources(&sources);
-    scanned.files = files;
-    Ok(scanned)
+    Ok(Sources { files, texts })
 }
 
 /// Scans one source text (for tests and tools).

@@ -217,7 +217,8 @@ pub struct OrganizationMember {
             return (scanned.schema, scanned.diagnostics);
         }
         let mut schema = scanned.schema;
-        let diagnostics = crate::transform::apply(&mut schema);
+        let mut diagnostics = crate::transform::apply(&mut schema);
+        crate::validate::check_schema(&schema, &mut diagnostics);
         (schema, diagnostics.into_iter().filter(|d| d.is_error()).collect())
     }
 

@@ -3,22 +3,30 @@
 //! whose indexes still cover deleted rows, money in a float, ...).
 //!
 //! Each [`Rule`] has a name, a one-line why and a fix. The build runs
-//! [`review`] on the transformed schema, prints every finding as a cargo
-//! warning (`path:line:col: message [rule]`), writes them all to
-//! `generated/review.md` ([`Review::markdown`]) and turns the rules named in
-//! [`LintOptions::errors`] into errors.
+//! [`review`] on the transformed schema (as an emitter,
+//! [`crate::emit::review`]), writes every finding to `generated/review.md`
+//! ([`Review::markdown`], grouped by rule, with the tables each rule found),
+//! prints the first few findings of each rule as cargo warnings
+//! (`path:line:col: message [rule]`) and counts the rest, and turns the
+//! rules named in [`LintOptions::errors`] into errors.
+//!
+//! Every rule looks at one entity at a time, or (`duplicated_columns`)
+//! groups columns by hashing their signatures, so a review costs time
+//! linear in the schema's size.
 //!
 //! A finding is silenced with `#[allow_lint(rule, ...)]` on the entity (every
 //! finding of that rule in the entity) or on the field the finding is about
 //! (its column, or the first column of its foreign key). Silenced findings
 //! are still listed in `review.md`, so the review shows what was waived.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
+use crate::analysis::Analysis;
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::model::{Location, Schema};
+use crate::model::Location;
 
+mod cycles;
 mod rules;
 #[cfg(all(test, feature = "frontend"))]
 mod tests;
@@ -107,6 +115,11 @@ pub const RULES: &[Rule] = &[
         fix: "Move the group to its own entity and point at it with `#[belongs_to(...)]`.",
     },
     Rule {
+        name: "required_reference_cycle",
+        why: "Rows whose NOT NULL keys point at each other (or a required key to its own table) cannot be inserted one statement at a time: each needs the other first.",
+        fix: "Make one key of the cycle optional (`Option<...>`: insert, then update), or mark its keys `#[belongs_to(X, deferrable)]` and insert the rows in one transaction (PostgreSQL, SQLite).",
+    },
+    Rule {
         name: "redundant_index",
         why: "An index that is a prefix of another serves no query the longer one cannot, and every write pays for both.",
         fix: "Remove the shorter index.",
@@ -164,6 +177,8 @@ impl LintOptions {
 pub struct Finding {
     /// The rule's name.
     pub rule: &'static str,
+    /// The tables the finding is about (one, or the tables sharing a column group).
+    pub tables: Vec<String>,
     /// Where to look: the field, the attribute or the struct.
     pub location: Location,
     /// What is wrong, naming the table and columns.
@@ -179,12 +194,9 @@ impl Finding {
     /// how to silence it on the `help:` line.
     pub fn diagnostic(&self, options: &LintOptions) -> Diagnostic {
         let severity = if options.errors.contains(self.rule) { Severity::Error } else { Severity::Warning };
-        Diagnostic {
-            severity,
-            location: self.location.clone(),
-            message: format!("{} [{}]", self.message, self.rule),
-            help: Some(format!("{}; or silence it with `#[allow_lint({})]`", self.help, self.rule)),
-        }
+        Diagnostic::new(severity, &self.location, format!("{} [{}]", self.message, self.rule))
+            .with_help(format!("{}; or silence it with `#[allow_lint({})]`", self.help, self.rule))
+            .with_code(self.rule)
     }
 }
 
@@ -195,8 +207,17 @@ pub struct Review {
 }
 
 /// Runs every rule over a transformed schema.
-pub fn review(schema: &Schema) -> Review {
-    let mut findings = rules::run(schema);
+///
+/// ```
+/// use tablewright_core::analysis::Analysis;
+/// use tablewright_core::lint::review;
+/// use tablewright_core::model::Schema;
+/// let schema = Schema::default();
+/// assert!(review(&Analysis::new(&schema)).findings.is_empty());
+/// ```
+pub fn review(analysis: &Analysis<'_>) -> Review {
+    let mut findings = rules::run(analysis);
+    findings.extend(cycles::run(analysis.schema()));
     findings.sort_by(|a, b| {
         (&a.location, rule_index(a.rule), &a.message).cmp(&(&b.location, rule_index(b.rule), &b.message))
     });
@@ -215,54 +236,111 @@ impl Review {
         self.findings.iter().filter(|f| !f.allowed).map(|f| f.diagnostic(options)).collect()
     }
 
-    fn sorted_by_message(&self, rule: &str, allowed: bool) -> Vec<&Finding> {
-        let mut v: Vec<&Finding> = self.findings.iter().filter(|f| f.rule == rule && f.allowed == allowed).collect();
-        v.sort_by(|a, b| (&a.message, &a.help).cmp(&(&b.message, &b.help)));
-        v
-    }
-
     /// `review.md`: a summary table of every rule, then each rule with
-    /// findings, its why, its fix and its findings (silenced ones apart).
+    /// findings: its why and fix, the tables it found (with how many
+    /// findings each), then the findings, silenced ones apart. Long lists
+    /// fold into a `<details>` block so the page stays readable at any size.
     pub fn markdown(&self) -> String {
+        let mut by_rule: BTreeMap<&str, (Vec<&Finding>, Vec<&Finding>)> = BTreeMap::new();
+        for f in &self.findings {
+            let (open, allowed) = by_rule.entry(f.rule).or_default();
+            if f.allowed { allowed.push(f) } else { open.push(f) }
+        }
         let mut out = String::from("# Schema review\n\n");
         out.push_str("Generated by tablewright from the schema's source; do not edit.\n");
         out.push_str("Silence a finding with `#[allow_lint(rule)]` on the entity or the field it names.\n\n");
         let open = self.findings.iter().filter(|f| !f.allowed).count();
         let allowed = self.findings.len() - open;
-        let _ = writeln!(out, "{open} finding{} to review, {allowed} silenced.\n", if open == 1 { "" } else { "s" });
-        out.push_str("| rule | findings | silenced | why |\n|---|---|---|---|\n");
+        let tables: BTreeSet<&str> =
+            self.findings.iter().filter(|f| !f.allowed).flat_map(|f| f.tables.iter().map(String::as_str)).collect();
+        let _ = writeln!(
+            out,
+            "{open} {} to review in {} {}, {allowed} silenced.\n",
+            plural(open, "finding", "findings"),
+            tables.len(),
+            plural(tables.len(), "table", "tables")
+        );
+        out.push_str("| rule | findings | tables | silenced | why |\n|---|---|---|---|---|\n");
         for rule in RULES {
-            let (o, a) = self.counts(rule.name);
-            let _ = writeln!(out, "| `{}` | {o} | {a} | {} |", rule.name, table_cell(rule.why));
+            let (o, a) = by_rule.get(rule.name).map_or((&[][..], &[][..]), |(o, a)| (o.as_slice(), a.as_slice()));
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | {} | {} |",
+                rule.name,
+                o.len(),
+                table_counts(o).len(),
+                a.len(),
+                table_cell(rule.why)
+            );
         }
         for rule in RULES {
-            let (o, a) = self.counts(rule.name);
-            if o + a == 0 {
-                continue;
-            }
+            let Some((open, allowed)) = by_rule.get_mut(rule.name) else { continue };
             let _ = write!(out, "\n## `{}`\n\nWhy: {}\n\nFix: {}\n\n", rule.name, rule.why, rule.fix);
             // Findings name their table and column, not a source line, and are
             // sorted by message: the file depends on the schema, not on where in
             // the source an item is declared (the build's warnings carry the
             // locations).
-            for f in self.sorted_by_message(rule.name, false) {
-                let _ = writeln!(out, "- {}\n  Fix: {}", f.message, f.help);
-            }
-            if a > 0 {
-                out.push_str("\nSilenced with `#[allow_lint]`:\n\n");
-                for f in self.sorted_by_message(rule.name, true) {
-                    let _ = writeln!(out, "- {}", f.message);
+            open.sort_by(|a, b| (&a.message, &a.help).cmp(&(&b.message, &b.help)));
+            allowed.sort_by(|a, b| (&a.message, &a.help).cmp(&(&b.message, &b.help)));
+            if !open.is_empty() {
+                let counts = table_counts(open);
+                let listed: Vec<String> = counts
+                    .iter()
+                    .map(|(t, n)| if *n == 1 { format!("`{t}`") } else { format!("`{t}` ({n})") })
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "{} {} in {} {}: {}.\n",
+                    open.len(),
+                    plural(open.len(), "finding", "findings"),
+                    counts.len(),
+                    plural(counts.len(), "table", "tables"),
+                    listed.join(", ")
+                );
+                let mut list = String::new();
+                for f in open.iter() {
+                    let _ = writeln!(list, "- {}\n  Fix: {}", f.message, f.help);
                 }
+                fold(&mut out, open.len(), &list);
+            }
+            if !allowed.is_empty() {
+                out.push_str("\nSilenced with `#[allow_lint]`:\n\n");
+                let mut list = String::new();
+                for f in allowed.iter() {
+                    let _ = writeln!(list, "- {}", f.message);
+                }
+                fold(&mut out, allowed.len(), &list);
             }
         }
         out
     }
+}
 
-    fn counts(&self, rule: &str) -> (usize, usize) {
-        let of_rule = self.findings.iter().filter(|f| f.rule == rule);
-        let open = of_rule.clone().filter(|f| !f.allowed).count();
-        (open, of_rule.count() - open)
+/// Above this many findings, a rule's list is folded into `<details>`.
+const FOLD_AFTER: usize = 25;
+
+/// Appends `list` (`count` bullet items), folded when long.
+fn fold(out: &mut String, count: usize, list: &str) {
+    if count > FOLD_AFTER {
+        let _ = write!(out, "<details><summary>{count} findings</summary>\n\n{list}\n</details>\n");
+    } else {
+        out.push_str(list);
     }
+}
+
+/// Each table the findings name, with how many findings name it, by table name.
+fn table_counts<'f>(findings: &[&'f Finding]) -> BTreeMap<&'f str, usize> {
+    let mut counts = BTreeMap::new();
+    for f in findings {
+        for t in &f.tables {
+            *counts.entry(t.as_str()).or_default() += 1;
+        }
+    }
+    counts
+}
+
+fn plural<'s>(n: usize, one: &'s str, many: &'s str) -> &'s str {
+    if n == 1 { one } else { many }
 }
 
 fn table_cell(text: &str) -> String {

@@ -1,10 +1,14 @@
 //! The rules: one `check_<rule>` function each, reading the transformed model.
 
+use std::collections::{BTreeSet, HashMap};
+
 use super::Finding;
+use crate::analysis::Analysis;
 use crate::model::*;
 
 /// Runs every rule.
-pub(super) fn run(schema: &Schema) -> Vec<Finding> {
+pub(super) fn run(analysis: &Analysis<'_>) -> Vec<Finding> {
+    let schema = analysis.schema();
     let mut out = Vec::new();
     for entity in &schema.entities {
         let mut cx = Cx { entity, out: &mut out };
@@ -12,7 +16,7 @@ pub(super) fn run(schema: &Schema) -> Vec<Finding> {
         check_soft_delete_index_not_partial(&mut cx);
         check_soft_delete_unique_not_partial(&mut cx);
         check_natural_primary_key(&mut cx);
-        check_tenant_index_not_led_by_tenant_key(schema, &mut cx);
+        check_tenant_index_not_led_by_tenant_key(analysis, &mut cx);
         check_missing_version(&mut cx);
         check_nullable_fk_cascade(&mut cx);
         check_missing_timestamps(&mut cx);
@@ -51,9 +55,14 @@ fn push(
     message: String,
     help: String,
 ) {
-    let allowed = entity.allowed_lints.iter().any(|r| r == rule)
-        || columns.iter().any(|c| entity.column(c).is_some_and(|c| c.allowed_lints.iter().any(|r| r == rule)));
-    out.push(Finding { rule, location: location.clone(), message, help, allowed });
+    let allowed = silenced(entity, rule, columns);
+    out.push(Finding { rule, tables: vec![entity.table.clone()], location: location.clone(), message, help, allowed });
+}
+
+/// `#[allow_lint(rule)]` on the entity or on one of `columns`.
+fn silenced(entity: &Entity, rule: &str, columns: &[&str]) -> bool {
+    entity.allowed_lints.iter().any(|r| r == rule)
+        || columns.iter().any(|c| entity.column(c).is_some_and(|c| c.allowed_lints.iter().any(|r| r == rule)))
 }
 
 fn names(index: &Index) -> Vec<&str> {
@@ -240,7 +249,7 @@ fn check_natural_primary_key(cx: &mut Cx) {
     }
 }
 
-fn check_tenant_index_not_led_by_tenant_key(schema: &Schema, cx: &mut Cx) {
+fn check_tenant_index_not_led_by_tenant_key(analysis: &Analysis<'_>, cx: &mut Cx) {
     let e = cx.entity;
     let Some(scope) = &e.tenant_scope else { return };
     for index in e.indexes.iter().filter(|i| i.origin.is_declared() && i.columns.len() >= 2) {
@@ -251,7 +260,7 @@ fn check_tenant_index_not_led_by_tenant_key(schema: &Schema, cx: &mut Cx) {
         // A key to a tenant-scoped parent pins the tenant as well as the tenant key does.
         let led_by_scoped_parent = e.foreign_keys.iter().any(|fk| {
             identifying_columns(e, fk).first().is_some_and(|c| *c == first)
-                && schema.entity(&fk.target).is_some_and(|t| t.tenant_scope.is_some() || t.traits.tenant_scoped)
+                && analysis.entity(&fk.target).is_some_and(|t| t.tenant_scope.is_some() || t.traits.tenant_scoped)
         });
         if led_by_scoped_parent {
             continue;
@@ -536,36 +545,78 @@ fn value_columns(e: &Entity) -> Vec<&Column> {
 /// The smallest group of columns that counts as copied.
 const DUPLICATED_MIN: usize = 3;
 
+/// From this many tables on, a column every table declares is a convention.
+const CONVENTION_MIN_TABLES: usize = 4;
+
+/// Tables named in full in a finding's message; the rest are counted.
+const TABLES_NAMED: usize = 8;
+
+/// Groups of at least [`DUPLICATED_MIN`] value columns that travel together
+/// through several tables.
+///
+/// No pairwise comparison: each column signature (name and type) is hashed
+/// to the set of tables declaring it. Every such set `K` shared by two or
+/// more tables is a candidate; its group is the columns declared by every
+/// table of `K`. One finding per group, naming all its tables, so a column
+/// block copied into 40 tables is one finding, not 780. A column that every
+/// table declares (from [`CONVENTION_MIN_TABLES`] tables up: a `name`, a
+/// `created_by`) is a naming convention rather than a copied fact and takes
+/// no part; neither do keys, foreign keys and the columns an attribute adds.
+///
+/// Silenced when every table of the group but the first allows the rule
+/// (on the entity, or on one of the group's columns there).
 fn check_duplicated_columns(schema: &Schema, out: &mut Vec<Finding>) {
-    let mut entities: Vec<&Entity> = schema.entities.iter().collect();
+    // The audit log is tablewright's own table: it copies nothing.
+    let mut entities: Vec<&Entity> = schema.entities.iter().filter(|e| !e.traits.audit_log).collect();
     entities.sort_by(|a, b| a.table.cmp(&b.table));
-    for (i, later) in entities.iter().enumerate() {
-        let later_cols = value_columns(later);
-        for earlier in &entities[..i] {
-            let earlier_cols = value_columns(earlier);
-            let shared: Vec<&Column> = later_cols
-                .iter()
-                .filter(|c| earlier_cols.iter().any(|o| o.name == c.name && o.ty == c.ty))
-                .copied()
-                .collect();
-            if shared.len() < DUPLICATED_MIN {
-                continue;
+    let values: Vec<Vec<&Column>> = entities.iter().map(|e| value_columns(e)).collect();
+    let population = values.iter().filter(|v| !v.is_empty()).count();
+    // Column signature -> the tables declaring it, as ascending indexes into `entities`.
+    let mut tables_of: HashMap<(&str, &ColumnType), Vec<usize>> = HashMap::new();
+    for (i, columns) in values.iter().enumerate() {
+        for c in columns {
+            let tables = tables_of.entry((c.name.as_str(), &c.ty)).or_default();
+            if tables.last() != Some(&i) {
+                tables.push(i);
             }
-            let cols: Vec<&str> = shared.iter().map(|c| c.name.as_str()).collect();
-            let listed = cols.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
-            push(
-                out,
-                later,
-                "duplicated_columns",
-                &[],
-                &later.location,
-                format!(
-                    "`{}` and `{}` both hold the columns {listed}: the copies drift apart",
-                    earlier.table, later.table
-                ),
-                "move them to their own entity and point at it with `#[belongs_to(...)]` from both".to_string(),
-            );
         }
+    }
+    let conventional = |tables: &[usize]| population >= CONVENTION_MIN_TABLES && tables.len() == population;
+    let candidates: BTreeSet<&[usize]> =
+        tables_of.values().map(Vec::as_slice).filter(|t| t.len() >= 2 && !conventional(t)).collect();
+    for tables in candidates {
+        // The columns every table of the set declares, in the first table's order.
+        let group: Vec<&Column> = values[tables[0]]
+            .iter()
+            .copied()
+            .filter(|c| {
+                let holders = &tables_of[&(c.name.as_str(), &c.ty)];
+                !conventional(holders) && tables.iter().all(|t| holders.binary_search(t).is_ok())
+            })
+            .collect();
+        if group.len() < DUPLICATED_MIN {
+            continue;
+        }
+        let cols: Vec<&str> = group.iter().map(|c| c.name.as_str()).collect();
+        let listed = cols.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+        let names: Vec<String> = tables.iter().map(|&t| format!("`{}`", entities[t].table)).collect();
+        let holders = match names.as_slice() {
+            [a, b] => format!("{a} and {b} both hold"),
+            _ if names.len() > TABLES_NAMED => {
+                format!("{} and {} more tables all hold", names[..TABLES_NAMED].join(", "), names.len() - TABLES_NAMED)
+            }
+            [rest @ .., last] => format!("{} and {last} all hold", rest.join(", ")),
+            [] => continue,
+        };
+        let copy = entities[tables[1]];
+        out.push(Finding {
+            rule: "duplicated_columns",
+            tables: tables.iter().map(|&t| entities[t].table.clone()).collect(),
+            location: copy.location.clone(),
+            message: format!("{holders} the columns {listed}: the copies drift apart"),
+            help: "move them to their own entity and point at it with `#[belongs_to(...)]` from each table".to_string(),
+            allowed: tables[1..].iter().all(|&t| silenced(entities[t], "duplicated_columns", &cols)),
+        });
     }
 }
 

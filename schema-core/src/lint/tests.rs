@@ -1,8 +1,11 @@
 //! One trigger and one fixed schema per rule, run through the real front end
 //! and transforms.
 
+use std::collections::BTreeSet;
+
 use super::*;
 use crate::frontend::scan::scan_source;
+use crate::model::Schema;
 use crate::transform;
 
 const FILE: &str = "src/schema.rs";
@@ -19,12 +22,17 @@ fn schema_of(source: &str) -> Schema {
 
 /// `line:col: message` of each unsilenced finding of `rule` (line 1 is the `use` line).
 fn found(rule: &str, source: &str) -> Vec<String> {
-    review(&schema_of(source))
+    reviewed(source)
         .findings
         .into_iter()
         .filter(|f| f.rule == rule && !f.allowed)
         .map(|f| format!("{}:{}: {}", f.location.line, f.location.column, f.message))
         .collect()
+}
+
+/// The review of a schema source.
+fn reviewed(source: &str) -> Review {
+    review(&Analysis::new(&schema_of(source)))
 }
 
 fn assert_rule(rule: &str, trigger: &str, expected: &[&str], fixed: &str) {
@@ -285,6 +293,78 @@ fn duplicated_columns() {
     );
 }
 
+/// `#[entity] #[timestamps] #[versioned] pub struct <name> { id, <fields> }`.
+fn table(name: &str, fields: &[&str]) -> String {
+    let fields: String = fields.iter().map(|f| format!("    pub {f}: String,\n")).collect();
+    format!("#[entity]\n#[timestamps]\n#[versioned]\npub struct {name} {{\n    #[id]\n    pub id: Uuid,\n{fields}}}\n")
+}
+
+#[test]
+fn duplicated_columns_are_one_finding_per_group_and_spare_conventions() {
+    let address = ["street", "city", "postal_code"];
+    // One group copied into three tables: one finding naming all three.
+    let three: String = ["Customer", "Supplier", "Warehouse"].iter().map(|t| table(t, &address)).collect();
+    let r = reviewed(&three);
+    let found: Vec<&Finding> = r.findings.iter().filter(|f| f.rule == "duplicated_columns").collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[0].message,
+        "`customers`, `suppliers` and `warehouses` all hold the columns `street`, `city`, `postal_code`: the copies drift apart"
+    );
+    assert_eq!(found[0].tables, ["customers", "suppliers", "warehouses"]);
+
+    // Columns every table declares are a convention, not a copy; the real
+    // copy beside them is still found, and a column shared with a third
+    // table does not hide it.
+    let conventional = ["name", "description", "notes"];
+    let with = |extra: &[&'static str]| -> Vec<&'static str> { [&conventional[..], extra].concat() };
+    let source = [
+        table("Customer", &with(&address)),
+        table("Supplier", &with(&address)),
+        table("Office", &with(&["city"])),
+        table("Product", &with(&[])),
+    ]
+    .concat();
+    let found: Vec<String> =
+        reviewed(&source).findings.into_iter().filter(|f| f.rule == "duplicated_columns").map(|f| f.message).collect();
+    assert_eq!(
+        found,
+        ["`customers` and `suppliers` both hold the columns `street`, `city`, `postal_code`: the copies drift apart"]
+    );
+
+    // Many tables sharing generic columns at random: no finding, since no
+    // two tables' shared columns travel together.
+    let pool = ["title", "notes", "email", "phone", "url", "color", "label", "summary"];
+    let random: String = (0..40)
+        .map(|i| {
+            let fields: Vec<&str> = (0..4)
+                .map(|k| pool[(i * 7 + k * k * 3 + i / 3) % pool.len()])
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            table(&format!("T{i:02}"), &fields)
+        })
+        .collect();
+    let r = reviewed(&random);
+    let count = r.findings.iter().filter(|f| f.rule == "duplicated_columns").count();
+    // Pairwise, this schema would give hundreds of findings; grouped, at most
+    // one per distinct column set.
+    assert!(count <= pool.len(), "{count} findings");
+}
+
+#[test]
+fn review_md_groups_findings_by_rule_and_table() {
+    let source: String =
+        (0..30).map(|i| format!("#[entity]\npub struct Tick{i:02} {{\n    #[id]\n    pub id: Uuid,\n}}\n")).collect();
+    let md = reviewed(&source).markdown();
+    assert!(md.contains("30 findings to review in 30 tables, 0 silenced."), "{md}");
+    assert!(md.contains("| `missing_timestamps` | 30 | 30 | 0 |"), "{md}");
+    assert!(md.contains("30 findings in 30 tables: `tick00s`, `tick01s`,"), "{md}");
+    // A long list is folded; every finding is still in the file.
+    assert!(md.contains("<details><summary>30 findings</summary>"), "{md}");
+    assert_eq!(md.matches("- `tick").count(), 30);
+}
+
 #[test]
 fn redundant_index() {
     let t = |indexes: &str| {
@@ -307,17 +387,17 @@ fn allow_lint_silences_on_the_entity_and_on_the_field() {
     let on_field = format!(
         "#[entity]\n#[timestamps]\n#[versioned]\npub struct Post {{\n    #[id]\n    pub id: Uuid,\n    // Reported via nightly job only.\n    #[allow_lint(unindexed_foreign_key)]\n    #[belongs_to(User)]\n    pub author_id: Uuid,\n    pub unit_price: f64,\n}}\n{USER}"
     );
-    let r = review(&schema_of(&on_field));
+    let r = reviewed(&on_field);
     let open: Vec<&str> = r.findings.iter().filter(|f| !f.allowed).map(|f| f.rule).collect();
     assert_eq!(open, ["float_money"]);
     assert!(r.findings.iter().any(|f| f.rule == "unindexed_foreign_key" && f.allowed));
 
     let on_entity = "#[entity]\n#[allow_lint(missing_timestamps, naive_datetime)]\npub struct Tick {\n    #[id]\n    pub id: Uuid,\n    pub at: NaiveDateTime,\n}\n";
-    let r = review(&schema_of(on_entity));
+    let r = reviewed(on_entity);
     assert!(r.findings.iter().all(|f| f.allowed), "{:?}", r.findings);
     assert_eq!(r.findings.len(), 2);
     let md = r.markdown();
-    assert!(md.contains("0 findings to review, 2 silenced."), "{md}");
+    assert!(md.contains("0 findings to review in 0 tables, 2 silenced."), "{md}");
     assert!(md.contains("Silenced with `#[allow_lint]`:\n\n- `ticks` has no"), "{md}");
     assert!(!md.contains("src/schema.rs"), "review.md names items, not source lines: {md}");
     // Silenced findings are not build diagnostics.
@@ -343,7 +423,7 @@ fn unknown_rule_names_are_compile_errors_listing_the_valid_ones() {
 
 #[test]
 fn chosen_rules_become_errors_and_diagnostics_name_the_rule() {
-    let r = review(&schema_of("#[entity]\npub struct Country {\n    #[id]\n    pub id: Uuid,\n}\n"));
+    let r = reviewed("#[entity]\npub struct Country {\n    #[id]\n    pub id: Uuid,\n}\n");
     let warn = r.diagnostics(&LintOptions::default());
     assert_eq!(
         warn[0].to_string(),
@@ -362,7 +442,7 @@ fn every_rule_has_a_trigger_test_and_review_is_deterministic() {
         assert!(source.contains(&format!("fn {}()", rule.name)), "no test for {}", rule.name);
     }
     let src = format!("{}{ORG}", USER.replace("#[entity]\n", "#[entity]\n#[global]\n"));
-    assert_eq!(review(&schema_of(&src)).markdown(), review(&schema_of(&src)).markdown());
+    assert_eq!(reviewed(&src).markdown(), reviewed(&src).markdown());
 }
 
 #[test]
@@ -381,5 +461,38 @@ fn unconditional_global_write() {
             "12:3: policy `custom_update` lets every tenant's session update every row of the global table `countries`",
         ],
         &schema("#[policy(update, using = \"id = tw_current_user()\")]"),
+    );
+}
+
+#[test]
+fn required_reference_cycle() {
+    let pair = |favorite: &str, deferrable: &str| {
+        format!(
+            "#[entity]\n#[timestamps]\n#[versioned]\npub struct Author {{\n    #[id]\n    pub id: Uuid,\n    #[index]\n    #[belongs_to(Book{deferrable})]\n    pub favorite_book_id: {favorite},\n}}\n\
+             #[entity]\n#[timestamps]\n#[versioned]\npub struct Book {{\n    #[id]\n    pub id: Uuid,\n    #[index]\n    #[belongs_to(Author{deferrable})]\n    pub author_id: Uuid,\n}}\n"
+        )
+    };
+    assert_rule(
+        "required_reference_cycle",
+        &pair("Uuid", ""),
+        &[
+            "9:18: NOT NULL keys form a cycle: `authors.favorite_book_id` -> `books`, `books.author_id` -> `authors`; no row of `authors`, `books` can be inserted first",
+        ],
+        &pair("Option<Uuid>", ""),
+    );
+    // Keys checked at commit make the cycle insertable in one transaction.
+    assert_eq!(found("required_reference_cycle", &pair("Uuid", ", deferrable")), Vec::<String>::new());
+    let tree = |parent: &str| {
+        format!(
+            "#[entity]\n#[timestamps]\n#[versioned]\npub struct Node {{\n    #[id]\n    pub id: Uuid,\n    #[index]\n    #[belongs_to(Self)]\n    pub parent_id: {parent},\n}}\n"
+        )
+    };
+    assert_rule(
+        "required_reference_cycle",
+        &tree("Uuid"),
+        &[
+            "9:18: `nodes.parent_id` -> `nodes`: a required key to its own table, so the first row of `nodes` can only point at itself",
+        ],
+        &tree("Option<Uuid>"),
     );
 }

@@ -66,13 +66,19 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use fake::rand::rngs::ChaCha8Rng;
 use fake::rand::{RngExt, SeedableRng};
 
+use crate::analysis::Analysis;
 use crate::diagnostics::Diagnostic;
 use crate::model::*;
 
 mod checks;
+mod links;
+mod order;
 pub mod render;
 pub mod sql;
 mod values;
+
+pub use links::LinkUpdates;
+pub use order::Skipped;
 
 use checks::{Lit, Rules};
 use values::{Ctx, Kind};
@@ -220,6 +226,8 @@ struct ColumnPlan<'s> {
 }
 
 struct FkPlan {
+    /// The foreign key's name.
+    name: String,
     target: String,
     columns: Vec<usize>,
     target_columns: Vec<String>,
@@ -229,6 +237,9 @@ struct FkPlan {
     /// `(membership entity, its user column)`. Only the row's tenant's
     /// members are candidates.
     members_of: Option<(String, String)>,
+    /// Its target is filled after this table (a cycle broken at this
+    /// nullable key): NULL at insert, set by a link update (see `links`).
+    later: bool,
 }
 
 struct PolyPlan {
@@ -281,6 +292,7 @@ pub struct Generator<'s> {
     next: usize,
     stores: HashMap<String, Store>,
     tenant: Option<(String, String)>,
+    skipped: Vec<Skipped<'s>>,
 }
 
 const ATTEMPTS: u32 = 12;
@@ -289,6 +301,7 @@ impl<'s> Generator<'s> {
     /// Plans every table of the schema (the audit log aside: triggers fill it).
     /// Fails with every column or check it cannot fill.
     pub fn new(schema: &'s Schema, options: &SeedOptions) -> Result<Self, Vec<SeedError>> {
+        let analysis = Analysis::new(schema);
         let mut errors = Vec::new();
         let tenant = schema.tenant();
         let tenant_key = tenant.and_then(|t| match t.primary_key.columns.as_slice() {
@@ -296,14 +309,24 @@ impl<'s> Generator<'s> {
             _ => None,
         });
         // Which columns of each entity are referenced (and so kept).
+        // In membership mode a scoped row's user comes from the membership table,
+        // so that table is filled first.
+        let member = membership(schema).map(|(member, _)| member.name.as_str());
+        let order = order::plan(schema, analysis.dependency_order().to_vec(), member);
         let mut needed: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        // A table whose key is set later keeps its primary key for the updates.
+        for (holder, _) in &order.later {
+            if let Some(e) = schema.entity(holder) {
+                needed.entry(holder.clone()).or_default().extend(e.primary_key.columns.iter().cloned());
+            }
+        }
         for e in &schema.entities {
             for fk in &e.foreign_keys {
                 needed.entry(fk.target.clone()).or_default().extend(fk.target_columns.iter().cloned());
             }
             for link in &e.polymorphic {
                 for t in &link.targets {
-                    if let Some(target) = schema.entity(&t.entity) {
+                    if let Some(target) = analysis.entity(&t.entity) {
                         needed.entry(t.entity.clone()).or_default().extend(target.primary_key.columns.iter().cloned());
                     }
                 }
@@ -313,7 +336,7 @@ impl<'s> Generator<'s> {
             needed.entry(member.name.clone()).or_default().push(m.user_column.clone());
         }
         let mut plans = Vec::new();
-        for entity in load_order(schema) {
+        for entity in order.tables.iter().copied() {
             if entity.traits.audit_log {
                 continue;
             }
@@ -330,7 +353,7 @@ impl<'s> Generator<'s> {
             }
             stored.sort();
             stored.dedup();
-            match plan_table(schema, entity, options, tenant_key.as_ref(), stored, bucket) {
+            match plan_table(&analysis, entity, options, tenant_key.as_ref(), stored, bucket, &order.later) {
                 Ok(plan) => plans.push(plan),
                 Err(mut e) => errors.append(&mut e),
             }
@@ -338,7 +361,20 @@ impl<'s> Generator<'s> {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(Generator { options: options.clone(), plans, next: 0, stores: HashMap::new(), tenant: tenant_key })
+        Ok(Generator {
+            options: options.clone(),
+            plans,
+            next: 0,
+            stores: HashMap::new(),
+            tenant: tenant_key,
+            skipped: order.skipped,
+        })
+    }
+
+    /// The tables the seed leaves empty, each with the reason (a cycle of
+    /// NOT NULL keys, or a NOT NULL key to such a table).
+    pub fn skipped(&self) -> &[Skipped<'s>] {
+        &self.skipped
     }
 
     /// The tables that will be generated, in order: (entity, table).
@@ -390,36 +426,6 @@ impl<'s> Generator<'s> {
 fn membership(schema: &Schema) -> Option<(&Entity, &crate::model::Membership)> {
     let m = schema.tenant()?.traits.membership.as_ref()?;
     Some((schema.entity(&m.entity)?, m))
-}
-
-/// [`Schema::dependency_order`], with polymorphic targets as dependencies
-/// too (a polymorphic link needs its target rows first).
-fn load_order(schema: &Schema) -> Vec<&Entity> {
-    let base = schema.dependency_order();
-    // In membership mode a scoped row's user comes from the membership table.
-    let member = membership(schema).map(|(member, _)| member);
-    let deps = |e: &Entity| -> Vec<String> {
-        let scoped = e.tenant_scope.is_some() && !e.traits.tenant;
-        e.foreign_keys
-            .iter()
-            .map(|f| f.target.clone())
-            .chain(e.polymorphic.iter().flat_map(|p| p.targets.iter().map(|t| t.entity.clone())))
-            .chain(member.filter(|_| scoped).map(|m| m.name.clone()))
-            .filter(|t| *t != e.name && schema.entity(t).is_some())
-            .collect()
-    };
-    let mut done: Vec<&str> = Vec::new();
-    let mut out: Vec<&Entity> = Vec::new();
-    while out.len() < base.len() {
-        let next = base
-            .iter()
-            .find(|e| !done.contains(&e.name.as_str()) && deps(e).iter().all(|d| done.contains(&d.as_str())))
-            .or_else(|| base.iter().find(|e| !done.contains(&e.name.as_str())));
-        let Some(next) = next else { break };
-        done.push(&next.name);
-        out.push(next);
-    }
-    out
 }
 
 /// FNV-1a: a stable hash of a table name (std's hashers are not stable across releases).
@@ -528,6 +534,7 @@ impl TableRows<'_, '_> {
             vals[tc] = Some(tenant.clone()?);
         }
         let tenant_key = tenant.as_ref().map(Value::key_text);
+        let mut self_point: Option<&FkPlan> = None;
         // Foreign keys, tenant key first (plan order).
         for f in &plan.fks {
             let open: Vec<usize> = f.columns.iter().copied().filter(|c| vals[*c].is_none()).collect();
@@ -535,6 +542,23 @@ impl TableRows<'_, '_> {
                 continue;
             }
             let nullable = open.iter().all(|c| plan.columns[*c].column.nullable);
+            if f.later {
+                // Set by a link update once the target's rows exist.
+                for c in open {
+                    vals[c] = Some(Value::Null);
+                }
+                continue;
+            }
+            if f.self_ref && !nullable && self.own.rows.is_empty() {
+                // The first row of a required self-reference points at itself
+                // (the key is checked at the end of the statement); the key
+                // is copied in once the row's own key is made.
+                for c in open {
+                    vals[c] = Some(Value::Null);
+                }
+                self_point = Some(f);
+                continue;
+            }
             let null_chance = if f.self_ref { 40 } else { options.null_percent as u32 };
             if nullable && self.rng.random_range(0..100u32) < null_chance {
                 for c in open {
@@ -677,6 +701,12 @@ impl TableRows<'_, '_> {
             };
             out.push(v);
         }
+        if let Some(f) = self_point {
+            for (c, tc) in f.columns.iter().zip(&f.target_columns) {
+                let own = plan.columns.iter().position(|cp| cp.column.name == *tc)?;
+                out[*c] = out[own].clone();
+            }
+        }
         // Uniques: check all, then record.
         let mut keys = Vec::with_capacity(plan.uniques.len());
         for (u, cols) in plan.uniques.iter().enumerate() {
@@ -818,12 +848,13 @@ fn default_value(d: &DefaultValue, column: &Column) -> Option<Value> {
 }
 
 fn plan_table<'s>(
-    schema: &'s Schema,
+    analysis: &Analysis<'s>,
     entity: &'s Entity,
     options: &SeedOptions,
     tenant_key: Option<&(String, String)>,
     stored: Vec<String>,
     bucket: Option<String>,
+    later: &std::collections::BTreeSet<(String, String)>,
 ) -> Result<TablePlan<'s>, Vec<SeedError>> {
     let mut errors = Vec::new();
     let (mut rules, unknown) = checks::rules(entity);
@@ -901,7 +932,7 @@ fn plan_table<'s>(
                     .collect(),
             )
         } else if let ColumnType::Enum(name) = &col.ty {
-            match schema.enum_type(name) {
+            match analysis.enum_type(name) {
                 Some(e) if !e.variants.is_empty() => {
                     Strategy::OneOf(e.variants.iter().map(|v| Value::Text(v.value.clone())).collect())
                 }
@@ -942,7 +973,9 @@ fn plan_table<'s>(
         };
         let cap = match (&col.ty, col.max_len) {
             (_, Some(n)) => Some(n as usize),
-            (ColumnType::String, None) if keyed.contains(col.name.as_str()) => Some(255),
+            (ColumnType::String, None) if keyed.contains(col.name.as_str()) => {
+                Some(crate::types::MYSQL_KEYED_VARCHAR as usize)
+            }
             _ => None,
         };
         let unique = uniques.iter().any(|u| u.contains(&col.name));
@@ -953,12 +986,12 @@ fn plan_table<'s>(
     let tenant_entity = entity.tenant_scope.as_ref().map(|s| s.tenant.as_str());
     let same_tenant = |target: &str| -> bool {
         let Some(te) = tenant_entity else { return false };
-        target == te || schema.entity(target).and_then(|t| t.tenant_scope.as_ref()).is_some_and(|s| s.tenant == te)
+        target == te || analysis.entity(target).and_then(|t| t.tenant_scope.as_ref()).is_some_and(|s| s.tenant == te)
     };
     // Membership mode: a scoped row's user is a member of the row's tenant
     // (the membership table itself says who is).
     let members_of = |target: &str| -> Option<(String, String)> {
-        let (member, m) = membership(schema)?;
+        let (member, m) = membership(analysis.schema())?;
         let user_fk = member.foreign_keys.iter().find(|fk| fk.columns.last() == Some(&m.user_column))?;
         let scoped = entity.tenant_scope.is_some() && !entity.traits.tenant;
         (scoped && member.name != entity.name && user_fk.target == target)
@@ -967,12 +1000,14 @@ fn plan_table<'s>(
     let mut fks: Vec<FkPlan> = seeded_keys()
         .filter_map(|f| {
             Some(FkPlan {
+                name: f.name.clone(),
                 target: f.target.clone(),
                 columns: f.columns.iter().map(|c| index_of(c)).collect::<Option<Vec<_>>>()?,
                 target_columns: f.target_columns.clone(),
                 self_ref: f.target == entity.name,
                 same_tenant: same_tenant(&f.target),
                 members_of: members_of(&f.target),
+                later: later.contains(&(entity.name.clone(), f.name.clone())),
             })
         })
         .collect();
@@ -989,7 +1024,7 @@ fn plan_table<'s>(
                     .targets
                     .iter()
                     .filter_map(|t| {
-                        let target = schema.entity(&t.entity)?;
+                        let target = analysis.entity(&t.entity)?;
                         let [key] = target.primary_key.columns.as_slice() else { return None };
                         Some((t.entity.clone(), t.value.clone(), key.clone(), same_tenant(&t.entity)))
                     })
@@ -1051,14 +1086,21 @@ pub type TableData<'s> = (&'s Entity, Vec<&'s Column>, Vec<Vec<Value>>);
 /// Generates every table into memory. For big seeds stream with [`Generator`].
 pub fn generate_all<'s>(schema: &'s Schema, options: &SeedOptions) -> Result<Vec<TableData<'s>>, Vec<SeedError>> {
     let mut generator = Generator::new(schema, options)?;
-    let mut out = Vec::new();
-    while let Some(table) = generator.next_table() {
-        let entity = table.entity();
-        let columns = table.columns();
-        let rows: Vec<Vec<Value>> = table.collect();
-        out.push((entity, columns, rows));
+    Ok(generator.all_tables())
+}
+
+impl<'s> Generator<'s> {
+    /// Every remaining table's rows, in memory; [`Generator::links`] may follow.
+    pub fn all_tables(&mut self) -> Vec<TableData<'s>> {
+        let mut out = Vec::new();
+        while let Some(table) = self.next_table() {
+            let entity = table.entity();
+            let columns = table.columns();
+            let rows: Vec<Vec<Value>> = table.collect();
+            out.push((entity, columns, rows));
+        }
+        out
     }
-    Ok(out)
 }
 
 #[cfg(all(test, feature = "frontend"))]

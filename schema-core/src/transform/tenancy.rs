@@ -52,7 +52,8 @@ pub(crate) fn scope_junctions(schema: &mut Schema, diagnostics: &mut Vec<Diagnos
                     entity.name
                 ),
             )
-            .with_help(format!("write `#[tenant_scoped]` on `{}` so the struct gets the tenant field too", entity.name)),
+            .with_help(format!("write `#[tenant_scoped]` on `{}` so the struct gets the tenant field too", entity.name))
+            .with_code("junction_tenant_scoped"),
         );
     }
 }

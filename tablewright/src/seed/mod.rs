@@ -95,6 +95,14 @@ impl std::fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
+/// The UPDATEs that set the keys of a cycle once every table is loaded
+/// (see [`Generator::links`]), as scripts of up to 1,000 statements.
+pub(crate) fn link_scripts(dialect: Dialect, generator: &Generator<'_>) -> Vec<String> {
+    let statements: Vec<String> =
+        generator.links().iter().flat_map(|links| sql::update_statements(dialect, links)).collect();
+    statements.chunks(1_000).map(|chunk| chunk.join("\n")).collect()
+}
+
 /// A progress bar on stderr when it is a terminal; nothing otherwise.
 pub(crate) struct Progress {
     bar: Option<indicatif::ProgressBar>,

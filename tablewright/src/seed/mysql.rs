@@ -46,6 +46,9 @@ pub fn load(conn: &mut Conn, schema: &Schema, options: &SeedOptions) -> Result<L
             flush(&mut batch, conn)?;
             tables.push((entity.table.clone(), count));
         }
+        for script in super::link_scripts(Dialect::Mysql, &generator) {
+            conn.query_drop(&script).map_err(|e| LoadError::new(format!("UPDATE (keys of a cycle): {e}")))?;
+        }
         Ok::<(), LoadError>(())
     })();
     match result {

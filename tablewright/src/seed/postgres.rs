@@ -53,6 +53,9 @@ pub fn load(client: &mut Client, schema: &Schema, options: &SeedOptions) -> Resu
         }
         tables.push((entity.table.clone(), count));
     }
+    for script in super::link_scripts(Dialect::Postgres, &generator) {
+        tx.batch_execute(&script).map_err(|e| LoadError::new(format!("UPDATE (keys of a cycle): {e}")))?;
+    }
     tx.commit().map_err(|e| LoadError::new(format!("COMMIT: {e}")))?;
     Ok(progress.finish(tables))
 }

@@ -43,6 +43,9 @@ pub fn load(conn: &mut Connection, schema: &Schema, options: &SeedOptions) -> Re
         flush(&mut batch)?;
         tables.push((entity.table.clone(), count));
     }
+    for script in super::link_scripts(Dialect::Sqlite, &generator) {
+        tx.execute_batch(&script).map_err(|e| LoadError::new(format!("UPDATE (keys of a cycle): {e}")))?;
+    }
     tx.commit().map_err(|e| LoadError::new(format!("COMMIT: {e}")))?;
     Ok(progress.finish(tables))
 }

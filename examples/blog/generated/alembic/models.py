@@ -19,12 +19,33 @@ class PostState(enum.StrEnum):
     """Whether a post is visible."""
 
     DRAFT = "draft"
+    SCHEDULED = "scheduled"
     PUBLISHED = "published"
     ARCHIVED = "archived"
 
 
 class Base(DeclarativeBase):
     """The declarative base of every model; `Base.metadata` is Alembic's target."""
+
+
+class Bookmark(Base):
+    """A post a reader saved for later, by the reader's email."""
+
+    __tablename__ = "bookmarks"
+    __table_args__ = (
+        sa.PrimaryKeyConstraint("id", name="pk_bookmarks"),
+        sa.ForeignKeyConstraint(["post_id"], ["posts.id"], name="fk_bookmarks_post_id", ondelete="CASCADE"),
+        sa.Index("uq_bookmarks_post_id_reader_email", "post_id", "reader_email", unique=True),
+        {"comment": "A post a reader saved for later, by the reader's email."},
+    )
+
+    id: Mapped[int] = mapped_column(sa.BigInteger(), sa.Identity(), primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.BigInteger())
+    reader_email: Mapped[str] = mapped_column(sa.String(320))
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+
+    post: Mapped[Post] = relationship(back_populates="bookmarks")
 
 
 class Comment(Base):
@@ -43,7 +64,7 @@ class Comment(Base):
     post_id: Mapped[int] = mapped_column(sa.BigInteger())
     parent_id: Mapped[int | None] = mapped_column(sa.BigInteger())
     author_name: Mapped[str] = mapped_column(sa.String(100), server_default=sa.text("'Anonymous'"))
-    body: Mapped[str] = mapped_column(sa.Text())
+    text: Mapped[str] = mapped_column(sa.Text())
     created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
     updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
 
@@ -89,7 +110,8 @@ class Post(Base):
     id: Mapped[int] = mapped_column(sa.BigInteger(), sa.Identity(), primary_key=True)
     author_id: Mapped[int] = mapped_column(sa.BigInteger())
     slug: Mapped[str] = mapped_column(sa.String(200))
-    title: Mapped[str] = mapped_column(sa.String(300))
+    title: Mapped[str] = mapped_column(sa.String(400))
+    summary: Mapped[str | None] = mapped_column(sa.Text(), comment="A sentence or two for listings and feeds.")
     body: Mapped[str] = mapped_column(sa.Text())
     state: Mapped[PostState] = mapped_column(sa.Enum(PostState, name="post_state", values_callable=_enum_values), server_default=sa.text("'draft'"))
     published_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
@@ -100,6 +122,7 @@ class Post(Base):
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True), comment="When the row was soft-deleted; NULL while it is live.")
 
     author: Mapped[Author] = relationship(back_populates="posts")
+    bookmarks: Mapped[list[Bookmark]] = relationship(back_populates="post")
     comments: Mapped[list[Comment]] = relationship(back_populates="post")
     post_tags: Mapped[list[PostTag]] = relationship(back_populates="post")
 
@@ -117,6 +140,7 @@ class Tag(Base):
     id: Mapped[int] = mapped_column(sa.Integer(), sa.Identity(), primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(50))
     sort_order: Mapped[int] = mapped_column("order", sa.Integer(), server_default=sa.text("0"))
+    color: Mapped[str] = mapped_column(sa.String(7), server_default=sa.text("'#888888'"), comment="The tag's color in the sidebar, a CSS hex color.")
 
     post_tags: Mapped[list[PostTag]] = relationship(back_populates="tag")
 

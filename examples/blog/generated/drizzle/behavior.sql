@@ -14,4 +14,6 @@ CREATE TRIGGER "tw_user_updated_at" BEFORE UPDATE ON "user" FOR EACH ROW EXECUTE
 --> statement-breakpoint
 CREATE TRIGGER "tw_posts_updated_at" BEFORE UPDATE ON "posts" FOR EACH ROW EXECUTE FUNCTION "tablewright_set_updated_at"();
 --> statement-breakpoint
+CREATE TRIGGER "tw_bookmarks_updated_at" BEFORE UPDATE ON "bookmarks" FOR EACH ROW EXECUTE FUNCTION "tablewright_set_updated_at"();
+--> statement-breakpoint
 CREATE TRIGGER "tw_comments_updated_at" BEFORE UPDATE ON "comments" FOR EACH ROW EXECUTE FUNCTION "tablewright_set_updated_at"();

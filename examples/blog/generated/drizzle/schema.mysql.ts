@@ -25,6 +25,8 @@ export const tags = mysqlTable(
     id: int("id").notNull().autoincrement(),
     name: varchar("name", { length: 50 }).notNull(),
     sortOrder: int("order").notNull().default(0),
+    /** The tag's color in the sidebar, a CSS hex color. */
+    color: varchar("color", { length: 7 }).notNull().default("#888888"),
   },
   (t) => [
     primaryKey({ columns: [t.id] }),
@@ -70,9 +72,11 @@ export const posts = mysqlTable(
     id: bigint("id", { mode: "number" }).notNull().autoincrement(),
     authorId: bigint("author_id", { mode: "number" }).notNull(),
     slug: varchar("slug", { length: 200 }).notNull(),
-    title: varchar("title", { length: 300 }).notNull(),
+    title: varchar("title", { length: 400 }).notNull(),
+    /** A sentence or two for listings and feeds. */
+    summary: text("summary"),
     body: text("body").notNull(),
-    state: mysqlEnum("state", ["draft", "published", "archived"]).notNull().default("draft"),
+    state: mysqlEnum("state", ["draft", "scheduled", "published", "archived"]).notNull().default("draft"),
     publishedAt: datetime("published_at", { fsp: 6 }),
     viewCount: bigint("view_count", { mode: "number" }).notNull().default(0),
     commentsEnabled: boolean("comments_enabled").notNull().default(true),
@@ -99,6 +103,32 @@ export const posts = mysqlTable(
 export type Post = typeof posts.$inferSelect;
 export type NewPost = typeof posts.$inferInsert;
 
+/** A post a reader saved for later, by the reader's email. */
+export const bookmarks = mysqlTable(
+  "bookmarks",
+  {
+    id: bigint("id", { mode: "number" }).notNull().autoincrement(),
+    postId: bigint("post_id", { mode: "number" }).notNull(),
+    readerEmail: varchar("reader_email", { length: 320 }).notNull(),
+    /** When the row was created. */
+    createdAt: datetime("created_at", { fsp: 6 }).notNull().default(sql`CURRENT_TIMESTAMP(6)`),
+    /** When the row was last changed. */
+    updatedAt: datetime("updated_at", { fsp: 6 }).notNull().default(sql`CURRENT_TIMESTAMP(6)`),
+  },
+  (t) => [
+    primaryKey({ columns: [t.id] }),
+    foreignKey({
+      name: "fk_bookmarks_post_id",
+      columns: [t.postId],
+      foreignColumns: [posts.id],
+    }).onDelete("cascade"),
+    uniqueIndex("uq_bookmarks_post_id_reader_email").on(t.postId, t.readerEmail),
+  ],
+);
+
+export type Bookmark = typeof bookmarks.$inferSelect;
+export type NewBookmark = typeof bookmarks.$inferInsert;
+
 /** A reader's comment; threads through `parent_id`. */
 export const comments = mysqlTable(
   "comments",
@@ -107,7 +137,7 @@ export const comments = mysqlTable(
     postId: bigint("post_id", { mode: "number" }).notNull(),
     parentId: bigint("parent_id", { mode: "number" }),
     authorName: varchar("author_name", { length: 100 }).notNull().default("Anonymous"),
-    body: text("body").notNull(),
+    text: text("text").notNull(),
     /** When the row was created. */
     createdAt: datetime("created_at", { fsp: 6 }).notNull().default(sql`CURRENT_TIMESTAMP(6)`),
     /** When the row was last changed. */
@@ -171,8 +201,16 @@ export const postsRelations = relations(posts, ({ one, many }) => ({
     fields: [posts.authorId],
     references: [user.id],
   }),
+  bookmarks: many(bookmarks),
   comments: many(comments),
   postTags: many(postTags),
+}));
+
+export const bookmarksRelations = relations(bookmarks, ({ one }) => ({
+  post: one(posts, {
+    fields: [bookmarks.postId],
+    references: [posts.id],
+  }),
 }));
 
 export const commentsRelations = relations(comments, ({ one, many }) => ({

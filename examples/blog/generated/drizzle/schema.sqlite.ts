@@ -20,6 +20,8 @@ export const tags = sqliteTable(
     id: integer("id").notNull().primaryKey({ autoIncrement: true }),
     name: text("name").notNull(),
     sortOrder: integer("order").notNull().default(0),
+    /** The tag's color in the sidebar, a CSS hex color. */
+    color: text("color").notNull().default("#888888"),
   },
   (t) => [
     uniqueIndex("uq_tags_name").on(t.name),
@@ -64,8 +66,10 @@ export const posts = sqliteTable(
     authorId: integer("author_id").notNull(),
     slug: text("slug").notNull(),
     title: text("title").notNull(),
+    /** A sentence or two for listings and feeds. */
+    summary: text("summary"),
     body: text("body").notNull(),
-    state: text("state", { enum: ["draft", "published", "archived"] }).notNull().default("draft"),
+    state: text("state", { enum: ["draft", "scheduled", "published", "archived"] }).notNull().default("draft"),
     publishedAt: text("published_at"),
     viewCount: integer("view_count").notNull().default(0),
     commentsEnabled: integer("comments_enabled", { mode: "boolean" }).notNull().default(true),
@@ -91,6 +95,31 @@ export const posts = sqliteTable(
 export type Post = typeof posts.$inferSelect;
 export type NewPost = typeof posts.$inferInsert;
 
+/** A post a reader saved for later, by the reader's email. */
+export const bookmarks = sqliteTable(
+  "bookmarks",
+  {
+    id: integer("id").notNull().primaryKey({ autoIncrement: true }),
+    postId: integer("post_id").notNull(),
+    readerEmail: text("reader_email").notNull(),
+    /** When the row was created. */
+    createdAt: text("created_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
+    /** When the row was last changed. */
+    updatedAt: text("updated_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
+  },
+  (t) => [
+    foreignKey({
+      name: "fk_bookmarks_post_id",
+      columns: [t.postId],
+      foreignColumns: [posts.id],
+    }).onDelete("cascade"),
+    uniqueIndex("uq_bookmarks_post_id_reader_email").on(t.postId, t.readerEmail),
+  ],
+);
+
+export type Bookmark = typeof bookmarks.$inferSelect;
+export type NewBookmark = typeof bookmarks.$inferInsert;
+
 /** A reader's comment; threads through `parent_id`. */
 export const comments = sqliteTable(
   "comments",
@@ -99,7 +128,7 @@ export const comments = sqliteTable(
     postId: integer("post_id").notNull(),
     parentId: integer("parent_id"),
     authorName: text("author_name").notNull().default("Anonymous"),
-    body: text("body").notNull(),
+    text: text("text").notNull(),
     /** When the row was created. */
     createdAt: text("created_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
     /** When the row was last changed. */
@@ -162,8 +191,16 @@ export const postsRelations = relations(posts, ({ one, many }) => ({
     fields: [posts.authorId],
     references: [user.id],
   }),
+  bookmarks: many(bookmarks),
   comments: many(comments),
   postTags: many(postTags),
+}));
+
+export const bookmarksRelations = relations(bookmarks, ({ one }) => ({
+  post: one(posts, {
+    fields: [bookmarks.postId],
+    references: [posts.id],
+  }),
 }));
 
 export const commentsRelations = relations(comments, ({ one, many }) => ({

@@ -19,7 +19,7 @@ import {
 } from "drizzle-orm/pg-core";
 
 /** Whether a post is visible. */
-export const postStateEnum = pgEnum("post_state", ["draft", "published", "archived"]);
+export const postStateEnum = pgEnum("post_state", ["draft", "scheduled", "published", "archived"]);
 
 /** A topic. `order` (a keyword) sorts tags in the sidebar. */
 export const tags = pgTable(
@@ -28,6 +28,8 @@ export const tags = pgTable(
     id: integer("id").notNull().generatedByDefaultAsIdentity(),
     name: varchar("name", { length: 50 }).notNull(),
     sortOrder: integer("order").notNull().default(0),
+    /** The tag's color in the sidebar, a CSS hex color. */
+    color: varchar("color", { length: 7 }).notNull().default("#888888"),
   },
   (t) => [
     primaryKey({ name: "pk_tags", columns: [t.id] }),
@@ -73,7 +75,9 @@ export const posts = pgTable(
     id: bigint("id", { mode: "number" }).notNull().generatedByDefaultAsIdentity(),
     authorId: bigint("author_id", { mode: "number" }).notNull(),
     slug: varchar("slug", { length: 200 }).notNull(),
-    title: varchar("title", { length: 300 }).notNull(),
+    title: varchar("title", { length: 400 }).notNull(),
+    /** A sentence or two for listings and feeds. */
+    summary: text("summary"),
     body: text("body").notNull(),
     state: postStateEnum("state").notNull().default("draft"),
     publishedAt: timestamp("published_at", { withTimezone: true }),
@@ -102,6 +106,32 @@ export const posts = pgTable(
 export type Post = typeof posts.$inferSelect;
 export type NewPost = typeof posts.$inferInsert;
 
+/** A post a reader saved for later, by the reader's email. */
+export const bookmarks = pgTable(
+  "bookmarks",
+  {
+    id: bigint("id", { mode: "number" }).notNull().generatedByDefaultAsIdentity(),
+    postId: bigint("post_id", { mode: "number" }).notNull(),
+    readerEmail: varchar("reader_email", { length: 320 }).notNull(),
+    /** When the row was created. */
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    /** When the row was last changed. */
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+  },
+  (t) => [
+    primaryKey({ name: "pk_bookmarks", columns: [t.id] }),
+    foreignKey({
+      name: "fk_bookmarks_post_id",
+      columns: [t.postId],
+      foreignColumns: [posts.id],
+    }).onDelete("cascade"),
+    uniqueIndex("uq_bookmarks_post_id_reader_email").on(t.postId, t.readerEmail),
+  ],
+);
+
+export type Bookmark = typeof bookmarks.$inferSelect;
+export type NewBookmark = typeof bookmarks.$inferInsert;
+
 /** A reader's comment; threads through `parent_id`. */
 export const comments = pgTable(
   "comments",
@@ -110,7 +140,7 @@ export const comments = pgTable(
     postId: bigint("post_id", { mode: "number" }).notNull(),
     parentId: bigint("parent_id", { mode: "number" }),
     authorName: varchar("author_name", { length: 100 }).notNull().default("Anonymous"),
-    body: text("body").notNull(),
+    text: text("text").notNull(),
     /** When the row was created. */
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
     /** When the row was last changed. */
@@ -174,8 +204,16 @@ export const postsRelations = relations(posts, ({ one, many }) => ({
     fields: [posts.authorId],
     references: [user.id],
   }),
+  bookmarks: many(bookmarks),
   comments: many(comments),
   postTags: many(postTags),
+}));
+
+export const bookmarksRelations = relations(bookmarks, ({ one }) => ({
+  post: one(posts, {
+    fields: [bookmarks.postId],
+    references: [posts.id],
+  }),
 }));
 
 export const commentsRelations = relations(comments, ({ one, many }) => ({

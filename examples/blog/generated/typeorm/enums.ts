@@ -3,7 +3,7 @@
 /**
  * The values of `PostState` (PostgreSQL type `post_state`).
  */
-export const postStateValues = ["draft", "published", "archived"] as const;
+export const postStateValues = ["draft", "scheduled", "published", "archived"] as const;
 
 /**
  * Whether a post is visible.

@@ -14,8 +14,25 @@ class PostState(enum.StrEnum):
     """Whether a post is visible."""
 
     DRAFT = "draft"
+    SCHEDULED = "scheduled"
     PUBLISHED = "published"
     ARCHIVED = "archived"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Bookmark:
+    """A post a reader saved for later, by the reader's email.
+
+    A row of ``bookmarks``.
+    """
+
+    id: int
+    post_id: int
+    reader_email: str
+    created_at: datetime.datetime
+    """When the row was created."""
+    updated_at: datetime.datetime
+    """When the row was last changed."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -29,7 +46,7 @@ class Comment:
     post_id: int
     parent_id: int | None
     author_name: str
-    body: str
+    text: str
     created_at: datetime.datetime
     """When the row was created."""
     updated_at: datetime.datetime
@@ -59,6 +76,8 @@ class Post:
     author_id: int
     slug: str
     title: str
+    summary: str | None
+    """A sentence or two for listings and feeds."""
     body: str
     state: PostState
     published_at: datetime.datetime | None
@@ -82,6 +101,8 @@ class Tag:
     id: int
     name: str
     order: int
+    color: str
+    """The tag's color in the sidebar, a CSS hex color."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -19,8 +19,48 @@ class PostState(enum.StrEnum):
     """Whether a post is visible."""
 
     DRAFT = "draft"
+    SCHEDULED = "scheduled"
     PUBLISHED = "published"
     ARCHIVED = "archived"
+
+
+class Bookmark(BaseModel):
+    """A post a reader saved for later, by the reader's email.
+
+    A row of ``bookmarks``.
+    """
+
+    model_config = ConfigDict(from_attributes=True, use_attribute_docstrings=True)
+
+    id: int
+    post_id: int
+    reader_email: Annotated[str, Field(max_length=320)]
+    created_at: datetime.datetime
+    """When the row was created."""
+    updated_at: datetime.datetime
+    """When the row was last changed."""
+
+
+class BookmarkCreate(BaseModel):
+    """A row to insert into ``bookmarks``.
+
+    Fields left unset are left to the database: dump with ``model_dump(exclude_unset=True)``.
+    """
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    id: int | None = None
+    """``None``: filled by the database."""
+    post_id: int
+    reader_email: Annotated[str, Field(max_length=320)]
+    created_at: datetime.datetime | None = None
+    """When the row was created.
+    ``None``: filled by the database.
+    """
+    updated_at: datetime.datetime | None = None
+    """When the row was last changed.
+    ``None``: filled by the database.
+    """
 
 
 class Comment(BaseModel):
@@ -35,7 +75,7 @@ class Comment(BaseModel):
     post_id: int
     parent_id: int | None
     author_name: Annotated[str, Field(max_length=100)]
-    body: str
+    text: str
     created_at: datetime.datetime
     """When the row was created."""
     updated_at: datetime.datetime
@@ -55,7 +95,7 @@ class CommentCreate(BaseModel):
     post_id: int
     parent_id: int | None = None
     author_name: Annotated[str, Field(max_length=100)] = "Anonymous"
-    body: str
+    text: str
     created_at: datetime.datetime | None = None
     """When the row was created.
     ``None``: filled by the database.
@@ -102,7 +142,9 @@ class Post(BaseModel):
     id: int
     author_id: int
     slug: Annotated[str, Field(max_length=200)]
-    title: Annotated[str, Field(max_length=300)]
+    title: Annotated[str, Field(max_length=400)]
+    summary: str | None
+    """A sentence or two for listings and feeds."""
     body: str
     state: PostState
     published_at: datetime.datetime | None
@@ -128,7 +170,9 @@ class PostCreate(BaseModel):
     """``None``: filled by the database."""
     author_id: int
     slug: Annotated[str, Field(max_length=200)]
-    title: Annotated[str, Field(max_length=300)]
+    title: Annotated[str, Field(max_length=400)]
+    summary: str | None = None
+    """A sentence or two for listings and feeds."""
     body: str
     state: PostState = PostState.DRAFT
     published_at: datetime.datetime | None = None
@@ -157,6 +201,8 @@ class Tag(BaseModel):
     id: int
     name: Annotated[str, Field(max_length=50)]
     order: int
+    color: Annotated[str, Field(max_length=7)]
+    """The tag's color in the sidebar, a CSS hex color."""
 
 
 class TagCreate(BaseModel):
@@ -171,6 +217,8 @@ class TagCreate(BaseModel):
     """``None``: filled by the database."""
     name: Annotated[str, Field(max_length=50)]
     order: int = 0
+    color: Annotated[str, Field(max_length=7)] = "#888888"
+    """The tag's color in the sidebar, a CSS hex color."""
 
 
 class Author(BaseModel):

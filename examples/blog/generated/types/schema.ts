@@ -5,10 +5,42 @@
 // (no precision lost), BYTEA is a `Buffer` (typed as its base, `Uint8Array`).
 
 /** Whether a post is visible. */
-export type PostState = "draft" | "published" | "archived";
+export type PostState = "draft" | "scheduled" | "published" | "archived";
 
 /** Every value of {@link PostState}, in declaration order. */
-export const postStateValues = ["draft", "published", "archived"] as const satisfies readonly PostState[];
+export const postStateValues = ["draft", "scheduled", "published", "archived"] as const satisfies readonly PostState[];
+
+/**
+ * A post a reader saved for later, by the reader's email.
+ *
+ * A row of `bookmarks`.
+ */
+export interface Bookmark {
+  id: string;
+  post_id: string;
+  reader_email: string;
+  /** When the row was created. */
+  created_at: Date;
+  /** When the row was last changed. */
+  updated_at: Date;
+}
+
+/**
+ * A row to insert into `bookmarks`.
+ * Columns the database fills (defaults, generated keys) and nullable columns may be left out.
+ */
+export interface NewBookmark {
+  id?: string;
+  post_id: string;
+  reader_email: string;
+  /** When the row was created. */
+  created_at?: Date;
+  /** When the row was last changed. */
+  updated_at?: Date;
+}
+
+/** A change to a row of `bookmarks`: any columns but the primary key. */
+export type BookmarkUpdate = Partial<Omit<NewBookmark, "id">>;
 
 /**
  * A reader's comment; threads through `parent_id`.
@@ -20,7 +52,7 @@ export interface Comment {
   post_id: string;
   parent_id: string | null;
   author_name: string;
-  body: string;
+  text: string;
   /** When the row was created. */
   created_at: Date;
   /** When the row was last changed. */
@@ -36,7 +68,7 @@ export interface NewComment {
   post_id: string;
   parent_id?: string | null;
   author_name?: string;
-  body: string;
+  text: string;
   /** When the row was created. */
   created_at?: Date;
   /** When the row was last changed. */
@@ -79,6 +111,8 @@ export interface Post {
   author_id: string;
   slug: string;
   title: string;
+  /** A sentence or two for listings and feeds. */
+  summary: string | null;
   body: string;
   state: PostState;
   published_at: Date | null;
@@ -101,6 +135,8 @@ export interface NewPost {
   author_id: string;
   slug: string;
   title: string;
+  /** A sentence or two for listings and feeds. */
+  summary?: string | null;
   body: string;
   state?: PostState;
   published_at?: Date | null;
@@ -126,6 +162,8 @@ export interface Tag {
   id: number;
   name: string;
   order: number;
+  /** The tag's color in the sidebar, a CSS hex color. */
+  color: string;
 }
 
 /**
@@ -136,6 +174,8 @@ export interface NewTag {
   id?: number;
   name: string;
   order?: number;
+  /** The tag's color in the sidebar, a CSS hex color. */
+  color?: string;
 }
 
 /** A change to a row of `tags`: any columns but the primary key. */

@@ -2,25 +2,30 @@
 //! entity, one `enum.StrEnum` per `#[db_enum]`, relationships on both sides.
 
 use super::{
-    DeferredKeys, HEADER, Imports, SQL_TYPE_CLASS, attribute, attribute_of, constraints, docstring, enum_member,
-    index_column, index_options, py_name, py_str, py_type, sa_type, uses_sql_type,
+    DeferredKeys, HEADER, Imports, attribute, attribute_of, constraints, docstring, enum_member, index_column,
+    index_options, py_name, py_str, py_type, sa_type, uses_sql_type,
 };
+use crate::analysis::Analysis;
+use crate::emit::Context;
+use crate::emit::names::import_item;
+use crate::emit::python::class_name;
 use crate::emit::relations::{Relation, Relations};
 use crate::emit::sql::{comment_text, deferred_foreign_keys, postgres_default};
-use crate::model::{Column, ColumnType, Entity, Generated, Schema};
+use crate::model::Schema;
+use crate::model::{Column, ColumnType, Entity, Generated};
 
 /// The whole `models.py`.
-pub(super) fn models_py(schema: &Schema) -> String {
-    let relations = Relations::of(schema);
-    let deferred = deferred_foreign_keys(schema);
-    let mut imports = Imports::default();
+pub(super) fn models_py(cx: &Context<'_>) -> String {
+    let (schema, analysis, relations) = (cx.schema(), cx.analysis(), cx.relations());
+    let deferred = deferred_foreign_keys(cx);
+    let mut imports = Imports { declared: declared(schema), ..Imports::default() };
     let mut body = String::new();
 
     if !schema.enums.is_empty() {
         imports.modules.insert("enum");
-        body.push_str(ENUM_VALUES);
+        body.push_str(&ENUM_VALUES.replace("enum.Enum", &format!("{}.Enum", imports.local("enum"))));
         for e in &schema.enums {
-            body.push_str(&format!("\n\nclass {}(enum.StrEnum):\n", e.name));
+            body.push_str(&format!("\n\nclass {}({}.StrEnum):\n", class_name(&e.name), imports.local("enum")));
             if let Some(doc) = &e.doc {
                 body.push_str(&format!("    {}\n\n", docstring(doc, "    ")));
             }
@@ -36,25 +41,29 @@ pub(super) fn models_py(schema: &Schema) -> String {
         body.push_str("\n\n");
     }
 
-    body.push_str(BASE);
+    body.push_str(&format!(
+        "class {base}({}):\n    \"\"\"The declarative base of every model; `{base}.metadata` is Alembic's target.\"\"\"\n",
+        imports.local("DeclarativeBase"),
+        base = base_name(schema),
+    ));
     if uses_sql_type(schema) {
         imports.any = true;
         body.push_str("\n\n");
-        body.push_str(SQL_TYPE_CLASS);
+        body.push_str(&super::sql_type_class(&imports));
     }
 
     for entity in &schema.entities {
         body.push_str("\n\n");
-        write_class(schema, entity, &relations, &deferred, &mut imports, &mut body);
+        write_class(analysis, entity, relations, deferred, &mut imports, &mut body);
     }
 
     let mut out = format!("{HEADER}\n\"\"\"SQLAlchemy 2.0 models of the schema, one class per table.\"\"\"\n\n");
     out.push_str("from __future__ import annotations\n\n");
     for module in &imports.modules {
-        out.push_str(&format!("import {module}\n"));
+        out.push_str(&format!("import {}\n", import_item(module, &imports.local(module))));
     }
     if imports.any {
-        out.push_str("from typing import Any\n");
+        out.push_str(&format!("from typing import {}\n", import_item("Any", &imports.local("Any"))));
     }
     if !imports.modules.is_empty() || imports.any {
         out.push('\n');
@@ -67,6 +76,7 @@ pub(super) fn models_py(schema: &Schema) -> String {
     if !relations.all.is_empty() {
         orm.push("relationship");
     }
+    let orm: Vec<String> = orm.iter().map(|n| import_item(n, &imports.local(n))).collect();
     out.push_str(&format!("from sqlalchemy.orm import {}\n\n\n", orm.join(", ")));
     out.push_str(&body);
     out
@@ -79,19 +89,32 @@ const ENUM_VALUES: &str = r#"def _enum_values(enum_class: type[enum.Enum]) -> li
     return [str(member.value) for member in enum_class]
 "#;
 
-const BASE: &str = r#"class Base(DeclarativeBase):
-    """The declarative base of every model; `Base.metadata` is Alembic's target."""
-"#;
+/// Every class name `models.py` declares: the entities' and the enums'.
+fn declared(schema: &Schema) -> std::collections::BTreeSet<String> {
+    schema
+        .entities
+        .iter()
+        .map(|e| class_name(&e.name))
+        .chain(schema.enums.iter().map(|e| class_name(&e.name)))
+        .collect()
+}
+
+/// The name of the declarative base: `Base`, or `Base_` when an entity is
+/// called `Base` (public: `alembic/env.py` and applications import it).
+pub(super) fn base_name(schema: &Schema) -> String {
+    let declared = declared(schema);
+    crate::emit::names::free("Base", |n| declared.contains(n))
+}
 
 fn write_class(
-    schema: &Schema,
+    analysis: &Analysis<'_>,
     entity: &Entity,
     relations: &Relations<'_>,
     deferred: &std::collections::BTreeSet<(String, String)>,
     imports: &mut Imports,
     out: &mut String,
 ) {
-    out.push_str(&format!("class {}(Base):\n", entity.name));
+    out.push_str(&format!("class {}({}):\n", class_name(&entity.name), base_name(analysis.schema())));
     if let Some(doc) = &entity.doc {
         out.push_str(&format!("    {}\n\n", docstring(doc, "    ")));
     }
@@ -115,7 +138,7 @@ fn write_class(
     out.push_str("    )\n\n");
 
     for column in &entity.columns {
-        out.push_str(&column_line(schema, entity, column, imports));
+        out.push_str(&column_line(analysis, entity, column, imports));
     }
 
     let held: Vec<&Relation<'_>> = relations.held_by(&entity.name).collect();
@@ -124,15 +147,15 @@ fn write_class(
         out.push('\n');
     }
     for r in held {
-        out.push_str(&relationship_line(r, Side::BelongsTo));
+        out.push_str(&relationship_line(r, Side::BelongsTo, imports));
     }
     for r in pointing {
-        out.push_str(&relationship_line(r, Side::Inverse));
+        out.push_str(&relationship_line(r, Side::Inverse, imports));
     }
 }
 
 /// `name: Mapped[T] = mapped_column(...)`.
-fn column_line(schema: &Schema, entity: &Entity, column: &Column, imports: &mut Imports) -> String {
+fn column_line(analysis: &Analysis<'_>, entity: &Entity, column: &Column, imports: &mut Imports) -> String {
     let mut ty = py_type(column, imports);
     if column.nullable {
         ty.push_str(" | None");
@@ -145,8 +168,8 @@ fn column_line(schema: &Schema, entity: &Entity, column: &Column, imports: &mut 
     args.push(sa_type(
         column,
         |name| {
-            let sql_name = schema.enum_type(name).map_or(name, |e| e.sql_name.as_str());
-            format!("sa.Enum({name}, name={}, values_callable=_enum_values)", py_str(sql_name))
+            let sql_name = analysis.enum_type(name).map_or(name, |e| e.sql_name.as_str());
+            format!("sa.Enum({}, name={}, values_callable=_enum_values)", class_name(name), py_str(sql_name))
         },
         imports,
         false,
@@ -169,7 +192,7 @@ fn column_line(schema: &Schema, entity: &Entity, column: &Column, imports: &mut 
     if let Some(doc) = &column.doc {
         args.push(format!("comment={}", py_str(&comment_text(doc))));
     }
-    format!("    {attr}: Mapped[{ty}] = mapped_column({})\n", args.join(", "))
+    format!("    {attr}: {}[{ty}] = {}({})\n", imports.local("Mapped"), imports.local("mapped_column"), args.join(", "))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -181,7 +204,7 @@ enum Side {
 }
 
 /// One `relationship()` attribute.
-fn relationship_line(r: &Relation<'_>, side: Side) -> String {
+fn relationship_line(r: &Relation<'_>, side: Side, imports: &Imports) -> String {
     let holder = r.holder;
     let target = r.target;
     let fk = r.foreign_key;
@@ -190,17 +213,18 @@ fn relationship_line(r: &Relation<'_>, side: Side) -> String {
     // A same-tenant key shares the tenant column with the tenant key: only
     // its other columns are written through this relationship.
     let shared_tenant = fk.columns.len() > 1 && tenant.is_some_and(|t| fk.columns.iter().any(|c| c == t));
-    let holder_col = |c: &str| format!("{}.{}", holder.name, attribute_of(holder, c));
-    let target_col = |c: &str| format!("{}.{}", target.name, attribute_of(target, c));
+    let (holder_class, target_class) = (class_name(&holder.name), class_name(&target.name));
+    let holder_col = |c: &str| format!("{holder_class}.{}", attribute_of(holder, c));
+    let target_col = |c: &str| format!("{target_class}.{}", attribute_of(target, c));
     let list = |cols: Vec<String>| if cols.len() == 1 { cols[0].clone() } else { format!("[{}]", cols.join(", ")) };
 
     let (name, other, annotation) = match side {
         Side::BelongsTo => {
-            let ty = if r.optional { format!("{} | None", target.name) } else { target.name.clone() };
+            let ty = if r.optional { format!("{target_class} | None") } else { target_class.clone() };
             (py_name(&r.belongs_to), py_name(&r.inverse), ty)
         }
         Side::Inverse => {
-            let ty = if r.one_to_one { format!("{} | None", holder.name) } else { format!("list[{}]", holder.name) };
+            let ty = if r.one_to_one { format!("{holder_class} | None") } else { format!("list[{holder_class}]") };
             (py_name(&r.inverse), py_name(&r.belongs_to), ty)
         }
     };
@@ -236,5 +260,10 @@ fn relationship_line(r: &Relation<'_>, side: Side) -> String {
             args.push(format!("remote_side={}", py_str(&list(cols))));
         }
     }
-    format!("    {name}: Mapped[{annotation}] = relationship({})\n", args.join(", "))
+    format!(
+        "    {name}: {}[{annotation}] = {}({})\n",
+        imports.local("Mapped"),
+        imports.local("relationship"),
+        args.join(", ")
+    )
 }

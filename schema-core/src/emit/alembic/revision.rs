@@ -3,12 +3,13 @@
 //! `downgrade()` removes it in reverse.
 
 use super::{
-    DeferredKeys, HEADER, Imports, SQL_TYPE_CLASS, constraints, fk_actions, index_column, index_options, py_sql,
-    py_str, sa_type, uses_sql_type,
+    DeferredKeys, HEADER, Imports, constraints, fk_actions, index_column, index_options, py_sql, py_str, sa_type,
+    uses_sql_type,
 };
-use crate::emit::EmitOptions;
+use crate::analysis::Analysis;
+use crate::emit::Context;
 use crate::emit::sql::{behavior_statements, comment_text, deferred_foreign_keys, postgres_default};
-use crate::model::{Entity, Generated, Schema};
+use crate::model::{Entity, Generated};
 use crate::quote::{ident, string_literal};
 use crate::types::Dialect;
 
@@ -18,10 +19,11 @@ use crate::types::Dialect;
 pub(super) const INITIAL_REVISION: &str = "0001";
 
 /// The whole revision module.
-pub(super) fn revision_py(schema: &Schema, options: &EmitOptions) -> String {
-    let deferred = deferred_foreign_keys(schema);
-    let order = schema.dependency_order();
-    let behavior = behavior_statements(Dialect::Postgres, schema, options);
+pub(super) fn revision_py(cx: &Context<'_>) -> String {
+    let (schema, analysis, options) = (cx.schema(), cx.analysis(), cx.options());
+    let deferred = deferred_foreign_keys(cx);
+    let order = analysis.dependency_order();
+    let behavior = behavior_statements(cx, Dialect::Postgres);
     let mut imports = Imports::default();
     let mut up = String::new();
     let mut down = String::new();
@@ -54,10 +56,10 @@ pub(super) fn revision_py(schema: &Schema, options: &EmitOptions) -> String {
         }
     }
 
-    for entity in &order {
-        create_table(schema, entity, &deferred, &mut imports, &mut up);
+    for entity in order {
+        create_table(analysis, entity, deferred, &mut imports, &mut up);
     }
-    for entity in &order {
+    for entity in order {
         for fk in &entity.foreign_keys {
             if deferred.contains(&(entity.table.clone(), fk.name.clone())) {
                 let columns: Vec<String> = fk.columns.iter().map(|c| py_str(c)).collect();
@@ -141,7 +143,7 @@ pub(super) fn revision_py(schema: &Schema, options: &EmitOptions) -> String {
     }
     if uses_sql_type(schema) {
         out.push_str("\n\n");
-        out.push_str(SQL_TYPE_CLASS);
+        out.push_str(&super::sql_type_class(&imports));
     }
     out.push_str(&format!("\n\ndef upgrade() -> None:\n{up}\n\ndef downgrade() -> None:\n{downgrade}"));
     out
@@ -159,7 +161,7 @@ pub(super) fn enum_constant(sql_name: &str) -> String {
 
 /// `op.create_table(...)` and the table's indexes.
 fn create_table(
-    schema: &Schema,
+    analysis: &Analysis<'_>,
     entity: &Entity,
     deferred: &std::collections::BTreeSet<(String, String)>,
     imports: &mut Imports,
@@ -171,7 +173,7 @@ fn create_table(
         args.push(sa_type(
             column,
             |name| {
-                let sql_name = schema.enum_type(name).map_or(name, |e| e.sql_name.as_str());
+                let sql_name = analysis.enum_type(name).map_or(name, |e| e.sql_name.as_str());
                 enum_constant(sql_name)
             },
             imports,

@@ -1,10 +1,12 @@
 use super::*;
 use crate::emit::sql::test_fixture;
+#[allow(unused_imports)]
+use crate::emit::{Context, EmitOptions};
 use crate::model::{EntityTraits, TenantScope};
 
 fn emitted(schema: &Schema) -> Emitted {
     let mut out = Emitted::default();
-    Alembic.emit(schema, &EmitOptions::default(), &mut out);
+    Alembic.emit(&Context::new(schema, &EmitOptions::default()), &mut out);
     out
 }
 
@@ -159,13 +161,32 @@ fn python_keywords_and_reserved_names_get_a_trailing_underscore() {
 }
 
 #[test]
-fn a_type_shadowing_an_import_is_an_error_and_writes_nothing() {
+fn a_class_named_like_an_import_or_our_base_keeps_its_name_and_they_yield() {
     let mut schema = test_fixture();
     schema.entities.iter_mut().find(|e| e.name == "Team").unwrap().name = "Base".into();
+    schema.entities.iter_mut().find(|e| e.name == "User").unwrap().name = "Mapped".into();
+    let out = emitted(&schema);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    let models = file(&out, "alembic/models.py");
+    assert!(
+        models.contains("from sqlalchemy.orm import DeclarativeBase, Mapped as _Mapped, mapped_column"),
+        "{models}"
+    );
+    assert!(models.contains("class Base_(DeclarativeBase):\n"), "{models}");
+    assert!(models.contains("class Base(Base_):\n"), "{models}");
+    assert!(models.contains("class Mapped(Base_):\n"), "{models}");
+    assert!(models.contains("    id: _Mapped[int] = mapped_column("), "{models}");
+    assert!(file(&out, "alembic/env.py").contains("target_metadata = models.Base_.metadata"));
+}
+
+#[test]
+fn a_type_shadowing_the_sa_module_is_an_error_and_writes_nothing() {
+    let mut schema = test_fixture();
+    schema.entities.iter_mut().find(|e| e.name == "Team").unwrap().name = "sa".into();
     let out = emitted(&schema);
     assert!(out.artifacts.is_empty());
     assert_eq!(out.diagnostics.len(), 1);
-    assert!(out.diagnostics[0].message.contains("`Base` would shadow"), "{:?}", out.diagnostics);
+    assert!(out.diagnostics[0].message.contains("`sa` would shadow"), "{:?}", out.diagnostics);
 }
 
 #[test]

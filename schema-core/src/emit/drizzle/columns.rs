@@ -6,7 +6,7 @@
 use super::{File, enum_var, sql_tag};
 use crate::emit::js::string_literal as string_lit;
 use crate::emit::sql::{RANDOM_UUID_V4, is_keyed, now_default};
-use crate::model::{Column, ColumnType, DefaultValue, Entity, Generated};
+use crate::model::{Column, ColumnType, DefaultValue, Entity, Generated, Schema};
 use crate::types::{Dialect, sql_type};
 
 /// The builder chain of `column` for the file's dialect.
@@ -22,23 +22,26 @@ pub(super) fn column(file: &mut File<'_>, entity: &Entity, column: &Column) -> S
     if !column.nullable {
         code.push_str(".notNull()");
     }
-    let identity = column.generated == Generated::Identity;
     match (column.generated, file.dialect) {
-        (Generated::Identity, Dialect::Postgres) => code.push_str(".generatedByDefaultAsIdentity()"),
+        (Generated::Identity, Dialect::Postgres) => {
+            // drizzle-kit names the sequence `<table>_<column>_seq` uncut, which
+            // PostgreSQL would cut into another relation's name: past the
+            // limit, give it the name PostgreSQL gives it for our migration.
+            let sequence = crate::naming::postgres_identity_sequence(&entity.table, &column.name);
+            if format!("{}_{}_seq", entity.table, column.name).len() > crate::naming::MAX_IDENT_LEN {
+                code.push_str(&format!(".generatedByDefaultAsIdentity({{ name: {} }})", string_lit(&sequence)));
+            } else {
+                code.push_str(".generatedByDefaultAsIdentity()");
+            }
+        }
         (Generated::Identity, Dialect::Mysql) => code.push_str(".autoincrement()"),
         (Generated::Identity, Dialect::Sqlite) if sqlite_autoincrement(Dialect::Sqlite, entity) => {
             code.push_str(".primaryKey({ autoIncrement: true })")
         }
-        (Generated::RandomUuid, dialect) if column.default.is_none() => code.push_str(&match dialect {
-            Dialect::Postgres => ".defaultRandom()".to_string(),
-            Dialect::Mysql => default_sql(file, "(UUID())"),
-            Dialect::Sqlite => default_sql(file, &format!("({RANDOM_UUID_V4})")),
-        }),
         _ => {}
     }
-    // Identity and a default exclude each other; identity wins (as in our SQL).
-    if let (Some(default), false) = (&column.default, identity) {
-        code.push_str(&default_code(file, entity, column, default));
+    if let Some(default) = column_default(file.dialect, entity, column) {
+        code.push_str(&default_code(file, default));
     }
     code
 }
@@ -84,13 +87,54 @@ fn pg_builder(file: &mut File<'_>, c: &Column) -> String {
         },
         ColumnType::Bytes => named_custom(file, "bytea", "Uint8Array", "bytea", c),
         ColumnType::StringArray => format!("{}.array()", builder(file, "text", c, "")),
-        ColumnType::Enum(name) => match file.schema.enum_type(name) {
+        ColumnType::Enum(name) => match file.analysis.enum_type(name) {
             Some(e) => format!("{}({})", enum_var(&e.sql_name), string_lit(&c.name)),
             None => builder(file, "text", c, ""),
         },
         // Only valid with `sql_type`, handled by the caller.
         ColumnType::Other(_) => builder(file, "text", c, ""),
     }
+}
+
+/// The column's `type` and `typeSchema` in drizzle-kit's PostgreSQL
+/// snapshot: what drizzle-orm's `getSQLType()` returns for the builder
+/// [`pg_builder`] picks (a `customType`'s `dataType()`), and the schema of a
+/// `pgEnum`. Keep the two functions in step: `tests/targets_drizzle.rs`
+/// compares the snapshot with drizzle-kit's own.
+pub(super) fn pg_snapshot_type(schema: &Schema, c: &Column) -> (String, Option<&'static str>) {
+    if let Some(custom) = &c.sql_type {
+        return (custom.clone(), None);
+    }
+    let ty = match &c.ty {
+        ColumnType::String => match c.max_len {
+            Some(n) => format!("varchar({n})"),
+            None => "text".to_string(),
+        },
+        ColumnType::I16 => "smallint".to_string(),
+        ColumnType::I32 => "integer".to_string(),
+        ColumnType::I64 => "bigint".to_string(),
+        ColumnType::F32 => "real".to_string(),
+        ColumnType::F64 => "double precision".to_string(),
+        ColumnType::Bool => "boolean".to_string(),
+        ColumnType::Uuid => "uuid".to_string(),
+        ColumnType::DateTimeUtc => "timestamp with time zone".to_string(),
+        ColumnType::NaiveDateTime => "timestamp".to_string(),
+        ColumnType::NaiveDate => "date".to_string(),
+        ColumnType::NaiveTime => "time".to_string(),
+        ColumnType::Json => "jsonb".to_string(),
+        ColumnType::Decimal => match c.precision {
+            Some(p) => format!("numeric({p}, {})", c.scale.unwrap_or(0)),
+            None => "numeric".to_string(),
+        },
+        ColumnType::Bytes => "bytea".to_string(),
+        ColumnType::StringArray => "text[]".to_string(),
+        ColumnType::Enum(name) => match schema.enum_type(name) {
+            Some(e) => return (e.sql_name.clone(), Some("public")),
+            None => "text".to_string(),
+        },
+        ColumnType::Other(_) => "text".to_string(),
+    };
+    (ty, None)
 }
 
 fn mysql_builder(file: &mut File<'_>, entity: &Entity, c: &Column) -> String {
@@ -118,7 +162,7 @@ fn mysql_builder(file: &mut File<'_>, entity: &Entity, c: &Column) -> String {
         }
         ColumnType::Bytes => named_custom(file, "longblob", "Uint8Array", "longblob", c),
         ColumnType::StringArray => format!("{}.$type<string[]>()", builder(file, "json", c, "")),
-        ColumnType::Enum(name) => match file.schema.enum_type(name) {
+        ColumnType::Enum(name) => match file.analysis.enum_type(name) {
             Some(e) => {
                 file.core.insert("mysqlEnum");
                 let values: Vec<String> = e.variants.iter().map(|v| string_lit(&v.value)).collect();
@@ -146,7 +190,7 @@ fn sqlite_builder(file: &mut File<'_>, c: &Column) -> String {
         ColumnType::Bytes => builder(file, "blob", c, "mode: \"buffer\""),
         ColumnType::Json => builder(file, "text", c, "mode: \"json\""),
         ColumnType::StringArray => format!("{}.$type<string[]>()", builder(file, "text", c, "mode: \"json\"")),
-        ColumnType::Enum(name) => match file.schema.enum_type(name) {
+        ColumnType::Enum(name) => match file.analysis.enum_type(name) {
             Some(e) => {
                 let values: Vec<String> = e.variants.iter().map(|v| string_lit(&v.value)).collect();
                 builder(file, "text", c, &format!("enum: [{}]", values.join(", ")))
@@ -160,6 +204,7 @@ fn sqlite_builder(file: &mut File<'_>, c: &Column) -> String {
 /// file with `customType`: `bytea` on PostgreSQL, `longblob` on MySQL.
 fn named_custom(file: &mut File<'_>, name: &'static str, data: &str, sql: &str, c: &Column) -> String {
     file.core.insert("customType");
+    let data = file.consts.global(data);
     file.custom.entry(name).or_insert_with(|| {
         format!(
             "/** `{sql}`: Drizzle has no builder for it. */\nconst {name} = customType<{{ data: {data} }}>({{\n  dataType() {{\n    return {};\n  }},\n}});\n",
@@ -183,33 +228,70 @@ fn custom_type(file: &mut File<'_>, c: &Column, sql: &str) -> String {
     format!("customType<{{ data: {data} }}>({{ dataType: () => {} }})({})", string_lit(sql), string_lit(&c.name))
 }
 
-fn default_sql(file: &mut File<'_>, sql: &str) -> String {
-    file.orm.insert("sql");
-    format!(".default({})", sql_tag(sql))
+/// A column default as drizzle-orm holds it. Decided once by
+/// [`column_default`] for both renderings: the builder call in `schema.ts`
+/// ([`default_code`]) and the value drizzle-kit records in its snapshot
+/// ([`super::snapshot`]).
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum DrizzleDefault {
+    /// `.defaultRandom()` (PostgreSQL): `sql\`gen_random_uuid()\``.
+    RandomUuid,
+    /// `.default(sql\`...\`)`: raw SQL, recorded verbatim.
+    Sql(String),
+    /// `.default("...")`: a JavaScript string, recorded as `'...'`.
+    Text(String),
+    /// `.default(1.5)`: a JavaScript number, written as the literal.
+    Number(String),
+    /// `.default(true)`.
+    Bool(bool),
 }
 
-/// `.default(...)` for a column, written so drizzle-kit renders the same
-/// default our migration has.
-fn default_code(file: &mut File<'_>, entity: &Entity, c: &Column, default: &DefaultValue) -> String {
-    let dialect = file.dialect;
+/// The default drizzle-orm gives `c`, if any, written so drizzle-kit renders
+/// the default our migration has. Identity and a default exclude each other;
+/// identity wins (as in our SQL).
+pub(super) fn column_default(dialect: Dialect, entity: &Entity, c: &Column) -> Option<DrizzleDefault> {
+    if c.generated == Generated::Identity {
+        return None;
+    }
+    let Some(default) = &c.default else {
+        return (c.generated == Generated::RandomUuid).then(|| match dialect {
+            Dialect::Postgres => DrizzleDefault::RandomUuid,
+            Dialect::Mysql => DrizzleDefault::Sql("(UUID())".to_string()),
+            Dialect::Sqlite => DrizzleDefault::Sql(format!("({RANDOM_UUID_V4})")),
+        });
+    };
     let decimal = c.ty == ColumnType::Decimal;
-    match default {
-        DefaultValue::Bool(b) => format!(".default({b})"),
+    Some(match default {
+        DefaultValue::Bool(b) => DrizzleDefault::Bool(*b),
         // A JS number is printed back in its shortest form (`0.0` -> `0`), and
         // a decimal's string default would be quoted: keep the literal as written.
-        DefaultValue::Int(i) if decimal => default_sql(file, &i.to_string()),
-        DefaultValue::Int(i) => format!(".default({i})"),
-        DefaultValue::Float(f) if decimal || !is_canonical_number(f) => default_sql(file, f),
-        DefaultValue::Float(f) => format!(".default({f})"),
-        DefaultValue::String(s) | DefaultValue::EnumValue(s) => format!(".default({})", string_lit(s)),
+        DefaultValue::Int(i) if decimal => DrizzleDefault::Sql(i.to_string()),
+        DefaultValue::Int(i) => DrizzleDefault::Number(i.to_string()),
+        DefaultValue::Float(f) if decimal || !is_canonical_number(f) => DrizzleDefault::Sql(f.clone()),
+        DefaultValue::Float(f) => DrizzleDefault::Number(f.clone()),
+        DefaultValue::String(s) | DefaultValue::EnumValue(s) => DrizzleDefault::Text(s.clone()),
         DefaultValue::Now => {
             let ty = sql_type(dialect, c, None, is_keyed(entity, &c.name));
-            default_sql(file, &now_default(dialect, &ty, &c.ty))
+            DrizzleDefault::Sql(now_default(dialect, &ty, &c.ty))
         }
         // PostgreSQL takes any expression after DEFAULT; MySQL and SQLite
         // need an expression default parenthesized.
-        DefaultValue::Sql(sql) if dialect == Dialect::Postgres => default_sql(file, sql),
-        DefaultValue::Sql(sql) => default_sql(file, &format!("({sql})")),
+        DefaultValue::Sql(sql) if dialect == Dialect::Postgres => DrizzleDefault::Sql(sql.clone()),
+        DefaultValue::Sql(sql) => DrizzleDefault::Sql(format!("({sql})")),
+    })
+}
+
+/// The builder call of a default: `.default(...)` or `.defaultRandom()`.
+fn default_code(file: &mut File<'_>, default: DrizzleDefault) -> String {
+    match default {
+        DrizzleDefault::RandomUuid => ".defaultRandom()".to_string(),
+        DrizzleDefault::Sql(sql) => {
+            file.orm.insert("sql");
+            format!(".default({})", sql_tag(&sql))
+        }
+        DrizzleDefault::Text(s) => format!(".default({})", string_lit(&s)),
+        DrizzleDefault::Number(n) => format!(".default({n})"),
+        DrizzleDefault::Bool(b) => format!(".default({b})"),
     }
 }
 

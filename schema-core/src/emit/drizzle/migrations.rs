@@ -5,6 +5,7 @@
 //! ```text
 //! drizzle/migrations/0000_initial.sql       our up statements, split by `--> statement-breakpoint`
 //! drizzle/migrations/meta/_journal.json     { version, dialect, entries: [{ idx, version, when, tag, breakpoints }] }
+//! drizzle/migrations/meta/0000_snapshot.json drizzle-kit's snapshot of schema.ts at that migration
 //! drizzle/behavior.sql                      the triggers and RLS plumbing schema.ts cannot express
 //! ```
 //!
@@ -12,11 +13,13 @@
 //! for each entry and splits it on the breakpoint marker; `when` orders the
 //! entries against the `created_at` of `drizzle.__drizzle_migrations`, so it
 //! is a fixed instant here (never the build time): [`JOURNAL_EPOCH_MS`] plus
-//! the entry's index.
+//! the entry's index. The snapshot ([`super::snapshot`]) is what
+//! `drizzle-kit generate` diffs `schema.ts` against, so a Drizzle user's next
+//! `generate` plans only what changed after our history.
 
-use super::{Artifact, EmitOptions, Emitted};
+use super::snapshot::{snapshot, snapshot_path};
+use super::{Artifact, Context, Emitted};
 use crate::emit::sql::{HEADER, behavior_statements, migration_statements};
-use crate::model::Schema;
 use crate::types::Dialect;
 
 /// drizzle-kit's statement separator.
@@ -30,25 +33,37 @@ pub const JOURNAL_EPOCH_MS: u64 = 1_704_067_200_000;
 /// drizzle-kit's journal and snapshot format version (drizzle-kit 0.31).
 const JOURNAL_VERSION: &str = "7";
 
-pub(super) fn emit(schema: &Schema, options: &EmitOptions, out: &mut Emitted) {
+pub(super) fn emit(cx: &Context<'_>, out: &mut Emitted) {
+    let options = cx.options();
     let tag = format!("0000_{}", options.initial_migration_name);
     // The SQL emitter reports the diagnostics of this migration.
-    let statements = migration_statements(Dialect::Postgres, schema, options, &mut Vec::new()).up;
+    let statements = migration_statements(cx, Dialect::Postgres, &mut Vec::new()).up;
     let sql = format!(
         "{HEADER}\n-- drizzle-kit migration {tag}: tablewright's PostgreSQL migration 0001_{}, split by statement.\n{}\n",
         options.initial_migration_name,
         statements.join(&format!("\n{BREAKPOINT}\n"))
     );
     out.artifacts.push(Artifact::text(format!("drizzle/migrations/{tag}.sql"), sql));
+    out.artifacts.push(Artifact::text(
+        format!("drizzle/migrations/{}", snapshot_path(&tag)),
+        snapshot(cx.schema(), options, &tag, None),
+    ));
     out.artifacts.push(Artifact::text("drizzle/migrations/meta/_journal.json", journal(&[tag])));
 
     // The policies are in schema.ts (pgPolicy); everything else of the
     // behavior statements is carried as raw SQL.
-    let behavior: Vec<String> = behavior_statements(Dialect::Postgres, schema, options)
+    let mut behavior: Vec<String> = behavior_statements(cx, Dialect::Postgres)
         .up
         .into_iter()
         .filter(|s| !s.starts_with("CREATE POLICY "))
         .collect();
+    // Drizzle's foreignKey() has no deferral: `#[belongs_to(X, deferrable)]`
+    // keys are made deferrable here, as our migration creates them.
+    for entity in &cx.schema().entities {
+        for fk in entity.foreign_keys.iter().filter(|fk| fk.deferrable) {
+            behavior.push(deferrable_statement(&entity.table, &fk.name));
+        }
+    }
     let mut text = format!(
         "{HEADER}\n-- What drizzle/schema.ts cannot express: triggers, row-level-security roles, grants,\n\
          -- functions, FORCE ROW LEVEL SECURITY and policy comments. Run it after the tables exist\n\
@@ -59,6 +74,17 @@ pub(super) fn emit(schema: &Schema, options: &EmitOptions, out: &mut Emitted) {
         text.push('\n');
     }
     out.artifacts.push(Artifact::text("drizzle/behavior.sql", text));
+}
+
+/// `ALTER TABLE ... ALTER CONSTRAINT ... DEFERRABLE INITIALLY DEFERRED;`:
+/// what our migration declares inline for a deferrable key.
+pub fn deferrable_statement(table: &str, constraint: &str) -> String {
+    use crate::quote::ident;
+    format!(
+        "ALTER TABLE {} ALTER CONSTRAINT {} DEFERRABLE INITIALLY DEFERRED;",
+        ident(Dialect::Postgres, table),
+        ident(Dialect::Postgres, constraint)
+    )
 }
 
 /// `meta/_journal.json` for the given tags, in order.

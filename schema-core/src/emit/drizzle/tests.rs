@@ -1,9 +1,11 @@
 use super::*;
 use crate::emit::sql::test_fixture;
+#[allow(unused_imports)]
+use crate::emit::{Context, EmitOptions};
 
 fn emitted() -> Emitted {
     let mut out = Emitted::default();
-    Drizzle.emit(&test_fixture(), &EmitOptions::default(), &mut out);
+    Drizzle.emit(&Context::new(&test_fixture(), &EmitOptions::default()), &mut out);
     out
 }
 
@@ -151,8 +153,11 @@ fn mysql_and_sqlite_variants_follow_their_migrations() {
 fn migrations_folder_carries_our_postgres_migration() {
     let out = emitted();
     let sql = artifact(&out, "drizzle/migrations/0000_initial.sql");
-    let ours =
-        crate::emit::sql::migration(Dialect::Postgres, &test_fixture(), &EmitOptions::default(), &mut Vec::new());
+    let ours = crate::emit::sql::migration(
+        &Context::new(&test_fixture(), &EmitOptions::default()),
+        Dialect::Postgres,
+        &mut Vec::new(),
+    );
     let statements: Vec<&str> = sql.split(migrations::BREAKPOINT).collect();
     let body: Vec<&str> = ours.up.split(";\n").filter(|s| !s.trim().is_empty()).collect();
     assert_eq!(statements.len(), body.len(), "one chunk per statement:\n{sql}");
@@ -181,4 +186,154 @@ fn canonical_numbers_are_written_as_numbers() {
     assert!(columns::is_canonical_number("-2"));
     assert!(!columns::is_canonical_number("0.0"));
     assert!(!columns::is_canonical_number("1e3"));
+}
+
+#[test]
+fn snapshot_records_schema_ts_as_drizzle_kit_does() {
+    let out = emitted();
+    let text = artifact(&out, "drizzle/migrations/meta/0000_snapshot.json");
+    // drizzle-kit writes `JSON.stringify(snapshot, null, 2)`: no final newline.
+    assert!(text.starts_with("{\n  \"id\": \"") && text.ends_with("\n}"), "{text}");
+    let value: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(value["id"], snapshot::snapshot_id("0000_initial"));
+    assert_eq!(value["prevId"], snapshot::ROOT_ID);
+    let keys: Vec<&str> = value.as_object().expect("an object").keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "id",
+            "prevId",
+            "version",
+            "dialect",
+            "tables",
+            "enums",
+            "schemas",
+            "sequences",
+            "roles",
+            "policies",
+            "views",
+            "_meta"
+        ]
+    );
+    // Tables and enums in export-name order, as drizzle-kit reads the module.
+    let tables: Vec<&str> = value["tables"].as_object().expect("tables").keys().map(String::as_str).collect();
+    assert_eq!(
+        tables,
+        [
+            "public.organizations",
+            "public.projects",
+            "public.task_labels",
+            "public.tasks",
+            "public.teams",
+            "public.user"
+        ]
+    );
+    assert_eq!(
+        value["enums"]["public.group"],
+        serde_json::json!({ "name": "group", "schema": "public", "values": ["admin", "member"] })
+    );
+
+    let user = &value["tables"]["public.user"];
+    assert_eq!(user["schema"], "");
+    let column = |name: &str| &user["columns"][name];
+    assert_eq!(column("id")["identity"]["maxValue"], "9223372036854775807");
+    assert_eq!(column("id")["identity"]["name"], "user_id_seq");
+    assert_eq!(column("group")["type"], "group");
+    assert_eq!(column("group")["typeSchema"], "public");
+    assert_eq!(column("group")["default"], "'member'");
+    assert_eq!(column("bio")["default"], "'it''s a \\ backslash'");
+    assert_eq!(column("score")["default"], 1.5);
+    assert_eq!(column("small")["default"], -1);
+    assert_eq!(column("active")["default"], true);
+    assert_eq!(column("balance")["type"], "numeric(12, 2)");
+    assert_eq!(column("balance")["default"], "0");
+    assert_eq!(column("created_at")["type"], "timestamp with time zone");
+    assert_eq!(column("created_at")["default"], "CURRENT_TIMESTAMP");
+    assert_eq!(column("tags")["type"], "text[]");
+    assert_eq!(column("avatar")["type"], "bytea");
+    assert_eq!(column("email")["notNull"], true);
+    assert_eq!(column("bio")["notNull"], false);
+    assert_eq!(user["compositePrimaryKeys"]["pk_user"]["columns"], serde_json::json!(["id"]));
+    assert_eq!(user["foreignKeys"]["fk_user_manager_id"]["onDelete"], "set null");
+    assert_eq!(user["foreignKeys"]["fk_user_manager_id"]["tableTo"], "user");
+    assert_eq!(user["checkConstraints"]["ck_user_score"]["value"], "score >= 0");
+
+    let tasks = &value["tables"]["public.tasks"];
+    assert_eq!(tasks["columns"]["id"]["default"], "gen_random_uuid()");
+    assert_eq!(tasks["columns"]["position"]["default"], "0.0");
+    let desc = &tasks["indexes"]["idx_tasks_updated_at"]["columns"][0];
+    assert_eq!((&desc["asc"], &desc["nulls"]), (&serde_json::json!(false), &serde_json::json!("first")));
+    let partial = &value["tables"]["public.organizations"]["indexes"]["uq_organizations_slug"];
+    assert_eq!(
+        (&partial["isUnique"], &partial["where"]),
+        (&serde_json::json!(true), &serde_json::json!("deleted_at IS NULL"))
+    );
+}
+
+/// A tenant with a soft-deleted, audited table: tenant policies for every
+/// role, restore policies for the admin role, the audit log's policy for
+/// the migration role.
+const TENANT_SOURCE: &str = r#"
+use tablewright::prelude::*;
+#[entity]
+#[tenant]
+pub struct Organization {
+    #[id]
+    pub id: Uuid,
+}
+#[entity]
+#[tenant_scoped]
+#[soft_delete]
+#[audited]
+pub struct Task {
+    #[id]
+    pub id: Uuid,
+    pub title: String,
+}
+"#;
+
+#[test]
+fn snapshot_declares_the_policies_of_schema_ts() {
+    let scanned = crate::frontend::scan::scan_source("src/schema.rs", TENANT_SOURCE);
+    assert!(scanned.diagnostics.is_empty(), "{:?}", scanned.diagnostics);
+    let mut schema = scanned.schema;
+    assert!(crate::transform::apply(&mut schema).iter().all(|d| !d.is_error()));
+    let text = snapshot::snapshot(&schema, &EmitOptions::default(), "0000_initial", None);
+    let value: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    let options = EmitOptions::default();
+    let ts = schema_ts(&Context::new(&schema, &options), Dialect::Postgres);
+    let mut declared = 0;
+    let mut roles = BTreeSet::new();
+    for (key, table) in value["tables"].as_object().expect("tables") {
+        for (name, policy) in table["policies"].as_object().expect("policies") {
+            declared += 1;
+            assert!(ts.contains(&format!("pgPolicy({}", js::string_literal(name))), "{key}: {name} not in schema.ts");
+            assert_eq!(policy["as"], "PERMISSIVE");
+            assert!(["SELECT", "INSERT", "UPDATE", "DELETE"].contains(&policy["for"].as_str().unwrap_or("")));
+            roles.insert(policy["to"].to_string());
+        }
+        // drizzle-kit enables RLS for tables with policies on its own.
+        assert_eq!(table["isRLSEnabled"], false);
+    }
+    assert_eq!(declared, ts.matches("pgPolicy(\"").count(), "{text}");
+    let roles: Vec<&str> = roles.iter().map(String::as_str).collect();
+    assert_eq!(roles, ["[\"app_admin\"]", "[\"current_user\"]", "[\"public\"]"], "{text}");
+    let select = &value["tables"]["public.tasks"]["policies"]["tenant_select"];
+    assert!(select["using"].as_str().is_some_and(|u| u.contains("organization_id")), "{select}");
+    assert!(select.get("withCheck").is_none(), "{select}");
+    // `pgRole(...).existing()`: our migration creates the roles.
+    assert_eq!(value["roles"], serde_json::json!({}));
+}
+
+#[test]
+fn later_snapshots_chain_on_their_predecessor() {
+    let schema = test_fixture();
+    let first = snapshot::snapshot(&schema, &EmitOptions::default(), "0000_initial", None);
+    let second = snapshot::snapshot(&schema, &EmitOptions::default(), "0001_next", Some("0000_initial"));
+    let (first, second): (serde_json::Value, serde_json::Value) =
+        (serde_json::from_str(&first).expect("JSON"), serde_json::from_str(&second).expect("JSON"));
+    assert_eq!(second["prevId"], first["id"]);
+    assert_ne!(second["id"], first["id"]);
+    assert_eq!(second["tables"], first["tables"]);
+    assert_eq!(snapshot::snapshot_path("0001_next"), "meta/0001_snapshot.json");
 }

@@ -29,7 +29,7 @@ pub(super) fn render(d: &Diagram) -> String {
         }
         let _ = writeln!(out, "    {} {{", e.table);
         for c in &e.columns {
-            let _ = write!(out, "        {} {}", type_label(d.schema, c), c.name);
+            let _ = write!(out, "        {} {}", type_label(d.analysis, c), c.name);
             let keys = key_markers(e, &c.name);
             if !keys.is_empty() {
                 let _ = write!(out, " {}", keys.join(", "));

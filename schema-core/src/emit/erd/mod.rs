@@ -6,10 +6,13 @@
 //! relation between them (a foreign key, one side of a `#[many_to_many]`
 //! junction, or one target of a `#[polymorphic]` link).
 
-use crate::diagnostics::Diagnostic;
-use crate::model::{ColumnType, Entity, Location, Schema};
+use std::collections::HashSet;
 
-use super::{Artifact, EmitOptions, Emitted, Emitter};
+use crate::analysis::Analysis;
+use crate::diagnostics::Diagnostic;
+use crate::model::{ColumnType, Entity, Location};
+
+use super::{Artifact, Context, Emitted, Emitter};
 
 mod layout;
 mod mermaid;
@@ -53,8 +56,8 @@ impl Emitter for Erd {
         "erd"
     }
 
-    fn emit(&self, schema: &Schema, options: &EmitOptions, out: &mut Emitted) {
-        let diagram = match Diagram::new(schema, &options.erd) {
+    fn emit(&self, cx: &Context<'_>, out: &mut Emitted) {
+        let diagram = match Diagram::new(cx.analysis(), &cx.options().erd) {
             Ok(d) => d,
             Err(d) => {
                 out.diagnostics.extend(d);
@@ -117,12 +120,13 @@ impl Relation {
 pub(crate) struct Diagram<'a> {
     pub entities: Vec<&'a Entity>,
     pub relations: Vec<Relation>,
-    pub schema: &'a Schema,
+    pub analysis: &'a Analysis<'a>,
     pub hide_columns: bool,
 }
 
 impl<'a> Diagram<'a> {
-    pub fn new(schema: &'a Schema, options: &ErdOptions) -> Result<Diagram<'a>, Vec<Diagnostic>> {
+    pub fn new(analysis: &'a Analysis<'a>, options: &ErdOptions) -> Result<Diagram<'a>, Vec<Diagnostic>> {
+        let schema = analysis.schema();
         let unknown: Vec<Diagnostic> = options
             .entities
             .iter()
@@ -147,7 +151,7 @@ impl<'a> Diagram<'a> {
             .filter(|e| options.entities.is_empty() || options.entities.iter().any(|n| *n == e.name || *n == e.table))
             .collect();
         entities.sort_by(|a, b| a.table.cmp(&b.table));
-        let drawn = |table: &str| entities.iter().any(|e| e.table == table);
+        let drawn: HashSet<&str> = entities.iter().map(|e| e.table.as_str()).collect();
         let mut relations = Vec::new();
         for e in &entities {
             for fk in &e.foreign_keys {
@@ -155,12 +159,12 @@ impl<'a> Diagram<'a> {
                 let optional = columns.iter().all(|c| e.column(c).is_some_and(|c| c.nullable));
                 let (kind, other_side) = match &e.junction {
                     Some(j) if fk.target == j.left || fk.target == j.right => {
-                        let other = if schema.entity(&j.left).is_some_and(|l| l.table == fk.target_table) {
+                        let other = if analysis.entity(&j.left).is_some_and(|l| l.table == fk.target_table) {
                             &j.right
                         } else {
                             &j.left
                         };
-                        (RelationKind::Junction, schema.entity(other).map(|o| o.table.clone()))
+                        (RelationKind::Junction, analysis.entity(other).map(|o| o.table.clone()))
                     }
                     _ => (RelationKind::ForeignKey, None),
                 };
@@ -176,7 +180,7 @@ impl<'a> Diagram<'a> {
             for link in &e.polymorphic {
                 let optional = e.column(&link.id_column).is_some_and(|c| c.nullable);
                 for target in &link.targets {
-                    let Some(t) = schema.entity(&target.entity) else { continue };
+                    let Some(t) = analysis.entity(&target.entity) else { continue };
                     relations.push(Relation {
                         parent: t.table.clone(),
                         child: e.table.clone(),
@@ -188,14 +192,14 @@ impl<'a> Diagram<'a> {
                 }
             }
         }
-        relations.retain(|r| drawn(&r.parent) && drawn(&r.child));
-        Ok(Diagram { entities, relations, schema, hide_columns: options.hide_columns })
+        relations.retain(|r| drawn.contains(r.parent.as_str()) && drawn.contains(r.child.as_str()));
+        Ok(Diagram { entities, relations, analysis, hide_columns: options.hide_columns })
     }
 }
 
 /// A column's type as the diagrams print it: the PostgreSQL spelling, in
 /// Mermaid's type alphabet (letters, digits, `_`, `-`, `[]`, `()`).
-pub(crate) fn type_label(schema: &Schema, column: &crate::model::Column) -> String {
+pub(crate) fn type_label(analysis: &Analysis<'_>, column: &crate::model::Column) -> String {
     if let Some(sql) = &column.sql_type {
         let cleaned: String =
             sql.chars().map(|c| if c.is_ascii_alphanumeric() || "_-[]()".contains(c) { c } else { '_' }).collect();
@@ -226,7 +230,7 @@ pub(crate) fn type_label(schema: &Schema, column: &crate::model::Column) -> Stri
         ColumnType::Bytes => "bytea".into(),
         ColumnType::StringArray => "text[]".into(),
         ColumnType::Enum(name) => {
-            schema.enum_type(name).map_or_else(|| crate::naming::snake_case(name), |e| e.sql_name.clone())
+            analysis.enum_type(name).map_or_else(|| crate::naming::snake_case(name), |e| e.sql_name.clone())
         }
         ColumnType::Other(rust) => crate::naming::snake_case(rust),
     }

@@ -38,7 +38,7 @@ fn rows(d: &Diagram, i: usize) -> Vec<Row> {
         .map(|c| Row {
             keys: key_markers(e, &c.name).join(","),
             name: if c.nullable { format!("{}?", c.name) } else { c.name.clone() },
-            ty: type_label(d.schema, c),
+            ty: type_label(d.analysis, c),
         })
         .collect()
 }

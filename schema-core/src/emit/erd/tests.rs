@@ -1,6 +1,7 @@
 //! Unit tests of the ERD emitters on the SQL emitters' fixture schema.
 
 use super::*;
+use crate::model::Schema;
 
 const SOURCE: &str = r#"
 use tablewright::prelude::*;
@@ -56,7 +57,8 @@ fn fixture() -> Schema {
 #[test]
 fn relations_have_the_right_kinds_and_labels() {
     let schema = fixture();
-    let d = Diagram::new(&schema, &ErdOptions::default()).unwrap();
+    let analysis = Analysis::new(&schema);
+    let d = Diagram::new(&analysis, &ErdOptions::default()).unwrap();
     let mmd = mermaid::render(&d);
     for line in [
         "    tasks |o--o{ tasks : \"parent_id\"",
@@ -75,7 +77,8 @@ fn relations_have_the_right_kinds_and_labels() {
 #[test]
 fn mermaid_names_every_entity_and_relation_once() {
     let schema = fixture();
-    let d = Diagram::new(&schema, &ErdOptions::default()).unwrap();
+    let analysis = Analysis::new(&schema);
+    let d = Diagram::new(&analysis, &ErdOptions::default()).unwrap();
     let mmd = mermaid::render(&d);
     assert!(mmd.starts_with("erDiagram\n"));
     for e in &schema.entities {
@@ -90,7 +93,8 @@ fn mermaid_names_every_entity_and_relation_once() {
 fn quoted_text_never_contains_a_double_quote() {
     let mut schema = fixture();
     schema.entities[0].columns[0].doc = Some("Say \"hi\". Then more.".into());
-    let d = Diagram::new(&schema, &ErdOptions::default()).unwrap();
+    let analysis = Analysis::new(&schema);
+    let d = Diagram::new(&analysis, &ErdOptions::default()).unwrap();
     let mmd = mermaid::render(&d);
     assert!(mmd.contains("\"Say 'hi'.\""), "{mmd}");
 }
@@ -106,14 +110,16 @@ fn subsystem_and_hidden_columns() {
     let schema = fixture();
     let names: Vec<String> = schema.entities.iter().take(2).map(|e| e.name.clone()).collect();
     let options = ErdOptions::default().with_entities(names.clone()).hide_columns();
-    let d = Diagram::new(&schema, &options).unwrap();
+    let analysis = Analysis::new(&schema);
+    let d = Diagram::new(&analysis, &options).unwrap();
     assert_eq!(d.entities.len(), 2);
     let mmd = mermaid::render(&d);
     assert!(!mmd.contains('{') || mmd.lines().all(|l| !l.ends_with('{')), "{mmd}");
     let svg = svg::render(&d);
     assert_eq!(svg.matches("class=\"erd-entity\"").count(), 2);
     assert_eq!(svg.matches("class=\"erd-relation").count(), d.relations.len());
-    let bad = Diagram::new(&schema, &ErdOptions::default().with_entities(["Nope"]));
+    let analysis = Analysis::new(&schema);
+    let bad = Diagram::new(&analysis, &ErdOptions::default().with_entities(["Nope"]));
     let Err(diags) = bad else { panic!("unknown entity accepted") };
     assert_eq!(diags[0].message, "the ERD options name `Nope`, which is not an entity");
 }
@@ -121,7 +127,8 @@ fn subsystem_and_hidden_columns() {
 #[test]
 fn boxes_never_overlap_and_output_is_stable() {
     let schema = fixture();
-    let d = Diagram::new(&schema, &ErdOptions::default()).unwrap();
+    let analysis = Analysis::new(&schema);
+    let d = Diagram::new(&analysis, &ErdOptions::default()).unwrap();
     let a = svg::render(&d);
     assert_eq!(a, svg::render(&d));
     let sizes: Vec<layout::NodeSize> =

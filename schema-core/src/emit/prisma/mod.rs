@@ -20,7 +20,8 @@
 
 use super::relations::{Relation, Relations, camel_case, property_name as field_of};
 use super::sql::doc_lines;
-use super::{Artifact, EmitOptions, Emitted, Emitter};
+use super::{Artifact, Context, EmitOptions, Emitted, Emitter};
+use crate::analysis::Analysis;
 use crate::model::{
     Column, ColumnOrigin, ColumnType, DefaultValue, Entity, EnumType, Generated, Index, ReferentialAction, Schema,
 };
@@ -52,10 +53,11 @@ impl Emitter for PrismaSchema {
         "prisma"
     }
 
-    fn emit(&self, schema: &Schema, options: &EmitOptions, out: &mut Emitted) {
-        out.artifacts.push(Artifact::text("prisma/schema.prisma", schema_prisma(schema)));
+    fn emit(&self, cx: &Context<'_>, out: &mut Emitted) {
+        let options = cx.options();
+        out.artifacts.push(Artifact::text("prisma/schema.prisma", schema_prisma(cx)));
         // The SQL emitter reports this migration's diagnostics already.
-        let sql = super::sql::migration(Dialect::Postgres, schema, options, &mut Vec::new());
+        let sql = super::sql::migration(cx, Dialect::Postgres, &mut Vec::new());
         out.artifacts
             .push(Artifact::text(format!("prisma/migrations/{}/migration.sql", migration_id(1, options)), sql.up));
         out.artifacts.push(Artifact::text("prisma/migrations/migration_lock.toml", MIGRATION_LOCK));
@@ -74,6 +76,7 @@ pub fn migration_id(number: u32, options: &EmitOptions) -> String {
 /// The whole `schema.prisma` of a (transformed) schema.
 ///
 /// ```
+/// use tablewright_core::emit::{Context, EmitOptions};
 /// use tablewright_core::emit::prisma::schema_prisma;
 /// use tablewright_core::model::*;
 ///
@@ -81,7 +84,7 @@ pub fn migration_id(number: u32, options: &EmitOptions) -> String {
 ///     name: name.into(), field: name.into(), ty, nullable: false,
 ///     default: None, generated: Generated::None, max_len: None, precision: None,
 ///     scale: None, sql_type: None, doc: None, origin: ColumnOrigin::Declared,
-///     seed: Default::default(), allowed_lints: vec![], location: Location::default(),
+///     seed: Default::default(), allowed_lints: vec![], evolution: Default::default(), location: Location::default(),
 /// };
 /// let mut id = column("id", ColumnType::Uuid);
 /// id.generated = Generated::RandomUuid;
@@ -93,10 +96,10 @@ pub fn migration_id(number: u32, options: &EmitOptions) -> String {
 ///         primary_key: PrimaryKey { name: "pk_users".into(), columns: vec!["id".into()] },
 ///         foreign_keys: vec![], indexes: vec![], checks: vec![],
 ///         traits: EntityTraits::default(), tenant_scope: None, junction: None,
-///         polymorphic: vec![], seed: Default::default(), allowed_lints: vec![], location: Location::default(),
+///         polymorphic: vec![], seed: Default::default(), allowed_lints: vec![], renamed_from: None, location: Location::default(),
 ///     }],
 /// };
-/// let prisma = schema_prisma(&schema);
+/// let prisma = schema_prisma(&Context::new(&schema, &EmitOptions::default()));
 /// assert!(prisma.contains(
 ///     "/// Who signs in.\n\
 ///      model User {\n  \
@@ -108,8 +111,8 @@ pub fn migration_id(number: u32, options: &EmitOptions) -> String {
 /// ));
 /// assert!(prisma.contains("datasource db {\n  provider = \"postgresql\"\n}\n"));
 /// ```
-pub fn schema_prisma(schema: &Schema) -> String {
-    let relations = Relations::of(schema);
+pub fn schema_prisma(cx: &Context<'_>) -> String {
+    let (schema, analysis, relations) = (cx.schema(), cx.analysis(), cx.relations());
     let mut out = String::new();
     out.push_str(HEADER);
     out.push('\n');
@@ -135,7 +138,7 @@ pub fn schema_prisma(schema: &Schema) -> String {
     }
     for entity in &schema.entities {
         out.push('\n');
-        write_model(&mut out, schema, &relations, entity);
+        write_model(&mut out, analysis, relations, entity);
     }
     out
 }
@@ -178,8 +181,9 @@ impl Block {
         out.push_str(&self.head);
         out.push_str(" {\n");
         let columns = self.lines.iter().map(|l| l.cells.len()).max().unwrap_or(0);
+        // `prisma format` aligns by UTF-8 bytes, not characters (`nameFür` is 8 wide).
         let widths: Vec<usize> = (0..columns)
-            .map(|i| self.lines.iter().filter_map(|l| l.cells.get(i)).map(|c| c.chars().count()).max().unwrap_or(0))
+            .map(|i| self.lines.iter().filter_map(|l| l.cells.get(i)).map(|c| c.len()).max().unwrap_or(0))
             .collect();
         for line in &self.lines {
             for doc in &line.doc {
@@ -191,7 +195,7 @@ impl Block {
             for (i, cell) in line.cells.iter().enumerate() {
                 text.push_str(cell);
                 if i + 1 < line.cells.len() {
-                    let pad = widths[i] - cell.chars().count() + 1;
+                    let pad = widths[i] - cell.len() + 1;
                     text.extend(std::iter::repeat_n(' ', pad));
                 }
             }
@@ -243,10 +247,22 @@ fn write_enum(out: &mut String, e: &EnumType) {
         })
         .collect();
     let mut attributes = Vec::new();
-    if e.sql_name != e.name {
+    if e.sql_name != type_name(&e.name) {
         attributes.push((vec![], format!("@@map({})", string_literal(&e.sql_name))));
     }
-    Block { doc: e.doc.clone(), head: format!("enum {}", e.name), lines, attributes }.write(out);
+    Block { doc: e.doc.clone(), head: format!("enum {}", type_name(&e.name)), lines, attributes }.write(out);
+}
+
+/// Names Prisma refuses for a model or an enum: its scalar types and the
+/// client's own class; JavaScript's reserved words are refused too.
+const RESERVED_TYPE_NAMES: &[&str] =
+    &["BigInt", "Boolean", "Bytes", "DateTime", "Decimal", "Float", "Int", "Json", "PrismaClient", "String"];
+
+/// The Prisma name of a model or enum: the Rust name, with `_` appended
+/// when Prisma reserves it (`String` -> `String_`); `@@map` keeps the
+/// table or type name.
+pub fn type_name(name: &str) -> String {
+    super::names::free(name, |n| RESERVED_TYPE_NAMES.contains(&n) || super::js::RESERVED.contains(&n))
 }
 
 /// An enum value's Prisma name: the stored value itself (so the client's
@@ -266,8 +282,8 @@ fn is_identifier(name: &str) -> bool {
     chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-fn write_model(out: &mut String, schema: &Schema, relations: &Relations<'_>, entity: &Entity) {
-    let mut lines: Vec<Line> = entity.columns.iter().map(|c| scalar_line(schema, entity, c)).collect();
+fn write_model(out: &mut String, analysis: &Analysis<'_>, relations: &Relations<'_>, entity: &Entity) {
+    let mut lines: Vec<Line> = entity.columns.iter().map(|c| scalar_line(analysis, entity, c)).collect();
     for relation in relations.held_by(&entity.name) {
         lines.push(belongs_to_line(relation));
     }
@@ -276,20 +292,15 @@ fn write_model(out: &mut String, schema: &Schema, relations: &Relations<'_>, ent
     }
     Block {
         doc: entity.doc.clone(),
-        head: format!("model {}", entity.name),
+        head: format!("model {}", type_name(&entity.name)),
         lines,
         attributes: block_attributes(entity),
     }
     .write(out);
 }
 
-/// The field name of a column: the Rust field in camelCase.
-pub fn field_name(column: &Column) -> String {
-    camel_case(&column.field)
-}
-
-fn scalar_line(schema: &Schema, entity: &Entity, column: &Column) -> Line {
-    let (ty, native) = prisma_type(schema, column);
+fn scalar_line(analysis: &Analysis<'_>, entity: &Entity, column: &Column) -> Line {
+    let (ty, native) = prisma_type(analysis, column);
     // Prisma lists cannot be optional (see docs/targets/prisma.md).
     let ty = if column.nullable && !ty.ends_with("[]") { format!("{ty}?") } else { ty };
 
@@ -297,7 +308,7 @@ fn scalar_line(schema: &Schema, entity: &Entity, column: &Column) -> Line {
     if entity.primary_key.columns.len() == 1 && entity.primary_key.columns[0] == column.name {
         attributes.push(with_map("@id", map_arg(&entity.primary_key.name, &format!("{}_pkey", entity.table))));
     }
-    if let Some(default) = default_value(schema, column) {
+    if let Some(default) = default_value(analysis, column) {
         attributes.push(format!("@default({default})"));
     }
     if is_updated_at(column) {
@@ -307,7 +318,7 @@ fn scalar_line(schema: &Schema, entity: &Entity, column: &Column) -> Line {
         let prisma_default = format!("{}_{}_key", entity.table, column.name);
         attributes.push(with_map("@unique", map_arg(&index.name, &prisma_default)));
     }
-    let name = field_name(column);
+    let name = field_of(entity, &column.name);
     if name != column.name {
         attributes.push(format!("@map({})", string_literal(&column.name)));
     }
@@ -363,7 +374,7 @@ fn is_field_unique(index: &Index) -> bool {
 
 /// The Prisma scalar type and the `@db.*` native type (when Prisma's default
 /// for the scalar is not our column type).
-pub fn prisma_type(schema: &Schema, column: &Column) -> (String, Option<String>) {
+pub fn prisma_type(analysis: &Analysis<'_>, column: &Column) -> (String, Option<String>) {
     if let ColumnType::Other(_) = column.ty {
         let sql = column.sql_type.clone().unwrap_or_default();
         return (format!("Unsupported({})", string_literal(&sql)), None);
@@ -396,8 +407,8 @@ pub fn prisma_type(schema: &Schema, column: &Column) -> (String, Option<String>)
         ColumnType::Bytes => ("Bytes", None),
         ColumnType::StringArray => ("String[]", None),
         ColumnType::Enum(name) => {
-            let name = schema.enum_type(name).map_or(name.as_str(), |e| e.name.as_str());
-            return (name.to_string(), None);
+            let name = analysis.enum_type(name).map_or(name.as_str(), |e| e.name.as_str());
+            return (type_name(name), None);
         }
         ColumnType::Other(_) => unreachable!("handled above"),
     };
@@ -408,7 +419,7 @@ pub fn prisma_type(schema: &Schema, column: &Column) -> (String, Option<String>)
 }
 
 /// The `@default(...)` argument, matching what our SQL makes the database do.
-fn default_value(schema: &Schema, column: &Column) -> Option<String> {
+fn default_value(analysis: &Analysis<'_>, column: &Column) -> Option<String> {
     match column.generated {
         Generated::Identity => return Some("autoincrement()".into()),
         Generated::RandomUuid if column.default.is_none() => {
@@ -431,7 +442,7 @@ fn default_value(schema: &Schema, column: &Column) -> Option<String> {
             _ => db_generated(&crate::quote::string_literal(s)),
         },
         DefaultValue::EnumValue(v) => match &column.ty {
-            ColumnType::Enum(name) if schema.enum_type(name).is_some() => enum_value_name(v),
+            ColumnType::Enum(name) if analysis.enum_type(name).is_some() => enum_value_name(v),
             _ => string_literal(v),
         },
         DefaultValue::Now => match column.ty {
@@ -516,12 +527,12 @@ fn belongs_to_line(relation: &Relation<'_>) -> Line {
     }
     let prisma_default = format!("{}_{}_fkey", relation.holder.table, fk.columns.join("_"));
     args.extend(map_arg(&fk.name, &prisma_default));
-    let ty = format!("{}{}", relation.target.name, if optional { "?" } else { "" });
+    let ty = format!("{}{}", type_name(&relation.target.name), if optional { "?" } else { "" });
     Line { doc: vec![], cells: vec![camel_case(&relation.belongs_to), ty, format!("@relation({})", args.join(", "))] }
 }
 
 fn inverse_line(relation: &Relation<'_>) -> Line {
-    let ty = format!("{}{}", relation.holder.name, if relation.one_to_one { "?" } else { "[]" });
+    let ty = format!("{}{}", type_name(&relation.holder.name), if relation.one_to_one { "?" } else { "[]" });
     let mut cells = vec![camel_case(&relation.inverse), ty];
     if let Some(name) = &relation.name {
         cells.push(format!("@relation({})", string_literal(name)));
@@ -544,7 +555,7 @@ fn block_attributes(entity: &Entity) -> Vec<(Vec<String>, String)> {
             out.push(index_attribute(entity, index));
         }
     }
-    if entity.table != entity.name {
+    if entity.table != type_name(&entity.name) {
         out.push((vec![], format!("@@map({})", string_literal(&entity.table))));
     }
     out

@@ -1,5 +1,7 @@
 use super::*;
 use crate::emit::sql::test_fixture;
+#[allow(unused_imports)]
+use crate::emit::{Context, EmitOptions};
 
 /// A model's block with the alignment padding squashed to one space.
 fn model_block(prisma: &str, model: &str) -> String {
@@ -16,7 +18,7 @@ fn model_block(prisma: &str, model: &str) -> String {
 
 #[test]
 fn fixture_schema() {
-    let prisma = schema_prisma(&test_fixture());
+    let prisma = schema_prisma(&Context::new(&test_fixture(), &EmitOptions::default()));
     println!("{prisma}");
     assert!(prisma.starts_with(HEADER));
     // Partial indexes switch on the preview feature.
@@ -27,7 +29,7 @@ fn fixture_schema() {
 
 #[test]
 fn types_and_defaults_match_our_sql() {
-    let prisma = schema_prisma(&test_fixture());
+    let prisma = schema_prisma(&Context::new(&test_fixture(), &EmitOptions::default()));
     let user = model_block(&prisma, "User");
     for expected in [
         "@id(map: \"pk_user\") @default(autoincrement())",
@@ -62,7 +64,7 @@ fn types_and_defaults_match_our_sql() {
 
 #[test]
 fn relations_have_both_sides_and_real_names() {
-    let prisma = schema_prisma(&test_fixture());
+    let prisma = schema_prisma(&Context::new(&test_fixture(), &EmitOptions::default()));
     let tasks = model_block(&prisma, "Task");
     assert!(
         tasks.contains(
@@ -90,7 +92,7 @@ fn relations_have_both_sides_and_real_names() {
 
 #[test]
 fn indexes_keep_names_order_predicates_and_say_what_is_lost() {
-    let prisma = schema_prisma(&test_fixture());
+    let prisma = schema_prisma(&Context::new(&test_fixture(), &EmitOptions::default()));
     let tasks = model_block(&prisma, "Task");
     for expected in [
         "@@unique([organizationId, title], map: \"uq_tasks_organization_id_title\", where: raw(\"deleted_at IS NULL\"))",
@@ -108,7 +110,7 @@ fn indexes_keep_names_order_predicates_and_say_what_is_lost() {
 
 #[test]
 fn enums_keep_their_stored_values() {
-    let prisma = schema_prisma(&test_fixture());
+    let prisma = schema_prisma(&Context::new(&test_fixture(), &EmitOptions::default()));
     assert!(
         prisma.contains(
             "/// Where a task is; it's \"workflow\" state.\nenum TaskStatus {\n  todo\n  in_progress\n  done\n\n  \
@@ -133,7 +135,7 @@ fn migrations_folder_carries_the_postgres_migration() {
     let schema = test_fixture();
     let options = EmitOptions::default();
     let mut out = Emitted::default();
-    PrismaSchema.emit(&schema, &options, &mut out);
+    PrismaSchema.emit(&Context::new(&schema, &options), &mut out);
     let paths: Vec<String> = out.artifacts.iter().map(|a| a.path.display().to_string()).collect();
     assert_eq!(
         paths,
@@ -143,7 +145,7 @@ fn migrations_folder_carries_the_postgres_migration() {
             "prisma/migrations/migration_lock.toml"
         ]
     );
-    let sql = crate::emit::sql::migration(Dialect::Postgres, &schema, &options, &mut Vec::new());
+    let sql = crate::emit::sql::migration(&Context::new(&schema, &options), Dialect::Postgres, &mut Vec::new());
     assert_eq!(out.artifacts[1].contents, sql.up.into_bytes());
     assert!(String::from_utf8_lossy(&out.artifacts[2].contents).ends_with("provider = \"postgresql\"\n"));
 }

@@ -8,7 +8,7 @@
 //! `TABLEWRIGHT_PG_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`) and
 //! `TABLEWRIGHT_MYSQL_URL` (default `mysql://root@127.0.0.1:3306`).
 
-use super::{Dialect, EmitOptions, Migration, fixture, migration};
+use super::{Context, Dialect, EmitOptions, Migration, fixture, migration};
 use crate::quote::ident;
 
 fn skip(server: &str) -> bool {
@@ -33,7 +33,7 @@ fn unique_db_name() -> String {
 
 fn scripts(dialect: Dialect) -> Migration {
     let mut diagnostics = Vec::new();
-    let m = migration(dialect, &fixture::schema(), &EmitOptions::default(), &mut diagnostics);
+    let m = migration(&Context::new(&fixture::schema(), &EmitOptions::default()), dialect, &mut diagnostics);
     assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
     m
 }

@@ -9,23 +9,7 @@ fn loc(line: usize) -> Location {
 }
 
 pub(crate) fn col(name: &str, ty: ColumnType) -> Column {
-    Column {
-        name: name.into(),
-        field: name.into(),
-        ty,
-        nullable: false,
-        default: None,
-        generated: Generated::None,
-        max_len: None,
-        precision: None,
-        scale: None,
-        sql_type: None,
-        doc: None,
-        origin: ColumnOrigin::Declared,
-        seed: Default::default(),
-        allowed_lints: vec![],
-        location: loc(1),
-    }
+    Column { location: loc(1), ..Column::new(name, ty) }
 }
 
 fn null(mut c: Column) -> Column {
@@ -49,6 +33,7 @@ fn fk(table: &str, cols: &[&str], target: &str, target_table: &str, on_delete: R
         on_delete,
         on_update: ReferentialAction::NoAction,
         origin: ColumnOrigin::Declared,
+        deferrable: false,
         location: loc(2),
     }
 }
@@ -71,23 +56,7 @@ fn check(name: &str, expr: &str) -> Check {
 }
 
 pub(super) fn entity(name: &str, table: &str, columns: Vec<Column>, pk: &[&str]) -> Entity {
-    Entity {
-        name: name.into(),
-        table: table.into(),
-        doc: None,
-        columns,
-        primary_key: PrimaryKey { name: format!("pk_{table}"), columns: pk.iter().map(|c| c.to_string()).collect() },
-        foreign_keys: vec![],
-        indexes: vec![],
-        checks: vec![],
-        traits: EntityTraits::default(),
-        tenant_scope: None,
-        junction: None,
-        polymorphic: vec![],
-        seed: Default::default(),
-        allowed_lints: vec![],
-        location: loc(10),
-    }
+    Entity { location: loc(10), ..Entity::new(name, table, columns, pk) }
 }
 
 pub(super) fn uuid_id() -> Column {

@@ -49,7 +49,7 @@ pub(super) fn emit(plan: &Plan<'_>, diagnostics: &mut Vec<Diagnostic>) -> (Scrip
     (up, down)
 }
 
-fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, diagnostics: &mut Vec<Diagnostic>) {
+pub(super) fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, diagnostics: &mut Vec<Diagnostic>) {
     let mut items: Vec<Item> = entity
         .columns
         .iter()
@@ -97,7 +97,8 @@ fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, diagnostics: 
             } else {
                 "the `where` predicate applies on PostgreSQL and SQLite only"
             };
-            diagnostics.push(Diagnostic::warning(&index.location, message).with_help(help));
+            diagnostics
+                .push(Diagnostic::warning(&index.location, message).with_help(help).with_code("mysql_partial_index"));
         }
         if !index.include.is_empty() {
             diagnostics.push(
@@ -111,7 +112,8 @@ fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, diagnostics: 
                         entity.table
                     ),
                 )
-                .with_help("list them as index columns if MySQL queries need them covered"),
+                .with_help("list them as index columns if MySQL queries need them covered")
+                .with_code("mysql_no_covering_index"),
             );
         }
         let parts = IndexParts { predicate: false, include: false };
@@ -119,7 +121,12 @@ fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, diagnostics: 
     }
 }
 
-fn column_def(plan: &Plan<'_>, entity: &Entity, c: &Column, diagnostics: &mut Vec<Diagnostic>) -> sea_query::ColumnDef {
+pub(super) fn column_def(
+    plan: &Plan<'_>,
+    entity: &Entity,
+    c: &Column,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> sea_query::ColumnDef {
     let ty = plan.column_type(D, entity, c);
     let mut def = render::column(&c.name, &ty, c.nullable);
     match c.generated {
@@ -220,6 +227,20 @@ fn check_entity(plan: &Plan<'_>, entity: &Entity, diagnostics: &mut Vec<Diagnost
             );
         }
     }
+    for fk in entity.foreign_keys.iter().filter(|fk| fk.deferrable) {
+        diagnostics.push(
+            Diagnostic::warning(
+                &fk.location,
+                format!(
+                    "MySQL/MariaDB checks foreign keys row by row: `deferrable` on `{}` of `{}` has no effect there",
+                    fk.name, entity.table
+                ),
+            )
+            .with_help(
+                "insert rows whose keys point at each other with `SET FOREIGN_KEY_CHECKS = 0` there, or make one key nullable",
+            ),
+        );
+    }
     for fk in &entity.foreign_keys {
         if fk.on_delete == ReferentialAction::SetDefault || fk.on_update == ReferentialAction::SetDefault {
             diagnostics.push(
@@ -253,7 +274,8 @@ fn comment_text(
             location,
             format!("{what} is longer than MySQL's {max}-character limit for comments; it is cut there"),
         )
-        .with_help("shorten the doc comment, or accept the cut comment on MySQL/MariaDB"),
+        .with_help("shorten the doc comment, or accept the cut comment on MySQL/MariaDB")
+        .with_code("mysql_comment_cut"),
     );
     text.chars().take(max).collect()
 }

@@ -36,7 +36,7 @@ pub(super) fn emit(plan: &Plan<'_>, _diagnostics: &mut Vec<Diagnostic>) -> (Scri
     }
     let deferred = plan.deferred_fks();
     for (entity, fk) in &deferred {
-        up.push(render::foreign_key_alter(Pg, entity, fk));
+        up.push(render::deferrable(render::foreign_key_alter(Pg, entity, fk), fk));
     }
 
     // Down: the cycle-closing keys first, so every table can then be dropped
@@ -57,13 +57,13 @@ pub(super) fn emit(plan: &Plan<'_>, _diagnostics: &mut Vec<Diagnostic>) -> (Scri
     (up, down)
 }
 
-fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script) {
+pub(super) fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script) {
     let mut items: Vec<Item> =
         entity.columns.iter().map(|c| Item::new(render::column_sql(&Pg, &column_def(plan, entity, c)))).collect();
     items.push(Item::new(render::primary_key(&Pg, Some(&entity.primary_key.name), &entity.primary_key.columns)));
     for fk in &entity.foreign_keys {
         if !plan.is_deferred(entity, fk) {
-            items.push(Item::new(render::foreign_key_inline(&Pg, entity, fk)));
+            items.push(Item::new(render::deferrable(render::foreign_key_inline(&Pg, entity, fk), fk)));
         }
     }
     for check in &entity.checks {
@@ -94,7 +94,7 @@ fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script) {
     }
 }
 
-fn column_def(plan: &Plan<'_>, entity: &Entity, c: &Column) -> sea_query::ColumnDef {
+pub(super) fn column_def(plan: &Plan<'_>, entity: &Entity, c: &Column) -> sea_query::ColumnDef {
     let ty = plan.column_type(D, entity, c);
     let mut def = render::column(&c.name, &ty, c.nullable);
     match c.generated {

@@ -154,6 +154,12 @@ pub(super) fn foreign_key_inline<B: SchemaBuilder>(builder: &B, entity: &Entity,
     out
 }
 
+/// A foreign key clause with its deferral, on the dialects that have one:
+/// `#[belongs_to(X, deferrable)]` is checked at commit.
+pub(super) fn deferrable(sql: String, fk: &ModelFk) -> String {
+    if fk.deferrable { format!("{sql} DEFERRABLE INITIALLY DEFERRED") } else { sql }
+}
+
 /// `ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY ...`.
 pub(super) fn foreign_key_alter<B: SchemaBuilder>(builder: B, entity: &Entity, fk: &ModelFk) -> String {
     foreign_key_statement(entity, fk).to_string(builder)

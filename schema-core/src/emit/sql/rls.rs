@@ -163,3 +163,90 @@ fn table_statements(secured: &SecuredTable<'_>) -> Vec<String> {
     );
     out
 }
+
+/// The statements of a security plan as units the migration planner
+/// compares one by one ([`super::parts::BehaviorUnit`]): the roles and the
+/// schema grant; each table's grants; each function (replaced in place:
+/// `CREATE OR REPLACE`); each table's `ENABLE` + `FORCE`; each table's
+/// policies with their comments.
+pub fn units(plan: &SecurityPlan<'_>) -> Vec<super::parts::BehaviorUnit> {
+    use super::parts::BehaviorUnit;
+    let options = plan.tenancy.options;
+    let role = &options.role;
+    let unit = |key: String, up: Vec<String>, down: Vec<String>, replaceable: bool| BehaviorUnit {
+        key,
+        up,
+        down,
+        replaceable,
+        table: None,
+    };
+    let mut out = vec![unit(
+        "rls:roles".to_string(),
+        vec![
+            create_role(role, None),
+            create_role(&options.admin_role, Some(role)),
+            on_current_schema("GRANT USAGE ON SCHEMA %I TO %I", role),
+        ],
+        vec![format!(
+            "DO $$\nBEGIN\n  IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = {}) THEN\n    EXECUTE format('REVOKE USAGE ON SCHEMA %I FROM %I', current_schema(), {});\n  END IF;\nEND\n$$",
+            string_literal(role),
+            string_literal(role)
+        )],
+        false,
+    )];
+    for grant in &plan.grants {
+        let table = ident(D, &grant.table);
+        let privileges: Vec<&str> = grant.privileges.iter().map(|c| c.sql()).collect();
+        let mut up = vec![format!("GRANT {} ON TABLE {table} TO {}", privileges.join(", "), ident(D, &grant.role))];
+        for (_, column) in plan.sequences.iter().filter(|(t, _)| *t == grant.table) {
+            up.push(format!(
+                "DO $$\nBEGIN\n  EXECUTE format('GRANT USAGE ON SEQUENCE %s TO %I', pg_get_serial_sequence({}, {}), {});\nEND\n$$",
+                string_literal(&table),
+                string_literal(column),
+                string_literal(role)
+            ));
+        }
+        let down = vec![format!("REVOKE ALL ON TABLE {table} FROM {}", ident(D, &grant.role))];
+        out.push(unit(format!("rls:grant {table}"), up, down, false));
+    }
+    for f in &plan.functions {
+        let up = vec![
+            create_function(f),
+            format!("REVOKE ALL ON FUNCTION {}() FROM PUBLIC", f.name),
+            format!("GRANT EXECUTE ON FUNCTION {}() TO {}", f.name, ident(D, role)),
+        ];
+        out.push(unit(
+            format!("rls:function {}", f.name),
+            up,
+            vec![format!("DROP FUNCTION IF EXISTS {}() CASCADE", f.name)],
+            true,
+        ));
+    }
+    for secured in &plan.tables {
+        let table = ident(D, &secured.entity.table);
+        out.push(unit(
+            format!("rls:enable {table}"),
+            vec![
+                format!("ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"),
+                format!("ALTER TABLE {table} FORCE ROW LEVEL SECURITY"),
+            ],
+            vec![
+                format!("ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY"),
+                format!("ALTER TABLE {table} DISABLE ROW LEVEL SECURITY"),
+            ],
+            false,
+        ));
+        let statements = table_statements(secured);
+        out.push(unit(
+            format!("rls:policies {table}"),
+            statements[2..].to_vec(),
+            secured
+                .policies
+                .iter()
+                .map(|p| format!("DROP POLICY IF EXISTS {} ON {table}", ident(D, &p.name)))
+                .collect(),
+            false,
+        ));
+    }
+    out
+}

@@ -54,7 +54,7 @@ pub(super) fn emit(plan: &Plan<'_>, diagnostics: &mut Vec<Diagnostic>) -> (Scrip
 }
 
 /// Whether the primary key is a single identity INTEGER column, written on the column.
-fn rowid_key<'e>(plan: &Plan<'_>, entity: &'e Entity) -> Option<&'e Column> {
+pub(super) fn rowid_key<'e>(plan: &Plan<'_>, entity: &'e Entity) -> Option<&'e Column> {
     match entity.primary_key.columns.as_slice() {
         [one] => entity
             .column(one)
@@ -63,7 +63,7 @@ fn rowid_key<'e>(plan: &Plan<'_>, entity: &'e Entity) -> Option<&'e Column> {
     }
 }
 
-fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, diagnostics: &mut Vec<Diagnostic>) {
+pub(super) fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, diagnostics: &mut Vec<Diagnostic>) {
     let rowid = rowid_key(plan, entity).map(|c| c.name.as_str());
     let mut items = Vec::new();
     let mut checks = Vec::new();
@@ -83,7 +83,8 @@ fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, diagnostics: 
                         entity.table, c.name
                     ),
                 )
-                .with_help("use #[id(auto)] on the only key column, with type i64 or i32"),
+                .with_help("use #[id(auto)] on the only key column, with type i64 or i32")
+                .with_code("sqlite_key_not_generated"),
             );
         }
         apply_default(c, &mut def);
@@ -115,7 +116,7 @@ fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, diagnostics: 
             Some(_) => sql,
             None => format!("CONSTRAINT {} {sql}", ident(D, &fk.name)),
         };
-        items.push(Item::new(sql));
+        items.push(Item::new(render::deferrable(sql, fk)));
     }
     items.extend(checks.into_iter().map(Item::new));
     for check in &entity.checks {
@@ -148,7 +149,8 @@ fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, diagnostics: 
                         entity.table
                     ),
                 )
-                .with_help("list them as index columns if SQLite queries need them covered"),
+                .with_help("list them as index columns if SQLite queries need them covered")
+                .with_code("sqlite_no_covering_index"),
             );
         }
         let parts = IndexParts { predicate: true, include: false };
@@ -156,7 +158,7 @@ fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, diagnostics: 
     }
 }
 
-fn apply_default(c: &Column, def: &mut sea_query::ColumnDef) {
+pub(super) fn apply_default(c: &Column, def: &mut sea_query::ColumnDef) {
     if c.generated == Generated::Identity {
         return;
     }

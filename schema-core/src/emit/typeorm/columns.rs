@@ -4,8 +4,10 @@
 //! declared here (`findChangedColumns` compares type, length, precision,
 //! scale, array, comment, default, nullability, enum and generation).
 
+use crate::analysis::Analysis;
+use crate::emit::js::type_name;
 use crate::emit::relations::camel_case;
-use crate::model::{Column, ColumnOrigin, ColumnType, DefaultValue, Entity, Generated, Schema};
+use crate::model::{Column, ColumnOrigin, ColumnType, DefaultValue, Entity, Generated};
 
 use super::ts::{Decorator, string};
 
@@ -19,9 +21,9 @@ pub(super) struct Property {
 }
 
 /// What a column needs from `../enums`: the type and the values constant.
-pub(super) fn enum_imports(schema: &Schema, column: &Column) -> Option<(String, String)> {
+pub(super) fn enum_imports(analysis: &Analysis<'_>, column: &Column) -> Option<(String, String)> {
     match &column.ty {
-        ColumnType::Enum(name) => schema.enum_type(name).map(|e| (e.name.clone(), values_const(&e.name))),
+        ColumnType::Enum(name) => analysis.enum_type(name).map(|e| (type_name(&e.name), values_const(&e.name))),
         _ => None,
     }
 }
@@ -32,9 +34,9 @@ pub(super) fn values_const(enum_name: &str) -> String {
 }
 
 /// The property for `column` of `entity`.
-pub(super) fn property(schema: &Schema, entity: &Entity, column: &Column) -> Property {
-    let ty = orm_type(schema, entity, column);
-    let name = camel_case(&column.field);
+pub(super) fn property(analysis: &Analysis<'_>, entity: &Entity, column: &Column) -> Property {
+    let ty = orm_type(analysis, entity, column);
+    let name = crate::emit::relations::property_name(entity, &column.name);
     let in_key = entity.primary_key.columns.contains(&column.name);
     let pk_name = || ("primaryKeyConstraintName", string(&entity.primary_key.name));
 
@@ -140,7 +142,7 @@ pub(super) struct OrmType {
 /// time zone`), and the TypeScript types are what the `pg` driver and
 /// TypeORM's hydration return: `bigint` and `numeric` as strings (they do
 /// not fit a JS number), `date` and `time` as strings, `bytea` as a Buffer.
-pub(super) fn orm_type(schema: &Schema, entity: &Entity, column: &Column) -> OrmType {
+pub(super) fn orm_type(analysis: &Analysis<'_>, entity: &Entity, column: &Column) -> OrmType {
     let mut t = OrmType {
         type_option: String::new(),
         length: None,
@@ -187,14 +189,14 @@ pub(super) fn orm_type(schema: &Schema, entity: &Entity, column: &Column) -> Orm
             t.array = true;
             ("text", "string[]")
         }
-        ColumnType::Enum(enum_name) => match schema.enum_type(enum_name) {
+        ColumnType::Enum(enum_name) => match analysis.enum_type(enum_name) {
             Some(e) => {
                 // TypeORM names an enum type `<table>_<column>_enum` unless told.
                 let default_name = format!("{}_{}_enum", entity.table, column.name);
                 let enum_name = if e.sql_name == default_name { String::new() } else { string(&e.sql_name) };
                 t.enum_values = Some((format!("[...{}]", values_const(&e.name)), enum_name));
                 t.type_option = string("enum");
-                t.ts = e.name.clone();
+                t.ts = type_name(&e.name);
                 return t;
             }
             // Dangling enums are rejected before emission; text keeps output total.

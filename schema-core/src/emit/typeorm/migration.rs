@@ -27,22 +27,34 @@ pub(super) fn stem(migration_name: &str) -> String {
     if stem.is_empty() || stem.starts_with(|c: char| c.is_ascii_digit()) { format!("Migration{stem}") } else { stem }
 }
 
-/// The file path (under `typeorm/`) and the text of the migration class.
+/// The file path (under `typeorm/`) and the text of the initial migration class.
 pub(super) fn migration_file(number: u32, options: &EmitOptions, statements: &Behavior) -> (String, String) {
-    let stem = stem(&options.initial_migration_name);
+    step_migration_file(number, &options.initial_migration_name, &statements.up, &statements.down)
+}
+
+/// `typeorm/migrations/<13-digit number>-<Name>.ts`: where step `number`
+/// called `name` lives.
+pub fn migration_path(number: u32, name: &str) -> String {
+    format!("typeorm/migrations/{}-{}.ts", timestamp(number), stem(name))
+}
+
+/// The path and text of the migration class of step `number`: its `up`
+/// and `down` run our PostgreSQL statements (each with its `;`) in order.
+pub fn step_migration_file(number: u32, name: &str, up: &[String], down: &[String]) -> (String, String) {
+    let stem = stem(name);
     let stamp = timestamp(number);
     let class = format!("{stem}{stamp}");
-    let sql_name = format!("{number:04}_{}", options.initial_migration_name);
+    let sql_name = format!("{number:04}_{name}");
     let mut out = vec![
         HEADER.to_string(),
         "import type { MigrationInterface, QueryRunner } from \"typeorm\";".to_string(),
         String::new(),
         format!("/** The statements of `migrations/postgres/{sql_name}.up.sql`, in order. */"),
     ];
-    push_array(&mut out, "UP", &statements.up);
+    push_array(&mut out, "UP", up);
     out.push(String::new());
     out.push(format!("/** The statements of `migrations/postgres/{sql_name}.down.sql`, in order. */"));
-    push_array(&mut out, "DOWN", &statements.down);
+    push_array(&mut out, "DOWN", down);
     out.extend([
         String::new(),
         "/**".to_string(),
@@ -65,7 +77,7 @@ pub(super) fn migration_file(number: u32, options: &EmitOptions, statements: &Be
         "  }".to_string(),
         "}".to_string(),
     ]);
-    (format!("typeorm/migrations/{stamp}-{stem}.ts"), out.join("\n") + "\n")
+    (migration_path(number, name), out.join("\n") + "\n")
 }
 
 fn push_array(out: &mut Vec<String>, name: &str, statements: &[String]) {

@@ -4,12 +4,14 @@
 //! by `tests/targets_typeorm.rs`.
 
 use super::*;
+#[allow(unused_imports)]
+use crate::emit::{Context, EmitOptions};
 use crate::model::{ColumnType, DefaultValue};
 
 fn emitted() -> Emitted {
     let schema = crate::emit::sql::test_fixture();
     let mut out = Emitted::default();
-    TypeOrm.emit(&schema, &EmitOptions::default(), &mut out);
+    TypeOrm.emit(&Context::new(&schema, &EmitOptions::default()), &mut out);
     out
 }
 
@@ -37,14 +39,21 @@ fn one_file_per_entity_an_index_enums_and_the_migration() {
 #[test]
 fn migration_carries_every_postgres_statement() {
     let schema = crate::emit::sql::test_fixture();
-    let statements =
-        crate::emit::sql::migration_statements(Dialect::Postgres, &schema, &EmitOptions::default(), &mut Vec::new());
+    let statements = crate::emit::sql::migration_statements(
+        &Context::new(&schema, &EmitOptions::default()),
+        Dialect::Postgres,
+        &mut Vec::new(),
+    );
     let text = file(&emitted(), "typeorm/migrations/0000000000001-Initial.ts");
     for statement in statements.up.iter().chain(&statements.down) {
         assert!(text.contains(&ts::template(statement)), "missing: {statement}");
     }
     // The statements joined are the SQL file's body.
-    let sql = crate::emit::sql::migration(Dialect::Postgres, &schema, &EmitOptions::default(), &mut Vec::new());
+    let sql = crate::emit::sql::migration(
+        &Context::new(&schema, &EmitOptions::default()),
+        Dialect::Postgres,
+        &mut Vec::new(),
+    );
     let body: String = statements.up.iter().map(|s| format!("\n{s}\n")).collect();
     assert!(sql.up.ends_with(&body));
 }
@@ -54,7 +63,7 @@ fn types_follow_the_postgres_driver() {
     let schema = crate::emit::sql::test_fixture();
     let entity = &schema.entities[0];
     let mut column = crate::emit::sql::fixture::col("x", ColumnType::String);
-    let ty = |c: &crate::model::Column| columns::orm_type(&schema, entity, c);
+    let ty = |c: &crate::model::Column| columns::orm_type(&crate::analysis::Analysis::new(&schema), entity, c);
     assert_eq!((ty(&column).type_option, ty(&column).ts), (string("text"), "string".to_string()));
     column.max_len = Some(20);
     assert_eq!((ty(&column).type_option, ty(&column).length), (string("varchar"), Some(20)));
@@ -75,7 +84,7 @@ fn defaults_are_spelled_as_postgres_prints_them() {
     let schema = crate::emit::sql::test_fixture();
     let entity = &schema.entities[0];
     let mut column = crate::emit::sql::fixture::col("x", ColumnType::F64);
-    let ty = columns::orm_type(&schema, entity, &column);
+    let ty = columns::orm_type(&crate::analysis::Analysis::new(&schema), entity, &column);
     let default = |c: &crate::model::Column, d: DefaultValue| columns::default_option(c, &d, &ty);
     assert_eq!(default(&column, DefaultValue::Float("0.0".into())), r#"() => "0.0""#);
     assert_eq!(default(&column, DefaultValue::Int(3)), "3");

@@ -15,7 +15,8 @@ use std::collections::BTreeMap;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Column, DefaultValue, Entity, Generated, Location, Schema};
 
-use super::{Artifact, EmitOptions, Emitted, Emitter};
+use super::{Artifact, Context, Emitted, Emitter};
+use crate::emit::{js, python as py};
 
 mod python;
 #[cfg(test)]
@@ -34,7 +35,7 @@ pub const DATACLASSES_PATH: &str = "types/dataclasses.py";
 /// ```
 /// use tablewright_core::emit::snapshot::from_json;
 /// use tablewright_core::emit::types::{TypeDefinitions, PYDANTIC_PATH, TYPESCRIPT_PATH};
-/// use tablewright_core::emit::{EmitOptions, Emitted, Emitter};
+/// use tablewright_core::emit::{Context, EmitOptions, Emitted, Emitter};
 ///
 /// let schema = from_json(r#"{"enums": [], "entities": [{
 ///     "name": "Tag", "table": "tags", "traits": {},
@@ -46,7 +47,7 @@ pub const DATACLASSES_PATH: &str = "types/dataclasses.py";
 ///     "primary_key": {"name": "pk_tags", "columns": ["id"]}
 /// }]}"#).unwrap();
 /// let mut out = Emitted::default();
-/// TypeDefinitions.emit(&schema, &EmitOptions::default(), &mut out);
+/// TypeDefinitions.emit(&Context::new(&schema, &EmitOptions::default()), &mut out);
 /// let text = |path: &str| {
 ///     let artifact = out.artifacts.iter().find(|a| a.path.to_str() == Some(path)).unwrap();
 ///     String::from_utf8(artifact.contents.clone()).unwrap()
@@ -66,15 +67,17 @@ impl Emitter for TypeDefinitions {
         "types"
     }
 
-    fn emit(&self, schema: &Schema, _options: &EmitOptions, out: &mut Emitted) {
+    fn emit(&self, cx: &Context<'_>, out: &mut Emitted) {
+        let schema = cx.schema();
         let collisions = check_names(schema);
         if !collisions.is_empty() {
             out.diagnostics.extend(collisions);
             return;
         }
         out.artifacts.push(Artifact::text(TYPESCRIPT_PATH, typescript::render(schema)));
-        out.artifacts.push(Artifact::text(PYDANTIC_PATH, python::render(schema, python::Flavor::Pydantic)));
-        out.artifacts.push(Artifact::text(DATACLASSES_PATH, python::render(schema, python::Flavor::Dataclasses)));
+        out.artifacts.push(Artifact::text(PYDANTIC_PATH, python::render(cx.analysis(), python::Flavor::Pydantic)));
+        out.artifacts
+            .push(Artifact::text(DATACLASSES_PATH, python::render(cx.analysis(), python::Flavor::Dataclasses)));
     }
 }
 
@@ -121,12 +124,15 @@ const PYDANTIC_RESERVED: &[&str] = &[
 ];
 
 /// The Python field name of a column: the column name when it is a usable
-/// identifier, otherwise a close spelling ending in `_` (`from` -> `from_`,
-/// `json` -> `json_`, `my col` -> `my_col_`). Pydantic maps a renamed field
+/// identifier (`länge` is), otherwise a close spelling ending in `_`
+/// (`from` -> `from_`, `json` -> `json_`, `my col` -> `my_col_`). Pydantic maps a renamed field
 /// back to the column with aliases.
 pub(crate) fn python_field_name(column: &str) -> String {
+    // Letters of any script are Python identifier characters (`länge`);
+    // other characters, non-ASCII digits included (Python would read `²`
+    // as `2`), become `_`.
     let mut name: String =
-        column.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+        column.chars().map(|c| if c.is_alphabetic() || c.is_ascii_digit() || c == '_' { c } else { '_' }).collect();
     let leading_digit = name.starts_with(|c: char| c.is_ascii_digit());
     // Pydantic treats `_x` as a private attribute, not a field.
     let private = name.starts_with('_');
@@ -143,41 +149,46 @@ pub(crate) fn python_field_name(column: &str) -> String {
     name
 }
 
-/// Every generated name must be free: TypeScript types (`Task`, `NewTask`,
-/// `TaskUpdate`, enums, `JsonValue`, the `...Values` constants), Python
-/// classes (`Task`, `TaskCreate`, enums, `JsonValue`) and the Python field
-/// names of each entity. Rust allows an entity and an enum of one name in
-/// two modules; the generated files put everything in one namespace.
+/// Every name generated from two different schema items must differ:
+/// TypeScript types (`Task`, `NewTask`, `TaskUpdate`, enums, the
+/// `...Values` constants), Python classes (`Task`, `TaskCreate`, enums) and
+/// the Python field names of each entity. Rust allows an entity and an enum
+/// of one name in two modules, and `Task` beside `NewTask` would give two
+/// `NewTask`s; the generated files put everything in one namespace. (Names
+/// the files import or rely on, `JsonValue`, `BaseModel`, `Date`, are
+/// avoided by construction: see [`crate::emit::names`].)
 fn check_names(schema: &Schema) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    // name -> what claimed it first
-    let mut claimed: BTreeMap<String, String> = BTreeMap::new();
-    let mut claim = |name: String, by: &str, location: &Location, out: &mut Vec<Diagnostic>| {
-        if let Some(first) = claimed.get(&name) {
+    // (language, name) -> what claimed it first
+    let mut claimed: BTreeMap<(&str, String), String> = BTreeMap::new();
+    let mut claim = |language: &'static str, name: String, by: &str, location: &Location, out: &mut Vec<Diagnostic>| {
+        if let Some(first) = claimed.get(&(language, name.clone())) {
             out.push(
                 Diagnostic::error(
                     location,
-                    format!("the generated type name `{name}` of {by} is also the name of {first}"),
+                    format!("the generated {language} type name `{name}` of {by} is also the name of {first}"),
                 )
                 .with_help(
                     "rename one of them: the generated TypeScript and Python files put every type in one namespace",
                 ),
             );
         } else {
-            claimed.insert(name, by.to_string());
+            claimed.insert((language, name), by.to_string());
         }
     };
-    claim("JsonValue".to_string(), "the JSON value type", &Location::default(), &mut out);
     for e in &schema.enums {
         let by = format!("enum `{}`", e.name);
-        claim(e.name.clone(), &by, &e.location, &mut out);
-        claim(typescript::values_const_name(&e.name), &by, &e.location, &mut out);
+        claim("TypeScript", js::type_name(&e.name), &by, &e.location, &mut out);
+        claim("TypeScript", typescript::values_const_name(&e.name), &by, &e.location, &mut out);
+        claim("Python", py::class_name(&e.name), &by, &e.location, &mut out);
     }
     for e in &schema.entities {
         let by = format!("entity `{}`", e.name);
-        for name in [e.name.clone(), format!("New{}", e.name), format!("{}Update", e.name), format!("{}Create", e.name)]
-        {
-            claim(name, &by, &e.location, &mut out);
+        for name in [js::type_name(&e.name), format!("New{}", e.name), format!("{}Update", e.name)] {
+            claim("TypeScript", name, &by, &e.location, &mut out);
+        }
+        for name in [py::class_name(&e.name), format!("{}Create", e.name)] {
+            claim("Python", name, &by, &e.location, &mut out);
         }
         let mut fields: BTreeMap<String, &str> = BTreeMap::new();
         for c in &e.columns {

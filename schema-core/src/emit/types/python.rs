@@ -5,12 +5,14 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{Column, ColumnType, DefaultValue, Entity, EnumType, Schema};
+use crate::analysis::Analysis;
+use crate::model::{Column, ColumnType, DefaultValue, Entity, EnumType};
 use crate::naming::snake_case;
 use crate::types::type_row;
 
 use super::{database_fills, doc_lines, insert_optional, literal_default, polymorphic_values, python_field_name};
-use crate::emit::python::string_literal;
+use crate::emit::names::{import_as, import_item};
+use crate::emit::python::{class_name, string_literal};
 
 /// Which of the two Python files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,21 +22,30 @@ pub(crate) enum Flavor {
 }
 
 /// Standard-library modules the files import whole (`uuid.UUID`), so a
-/// column named `date` or `time` cannot shadow a type. A column named like
-/// the module itself gets the module imported under `_<name>`.
+/// column named `date` or `time` cannot shadow a type.
 const MODULES: &[&str] = &["datetime", "decimal", "uuid"];
 
-/// The file's view of the schema: which modules it imports and under what name.
+/// The file's view of the schema, and the local name of everything it
+/// imports: a name the schema declares too (a class `BaseModel` or `Field`,
+/// a field `uuid`) wins, and the import is aliased `_BaseModel`, `_uuid`
+/// (see [`crate::emit::names`]).
 struct File<'s> {
-    schema: &'s Schema,
+    analysis: &'s Analysis<'s>,
     flavor: Flavor,
-    /// `(module, local name)` for each standard module the file uses.
-    modules: Vec<(&'static str, String)>,
+    /// The standard modules the file uses.
+    modules: Vec<&'static str>,
+    /// Every class and field name the file declares.
+    declared: BTreeSet<String>,
 }
 
 impl File<'_> {
-    fn module<'a>(&'a self, name: &'a str) -> &'a str {
-        self.modules.iter().find(|(m, _)| *m == name).map_or(name, |(_, local)| local.as_str())
+    /// The local name of an imported module or name.
+    fn local(&self, name: &str) -> String {
+        import_as(name, |n| self.declared.contains(n))
+    }
+
+    fn module(&self, name: &str) -> String {
+        self.local(name)
     }
 
     /// The annotation of a column's value without `| None` and without
@@ -42,10 +53,11 @@ impl File<'_> {
     fn value_type(&self, entity: &Entity, column: &Column) -> String {
         if let Some(values) = polymorphic_values(entity, column) {
             let values: Vec<String> = values.iter().map(|v| string_literal(v)).collect();
-            return format!("Literal[{}]", values.join(", "));
+            return format!("{}[{}]", self.local("Literal"), values.join(", "));
         }
         match &column.ty {
-            ColumnType::Enum(name) => name.clone(),
+            ColumnType::Enum(name) => class_name(name),
+            ColumnType::Json => self.local("JsonValue"),
             // `#[column(sql_type)]` with a custom Rust type: the driver's type is unknown.
             ColumnType::Other(_) => "object".to_string(),
             ty => {
@@ -90,7 +102,11 @@ impl File<'_> {
             ty.push_str(" | None");
         }
         let args = self.field_args(entity, column);
-        if args.is_empty() { ty } else { format!("Annotated[{ty}, Field({})]", args.join(", ")) }
+        if args.is_empty() {
+            ty
+        } else {
+            format!("{}[{ty}, {}({})]", self.local("Annotated"), self.local("Field"), args.join(", "))
+        }
     }
 
     /// The Python spelling of a literal default (see [`literal_default`]).
@@ -109,8 +125,8 @@ impl File<'_> {
             DefaultValue::String(s) => string_literal(s),
             DefaultValue::EnumValue(value) => {
                 let ColumnType::Enum(name) = &column.ty else { return None };
-                let variant = self.schema.enum_type(name)?.variants.iter().find(|v| v.value == *value)?;
-                format!("{name}.{}", member_name(&variant.name))
+                let variant = self.analysis.enum_type(name)?.variants.iter().find(|v| v.value == *value)?;
+                format!("{}.{}", class_name(name), member_name(&variant.name))
             }
             DefaultValue::Now | DefaultValue::Sql(_) => return None,
         };
@@ -152,7 +168,8 @@ fn docstring(out: &mut String, indent: &str, lines: &[String]) {
 }
 
 /// The whole file of one flavor.
-pub(crate) fn render(schema: &Schema, flavor: Flavor) -> String {
+pub(crate) fn render<'s>(analysis: &'s Analysis<'s>, flavor: Flavor) -> String {
+    let schema = analysis.schema();
     let columns = || schema.entities.iter().flat_map(|e| &e.columns);
     let field_names: BTreeSet<String> = columns().map(|c| python_field_name(&c.name)).collect();
     let mut used: BTreeSet<&str> = BTreeSet::new();
@@ -165,12 +182,16 @@ pub(crate) fn render(schema: &Schema, flavor: Flavor) -> String {
             used.insert("decimal");
         }
     }
-    let modules = MODULES
-        .iter()
-        .filter(|m| used.contains(**m))
-        .map(|m| (*m, if field_names.contains(*m) { format!("_{m}") } else { m.to_string() }))
-        .collect();
-    let file = File { schema, flavor, modules };
+    let modules = MODULES.iter().copied().filter(|m| used.contains(*m)).collect();
+    let mut declared = field_names;
+    declared.extend(schema.enums.iter().map(|e| class_name(&e.name)));
+    for e in &schema.entities {
+        declared.insert(class_name(&e.name));
+        if flavor == Flavor::Pydantic {
+            declared.insert(format!("{}Create", e.name));
+        }
+    }
+    let file = File { analysis, flavor, modules, declared };
     let uses_json = columns().any(|c| c.ty == ColumnType::Json);
 
     let mut out = String::new();
@@ -197,12 +218,17 @@ pub(crate) fn render(schema: &Schema, flavor: Flavor) -> String {
     });
     out.push('\n');
     let mut imports: Vec<String> = Vec::new();
+    let mut modules: Vec<&str> = file.modules.clone();
     if !schema.enums.is_empty() {
-        imports.push("import enum".to_string());
+        modules.push("enum");
     }
-    for (module, local) in &file.modules {
-        imports.push(if module == local { format!("import {module}") } else { format!("import {module} as {local}") });
+    for module in modules {
+        imports.push(format!("import {}", import_item(module, &file.module(module))));
     }
+    let from = |module: &str, names: &[&str]| {
+        let items: Vec<String> = names.iter().map(|n| import_item(n, &file.local(n))).collect();
+        format!("from {module} import {}", items.join(", "))
+    };
     // isort's order: `import x` lines, then `from x import y` lines, each sorted;
     // third-party (pydantic) in a block of its own.
     let constrained = schema.entities.iter().any(|e| e.columns.iter().any(|c| !file.field_args(e, c).is_empty()));
@@ -218,10 +244,10 @@ pub(crate) fn render(schema: &Schema, flavor: Flavor) -> String {
         typing.push("TypeAlias");
     }
     if flavor == Flavor::Dataclasses {
-        imports.push("from dataclasses import dataclass".to_string());
+        imports.push(from("dataclasses", &["dataclass"]));
     }
     if !typing.is_empty() {
-        imports.push(format!("from typing import {}", typing.join(", ")));
+        imports.push(from("typing", &typing));
     }
     imports.sort_by_key(|line| (line.starts_with("from "), line.clone()));
     if flavor == Flavor::Pydantic {
@@ -233,21 +259,23 @@ pub(crate) fn render(schema: &Schema, flavor: Flavor) -> String {
             pydantic.push("JsonValue");
         }
         imports.push(String::new());
-        imports.push(format!("from pydantic import {}", pydantic.join(", ")));
+        imports.push(from("pydantic", &pydantic));
     }
     for line in imports {
         out.push_str(&line);
         out.push('\n');
     }
     if uses_json && flavor == Flavor::Dataclasses {
-        out.push_str(
-            "\nJsonValue: TypeAlias = dict[str, \"JsonValue\"] | list[\"JsonValue\"] | str | int | float | bool | None\n",
-        );
+        out.push_str(&format!(
+            "\n{0}: {1} = dict[str, \"{0}\"] | list[\"{0}\"] | str | int | float | bool | None\n",
+            file.local("JsonValue"),
+            file.local("TypeAlias")
+        ));
         out.push_str("\"\"\"Any value a JSON or JSONB column holds.\"\"\"\n");
     }
     for e in &schema.enums {
         out.push_str("\n\n");
-        write_enum(&mut out, e);
+        write_enum(&mut out, &file, e);
     }
     for e in &schema.entities {
         out.push_str("\n\n");
@@ -263,8 +291,8 @@ pub(crate) fn render(schema: &Schema, flavor: Flavor) -> String {
     out
 }
 
-fn write_enum(out: &mut String, e: &EnumType) {
-    out.push_str(&format!("class {}(enum.StrEnum):\n", e.name));
+fn write_enum(out: &mut String, file: &File<'_>, e: &EnumType) {
+    out.push_str(&format!("class {}({}.StrEnum):\n", class_name(&e.name), file.module("enum")));
     let doc = doc_lines(e.doc.as_deref());
     if !doc.is_empty() {
         docstring(out, "    ", &doc);
@@ -288,7 +316,7 @@ fn class_doc(e: &Entity, what: String) -> Vec<String> {
 
 /// `model_config`: the row model reads ORM objects and named-tuple rows too;
 /// a renamed field accepts both its name and its column name.
-fn model_config(e: &Entity, base: &[&str]) -> String {
+fn model_config(file: &File<'_>, e: &Entity, base: &[&str]) -> String {
     let mut settings: Vec<String> = base.iter().map(|s| s.to_string()).collect();
     settings.push("use_attribute_docstrings=True".to_string());
     if e.columns.iter().any(|c| python_field_name(&c.name) != c.name) {
@@ -296,14 +324,14 @@ fn model_config(e: &Entity, base: &[&str]) -> String {
         settings.push("validate_by_alias=True".to_string());
         settings.push("serialize_by_alias=True".to_string());
     }
-    format!("    model_config = ConfigDict({})\n", settings.join(", "))
+    format!("    model_config = {}({})\n", file.local("ConfigDict"), settings.join(", "))
 }
 
 fn write_row_model(out: &mut String, file: &File<'_>, e: &Entity) {
-    out.push_str(&format!("class {}(BaseModel):\n", e.name));
+    out.push_str(&format!("class {}({}):\n", class_name(&e.name), file.local("BaseModel")));
     docstring(out, "    ", &class_doc(e, format!("A row of ``{}``.", e.table)));
     out.push('\n');
-    out.push_str(&model_config(e, &["from_attributes=True"]));
+    out.push_str(&model_config(file, e, &["from_attributes=True"]));
     out.push('\n');
     for c in &e.columns {
         out.push_str(&format!("    {}: {}\n", python_field_name(&c.name), file.annotation(e, c, c.nullable)));
@@ -312,7 +340,7 @@ fn write_row_model(out: &mut String, file: &File<'_>, e: &Entity) {
 }
 
 fn write_create_model(out: &mut String, file: &File<'_>, e: &Entity) {
-    out.push_str(&format!("class {}Create(BaseModel):\n", e.name));
+    out.push_str(&format!("class {}Create({}):\n", e.name, file.local("BaseModel")));
     docstring(
         out,
         "    ",
@@ -323,7 +351,7 @@ fn write_create_model(out: &mut String, file: &File<'_>, e: &Entity) {
         ],
     );
     out.push('\n');
-    out.push_str(&model_config(e, &["extra=\"forbid\""]));
+    out.push_str(&model_config(file, e, &["extra=\"forbid\""]));
     out.push('\n');
     for c in &e.columns {
         let name = python_field_name(&c.name);
@@ -345,8 +373,8 @@ fn write_create_model(out: &mut String, file: &File<'_>, e: &Entity) {
 }
 
 fn write_dataclass(out: &mut String, file: &File<'_>, e: &Entity) {
-    out.push_str("@dataclass(frozen=True, slots=True, kw_only=True)\n");
-    out.push_str(&format!("class {}:\n", e.name));
+    out.push_str(&format!("@{}(frozen=True, slots=True, kw_only=True)\n", file.local("dataclass")));
+    out.push_str(&format!("class {}:\n", class_name(&e.name)));
     docstring(out, "    ", &class_doc(e, format!("A row of ``{}``.", e.table)));
     out.push('\n');
     for c in &e.columns {

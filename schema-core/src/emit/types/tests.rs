@@ -4,11 +4,13 @@
 
 use super::*;
 use crate::emit::sql::test_fixture;
+#[allow(unused_imports)]
+use crate::emit::{Context, EmitOptions};
 use crate::model::{ColumnType, EnumType, EnumVariant, Polymorphic, PolymorphicAction, PolymorphicTarget};
 
 fn emit(schema: &Schema) -> Emitted {
     let mut out = Emitted::default();
-    TypeDefinitions.emit(schema, &EmitOptions::default(), &mut out);
+    TypeDefinitions.emit(&Context::new(schema, &EmitOptions::default()), &mut out);
     out
 }
 
@@ -228,4 +230,52 @@ fn the_docs_print_the_mapping_table() {
         let line = format!("| `{}` | `{}` | `{}` | `{}` |", row.rust, row.postgres, row.typescript, row.python);
         assert!(docs.contains(&line), "docs/targets/types.md lacks the mapping row\n{line}");
     }
+}
+
+#[test]
+fn names_the_files_import_or_rely_on_yield_to_the_schemas() {
+    let mut schema = test_fixture();
+    let rename = |schema: &mut Schema, from: &str, to: &str| {
+        schema.entities.iter_mut().find(|e| e.name == from).expect(from).name = to.into();
+    };
+    rename(&mut schema, "Team", "BaseModel");
+    rename(&mut schema, "Project", "Date");
+    rename(&mut schema, "TaskLabel", "class");
+    let group = schema.enums.iter_mut().find(|e| e.name == "Group").expect("Group");
+    group.name = "JsonValue".into();
+    for c in schema.entities.iter_mut().flat_map(|e| e.columns.iter_mut()) {
+        if c.ty == ColumnType::Enum("Group".into()) {
+            c.ty = ColumnType::Enum("JsonValue".into());
+        }
+    }
+    let out = emit(&schema);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    let ts = file(&out, TYPESCRIPT_PATH);
+    for line in [
+        "export type _JsonValue = string | number | boolean | null | _JsonValue[] | { [key: string]: _JsonValue };",
+        "export type JsonValue = ",
+        "export interface BaseModel {",
+        "export interface Date {",
+        "  created_at: globalThis.Date;",
+        "  settings: _JsonValue;",
+        "  group: JsonValue;",
+        "export interface class_ {",
+        "export type classUpdate = Record<string, never>;",
+    ] {
+        assert!(ts.contains(line), "missing `{line}` in:\n{ts}");
+    }
+    let py = file(&out, PYDANTIC_PATH);
+    for line in [
+        "from pydantic import BaseModel as _BaseModel, ConfigDict, Field, JsonValue as _JsonValue\n",
+        "class JsonValue(enum.StrEnum):",
+        "class BaseModel(_BaseModel):",
+        "class class_(_BaseModel):",
+        "class classCreate(_BaseModel):",
+        "    settings: _JsonValue\n",
+    ] {
+        assert!(py.contains(line), "missing `{line}` in:\n{py}");
+    }
+    let dc = file(&out, DATACLASSES_PATH);
+    assert!(dc.contains("\n_JsonValue: TypeAlias = dict[str, \"_JsonValue\"]"), "{dc}");
+    assert!(dc.contains("class class_:\n"), "{dc}");
 }

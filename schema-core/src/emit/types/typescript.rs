@@ -2,11 +2,14 @@
 //! interface (`NewTask`) and an update type (`TaskUpdate`), Kysely's naming;
 //! per `#[db_enum]` a string-literal union and a `...Values` constant.
 
+use std::collections::BTreeSet;
+
 use crate::model::{Column, ColumnType, Entity, EnumType, Schema};
 use crate::types::type_row;
 
 use super::{doc_lines, insert_optional, is_key, polymorphic_values};
-use crate::emit::js::{string_literal, write_jsdoc as jsdoc};
+use crate::emit::js::{global_type, string_literal, type_name, write_jsdoc as jsdoc};
+use crate::emit::names::import_as;
 use crate::emit::relations::camel_case;
 
 /// `TaskStatus` -> `taskStatusValues`: the constant listing an enum's values.
@@ -14,17 +17,50 @@ pub(crate) fn values_const_name(enum_name: &str) -> String {
     camel_case(&format!("{}_values", crate::naming::snake_case(enum_name)))
 }
 
-/// The TypeScript type of a column's value, without `| null`.
-pub(crate) fn value_type(entity: &Entity, column: &Column) -> String {
-    if let Some(values) = polymorphic_values(entity, column) {
-        return values.iter().map(|v| string_literal(v)).collect::<Vec<_>>().join(" | ");
+/// The type names the file declares, and the local names of what it
+/// needs besides: its own `JsonValue` and the globals (`Date`,
+/// `Uint8Array`, `Partial`, ...) a declaration may shadow.
+pub(crate) struct Names {
+    declared: BTreeSet<String>,
+    /// The name of the file's JSON value type: `JsonValue`, or `_JsonValue`
+    /// when the schema declares a `JsonValue` itself.
+    json: String,
+}
+
+impl Names {
+    pub(crate) fn of(schema: &Schema) -> Names {
+        let mut declared = BTreeSet::new();
+        for e in &schema.enums {
+            declared.insert(type_name(&e.name));
+        }
+        for e in &schema.entities {
+            declared.extend([type_name(&e.name), format!("New{}", e.name), format!("{}Update", e.name)]);
+        }
+        let json = import_as("JsonValue", |n| declared.contains(n));
+        Names { declared, json }
     }
-    match &column.ty {
-        ColumnType::Enum(name) => name.clone(),
-        // A custom Rust type with `#[column(sql_type)]`: nothing is known about
-        // what the driver returns, so the user must narrow it.
-        ColumnType::Other(_) => "unknown".to_string(),
-        ty => type_row(ty, false).typescript.to_string(),
+
+    /// A global type, `globalThis.`-qualified where a declaration shadows it.
+    fn global(&self, name: &str) -> String {
+        global_type(name, |n| self.declared.contains(n))
+    }
+
+    /// The TypeScript type of a column's value, without `| null`.
+    pub(crate) fn value_type(&self, entity: &Entity, column: &Column) -> String {
+        if let Some(values) = polymorphic_values(entity, column) {
+            return values.iter().map(|v| string_literal(v)).collect::<Vec<_>>().join(" | ");
+        }
+        match &column.ty {
+            ColumnType::Enum(name) => type_name(name),
+            // A custom Rust type with `#[column(sql_type)]`: nothing is known about
+            // what the driver returns, so the user must narrow it.
+            ColumnType::Other(_) => "unknown".to_string(),
+            ColumnType::Json => self.json.clone(),
+            ty => match type_row(ty, false).typescript {
+                global @ ("Date" | "Uint8Array") => self.global(global),
+                other => other.to_string(),
+            },
+        }
     }
 }
 
@@ -44,13 +80,15 @@ pub(crate) fn render(schema: &Schema) -> String {
          // column names; timestamps and dates are `Date`, BIGINT and NUMERIC are `string`\n\
          // (no precision lost), BYTEA is a `Buffer` (typed as its base, `Uint8Array`).\n",
     );
+    let names = Names::of(schema);
     let uses_json = schema.entities.iter().flat_map(|e| &e.columns).any(|c| c.ty == ColumnType::Json);
     if uses_json {
         out.push('\n');
         jsdoc(&mut out, "", &["Any value a JSON or JSONB column holds.".to_string()]);
-        out.push_str(
-            "export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };\n",
-        );
+        out.push_str(&format!(
+            "export type {0} = string | number | boolean | null | {0}[] | {{ [key: string]: {0} }};\n",
+            names.json
+        ));
     }
     for e in &schema.enums {
         out.push('\n');
@@ -58,7 +96,7 @@ pub(crate) fn render(schema: &Schema) -> String {
     }
     for e in &schema.entities {
         out.push('\n');
-        write_entity(&mut out, e);
+        write_entity(&mut out, &names, e);
     }
     out
 }
@@ -80,29 +118,29 @@ fn write_enum(out: &mut String, e: &EnumType) {
     }
     jsdoc(out, "", &doc);
     let values: Vec<String> = e.variants.iter().map(|v| string_literal(&v.value)).collect();
-    out.push_str(&format!("export type {} = {};\n", e.name, values.join(" | ")));
+    let name = type_name(&e.name);
+    out.push_str(&format!("export type {name} = {};\n", values.join(" | ")));
     out.push('\n');
-    jsdoc(out, "", &[format!("Every value of {{@link {}}}, in declaration order.", e.name)]);
+    jsdoc(out, "", &[format!("Every value of {{@link {name}}}, in declaration order.")]);
     out.push_str(&format!(
-        "export const {} = [{}] as const satisfies readonly {}[];\n",
+        "export const {} = [{}] as const satisfies readonly {name}[];\n",
         values_const_name(&e.name),
         values.join(", "),
-        e.name
     ));
 }
 
-fn write_entity(out: &mut String, e: &Entity) {
+fn write_entity(out: &mut String, names: &Names, e: &Entity) {
     let mut doc = doc_lines(e.doc.as_deref());
     if !doc.is_empty() {
         doc.push(String::new());
     }
     doc.push(format!("A row of `{}`.", e.table));
     jsdoc(out, "", &doc);
-    out.push_str(&format!("export interface {} {{\n", e.name));
+    out.push_str(&format!("export interface {} {{\n", type_name(&e.name)));
     for c in &e.columns {
         jsdoc(out, "  ", &doc_lines(c.doc.as_deref()));
         let null = if c.nullable { " | null" } else { "" };
-        out.push_str(&format!("  {}: {}{null};\n", property_key(&c.name), value_type(e, c)));
+        out.push_str(&format!("  {}: {}{null};\n", property_key(&c.name), names.value_type(e, c)));
     }
     out.push_str("}\n\n");
 
@@ -119,18 +157,19 @@ fn write_entity(out: &mut String, e: &Entity) {
         jsdoc(out, "  ", &doc_lines(c.doc.as_deref()));
         let optional = if insert_optional(c) { "?" } else { "" };
         let null = if c.nullable { " | null" } else { "" };
-        out.push_str(&format!("  {}{optional}: {}{null};\n", property_key(&c.name), value_type(e, c)));
+        out.push_str(&format!("  {}{optional}: {}{null};\n", property_key(&c.name), names.value_type(e, c)));
     }
     out.push_str("}\n\n");
 
     let keys: Vec<String> = e.columns.iter().filter(|c| is_key(e, c)).map(|c| string_literal(&c.name)).collect();
     jsdoc(out, "", &[format!("A change to a row of `{}`: any columns but the primary key.", e.table)]);
     let updatable = e.columns.iter().any(|c| !is_key(e, c));
+    let (partial, omit) = (names.global("Partial"), names.global("Omit"));
     let ty = match (updatable, keys.is_empty()) {
         // Every column is part of the key: nothing may change.
-        (false, _) => "Record<string, never>".to_string(),
-        (true, true) => format!("Partial<New{}>", e.name),
-        (true, false) => format!("Partial<Omit<New{}, {}>>", e.name, keys.join(" | ")),
+        (false, _) => format!("{}<string, never>", names.global("Record")),
+        (true, true) => format!("{partial}<New{}>", e.name),
+        (true, false) => format!("{partial}<{omit}<New{}, {}>>", e.name, keys.join(" | ")),
     };
     out.push_str(&format!("export type {}Update = {ty};\n", e.name));
 }

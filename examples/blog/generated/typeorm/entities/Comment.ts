@@ -25,8 +25,8 @@ export class Comment {
   @Column({ name: "author_name", type: "varchar", length: 100, default: "Anonymous" })
   authorName!: string;
 
-  @Column({ name: "body", type: "text" })
-  body!: string;
+  @Column({ name: "text", type: "text" })
+  text!: string;
 
   /**
    * When the row was created.

@@ -2,6 +2,7 @@
 import { Check, Column, CreateDateColumn, DeleteDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn, type Relation, UpdateDateColumn } from "typeorm";
 import { postStateValues, type PostState } from "../enums";
 import { Author } from "./Author";
+import { Bookmark } from "./Bookmark";
 import { Comment } from "./Comment";
 import { PostTag } from "./PostTag";
 
@@ -32,8 +33,19 @@ export class Post {
   @Column({ name: "slug", type: "varchar", length: 200 })
   slug!: string;
 
-  @Column({ name: "title", type: "varchar", length: 300 })
+  @Column({ name: "title", type: "varchar", length: 400 })
   title!: string;
+
+  /**
+   * A sentence or two for listings and feeds.
+   */
+  @Column({
+    name: "summary",
+    type: "text",
+    nullable: true,
+    comment: "A sentence or two for listings and feeds.",
+  })
+  summary!: string | null;
 
   @Column({ name: "body", type: "text" })
   body!: string;
@@ -97,6 +109,10 @@ export class Post {
     foreignKeyConstraintName: "fk_posts_author_id",
   })
   author!: Relation<Author>;
+
+  /** The `bookmarks` rows whose key `fk_bookmarks_post_id` points here. */
+  @OneToMany(() => Bookmark, (bookmark) => bookmark.post)
+  bookmarks!: Bookmark[];
 
   /** The `comments` rows whose key `fk_comments_post_id` points here. */
   @OneToMany(() => Comment, (comment) => comment.post)

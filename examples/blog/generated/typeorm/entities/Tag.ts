@@ -22,6 +22,18 @@ export class Tag {
   @Column({ name: "order", type: "integer", default: 0 })
   sortOrder!: number;
 
+  /**
+   * The tag's color in the sidebar, a CSS hex color.
+   */
+  @Column({
+    name: "color",
+    type: "varchar",
+    length: 7,
+    default: "#888888",
+    comment: "The tag's color in the sidebar, a CSS hex color.",
+  })
+  color!: string;
+
   /** The `post_tags` rows whose key `fk_post_tags_tag_id` points here. */
   @OneToMany(() => PostTag, (postTag) => postTag.tag)
   postTags!: PostTag[];

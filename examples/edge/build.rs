@@ -1,0 +1,3 @@
+fn main() {
+    tablewright::build::Builder::new().run();
+}

@@ -1,0 +1,328 @@
+//! Schema evolution: the next migration, planned by diffing the schema
+//! against the snapshot of the last recorded migration.
+//!
+//! ```text
+//! old Schema ──┐
+//!              ├─ diff::Diff::between ──> Vec<Change> ──┬─ alter (PostgreSQL, MySQL/MariaDB) ──> up / down
+//! new Schema ──┘                                         └─ sqlite (table rebuilds)           ──> up / down
+//!                       behaviour units (triggers, RLS) ─── behavior::compare ──> drop / create
+//! ```
+//!
+//! [`plan`] gives one [`Step`]: every dialect's up and down statements, the
+//! changes that lose data ([`Destructive`], refused at record time unless
+//! acknowledged) and the changes no migration can make as written
+//! ([`Step::problems`]). The down statements come from the same planner run
+//! the other way (new to old, renames reversed), so every step has one;
+//! where the up step dropped data, the down step restores the structure
+//! only, and says so.
+//!
+//! [`history`] keeps the recorded steps and the draft on disk.
+
+use std::collections::BTreeSet;
+
+use crate::diagnostics::Diagnostic;
+use crate::emit::sql::parts::Parts;
+use crate::emit::{Context, EmitOptions};
+use crate::model::{Column, ColumnType, Location, Schema};
+use crate::types::Dialect;
+
+mod alter;
+pub mod behavior;
+pub mod diff;
+pub mod history;
+mod sqlite;
+
+pub use diff::{Change, Diff};
+
+/// One dialect's scripts of a step, statements without `;`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scripts {
+    pub up: Vec<String>,
+    pub down: Vec<String>,
+    /// The up (down) script manages its own transaction and must not run in
+    /// one (SQLite table rebuilds turn foreign keys off first): sqlx's
+    /// `-- no-transaction` marker heads the file.
+    pub up_no_transaction: bool,
+    pub down_no_transaction: bool,
+}
+
+/// A change that loses data, refused at record time unless acknowledged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Destructive {
+    /// What an acknowledgement names: `drop column tasks.notes`.
+    pub key: String,
+    /// What is lost, for the error and the migration header.
+    pub message: String,
+    /// Where the schema says so (the entity, the field).
+    pub location: Location,
+}
+
+/// The next migration: from `old` to `new`.
+#[derive(Clone, Debug, Default)]
+pub struct Step {
+    pub changes: Vec<Change>,
+    /// Per dialect, in [`Dialect::ALL`] order.
+    pub scripts: Vec<(Dialect, Scripts)>,
+    pub destructive: Vec<Destructive>,
+    /// Changes no migration can make as the schema writes them (a NOT NULL
+    /// column without a default or backfill on an existing table, ...):
+    /// errors at record time, with the fix.
+    pub problems: Vec<Diagnostic>,
+}
+
+impl Step {
+    /// A step that changes nothing, on every dialect.
+    pub fn empty() -> Step {
+        Step { scripts: Dialect::ALL.iter().map(|d| (*d, Scripts::default())).collect(), ..Step::default() }
+    }
+
+    /// Nothing to migrate: the structure and the behaviour are the same.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty() && self.scripts.iter().all(|(_, s)| s.up.is_empty())
+    }
+
+    pub fn scripts(&self, dialect: Dialect) -> &Scripts {
+        &self.scripts.iter().find(|(d, _)| *d == dialect).expect("every dialect is planned").1
+    }
+}
+
+/// Plans the migration from `old` to `new` (both transformed schemas) for
+/// every dialect.
+///
+/// ```
+/// use tablewright_core::emit::EmitOptions;
+/// use tablewright_core::evolve::plan;
+/// use tablewright_core::model::{Column, ColumnType, Entity, Schema};
+/// use tablewright_core::types::Dialect;
+///
+/// let id = Column::new("id", ColumnType::I64);
+/// let old = Schema { enums: vec![], entities: vec![Entity::new("Note", "notes", vec![id.clone()], &["id"])] };
+/// let mut new = old.clone();
+/// new.entities[0].columns.push(Column { nullable: true, ..Column::new("body", ColumnType::String) });
+/// let step = plan(&old, &new, &EmitOptions::default());
+/// assert_eq!(step.scripts(Dialect::Postgres).up, ["ALTER TABLE \"notes\" ADD COLUMN \"body\" TEXT"]);
+/// assert_eq!(step.scripts(Dialect::Postgres).down, ["ALTER TABLE \"notes\" DROP COLUMN \"body\""]);
+/// assert!(step.destructive.is_empty());
+/// assert!(plan(&old, &old, &EmitOptions::default()).is_empty());
+/// ```
+pub fn plan(old: &Schema, new: &Schema, options: &EmitOptions) -> Step {
+    let forward = Diff::between(old, new);
+    let reverse_old = with_reverse_renames(old, &forward);
+    let backward = Diff::between(new, &reverse_old);
+    let (old_cx, new_cx) = (Context::new(old, options), Context::new(&reverse_old, options));
+    let new_real = Context::new(new, options);
+    let (old_parts, new_parts, back_parts) = (Parts::new(&old_cx), Parts::new(&new_real), Parts::new(&new_cx));
+
+    let mut problems = Vec::new();
+    let mut scripts = Vec::new();
+    for dialect in Dialect::ALL {
+        let (up, up_no_tx) = render(dialect, &old_parts, &new_parts, &forward, false, &mut problems);
+        let (down, down_no_tx) = render(dialect, &new_parts, &back_parts, &backward, true, &mut Vec::new());
+        scripts.push((dialect, Scripts { up, down, up_no_transaction: up_no_tx, down_no_transaction: down_no_tx }));
+    }
+    dedup(&mut problems);
+    let destructive = destructive(old, new, &forward);
+    Step { changes: forward.changes, scripts, destructive, problems }
+}
+
+fn render(
+    dialect: Dialect,
+    from: &Parts<'_>,
+    to: &Parts<'_>,
+    diff: &Diff,
+    restoring: bool,
+    problems: &mut Vec<Diagnostic>,
+) -> (Vec<String>, bool) {
+    match dialect {
+        Dialect::Sqlite => sqlite::render(from, to, diff, restoring, problems),
+        _ => (alter::render(dialect, from, to, diff, restoring, problems), false),
+    }
+}
+
+fn dedup(problems: &mut Vec<Diagnostic>) {
+    let mut seen = BTreeSet::new();
+    problems.retain(|p| seen.insert(p.to_string()));
+}
+
+/// `old` with `renamed_from` hints pointing at the new names, so diffing
+/// new to old renames back instead of dropping and adding.
+fn with_reverse_renames(old: &Schema, forward: &Diff) -> Schema {
+    let mut out = old.clone();
+    for entity in &mut out.entities {
+        let Some((new_table, _)) = forward.tables.iter().find(|(_, o)| **o == entity.table) else { continue };
+        if *new_table != entity.table {
+            entity.renamed_from = Some(new_table.clone());
+        }
+        for column in &mut entity.columns {
+            let renamed = forward
+                .columns
+                .iter()
+                .find(|((t, _), o)| t == new_table && **o == column.name)
+                .map(|((_, new_column), _)| new_column.clone());
+            if let Some(new_column) = renamed.filter(|n| *n != column.name) {
+                column.evolution.renamed_from = Some(new_column);
+            }
+        }
+    }
+    out
+}
+
+/// The default value a restored NOT NULL column gets for the rows that
+/// exist (the down step of a dropped column: the data is gone).
+pub(crate) fn placeholder(column: &Column, dialect: Dialect) -> String {
+    let text = |s: &str| crate::quote::dialect_string_literal(dialect, s);
+    match &column.ty {
+        ColumnType::I16 | ColumnType::I32 | ColumnType::I64 | ColumnType::F32 | ColumnType::F64 => "0".into(),
+        ColumnType::Decimal => "0".into(),
+        ColumnType::Bool => "FALSE".into(),
+        ColumnType::Uuid if dialect == Dialect::Postgres => "'00000000-0000-0000-0000-000000000000'".into(),
+        ColumnType::Uuid => text("00000000-0000-0000-0000-000000000000"),
+        ColumnType::DateTimeUtc | ColumnType::NaiveDateTime => text("1970-01-01 00:00:00"),
+        ColumnType::NaiveDate => text("1970-01-01"),
+        ColumnType::NaiveTime => text("00:00:00"),
+        ColumnType::Json if dialect == Dialect::Mysql => "(JSON_OBJECT())".into(),
+        ColumnType::Json => "'{}'".into(),
+        ColumnType::Bytes if dialect == Dialect::Postgres => "'\\x'".into(),
+        ColumnType::Bytes => "X''".into(),
+        ColumnType::StringArray if dialect == Dialect::Postgres => "'{}'".into(),
+        ColumnType::StringArray if dialect == Dialect::Mysql => "(JSON_ARRAY())".into(),
+        _ => text(""),
+    }
+}
+
+/// The changes of `diff` that lose data.
+fn destructive(old: &Schema, new: &Schema, diff: &Diff) -> Vec<Destructive> {
+    let file_of_schema = new.entities.first().map(|e| Location { line: 1, column: 1, ..e.location.clone() });
+    let mut out = Vec::new();
+    for change in &diff.changes {
+        match change {
+            Change::DropTable { table } => out.push(Destructive {
+                key: format!("drop table {table}"),
+                message: format!("dropping table `{table}` deletes every row it holds"),
+                location: file_of_schema.clone().unwrap_or_default(),
+            }),
+            Change::DropColumn { table, column } => {
+                let location = new.entities.iter().find(|e| e.table == *table).map(|e| e.location.clone());
+                out.push(Destructive {
+                    key: format!("drop column {table}.{column}"),
+                    message: format!("dropping column `{table}.{column}` deletes its values"),
+                    location: location.unwrap_or_default(),
+                });
+            }
+            Change::RemoveEnumValues { name, values } => {
+                let location = new.enums.iter().find(|e| e.sql_name == *name).map(|e| e.location.clone());
+                for value in values {
+                    out.push(Destructive {
+                        key: format!("remove enum value {name}.{value}"),
+                        message: format!(
+                            "removing value `{value}` from enum `{name}`: rows holding it make the migration fail \
+                             until they are changed"
+                        ),
+                        location: location.clone().unwrap_or_default(),
+                    });
+                }
+            }
+            Change::AlterColumn { table, column, change } => {
+                let (Some(new_entity), Some(old_table)) =
+                    (new.entities.iter().find(|e| e.table == *table), diff.old_table(table))
+                else {
+                    continue;
+                };
+                let old_entity = old.entities.iter().find(|e| e.table == old_table);
+                let old_column =
+                    old_entity.and_then(|e| e.column(diff.old_column(table, column).unwrap_or(column.as_str())));
+                let (Some(was), Some(is)) = (old_column, new_entity.column(column)) else { continue };
+                if change.ty && narrows(was, is) {
+                    out.push(Destructive {
+                        key: format!("narrow column {table}.{column}"),
+                        message: format!(
+                            "narrowing column `{table}.{column}` ({}) can cut or reject existing values",
+                            describe_narrowing(was, is)
+                        ),
+                        location: is.location.clone(),
+                    });
+                }
+                if change.default && !is.nullable && was.default.is_some() && is.default.is_none() {
+                    out.push(Destructive {
+                        key: format!("drop default {table}.{column}"),
+                        message: format!(
+                            "dropping the default of NOT NULL column `{table}.{column}`: inserts that leave it out \
+                             start failing"
+                        ),
+                        location: is.location.clone(),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A type change that can lose or reject values: a shorter length or
+/// precision, a smaller integer, or a change of kind (text to number, ...).
+fn narrows(was: &Column, is: &Column) -> bool {
+    use ColumnType as T;
+    let rank = |t: &T| match t {
+        T::I16 => Some(1),
+        T::I32 => Some(2),
+        T::I64 => Some(3),
+        _ => None,
+    };
+    match (&was.ty, &is.ty) {
+        (a, b) if a == b => {
+            let shorter = |old: Option<u32>, new: Option<u32>| match (old, new) {
+                (None, Some(_)) => true,
+                (Some(o), Some(n)) => n < o,
+                _ => false,
+            };
+            shorter(was.max_len, is.max_len)
+                || shorter(was.precision, is.precision)
+                || (is.scale.unwrap_or(0) < was.scale.unwrap_or(0))
+                || (was.sql_type != is.sql_type)
+        }
+        (a, b) => match (rank(a), rank(b)) {
+            (Some(x), Some(y)) => y < x,
+            _ => !matches!((a, b), (T::F32, T::F64) | (T::Enum(_), T::String) | (T::NaiveDate, T::NaiveDateTime)),
+        },
+    }
+}
+
+fn describe_narrowing(was: &Column, is: &Column) -> String {
+    let show = |c: &Column| {
+        let mut s = format!("{:?}", c.ty).to_lowercase();
+        if let Some(n) = c.max_len {
+            s.push_str(&format!("({n})"));
+        }
+        if let Some(p) = c.precision {
+            s.push_str(&format!("({p}, {})", c.scale.unwrap_or(0)));
+        }
+        s
+    };
+    format!("{} to {}", show(was), show(is))
+}
+
+/// Whether a column can be added to a table that has rows.
+pub(crate) fn fills_existing_rows(column: &Column) -> bool {
+    column.nullable
+        || column.default.is_some()
+        || column.generated != crate::model::Generated::None
+        || column.evolution.backfill.is_some()
+}
+
+/// A NOT NULL column added without a way to fill the rows that exist.
+pub(crate) fn unfillable(table: &str, column: &Column) -> Diagnostic {
+    Diagnostic::error(
+        &column.location,
+        format!(
+            "column `{table}.{}` is added NOT NULL without a default: the rows `{table}` already holds would have \
+             no value",
+            column.name
+        ),
+    )
+    .with_help(format!(
+        "give the field a default (`#[default(...)]`), make it an `Option`, or say how to fill the existing rows: \
+         `#[column(backfill = \"sql expression\")]` on `{}`",
+        column.field
+    ))
+}

@@ -1,0 +1,12 @@
+use tablewright::prelude::*;
+
+#[entity]
+pub struct Price {
+    #[id]
+    pub id: Uuid,
+    #[column(precision = 4, scale = 2)]
+    #[default(1.234)]
+    pub amount: Decimal,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use tablewright::prelude::*;
+
+#[db_enum]
+pub enum Reason {
+    Other,
+    CustomerAskedForARefundBecauseTheProductArrivedDamagedInTransit,
+}
+
+fn main() {}
