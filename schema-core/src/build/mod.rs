@@ -32,7 +32,7 @@ pub use crate::emit::ErdOptions;
 pub use crate::emit::{TenancyMode, TenancyOptions};
 /// The schema-review options (see [`Builder::with_lint_errors`]).
 pub use crate::lint::LintOptions;
-pub use artifacts::Artifacts;
+pub use artifacts::{Artifacts, WARNINGS_PER_KIND};
 pub use error::Error;
 pub use writer::{CheckReport, WriteSummary};
 

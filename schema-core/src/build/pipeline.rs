@@ -336,6 +336,35 @@ mod tests {
     }
 
     #[test]
+    fn the_console_shows_a_few_warnings_of_each_kind() {
+        let krate = Crate::new("console");
+        let tables: String = (0..12)
+            .map(|i| format!("#[entity]\n#[versioned]\npub struct Tick{i:02} {{\n    #[id]\n    pub id: Uuid,\n}}\n"))
+            .collect();
+        fs::write(krate.input.src_dir.join("schema.rs"), format!("use tablewright::prelude::*;\n{tables}")).unwrap();
+        let artifacts = generate(&krate.input, &EmitOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(artifacts.diagnostics().len(), 12);
+        let lines: Vec<String> = artifacts
+            .cargo_directives()
+            .into_iter()
+            .filter_map(|l| l.strip_prefix("cargo::warning=").map(str::to_string))
+            .collect();
+        let shown = lines.iter().filter(|l| l.ends_with("[missing_timestamps]")).count();
+        assert_eq!(shown, crate::build::WARNINGS_PER_KIND);
+        assert!(
+            lines.contains(&"... and 9 more [missing_timestamps], see generated/review.md".to_string()),
+            "{lines:#?}"
+        );
+        assert_eq!(
+            lines.last().unwrap(),
+            "tablewright: 12 warnings, 9 not shown (at most 3 of each kind); every review finding is in generated/review.md"
+        );
+        // review.md has them all.
+        let review = String::from_utf8(artifacts.get("review.md").unwrap().contents.clone()).unwrap();
+        assert_eq!(review.matches("has no `created_at`/`updated_at`").count(), 12);
+    }
+
+    #[test]
     fn a_lint_error_stops_before_the_targets() {
         let krate = Crate::new("lint");
         let options =
