@@ -25,6 +25,30 @@
 //! stops right after reading the sources (or after scanning them) when the
 //! last generation's inputs and outputs are unchanged
 //! ([`super::Builder::run`], and any other driver such as a CLI).
+//!
+//! ```
+//! use std::fs;
+//! use tablewright_core::build::pipeline::{self, Input, Mode, Outcome};
+//! use tablewright_core::emit::EmitOptions;
+//!
+//! let root = std::env::temp_dir().join(format!("tw-pipeline-doc-{}", std::process::id()));
+//! fs::create_dir_all(root.join("src")).unwrap();
+//! fs::write(
+//!     root.join("src/lib.rs"),
+//!     "use tablewright::prelude::*;\n#[entity]\n#[timestamps]\n#[versioned]\npub struct Note {\n    #[id]\n    pub id: Uuid,\n}\n",
+//! )
+//! .unwrap();
+//! let input = Input { crate_dir: root.clone(), src_dir: root.join("src"), out_dir: root.join("generated") };
+//! let (options, stamp) = (EmitOptions::default(), root.join("tablewright.stamp"));
+//!
+//! let first = pipeline::run(&input, &options, Mode::Write, Some(&stamp)).unwrap();
+//! assert!(matches!(first, Outcome::Generated(_)));
+//! assert!(root.join("generated/migrations/postgres/0001_initial.up.sql").exists());
+//! // Nothing new: no emitter runs and nothing is written.
+//! let again = pipeline::run(&input, &options, Mode::Write, Some(&stamp)).unwrap();
+//! assert!(matches!(again, Outcome::Unchanged { tables: 1, warnings: 0, .. }));
+//! # fs::remove_dir_all(&root).unwrap();
+//! ```
 
 use std::path::{Path, PathBuf};
 
