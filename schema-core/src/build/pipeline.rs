@@ -4,13 +4,13 @@
 //! scan -> transform -> validate -> review -> emit -> write (or check)
 //! ```
 //!
-//! - **scan** ([`scan`]): read the crate's `.rs` files and parse the
+//! - **scan** ([`scan()`]): read the crate's `.rs` files and parse the
 //!   `#[entity]` / `#[db_enum]` items with the macros' front end.
 //! - **transform** ([`transform`]): the cross-cutting attributes become
 //!   columns, keys and indexes ([`crate::transform::apply`]).
 //! - **validate** ([`validate`]): the whole-schema checks
 //!   ([`crate::validate::check_schema`]).
-//! - **review** and **emit** ([`emit`]): one [`Context`] per build holds
+//! - **review** and **emit** ([`emit()`]): one [`Context`] per build holds
 //!   what every emitter shares (lookups, dependency order, relations, the
 //!   rendered migrations); the schema review ([`crate::emit::review`]) runs
 //!   first, and a rule made an error stops the build there; then every
@@ -21,7 +21,7 @@
 //! Each stage takes the previous stage's output and returns its own; a
 //! stage that reports an error ends the run with every diagnostic so far.
 //! [`generate`] runs scan to emit in memory ([`super::Builder::generate`]);
-//! [`run`] runs every stage and, given a [`stamp`](super::stamp) path,
+//! [`run`] runs every stage and, given a [`super::stamp`] path,
 //! stops right after reading the sources (or after scanning them) when the
 //! last generation's inputs and outputs are unchanged
 //! ([`super::Builder::run`], and any other driver such as a CLI).
