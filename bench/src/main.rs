@@ -65,12 +65,18 @@ fn main() {
         }
     }
     let bench = Bench::new(repo, work, &sizes);
+    let load_before = load_average();
     let mut results = Vec::new();
     for &n in &sizes {
         eprintln!("== N = {n}");
         results.push(bench.measure(n));
     }
-    let report = report(&results, &bench.machine());
+    let machine = format!(
+        "{}; load average (1 min) {load_before} at the start, {} at the end (other processes share the cores)",
+        bench.machine(),
+        load_average()
+    );
+    let report = report(&results, &machine);
     println!("{report}");
     fs::write(bench.work.join("results.md"), &report).expect("write results.md");
 }
@@ -504,6 +510,14 @@ fn report(results: &[Figures], machine: &str) -> String {
         );
     }
     out
+}
+
+/// The 1-minute load average, as `/proc/loadavg` has it.
+fn load_average() -> String {
+    fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// User + system CPU time of every child process waited for so far.
