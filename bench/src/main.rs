@@ -310,7 +310,7 @@ impl Bench {
         let mut f = Figures { n, ..Figures::default() };
         let (tw, plain, serde) = (format!("tw-{n}"), format!("plain-{n}"), format!("serde-{n}"));
         let krate = self.work.join(&tw);
-        let runs = if n >= 1000 { 2 } else { 3 };
+        let runs = if n >= 1000 { 3 } else { 5 };
 
         // A build in which cargo's run of the build script generates in full
         // (no stamp, sources touched): what it prints and what cargo stores.
