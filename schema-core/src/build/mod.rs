@@ -37,7 +37,7 @@ pub use crate::evolve;
 pub use crate::lint::LintOptions;
 /// The schema model the planner and the emitters read.
 pub use crate::model;
-pub use artifacts::Artifacts;
+pub use artifacts::{Artifacts, WARNINGS_PER_KIND};
 pub use error::Error;
 pub use writer::{CheckReport, WriteSummary};
 

@@ -4,7 +4,7 @@
 //! scan -> transform -> validate -> review -> emit -> write (or check)
 //! ```
 //!
-//! - **scan** ([`scan`]): read the crate's `.rs` files and parse the
+//! - **scan** ([`scan()`]): read the crate's `.rs` files and parse the
 //!   `#[entity]` / `#[db_enum]` items with the macros' front end.
 //! - **transform** ([`transform`]): the cross-cutting attributes become
 //!   columns, keys and indexes ([`crate::transform::apply`]).
@@ -13,7 +13,7 @@
 //! - **history** ([`crate::evolve::history`], after emit): the recorded
 //!   migrations come back from disk, the next step is drafted (or recorded)
 //!   from the diff against the last recorded schema.
-//! - **review** and **emit** ([`emit`]): one [`Context`] per build holds
+//! - **review** and **emit** ([`emit()`]): one [`Context`] per build holds
 //!   what every emitter shares (lookups, dependency order, relations, the
 //!   rendered migrations); the schema review ([`crate::emit::review`]) runs
 //!   first, and a rule made an error stops the build there; then every
@@ -24,10 +24,34 @@
 //! Each stage takes the previous stage's output and returns its own; a
 //! stage that reports an error ends the run with every diagnostic so far.
 //! [`generate`] runs scan to emit in memory ([`super::Builder::generate`]);
-//! [`run`] runs every stage and, given a [`stamp`](super::stamp) path,
+//! [`run`] runs every stage and, given a [`super::stamp`] path,
 //! stops right after reading the sources (or after scanning them) when the
 //! last generation's inputs and outputs are unchanged
 //! ([`super::Builder::run`], and any other driver such as a CLI).
+//!
+//! ```
+//! use std::fs;
+//! use tablewright_core::build::pipeline::{self, Input, Mode, Outcome};
+//! use tablewright_core::emit::EmitOptions;
+//!
+//! let root = std::env::temp_dir().join(format!("tw-pipeline-doc-{}", std::process::id()));
+//! fs::create_dir_all(root.join("src")).unwrap();
+//! fs::write(
+//!     root.join("src/lib.rs"),
+//!     "use tablewright::prelude::*;\n#[entity]\n#[timestamps]\n#[versioned]\npub struct Note {\n    #[id]\n    pub id: Uuid,\n}\n",
+//! )
+//! .unwrap();
+//! let input = Input { crate_dir: root.clone(), src_dir: root.join("src"), out_dir: root.join("generated") };
+//! let (options, stamp) = (EmitOptions::default(), root.join("tablewright.stamp"));
+//!
+//! let first = pipeline::run(&input, &options, Mode::Write, Some(&stamp)).unwrap();
+//! assert!(matches!(first, Outcome::Generated(_)));
+//! assert!(root.join("generated/migrations/postgres/0001_initial.up.sql").exists());
+//! // Nothing new: no emitter runs and nothing is written.
+//! let again = pipeline::run(&input, &options, Mode::Write, Some(&stamp)).unwrap();
+//! assert!(matches!(again, Outcome::Unchanged { tables: 1, warnings: 0, .. }));
+//! # fs::remove_dir_all(&root).unwrap();
+//! ```
 
 use std::path::{Path, PathBuf};
 
@@ -358,6 +382,35 @@ mod tests {
         // A stamp from other options does not count.
         let other = EmitOptions { initial_migration_name: "first".into(), ..EmitOptions::default() };
         assert!(matches!(run(&krate.input, &other, Mode::Write, Some(&krate.stamp)), Ok(Outcome::Generated(_))));
+    }
+
+    #[test]
+    fn the_console_shows_a_few_warnings_of_each_kind() {
+        let krate = Crate::new("console");
+        let tables: String = (0..12)
+            .map(|i| format!("#[entity]\n#[versioned]\npub struct Tick{i:02} {{\n    #[id]\n    pub id: Uuid,\n}}\n"))
+            .collect();
+        fs::write(krate.input.src_dir.join("schema.rs"), format!("use tablewright::prelude::*;\n{tables}")).unwrap();
+        let artifacts = generate(&krate.input, &EmitOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(artifacts.diagnostics().len(), 12);
+        let lines: Vec<String> = artifacts
+            .cargo_directives()
+            .into_iter()
+            .filter_map(|l| l.strip_prefix("cargo::warning=").map(str::to_string))
+            .collect();
+        let shown = lines.iter().filter(|l| l.ends_with("[missing_timestamps]")).count();
+        assert_eq!(shown, crate::build::WARNINGS_PER_KIND);
+        assert!(
+            lines.contains(&"... and 9 more [missing_timestamps], see generated/review.md".to_string()),
+            "{lines:#?}"
+        );
+        assert_eq!(
+            lines.last().unwrap(),
+            "tablewright: 12 warnings, 9 not shown (at most 3 of each kind); every review finding is in generated/review.md"
+        );
+        // review.md has them all.
+        let review = String::from_utf8(artifacts.get("review.md").unwrap().contents.clone()).unwrap();
+        assert_eq!(review.matches("has no `created_at`/`updated_at`").count(), 12);
     }
 
     #[test]

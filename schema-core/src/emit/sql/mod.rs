@@ -15,8 +15,8 @@
 //! CONSTRAINT` after every table exists, except on SQLite, which cannot add a
 //! constraint to an existing table but accepts forward references inline.
 //!
-//! Each dialect's statements are rendered once per build ([`render`], kept
-//! by the build's [`Context`]): the migration files, and the targets that
+//! Each dialect's statements are rendered once per build and kept by the
+//! build's [`Context`] ([`Context::rendered`]): the migration files, and the targets that
 //! carry the PostgreSQL migration (Prisma, Drizzle, TypeORM, Alembic), all
 //! read that one rendering.
 
