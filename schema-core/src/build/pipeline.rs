@@ -41,7 +41,12 @@
 //!     "use tablewright::prelude::*;\n#[entity]\n#[timestamps]\n#[versioned]\npub struct Note {\n    #[id]\n    pub id: Uuid,\n}\n",
 //! )
 //! .unwrap();
-//! let input = Input { crate_dir: root.clone(), src_dir: root.join("src"), out_dir: root.join("generated") };
+//! let input = Input {
+//!     crate_dir: root.clone(),
+//!     src_dir: root.join("src"),
+//!     out_dir: root.join("generated"),
+//!     history: Default::default(),
+//! };
 //! let (options, stamp) = (EmitOptions::default(), root.join("tablewright.stamp"));
 //!
 //! let first = pipeline::run(&input, &options, Mode::Write, Some(&stamp)).unwrap();
