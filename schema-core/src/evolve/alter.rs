@@ -428,7 +428,7 @@ fn add_column(
     // NOT NULL without a default: added nullable, filled, then NOT NULL.
     let fill = match (&c.evolution.backfill, restoring) {
         (Some(expr), _) => format!("({expr})"),
-        (None, true) => super::placeholder(c, d),
+        (None, true) => super::placeholder(entity, c, d),
         (None, false) => {
             problems.push(super::unfillable(&entity.table, c));
             return Vec::new();

@@ -23,7 +23,7 @@ use std::collections::BTreeSet;
 use crate::diagnostics::Diagnostic;
 use crate::emit::sql::parts::Parts;
 use crate::emit::{Context, EmitOptions};
-use crate::model::{Column, ColumnType, Location, Schema};
+use crate::model::{Column, ColumnType, Entity, Location, Schema};
 use crate::types::Dialect;
 
 mod alter;
@@ -168,9 +168,35 @@ fn with_reverse_renames(old: &Schema, forward: &Diff) -> Schema {
 }
 
 /// The default value a restored NOT NULL column gets for the rows that
-/// exist (the down step of a dropped column: the data is gone).
-pub(crate) fn placeholder(column: &Column, dialect: Dialect) -> String {
+/// exist (the down step of a dropped column: the data is gone). A column of
+/// a unique index gets a value of its own per row where its type allows
+/// (a row number, a random UUID), so the index can be restored too.
+pub(crate) fn placeholder(entity: &Entity, column: &Column, dialect: Dialect) -> String {
     let text = |s: &str| crate::quote::dialect_string_literal(dialect, s);
+    let unique = entity.indexes.iter().any(|i| i.unique && i.columns.iter().any(|c| c.name == column.name));
+    if unique {
+        let table = crate::quote::ident(dialect, &entity.table);
+        let number = match dialect {
+            Dialect::Sqlite => "rowid".to_string(),
+            Dialect::Postgres => format!(
+                "(SELECT tw_numbered.n FROM (SELECT ctid AS row_id, row_number() OVER () AS n FROM {table}) AS \
+                 tw_numbered WHERE tw_numbered.row_id = {table}.ctid)"
+            ),
+            Dialect::Mysql => "(@tw_restored := COALESCE(@tw_restored, 0) + 1)".to_string(),
+        };
+        let distinct = match (&column.ty, dialect) {
+            (ColumnType::String, Dialect::Mysql) => Some(format!("CAST({number} AS CHAR)")),
+            (ColumnType::String, _) => Some(format!("CAST({number} AS TEXT)")),
+            (ColumnType::Uuid, Dialect::Sqlite) => Some("lower(hex(randomblob(16)))".to_string()),
+            (ColumnType::Uuid, Dialect::Postgres) => Some("gen_random_uuid()".to_string()),
+            (ColumnType::Uuid, Dialect::Mysql) => Some("UUID()".to_string()),
+            (ColumnType::I16 | ColumnType::I32 | ColumnType::I64, _) => Some(number),
+            _ => None,
+        };
+        if let Some(value) = distinct {
+            return value;
+        }
+    }
     match &column.ty {
         ColumnType::I16 | ColumnType::I32 | ColumnType::I64 | ColumnType::F32 | ColumnType::F64 => "0".into(),
         ColumnType::Decimal => "0".into(),

@@ -211,7 +211,7 @@ fn rebuild(
                 format!("({})", column.evolution.backfill.as_deref().unwrap_or_default())
             }
             None if super::fills_existing_rows(column) => continue,
-            None if restoring => super::placeholder(column, D),
+            None if restoring => super::placeholder(entity, column, D),
             None => {
                 problems.push(super::unfillable(&entity.table, column));
                 continue;
