@@ -30,6 +30,8 @@ mod alter;
 pub mod behavior;
 pub mod diff;
 pub mod history;
+pub mod phases;
+pub mod retrofit;
 mod sqlite;
 
 pub use diff::{Change, Diff};
@@ -217,7 +219,7 @@ pub(crate) fn placeholder(entity: &Entity, column: &Column, dialect: Dialect) ->
 }
 
 /// The changes of `diff` that lose data.
-fn destructive(old: &Schema, new: &Schema, diff: &Diff) -> Vec<Destructive> {
+pub(crate) fn destructive(old: &Schema, new: &Schema, diff: &Diff) -> Vec<Destructive> {
     let file_of_schema = new.entities.first().map(|e| Location { line: 1, column: 1, ..e.location.clone() });
     let mut out = Vec::new();
     for change in &diff.changes {
@@ -287,7 +289,7 @@ fn destructive(old: &Schema, new: &Schema, diff: &Diff) -> Vec<Destructive> {
 
 /// A type change that can lose or reject values: a shorter length or
 /// precision, a smaller integer, or a change of kind (text to number, ...).
-fn narrows(was: &Column, is: &Column) -> bool {
+pub(crate) fn narrows(was: &Column, is: &Column) -> bool {
     use ColumnType as T;
     let rank = |t: &T| match t {
         T::I16 => Some(1),
