@@ -283,7 +283,10 @@ pub fn apply(
     // one serialization instead of a plan.
     let unchanged = crate::emit::snapshot::to_json(&last.schema).ok() == crate::emit::snapshot::to_json(current).ok();
     let plan = if unchanged {
-        Plan { phases: vec![Phase { kind: None, step: Step::empty(), schema: current.clone(), notes: vec![] }], ..Plan::default() }
+        Plan {
+            phases: vec![Phase { kind: None, step: Step::empty(), schema: current.clone(), notes: vec![] }],
+            ..Plan::default()
+        }
     } else {
         phases::plan(&last.schema, current, options, request.one_step)
     };
@@ -573,11 +576,8 @@ fn step_artifacts(
     let pg = step.scripts(Dialect::Postgres);
     let terminated = |s: &[String]| s.iter().map(|s| format!("{s};")).collect::<Vec<_>>();
     let (up, down) = (terminated(&pg.up), terminated(&pg.down));
-    let pg_up_file = script(
-        header(phase, place.of, Dialect::Postgres, &id, "up", &acknowledged),
-        &pg.up,
-        pg.up_no_transaction,
-    );
+    let pg_up_file =
+        script(header(phase, place.of, Dialect::Postgres, &id, "up", &acknowledged), &pg.up, pg.up_no_transaction);
     out.push(Artifact::text(format!("prisma/migrations/{number:014}_{name}/migration.sql"), pg_up_file));
     out.push(Artifact::text(
         format!("drizzle/migrations/{}.sql", drizzle_tag(number, name)),
@@ -617,10 +617,9 @@ fn draft_artifacts(plan: &Plan, number: u32, previous: &str, request: &Request) 
         };
         for dialect in Dialect::ALL {
             let scripts = phase.step.scripts(dialect);
-            for (direction, statements, no_transaction) in [
-                ("up", &scripts.up, scripts.up_no_transaction),
-                ("down", &scripts.down, scripts.down_no_transaction),
-            ] {
+            for (direction, statements, no_transaction) in
+                [("up", &scripts.up, scripts.up_no_transaction), ("down", &scripts.down, scripts.down_no_transaction)]
+            {
                 out.push(Artifact::text(
                     format!("{DRAFT_DIR}/{prefix}{}.{direction}.sql", dialect.dir_name()),
                     script(header(phase, (i + 1, count), dialect, &id, direction, &[]), statements, no_transaction),

@@ -461,7 +461,14 @@ fn needs(old: &Schema, new: &Schema, diff: &Diff, problems: &mut Vec<Diagnostic>
                     needs.indexes.push((table.clone(), name.clone()));
                 }
             }
-            Change::AddForeignKey { table, name } | Change::AddCheck { table, name } if existing(table) => {
+            // A new name only: a constraint re-created under its old name
+            // (its table's column was renamed) held on every row already.
+            Change::AddForeignKey { table, name } | Change::AddCheck { table, name }
+                if existing(table)
+                    && !old_entity(table).is_some_and(|e| {
+                        e.foreign_keys.iter().any(|fk| fk.name == *name) || e.checks.iter().any(|c| c.name == *name)
+                    }) =>
+            {
                 let touches_shadow = entity(table).is_some_and(|e| {
                     e.foreign_keys
                         .iter()
@@ -751,7 +758,8 @@ impl Needs {
         self.indexes
             .iter()
             .filter_map(|(table, name)| {
-                let index = new.entities.iter().find(|e| e.table == *table)?.indexes.iter().find(|i| i.name == *name)?;
+                let index =
+                    new.entities.iter().find(|e| e.table == *table)?.indexes.iter().find(|i| i.name == *name)?;
                 index.is_unique_constraint().then(|| {
                     let columns: Vec<String> = index.columns.iter().map(|c| ident(d, &c.name)).collect();
                     [
@@ -1156,7 +1164,9 @@ fn qualify_new(expr: &str, table: &str, columns: &[String]) -> String {
             let new_ref =
                 |c: &Ident| Expr::CompoundIdentifier(vec![Ident::new("NEW"), Ident::with_quote('`', c.value.clone())]);
             match e {
-                Expr::Identifier(id) if self.depth == 0 && self.columns.contains(&id.value) => *e = new_ref(&id.clone()),
+                Expr::Identifier(id) if self.depth == 0 && self.columns.contains(&id.value) => {
+                    *e = new_ref(&id.clone())
+                }
                 Expr::CompoundIdentifier(parts) if parts.len() == 2 && parts[0].value == self.table => {
                     *e = new_ref(&parts[1].clone());
                 }

@@ -2,7 +2,11 @@ use super::*;
 use crate::frontend::scan::scan_source;
 
 fn schema(src: &str) -> Schema {
-    let scanned = scan_source("src/schema.rs", &format!("use tablewright::prelude::*;\n{src}"));
+    raw_schema(&format!("use tablewright::prelude::*;\n{src}"))
+}
+
+fn raw_schema(src: &str) -> Schema {
+    let scanned = scan_source("src/schema.rs", src);
     assert!(scanned.diagnostics.is_empty(), "{:?}", scanned.diagnostics);
     let mut schema = scanned.schema;
     let d = crate::transform::apply(&mut schema);
@@ -100,4 +104,18 @@ fn scratch_retrofit() {
     let plan = plan(&schema(SINGLE), &schema(MULTI), &EmitOptions::default(), false);
     eprintln!("{}", show(&plan));
     eprintln!("{:?}", plan.problems);
+}
+
+#[test]
+fn scratch_showcase_rename() {
+    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../src/schema.rs")).unwrap();
+    let new = src.replace(
+        "    #[column(max_len = 500)]\n    pub title: String,\n    pub description: Option<String>,",
+        "    #[column(max_len = 500)]\n    pub title: String,\n    #[column(renamed_from = \"description\")]\n    pub details: Option<String>,",
+    );
+    let plan = plan(&raw_schema(&src), &raw_schema(&new), &EmitOptions::default(), false);
+    for p in &plan.phases {
+        eprintln!("== {:?} {:?}", p.kind, p.notes);
+    }
+    eprintln!("{}", show(&plan));
 }
