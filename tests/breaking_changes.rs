@@ -375,3 +375,198 @@ fn an_index_on_an_existing_table_is_built_online() {
 fn a_foreign_key_and_a_check_on_a_populated_table_are_validated_after_the_rows() {
     check(&CASES[4]);
 }
+
+/// A single-tenant schema: projects know their customer by name only.
+const SINGLE_TENANT: &str = r#"use tablewright::prelude::*;
+
+#[entity]
+pub struct Project {
+    #[id(auto)]
+    pub id: i64,
+    pub customer: String,
+    pub name: String,
+}
+
+#[entity]
+pub struct Task {
+    #[id(auto)]
+    pub id: i64,
+    #[belongs_to(Project)]
+    pub project_id: i64,
+    pub title: String,
+}
+"#;
+
+/// The same schema made multi-tenant: each customer becomes an
+/// organization; a project's tenant comes from its customer, a task's from
+/// its project.
+const MULTI_TENANT: &str = r#"use tablewright::prelude::*;
+
+#[entity]
+#[tenant]
+pub struct Organization {
+    #[id(auto)]
+    pub id: i64,
+    pub name: String,
+}
+
+#[entity]
+#[tenant_scoped]
+pub struct Project {
+    #[id(auto)]
+    pub id: i64,
+    #[column(backfill = "(SELECT o.id FROM organizations o WHERE o.name = projects.customer)")]
+    pub organization_id: i64,
+    pub customer: String,
+    pub name: String,
+}
+
+#[entity]
+#[tenant_scoped]
+pub struct Task {
+    #[id(auto)]
+    pub id: i64,
+    #[belongs_to(Project)]
+    pub project_id: i64,
+    pub title: String,
+}
+"#;
+
+const CUSTOMER_ROWS: &str =
+    "INSERT INTO projects (customer, name) VALUES ('acme', 'Rocket'), ('globex', 'Dome'), ('acme', 'Anvil');
+INSERT INTO tasks (project_id, title) VALUES (1, 'fuel'), (1, 'launch'), (2, 'paint'), (3, 'drop'), (2, 'seal');";
+
+/// What the previous release writes between the steps: a project and a task
+/// in the single-tenant shape.
+const SINGLE_TENANT_WRITER: &str = "INSERT INTO projects (customer, name) VALUES ('globex', 'Late');
+INSERT INTO tasks (project_id, title) VALUES ((SELECT MAX(id) FROM projects), 'late');";
+
+fn tenancy_setting() -> tablewright::build::TenancyOptions {
+    use tablewright::build::{TenancyMode, TenancyOptions};
+    TenancyOptions { mode: TenancyMode::Setting, ..Default::default() }
+}
+
+fn retrofit_build(dir: &Path) -> Builder {
+    Builder::new().with_crate_dir(dir).with_tenancy(tenancy_setting())
+}
+
+#[test]
+fn a_single_tenant_schema_with_rows_becomes_multi_tenant_step_by_step() {
+    let dir = krate(SINGLE_TENANT);
+    retrofit_build(dir.path()).generate().unwrap_or_else(|e| panic!("{e}")).write().unwrap();
+    fs::write(dir.path().join("src/schema.rs"), MULTI_TENANT).unwrap();
+    let built = retrofit_build(dir.path()).with_record("multi_tenant").generate().unwrap_or_else(|e| panic!("{e}"));
+    built.write().unwrap();
+    assert_eq!(
+        built.history().messages,
+        ["recorded migrations 0002_multi_tenant_expand, 0003_multi_tenant_index_1, 0004_multi_tenant_index_2, \
+             0005_multi_tenant_index_3, 0006_multi_tenant_backfill, 0007_multi_tenant_contract (one plan, deploy between them)"]
+    );
+    // Row-level security of the tables that held rows comes last (the new
+    // tenant table, empty, has it from the start).
+    let pg = dir.path().join("generated/migrations/postgres");
+    let migrations = common::load_migrations(&pg).unwrap();
+    let (contract, before) = migrations[1..].split_last().unwrap();
+    for m in before {
+        let up = fs::read_to_string(&m.up).unwrap();
+        let early = up.lines().find(|l| {
+            (l.contains("ROW LEVEL SECURITY") || l.contains("CREATE POLICY"))
+                && (l.contains("\"projects\"") || l.contains("\"tasks\""))
+        });
+        assert_eq!(early, None, "{}: row-level security of a retrofitted table before the contract", m.name);
+    }
+    let contract = fs::read_to_string(&contract.up).unwrap();
+    assert!(contract.contains("FORCE ROW LEVEL SECURITY") && contract.contains("CREATE POLICY"), "{contract}");
+
+    for dialect in Dialect::ALL {
+        retrofit_on(dialect, dir.path());
+    }
+}
+
+fn retrofit_on(dialect: Dialect, dir: &Path) {
+    let fresh = {
+        let fresh = krate(MULTI_TENANT);
+        retrofit_build(fresh.path()).generate().unwrap_or_else(|e| panic!("{e}")).write().unwrap();
+        let Some(mut db) = common::connect_or_panic(dialect) else { return };
+        let up = fresh.path().join(format!("generated/migrations/{}/0001_initial.up.sql", dialect.dir_name()));
+        db.execute_batch(&fs::read_to_string(&up).unwrap()).unwrap_or_else(|e| panic!("{dialect} fresh: {e}"));
+        normalize(dialect, &db.dump_schema().unwrap())
+    };
+    let Some(mut db) = common::connect_or_panic(dialect) else { return };
+    let db = db.as_mut();
+    let migrations = common::load_migrations(&dir.join("generated/migrations").join(dialect.dir_name())).unwrap();
+    apply(db, &migrations[0].up);
+    db.execute_batch(CUSTOMER_ROWS).unwrap_or_else(|e| panic!("{dialect} rows: {e}"));
+    // Expand (after which the operator creates the organizations), the
+    // indexes and the backfill, the previous release writing after each;
+    // then the contract.
+    let (contract, steps) = migrations[1..].split_last().unwrap();
+    for (i, m) in steps.iter().enumerate() {
+        apply(db, &m.up);
+        if i == 0 {
+            db.execute_batch("INSERT INTO organizations (name) VALUES ('acme'), ('globex')").unwrap();
+        }
+        db.execute_batch(SINGLE_TENANT_WRITER).unwrap_or_else(|e| panic!("{dialect} writer after {}: {e}", m.name));
+    }
+    apply(db, &contract.up);
+    let now = normalize(dialect, &db.dump_schema().unwrap());
+    assert!(
+        now == fresh,
+        "{dialect}: the retrofitted database differs from a fresh one:\n{}",
+        common::diff_lines(&fresh, &now)
+    );
+    // Every row has the tenant of its customer; every task its project's.
+    assert_eq!(scalar(db, "SELECT COUNT(*) FROM projects"), "8");
+    assert_eq!(
+        scalar(
+            db,
+            "SELECT COUNT(*) FROM projects p JOIN organizations o ON o.id = p.organization_id AND o.name = p.customer"
+        ),
+        "8",
+        "{dialect}: projects' tenants"
+    );
+    assert_eq!(scalar(db, "SELECT COUNT(*) FROM tasks"), "10");
+    assert_eq!(
+        scalar(
+            db,
+            "SELECT COUNT(*) FROM tasks t JOIN projects p ON p.id = t.project_id AND p.organization_id = t.organization_id"
+        ),
+        "10",
+        "{dialect}: tasks' tenants"
+    );
+    if dialect == Dialect::Postgres {
+        the_application_role_sees_each_tenant_exactly(db);
+        db.execute_batch("CREATE EXTENSION IF NOT EXISTS pgtap").unwrap();
+        let suite = dir.join("generated/postgres/rls_test.sql");
+        let (passed, output) = common::tools::pg_prove(db.name(), &suite);
+        assert!(passed, "the pgTAP suite fails on the retrofitted database:\n{output}");
+    }
+    // The downs return to the single-tenant schema with every row.
+    for m in migrations[1..].iter().rev() {
+        apply(db, &m.down);
+    }
+    assert_eq!(scalar(db, "SELECT COUNT(*) FROM tasks t JOIN projects p ON p.id = t.project_id"), "10");
+}
+
+/// As the application role, each tenant sees exactly its rows; the
+/// generated pgTAP suite passes on the retrofitted database.
+fn the_application_role_sees_each_tenant_exactly(db: &mut dyn Database) {
+    for (customer, projects, tasks) in [("acme", "2", "3"), ("globex", "6", "7")] {
+        let org = scalar(db, &format!("SELECT id FROM organizations WHERE name = '{customer}'"));
+        db.execute_batch(&format!("BEGIN; SET LOCAL ROLE app_user; SELECT set_config('app.tenant_id', '{org}', true)"))
+            .unwrap();
+        let seen = scalar(
+            db,
+            &format!(
+                "SELECT (SELECT COUNT(*) FROM projects) || '/' || (SELECT COUNT(*) FROM tasks) || '/' || \
+                 (SELECT COUNT(*) FROM projects WHERE customer <> '{customer}')"
+            ),
+        );
+        db.execute_batch("ROLLBACK").unwrap();
+        assert_eq!(seen, format!("{projects}/{tasks}/0"), "tenant {customer} as app_user: projects/tasks/foreign");
+    }
+    db.execute_batch("BEGIN; SET LOCAL ROLE app_user").unwrap();
+    let none = scalar(db, "SELECT COUNT(*) FROM projects");
+    db.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(none, "0", "no tenant set: nothing visible");
+}

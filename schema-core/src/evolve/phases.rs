@@ -461,13 +461,10 @@ fn needs(old: &Schema, new: &Schema, diff: &Diff, problems: &mut Vec<Diagnostic>
                     needs.indexes.push((table.clone(), name.clone()));
                 }
             }
-            // A new name only: a constraint re-created under its old name
-            // (its table's column was renamed) held on every row already.
+            // A constraint re-created as it was (around a rename of its
+            // table's columns) holds on every row already.
             Change::AddForeignKey { table, name } | Change::AddCheck { table, name }
-                if existing(table)
-                    && !old_entity(table).is_some_and(|e| {
-                        e.foreign_keys.iter().any(|fk| fk.name == *name) || e.checks.iter().any(|c| c.name == *name)
-                    }) =>
+                if existing(table) && !held_before(old_entity(table), entity(table), diff, name) =>
             {
                 let touches_shadow = entity(table).is_some_and(|e| {
                     e.foreign_keys
@@ -482,6 +479,25 @@ fn needs(old: &Schema, new: &Schema, diff: &Diff, problems: &mut Vec<Diagnostic>
         }
     }
     needs
+}
+
+/// Whether the constraint `name` of `now` is the one `before` had, over
+/// the same columns (under their old names) and the same target or
+/// expression.
+fn held_before(before: Option<&Entity>, now: Option<&Entity>, diff: &Diff, name: &str) -> bool {
+    let (Some(before), Some(now)) = (before, now) else { return false };
+    let old_name = |c: &String| diff.old_column(&now.table, c).unwrap_or(c).to_string();
+    if let (Some(was), Some(is)) =
+        (before.foreign_keys.iter().find(|fk| fk.name == name), now.foreign_keys.iter().find(|fk| fk.name == name))
+    {
+        return was.columns == is.columns.iter().map(old_name).collect::<Vec<_>>()
+            && was.target_table == is.target_table
+            && was.target_columns == is.target_columns;
+    }
+    match (before.checks.iter().find(|c| c.name == name), now.checks.iter().find(|c| c.name == name)) {
+        (Some(was), Some(is)) => was.expr == is.expr,
+        _ => false,
+    }
 }
 
 /// The intermediate schemas of a plan.
@@ -897,7 +913,11 @@ fn mentions(expr: &str, column: &str) -> bool {
 fn keep_triggers(scripts: &mut Scripts, triggers: &Triggers) {
     for statements in [&mut scripts.up, &mut scripts.down] {
         if statements.iter().any(|s| s.starts_with("CREATE TABLE ")) {
-            statements.extend(triggers.drop(Dialect::Sqlite));
+            // Dropped before the rebuild (renaming the rebuilt table checks
+            // every trigger that reads it), inside its transaction.
+            let at = statements.iter().position(|s| s == "BEGIN").map_or(0, |i| i + 1);
+            let drops = triggers.drop(Dialect::Sqlite);
+            statements.splice(at..at, drops);
             statements.extend(triggers.create(Dialect::Sqlite));
         }
     }
