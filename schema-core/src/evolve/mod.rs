@@ -284,6 +284,22 @@ pub(crate) fn destructive(old: &Schema, new: &Schema, diff: &Diff) -> Vec<Destru
             _ => {}
         }
     }
+    // A table that keeps its rows but stops being tenant-scoped loses its
+    // row-level security: every tenant's session would see every row.
+    for is in &new.entities {
+        let was = diff.old_table(&is.table).and_then(|t| old.entities.iter().find(|e| e.table == t));
+        if was.is_some_and(|w| w.tenant_scope.is_some()) && is.tenant_scope.is_none() && !is.traits.tenant {
+            out.push(Destructive {
+                key: format!("remove tenancy {}", is.table),
+                message: format!(
+                    "removing tenancy from `{}` drops its row-level security: every tenant's session sees and \
+                     writes every row",
+                    is.table
+                ),
+                location: is.location.clone(),
+            });
+        }
+    }
     out
 }
 

@@ -70,7 +70,7 @@ impl FillExpr {
                         }
                     })
                     .collect();
-                options.extend(otherwise.iter().map(|e| format!("({e})")));
+                options.extend(otherwise.iter().cloned());
                 match options.len() {
                     1 => options.remove(0),
                     _ => format!("COALESCE({})", options.join(", ")),
