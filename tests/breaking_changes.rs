@@ -570,3 +570,46 @@ fn the_application_role_sees_each_tenant_exactly(db: &mut dyn Database) {
     db.execute_batch("ROLLBACK").unwrap();
     assert_eq!(none, "0", "no tenant set: nothing visible");
 }
+
+/// The migration review through the build: a one-step type change is a
+/// cargo warning at the field, listed in the draft's header and README; the
+/// same change planned in phases is not; `with_lint_errors` fails the
+/// build on it; `#[allow_lint]` silences it.
+#[test]
+fn the_migration_review_warns_at_the_schema_line_and_can_fail_the_build() {
+    let dir = krate(BASE);
+    Builder::new().with_crate_dir(dir.path()).generate().unwrap_or_else(|e| panic!("{e}")).write().unwrap();
+    let wider = BASE.replace("    pub stars: i32,", "    pub stars: i64,");
+    fs::write(dir.path().join("src/schema.rs"), &wider).unwrap();
+    let rule = "[migration_table_rewrite]";
+    let message = "src/schema.rs:17:9: warning: changing the type of `books.stars` rewrites the table under an \
+                   ACCESS EXCLUSIVE lock: reads and writes wait for the whole rewrite [migration_table_rewrite]";
+
+    let built = Builder::new().with_crate_dir(dir.path()).one_step_migrations().generate().unwrap();
+    let warnings: Vec<String> = built.diagnostics().iter().map(ToString::to_string).collect();
+    let warning = warnings.iter().find(|w| w.contains(rule)).unwrap_or_else(|| panic!("{warnings:#?}"));
+    assert!(warning.starts_with(message), "{warning}");
+    let header = String::from_utf8(built.get("migrations/draft/postgres.up.sql").unwrap().contents.clone()).unwrap();
+    assert!(header.contains("--   src/schema.rs:17: changing the type of `books.stars`"), "{header}");
+    let readme = String::from_utf8(built.get("migrations/draft/README.md").unwrap().contents.clone()).unwrap();
+    assert!(readme.contains(rule), "{readme}");
+
+    let failed = Builder::new()
+        .with_crate_dir(dir.path())
+        .one_step_migrations()
+        .with_lint_errors(["migration_table_rewrite"])
+        .generate()
+        .expect_err("a review rule made an error fails the build");
+    assert!(failed.to_string().contains("error: changing the type of `books.stars`"), "{failed}");
+
+    let allowed =
+        wider.replace("    pub stars: i64,", "    #[allow_lint(migration_table_rewrite)]\n    pub stars: i64,");
+    fs::write(dir.path().join("src/schema.rs"), &allowed).unwrap();
+    let built = Builder::new()
+        .with_crate_dir(dir.path())
+        .one_step_migrations()
+        .with_lint_errors(["migration_table_rewrite"])
+        .generate()
+        .unwrap_or_else(|e| panic!("silenced, the finding fails nothing: {e}"));
+    assert!(!built.diagnostics().iter().any(|d| d.to_string().contains(rule)));
+}

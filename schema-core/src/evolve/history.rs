@@ -284,7 +284,13 @@ pub fn apply(
     let unchanged = crate::emit::snapshot::to_json(&last.schema).ok() == crate::emit::snapshot::to_json(current).ok();
     let plan = if unchanged {
         Plan {
-            phases: vec![Phase { kind: None, step: Step::empty(), schema: current.clone(), notes: vec![] }],
+            phases: vec![Phase {
+                kind: None,
+                step: Step::empty(),
+                schema: current.clone(),
+                notes: vec![],
+                review: vec![],
+            }],
             ..Plan::default()
         }
     } else {
@@ -292,6 +298,13 @@ pub fn apply(
     };
     let mut ids: Vec<(u32, String)> = history.steps.iter().map(|s| (s.number, s.name.clone())).collect();
     let mut diagnostics = Vec::new();
+    // The migration review speaks while a draft is pending and when it is
+    // recorded (check mode fails on the draft itself).
+    if !request.check || request.record.is_some() {
+        diagnostics.extend(
+            plan.phases.iter().flat_map(|p| &p.review).filter(|f| !f.allowed).map(|f| f.diagnostic(&options.lint)),
+        );
+    }
     if plan.is_empty() {
         if let Some(name) = &request.record {
             report
@@ -512,6 +525,13 @@ fn header(
             }
         }
     }
+    if !phase.review.is_empty() && direction == "up" {
+        lines.push("-- Review (the migration review's findings; see generated/review.md for the rules):".to_string());
+        for f in &phase.review {
+            let silenced = if f.allowed { " (silenced with #[allow_lint])" } else { "" };
+            lines.push(format!("--   {}:{}: {} [{}]{silenced}", f.location.file, f.location.line, f.message, f.rule));
+        }
+    }
     if dialect == Dialect::Mysql {
         lines.push(
             "-- MySQL/MariaDB run DDL outside transactions: if a statement fails, the ones before it stay applied. \
@@ -661,6 +681,17 @@ fn draft_artifacts(plan: &Plan, number: u32, previous: &str, request: &Request) 
         for d in &plan.destructive {
             let status = if request.acknowledged.contains(&d.key) { "acknowledged" } else { "would be refused" };
             readme.push_str(&format!("- `{}`: {} ({status})\n", d.key, d.message));
+        }
+    }
+    let findings: Vec<_> = plan.phases.iter().flat_map(|p| &p.review).collect();
+    if !findings.is_empty() {
+        readme.push_str("\nThe migration review (rules `migration_*` in generated/review.md; silence one with `#[allow_lint(rule)]`):\n\n");
+        for f in findings {
+            let silenced = if f.allowed { " (silenced)" } else { "" };
+            readme.push_str(&format!(
+                "- {}:{}:{}: {} [{}]{silenced}\n  help: {}\n",
+                f.location.file, f.location.line, f.location.column, f.message, f.rule, f.help
+            ));
         }
     }
     if !plan.problems.is_empty() {

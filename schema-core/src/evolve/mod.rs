@@ -32,6 +32,7 @@ pub mod diff;
 pub mod history;
 pub mod phases;
 pub mod retrofit;
+mod review;
 mod sqlite;
 
 pub use diff::{Change, Diff};

@@ -86,6 +86,8 @@ pub struct Phase {
     pub schema: Schema,
     /// What this phase does, one line per item, for headers and the draft.
     pub notes: Vec<String>,
+    /// The migration review's findings on this phase.
+    pub review: Vec<crate::lint::Finding>,
 }
 
 /// The migrations that take `old` to `new`, in order.
@@ -203,12 +205,9 @@ pub fn plan(old: &Schema, new: &Schema, options: &EmitOptions, one_step: bool) -
     if !needs.any() {
         let step = super::plan(old, new, options);
         let problems = step.problems.clone();
-        return Plan {
-            changes: step.changes.clone(),
-            destructive,
-            problems,
-            phases: vec![Phase { kind: None, schema: new.clone(), notes: Vec::new(), step }],
-        };
+        let mut phases = vec![Phase { kind: None, schema: new.clone(), notes: Vec::new(), review: Vec::new(), step }];
+        reviewed(old, new, &diff, &mut phases, &destructive);
+        return Plan { changes: diff.changes, destructive, problems, phases };
     }
     let stages = Stages::new(old, new, &diff, &needs);
     let mut phases = Vec::new();
@@ -224,6 +223,7 @@ pub fn plan(old: &Schema, new: &Schema, options: &EmitOptions, one_step: bool) -
         scripts.down = down;
     }
     phases.push(Phase {
+        review: Vec::new(),
         kind: Some(PhaseKind::Expand),
         notes: expand_notes(&needs),
         schema: stages.expand.clone(),
@@ -246,6 +246,7 @@ pub fn plan(old: &Schema, new: &Schema, options: &EmitOptions, one_step: bool) -
             }
         }
         phases.push(Phase {
+            review: Vec::new(),
             kind: Some(PhaseKind::Index(n + 1)),
             notes: vec![format!("index {name} on {table}")],
             schema: after.clone(),
@@ -302,6 +303,7 @@ pub fn plan(old: &Schema, new: &Schema, options: &EmitOptions, one_step: bool) -
     }
     if !backfill.is_empty() || needs.fills.iter().any(|f| f.expr.is_some()) || !needs.shadows.is_empty() {
         phases.push(Phase {
+            review: Vec::new(),
             kind: Some(PhaseKind::Backfill),
             notes: backfill_notes(&needs),
             schema: backfilled.clone(),
@@ -351,13 +353,23 @@ pub fn plan(old: &Schema, new: &Schema, options: &EmitOptions, one_step: bool) -
     }
     contract.destructive = destructive.clone();
     phases.push(Phase {
+        review: Vec::new(),
         kind: Some(PhaseKind::Contract),
         notes: contract_notes(&needs),
         schema: new.clone(),
         step: contract,
     });
     phases.retain(|p| !p.step.is_empty());
+    reviewed(old, new, &diff, &mut phases, &destructive);
     Plan { changes: diff.changes, destructive, problems, phases }
+}
+
+/// Each phase with the migration review's findings on it.
+fn reviewed(old: &Schema, new: &Schema, diff: &Diff, phases: &mut [Phase], destructive: &[Destructive]) {
+    let findings = super::review::review(old, new, diff, phases, destructive);
+    for (phase, findings) in phases.iter_mut().zip(findings) {
+        phase.review = findings;
+    }
 }
 
 /// Which changes of `diff` a populated table cannot take in one step.
@@ -412,9 +424,11 @@ fn needs(old: &Schema, new: &Schema, diff: &Diff, problems: &mut Vec<Diagnostic>
                     e.primary_key.columns.contains(column)
                         || e.foreign_keys.iter().any(|fk| fk.columns.contains(column))
                 });
+                // A narrowing change needs its conversion; a widening one
+                // that rewrites the table (integer to bigint) takes the same
+                // path when the schema asks for it with `using`.
                 if change.ty
                     && !keyed
-                    && super::narrows(was, is)
                     && let Some(using) = &is.evolution.using
                 {
                     needs.shadows.push(Shadow {
@@ -484,7 +498,7 @@ fn needs(old: &Schema, new: &Schema, diff: &Diff, problems: &mut Vec<Diagnostic>
 /// Whether the constraint `name` of `now` is the one `before` had, over
 /// the same columns (under their old names) and the same target or
 /// expression.
-fn held_before(before: Option<&Entity>, now: Option<&Entity>, diff: &Diff, name: &str) -> bool {
+pub(crate) fn held_before(before: Option<&Entity>, now: Option<&Entity>, diff: &Diff, name: &str) -> bool {
     let (Some(before), Some(now)) = (before, now) else { return false };
     let old_name = |c: &String| diff.old_column(&now.table, c).unwrap_or(c).to_string();
     if let (Some(was), Some(is)) =
