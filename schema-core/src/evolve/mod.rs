@@ -194,6 +194,29 @@ pub(crate) fn placeholder(entity: &Entity, column: &Column, dialect: Dialect) ->
             (ColumnType::Uuid, Dialect::Postgres) => Some("gen_random_uuid()".to_string()),
             (ColumnType::Uuid, Dialect::Mysql) => Some("UUID()".to_string()),
             (ColumnType::I16 | ColumnType::I32 | ColumnType::I64, _) => Some(number),
+            (ColumnType::F32 | ColumnType::F64 | ColumnType::Decimal, _) => Some(number),
+            // Dates a day apart, times a second apart, from the epoch.
+            (ColumnType::NaiveDate, Dialect::Postgres) => {
+                Some(format!("DATE '1970-01-01' + CAST({number} AS INTEGER)"))
+            }
+            (ColumnType::NaiveDate, Dialect::Mysql) => Some(format!("DATE_ADD('1970-01-01', INTERVAL {number} DAY)")),
+            (ColumnType::NaiveDate, Dialect::Sqlite) => Some(format!("date('1970-01-01', '+' || {number} || ' days')")),
+            (ColumnType::DateTimeUtc | ColumnType::NaiveDateTime, Dialect::Postgres) => {
+                Some(format!("TIMESTAMP '1970-01-01 00:00:00' + {number} * INTERVAL '1 second'"))
+            }
+            (ColumnType::DateTimeUtc | ColumnType::NaiveDateTime, Dialect::Mysql) => {
+                Some(format!("DATE_ADD('1970-01-01 00:00:00', INTERVAL {number} SECOND)"))
+            }
+            (ColumnType::DateTimeUtc | ColumnType::NaiveDateTime, Dialect::Sqlite) => {
+                Some(format!("datetime('1970-01-01 00:00:00', '+' || {number} || ' seconds')"))
+            }
+            (ColumnType::NaiveTime, Dialect::Postgres) => {
+                Some(format!("TIME '00:00:00' + {number} * INTERVAL '1 second'"))
+            }
+            (ColumnType::NaiveTime, Dialect::Mysql) => Some(format!("SEC_TO_TIME({number})")),
+            (ColumnType::NaiveTime, Dialect::Sqlite) => {
+                Some(format!("time('00:00:00', '+' || {number} || ' seconds')"))
+            }
             _ => None,
         };
         if let Some(value) = distinct {
