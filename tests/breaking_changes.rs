@@ -58,6 +58,9 @@ struct Case {
     phases: &'static [&'static str],
     /// Statements the plan must hold: (dialect, migration index, text).
     sql: &'static [(Dialect, usize, &'static str)],
+    /// Counts the rows the plan has not filled yet: must be 0 from the
+    /// backfill on (the rows before it, the writer's rows by the triggers).
+    unfilled: Option<&'static str>,
     /// An insert in the previous release's shape.
     old_writer: &'static str,
     /// Whether `old_writer` must fail once the contract ran.
@@ -86,6 +89,7 @@ const CASES: &[Case] = &[
             (Dialect::Postgres, 2, "CHECK (\"slug\" IS NOT NULL) NOT VALID"),
             (Dialect::Postgres, 3, "ALTER TABLE \"books\" VALIDATE CONSTRAINT \"tw_nn_books_slug\""),
         ],
+        unfilled: Some("SELECT COUNT(*) FROM books WHERE slug IS NULL"),
         old_writer: "INSERT INTO books (title, price, author_ref, stars) VALUES ('Old Shape', '1', 1, 3)",
         old_writer_fails_after: true,
         new_writer: "INSERT INTO books (title, price, author_ref, stars, slug) VALUES ('New', '1', 1, 3, 'new-slug')",
@@ -102,6 +106,7 @@ const CASES: &[Case] = &[
             (Dialect::Postgres, 3, "RENAME COLUMN \"price__new\" TO \"price\""),
             (Dialect::Sqlite, 1, "CREATE TRIGGER \"tw_shadow_books_price_ins\""),
         ],
+        unfilled: Some("SELECT COUNT(*) FROM books WHERE price__new IS NULL"),
         old_writer: "INSERT INTO books (title, price, author_ref, stars) VALUES ('Old Shape', '5', 1, 3)",
         old_writer_fails_after: false,
         new_writer: "INSERT INTO books (title, price, author_ref, stars) VALUES ('New', 12, 1, 3)",
@@ -123,6 +128,7 @@ const CASES: &[Case] = &[
             (Dialect::Mysql, 1, "CREATE TRIGGER"),
             (Dialect::Postgres, 3, "DROP COLUMN \"title\""),
         ],
+        unfilled: Some("SELECT COUNT(*) FROM books WHERE name IS NULL OR name <> title"),
         old_writer: "INSERT INTO books (title, price, author_ref, stars) VALUES ('Old Shape', '1', 1, 3)",
         old_writer_fails_after: true,
         new_writer: "INSERT INTO books (name, price, author_ref, stars) VALUES ('New', '1', 1, 3)",
@@ -139,6 +145,7 @@ const CASES: &[Case] = &[
             (Dialect::Postgres, 1, "CREATE INDEX CONCURRENTLY \"idx_books_stars\""),
             (Dialect::Mysql, 1, "ALGORITHM=INPLACE LOCK=NONE"),
         ],
+        unfilled: None,
         old_writer: "INSERT INTO books (title, price, author_ref, stars) VALUES ('Old Shape', '1', 1, 3)",
         old_writer_fails_after: false,
         new_writer: "INSERT INTO books (title, price, author_ref, stars) VALUES ('New', '1', 1, 3)",
@@ -158,6 +165,7 @@ const CASES: &[Case] = &[
             (Dialect::Postgres, 1, "CHECK (stars BETWEEN 0 AND 5) NOT VALID"),
             (Dialect::Postgres, 2, "VALIDATE CONSTRAINT \"fk_books_author_ref\""),
         ],
+        unfilled: None,
         old_writer: "INSERT INTO books (title, price, author_ref, stars) VALUES ('Old Shape', '1', 1, 3)",
         old_writer_fails_after: false,
         new_writer: "INSERT INTO books (title, price, author_ref, stars) VALUES ('New', '1', 2, 1)",
@@ -279,6 +287,11 @@ fn run_case(dialect: Dialect, case: &Case, dir: &Path) {
             db.execute_batch(case.old_writer).unwrap_or_else(|e| {
                 panic!("{dialect} {}: the old release's insert fails after {}: {e}", case.name, m.name)
             });
+            // Every row so far is there: the base ones and one per step.
+            assert_eq!(scalar(db, "SELECT COUNT(*) FROM books"), (4 + i).to_string(), "{dialect} {}", m.name);
+            if let Some(unfilled) = case.unfilled.filter(|_| m.name.ends_with("_backfill")) {
+                assert_eq!(scalar(db, unfilled), "0", "{dialect} {}: {unfilled}", m.name);
+            }
             continue;
         }
         // Before the contract: the old writer once more, then the contract.
