@@ -100,20 +100,20 @@ impl Context<'_> {
             if !self.existing(table) {
                 continue;
             }
-            if let Some(column) = after(statement, " ALTER COLUMN \"").filter(|_| statement.contains("\" TYPE ")) {
-                if self.rewrites(table, column) {
-                    out.push(self.finding(
-                        "migration_table_rewrite",
-                        table,
-                        &[column],
-                        format!(
-                            "changing the type of `{table}.{column}` rewrites the table under an ACCESS EXCLUSIVE \
-                             lock: reads and writes wait for the whole rewrite"
-                        ),
-                        "give the field `#[column(using = \"...\")]` and record without TABLEWRIGHT_ONE_STEP: the \
-                         plan copies into a new column beside the old one",
-                    ));
-                }
+            if let Some(column) = after(statement, " ALTER COLUMN \"").filter(|_| statement.contains("\" TYPE "))
+                && self.rewrites(table, column)
+            {
+                out.push(self.finding(
+                    "migration_table_rewrite",
+                    table,
+                    &[column],
+                    format!(
+                        "changing the type of `{table}.{column}` rewrites the table under an ACCESS EXCLUSIVE \
+                         lock: reads and writes wait for the whole rewrite"
+                    ),
+                    "give the field `#[column(using = \"...\")]` and record without TABLEWRIGHT_ONE_STEP: the \
+                     plan copies into a new column beside the old one",
+                ));
             }
             if let Some(column) = after(statement, " ALTER COLUMN \"").filter(|_| statement.ends_with("SET NOT NULL")) {
                 let validated = up
