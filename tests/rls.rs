@@ -19,7 +19,6 @@ mod common;
 mod isolation;
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use common::{Database, PgDatabase};
 use postgres::Client;
@@ -73,42 +72,12 @@ fn migrated_setting_mode() -> Option<(PgDatabase, tempfile::TempDir)> {
     Some((db, out))
 }
 
-/// Runs `pg_prove` on the generated suite against `db`: (passed, output).
-fn pg_prove(db: &PgDatabase, suite: &std::path::Path) -> (bool, String) {
-    let url = std::env::var(common::PG_URL_VAR)
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| common::DEFAULT_PG_URL.to_string());
-    let config: postgres::Config = url.parse().expect("a PostgreSQL URL");
-    let mut cmd = Command::new("pg_prove");
-    if let Some(postgres::config::Host::Tcp(host)) = config.get_hosts().first() {
-        cmd.arg("--host").arg(host);
-    }
-    if let Some(port) = config.get_ports().first() {
-        cmd.arg("--port").arg(port.to_string());
-    }
-    if let Some(user) = config.get_user() {
-        cmd.arg("--username").arg(user);
-    }
-    if let Some(password) = config.get_password() {
-        cmd.env("PGPASSWORD", String::from_utf8_lossy(password).into_owned());
-    }
-    cmd.arg("--dbname").arg(db.name()).arg("--verbose").arg(suite);
-    let output = cmd.output().unwrap_or_else(|e| {
-        panic!(
-            "cannot run pg_prove: {e}\nhelp: apt-get install postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl (scripts/test does)"
-        )
-    });
-    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    (output.status.success(), text)
-}
-
 #[test]
 fn generated_pgtap_suite_passes_and_fails_when_rls_is_disabled_on_one_table() {
     let Some(mut db) = migrated() else { return };
     db.execute_batch("CREATE EXTENSION IF NOT EXISTS pgtap").unwrap_or_else(|e| panic!("{e}"));
     let suite = root().join("generated/postgres/rls_test.sql");
-    let (passed, output) = pg_prove(&db, &suite);
+    let (passed, output) = common::tools::pg_prove(db.name(), &suite);
     assert!(passed, "the generated pgTAP suite failed on the migrated showcase:\n{output}");
     assert!(output.contains("All tests successful"), "{output}");
     let checks = output.lines().filter(|l| l.starts_with("ok ")).count();
@@ -116,7 +85,7 @@ fn generated_pgtap_suite_passes_and_fails_when_rls_is_disabled_on_one_table() {
 
     // The same suite against a deliberately broken copy must fail, and name the table.
     db.execute_batch("ALTER TABLE \"labels\" DISABLE ROW LEVEL SECURITY").unwrap_or_else(|e| panic!("{e}"));
-    let (passed, output) = pg_prove(&db, &suite);
+    let (passed, output) = common::tools::pg_prove(db.name(), &suite);
     assert!(!passed, "the suite passed although labels has no row-level security:\n{output}");
     assert!(output.contains("not ok") && output.contains("labels: another tenant's rows are invisible"), "{output}");
     assert!(
@@ -128,7 +97,7 @@ fn generated_pgtap_suite_passes_and_fails_when_rls_is_disabled_on_one_table() {
     // version) off. The audit and optimistic-locking checks must catch it.
     db.execute_batch("ALTER TABLE \"labels\" ENABLE ROW LEVEL SECURITY; ALTER TABLE \"tasks\" DISABLE TRIGGER USER")
         .unwrap_or_else(|e| panic!("{e}"));
-    let (passed, output) = pg_prove(&db, &suite);
+    let (passed, output) = common::tools::pg_prove(db.name(), &suite);
     assert!(!passed, "the suite passed although tasks has no audit or version trigger:\n{output}");
     for check in [
         "tasks: the insert writes one `tasks.insert` audit row",
@@ -153,7 +122,7 @@ fn setting_mode_generated_pgtap_suite_passes() {
     let Some((mut db, out)) = migrated_setting_mode() else { return };
     db.execute_batch("CREATE EXTENSION IF NOT EXISTS pgtap").unwrap_or_else(|e| panic!("{e}"));
     let suite = out.path().join("postgres/rls_test.sql");
-    let (passed, output) = pg_prove(&db, &suite);
+    let (passed, output) = common::tools::pg_prove(db.name(), &suite);
     assert!(passed, "the generated pgTAP suite failed on the showcase in setting mode:\n{output}");
     assert!(output.contains("All tests successful"), "{output}");
     for check in [
@@ -164,7 +133,7 @@ fn setting_mode_generated_pgtap_suite_passes() {
     }
     // Broken: RLS off on projects.
     db.execute_batch("ALTER TABLE \"projects\" DISABLE ROW LEVEL SECURITY").unwrap_or_else(|e| panic!("{e}"));
-    let (passed, output) = pg_prove(&db, &suite);
+    let (passed, output) = common::tools::pg_prove(db.name(), &suite);
     assert!(!passed && output.contains("projects: another tenant's rows are invisible"), "{output}");
 }
 
@@ -457,7 +426,7 @@ fn generated_pgtap_suite_fails_on_each_audit_log_hole() {
         ),
     ] {
         db.execute_batch(hole).unwrap_or_else(|e| panic!("{hole}: {e}"));
-        let (passed, output) = pg_prove(&db, &suite);
+        let (passed, output) = common::tools::pg_prove(db.name(), &suite);
         assert!(!passed, "the suite passed with `{hole}`:\n{output}");
         for check in must_fail {
             assert!(
@@ -467,7 +436,7 @@ fn generated_pgtap_suite_fails_on_each_audit_log_hole() {
         }
         db.execute_batch(undo).unwrap_or_else(|e| panic!("{undo}: {e}"));
     }
-    let (passed, output) = pg_prove(&db, &suite);
+    let (passed, output) = common::tools::pg_prove(db.name(), &suite);
     assert!(passed, "the suite must pass again once every hole is closed:\n{output}");
 }
 
@@ -684,7 +653,7 @@ pub struct Note { #[id] pub id: Uuid, pub body: String }
     db.execute_batch(&up).unwrap_or_else(|e| panic!("{e}"));
     db.execute_batch("CREATE EXTENSION IF NOT EXISTS pgtap").unwrap();
     let suite = out.join("postgres/rls_test.sql");
-    let (passed, output) = pg_prove(&db, &suite);
+    let (passed, output) = common::tools::pg_prove(db.name(), &suite);
     assert!(passed, "{output}");
     for check in ["notes: another tenant's rows are invisible", "notes: insert into another tenant is denied"] {
         assert!(output.lines().any(|l| l.starts_with("ok") && l.contains(check)), "{check}:\n{output}");
@@ -694,7 +663,7 @@ pub struct Note { #[id] pub id: Uuid, pub body: String }
         "DROP POLICY everything_select ON notes; CREATE POLICY everything_select ON notes FOR SELECT USING (true)",
     )
     .unwrap();
-    let (passed, output) = pg_prove(&db, &suite);
+    let (passed, output) = common::tools::pg_prove(db.name(), &suite);
     assert!(
         !passed && output.contains("not ok") && output.contains("notes: another tenant's rows are invisible"),
         "{output}"

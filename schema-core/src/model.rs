@@ -444,6 +444,11 @@ pub struct ColumnEvolution {
     /// `using = "sql expression"`: how existing values convert when the
     /// column's type changes (the old value by the column's name).
     pub using: Option<String>,
+    /// `dual_write` (with `renamed_from`): the rename is planned as expand
+    /// and contract: the new column is added beside the old one, a trigger
+    /// keeps both in step while the previous release still reads and writes
+    /// the old name, and the contract migration drops the old column.
+    pub dual_write: bool,
 }
 
 impl Column {

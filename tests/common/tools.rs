@@ -123,3 +123,34 @@ pub fn postgres_up_sql(generated: &Path) -> String {
     let migrations = super::load_migrations(&generated.join("migrations/postgres")).unwrap_or_else(|e| panic!("{e}"));
     migrations.iter().map(|m| read(&m.up)).collect::<Vec<_>>().join("\n")
 }
+
+/// Runs `pg_prove` on a pgTAP suite against the database named `database`
+/// on the test server: (passed, output).
+pub fn pg_prove(database: &str, suite: &std::path::Path) -> (bool, String) {
+    let url = std::env::var(super::PG_URL_VAR)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| super::DEFAULT_PG_URL.to_string());
+    let config: postgres::Config = url.parse().expect("a PostgreSQL URL");
+    let mut cmd = Command::new("pg_prove");
+    if let Some(postgres::config::Host::Tcp(host)) = config.get_hosts().first() {
+        cmd.arg("--host").arg(host);
+    }
+    if let Some(port) = config.get_ports().first() {
+        cmd.arg("--port").arg(port.to_string());
+    }
+    if let Some(user) = config.get_user() {
+        cmd.arg("--username").arg(user);
+    }
+    if let Some(password) = config.get_password() {
+        cmd.env("PGPASSWORD", String::from_utf8_lossy(password).into_owned());
+    }
+    cmd.arg("--dbname").arg(database).arg("--verbose").arg(suite);
+    let output = cmd.output().unwrap_or_else(|e| {
+        panic!(
+            "cannot run pg_prove: {e}\nhelp: apt-get install postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl (scripts/test does)"
+        )
+    });
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), text)
+}

@@ -218,6 +218,22 @@ impl Builder {
         self
     }
 
+    /// Plans every change as one migration, where a populated table would
+    /// get a plan of several (expand, index, backfill, contract; see
+    /// [`crate::evolve::phases`]): for tables known to be small. What
+    /// `TABLEWRIGHT_ONE_STEP=1` does for [`Builder::run`]. The migration
+    /// review warns about what such a migration locks or rewrites.
+    ///
+    /// ```
+    /// use tablewright_core::build::Builder;
+    /// let builder = Builder::new().one_step_migrations();
+    /// # drop(builder);
+    /// ```
+    pub fn one_step_migrations(mut self) -> Self {
+        self.history.one_step = true;
+        self
+    }
+
     /// Allows changes that lose data in the migration being recorded, each
     /// named as the refusal names it: `drop table legacy_notes`, `drop column
     /// tasks.notes`, `narrow column tasks.title`, `remove enum value
@@ -277,6 +293,10 @@ impl Builder {
         self.history.check = check_only;
         if let Some(name) = env::var(crate::evolve::history::RECORD_ENV).ok().filter(|n| !n.trim().is_empty()) {
             self.history.record = Some(name.trim().to_string());
+        }
+        println!("cargo::rerun-if-env-changed={}", crate::evolve::history::ONE_STEP_ENV);
+        if env::var(crate::evolve::history::ONE_STEP_ENV).is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true")) {
+            self.history.one_step = true;
         }
         let stamp = env::var_os("OUT_DIR").map(|dir| PathBuf::from(dir).join(stamp::STAMP_FILE));
         let result = self.input().and_then(|input| {

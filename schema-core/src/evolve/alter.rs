@@ -478,6 +478,7 @@ fn alter_column(
         {
             out.push(format!("UPDATE {} SET {} = ({using})", ident(d, &entity.table), ident(d, &is.name)));
         }
+        out.extend(fill_before_not_null(d, entity, was, is));
         out.push(modify(to, entity, is));
         return out;
     }
@@ -501,6 +502,7 @@ fn alter_column(
         out.push(format!("ALTER TABLE {table} ALTER COLUMN {column} TYPE {new_type} USING {using}"));
     }
     if was.nullable != is.nullable {
+        out.extend(fill_before_not_null(d, entity, was, is));
         let what = if is.nullable { "DROP NOT NULL" } else { "SET NOT NULL" };
         out.push(format!("ALTER TABLE {table} ALTER COLUMN {column} {what}"));
     }
@@ -515,6 +517,15 @@ fn alter_column(
         out.push(to.column_comment(entity, is));
     }
     out
+}
+
+/// A nullable column becoming NOT NULL with `#[column(backfill)]`: its
+/// empty rows filled first (in one step; a phased plan fills them in its
+/// backfill migration and finds none left here).
+fn fill_before_not_null(d: Dialect, entity: &Entity, was: &Column, is: &Column) -> Option<String> {
+    let fill = is.evolution.backfill.as_ref().filter(|_| was.nullable && !is.nullable)?;
+    let (table, column) = (ident(d, &entity.table), ident(d, &is.name));
+    Some(format!("UPDATE {table} SET {column} = ({fill}) WHERE {column} IS NULL"))
 }
 
 fn set_primary_key(d: Dialect, diff: &Diff, old: &Entity, entity: &Entity) -> Vec<String> {

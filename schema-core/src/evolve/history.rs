@@ -23,7 +23,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::{Change, Destructive, Step, plan};
+use super::phases::{self, Phase, Plan};
+use super::{Change, Destructive, Step};
 use crate::diagnostics::Diagnostic;
 use crate::emit::sql::HEADER;
 use crate::emit::{Artifact, EmitOptions, Emitted};
@@ -36,6 +37,9 @@ pub const HISTORY_DIR: &str = "migrations/history";
 pub const DRAFT_DIR: &str = "migrations/draft";
 /// The environment variable that records the draft: `TABLEWRIGHT_RECORD=<name> cargo build`.
 pub const RECORD_ENV: &str = "TABLEWRIGHT_RECORD";
+/// The environment variable that plans the draft as one migration:
+/// `TABLEWRIGHT_ONE_STEP=1` (see [`Request::one_step`]).
+pub const ONE_STEP_ENV: &str = "TABLEWRIGHT_ONE_STEP";
 
 /// What a build asks of the history.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -46,6 +50,10 @@ pub struct Request {
     pub acknowledged: Vec<String>,
     /// Check mode: a pending draft is an error.
     pub check: bool,
+    /// Plan every change as one migration, even where a populated table
+    /// needs phases (expand, index, backfill, contract): for tables known to
+    /// be small. The migration review says what each one locks.
+    pub one_step: bool,
 }
 
 /// One recorded step.
@@ -274,10 +282,30 @@ pub fn apply(
     // The common case, nothing changed since the last recorded step, costs
     // one serialization instead of a plan.
     let unchanged = crate::emit::snapshot::to_json(&last.schema).ok() == crate::emit::snapshot::to_json(current).ok();
-    let step = if unchanged { Step::empty() } else { plan(&last.schema, current, options) };
+    let plan = if unchanged {
+        Plan {
+            phases: vec![Phase {
+                kind: None,
+                step: Step::empty(),
+                schema: current.clone(),
+                notes: vec![],
+                review: vec![],
+            }],
+            ..Plan::default()
+        }
+    } else {
+        phases::plan(&last.schema, current, options, request.one_step)
+    };
     let mut ids: Vec<(u32, String)> = history.steps.iter().map(|s| (s.number, s.name.clone())).collect();
     let mut diagnostics = Vec::new();
-    if step.is_empty() {
+    // The migration review speaks while a draft is pending and when it is
+    // recorded (check mode fails on the draft itself).
+    if !request.check || request.record.is_some() {
+        diagnostics.extend(
+            plan.phases.iter().flat_map(|p| &p.review).filter(|f| !f.allowed).map(|f| f.diagnostic(&options.lint)),
+        );
+    }
+    if plan.is_empty() {
         if let Some(name) = &request.record {
             report
                 .messages
@@ -289,22 +317,35 @@ pub fn apply(
         match &request.record {
             Some(name) => {
                 check_name(name).map_err(|e| vec![error(e, "TABLEWRIGHT_RECORD=add_task_priority cargo build")])?;
-                let mut refused: Vec<Diagnostic> = step.problems.clone();
-                for d in step.destructive.iter().filter(|d| !request.acknowledged.contains(&d.key)) {
+                let mut refused: Vec<Diagnostic> = plan.problems.clone();
+                for d in plan.destructive.iter().filter(|d| !request.acknowledged.contains(&d.key)) {
                     refused.push(refusal(d));
                 }
                 if !refused.is_empty() {
                     return Err(refused);
                 }
-                warn_stale_acknowledgements(request, &step.destructive, &mut diagnostics);
-                let id = format!("{number:04}_{name}");
-                emitted.artifacts.extend(step_artifacts(&step, number, name, &last.id(), current, options, request)?);
-                ids.push((number, name.clone()));
-                report.messages.push(format!("recorded migration {id}"));
+                warn_stale_acknowledgements(request, &plan.destructive, &mut diagnostics);
+                let mut previous = last.id();
+                let mut recorded = Vec::new();
+                for (i, phase) in plan.phases.iter().enumerate() {
+                    let number = number + i as u32;
+                    let name = phase_name(name, phase, plan.phases.len());
+                    check_name(&name)
+                        .map_err(|e| vec![error(e, "choose a shorter name: TABLEWRIGHT_RECORD=<name> cargo build")])?;
+                    let place = Place { number, name: &name, previous: &previous, of: (i + 1, plan.phases.len()) };
+                    emitted.artifacts.extend(step_artifacts(phase, &place, options, request)?);
+                    ids.push((number, name.clone()));
+                    previous = format!("{number:04}_{name}");
+                    recorded.push(previous.clone());
+                }
+                report.messages.push(match recorded.as_slice() {
+                    [one] => format!("recorded migration {one}"),
+                    all => format!("recorded migrations {} (one plan, deploy between them)", all.join(", ")),
+                });
             }
             None => {
                 report.draft = true;
-                emitted.artifacts.extend(draft_artifacts(&step, number, &last.id(), request));
+                emitted.artifacts.extend(draft_artifacts(&plan, number, &last.id(), request));
                 if request.check {
                     diagnostics.push(
                         Diagnostic::error(
@@ -312,8 +353,8 @@ pub fn apply(
                             format!(
                                 "the schema changed since migration {} and the change is not recorded ({} change{}: see {}/README.md)",
                                 last.id(),
-                                step.changes.len(),
-                                if step.changes.len() == 1 { "" } else { "s" },
+                                plan.changes.len(),
+                                if plan.changes.len() == 1 { "" } else { "s" },
                                 DRAFT_DIR
                             ),
                         )
@@ -322,12 +363,16 @@ pub fn apply(
                         ),
                     );
                 } else {
+                    let phases = match plan.phases.len() {
+                        1 => String::new(),
+                        n => format!(", planned as {n} migrations"),
+                    };
                     report.messages.push(format!(
-                        "draft of migration {number:04} pending ({} change{}): record it with TABLEWRIGHT_RECORD=<name> cargo build",
-                        step.changes.len(),
-                        if step.changes.len() == 1 { "" } else { "s" }
+                        "draft of migration {number:04} pending ({} change{}{phases}): record it with TABLEWRIGHT_RECORD=<name> cargo build",
+                        plan.changes.len(),
+                        if plan.changes.len() == 1 { "" } else { "s" }
                     ));
-                    for problem in &step.problems {
+                    for problem in &plan.problems {
                         diagnostics
                             .push(Diagnostic { severity: crate::diagnostics::Severity::Warning, ..problem.clone() });
                     }
@@ -418,22 +463,55 @@ pub fn describe(change: &Change) -> String {
     }
 }
 
-/// The header lines of a step's script (after the generated-file line).
-fn header(step: &Step, dialect: Dialect, id: &str, direction: &str, acknowledged: &[&Destructive]) -> Vec<String> {
+/// Where a recorded migration goes: its number and name, the migration
+/// before it, and its place in its plan (`(1, 3)`: the first of three).
+struct Place<'a> {
+    number: u32,
+    name: &'a str,
+    previous: &'a str,
+    of: (usize, usize),
+}
+
+/// A phase's migration name: the name given, with the phase's suffix when
+/// the plan has more than one (`add_priority_expand`).
+fn phase_name(name: &str, phase: &Phase, count: usize) -> String {
+    match &phase.kind {
+        Some(kind) if count > 1 => format!("{name}_{}", kind.suffix()),
+        _ => name.to_string(),
+    }
+}
+
+/// The header lines of a phase's script (after the generated-file line).
+fn header(
+    phase: &Phase,
+    of: (usize, usize),
+    dialect: Dialect,
+    id: &str,
+    direction: &str,
+    acknowledged: &[&Destructive],
+) -> Vec<String> {
     let dialect_name = match dialect {
         Dialect::Postgres => "PostgreSQL",
         Dialect::Mysql => "MySQL 8 / MariaDB 10.11",
         Dialect::Sqlite => "SQLite",
     };
     let mut lines = vec![format!("-- Migration: {id} ({direction})"), format!("-- Dialect: {dialect_name}")];
+    if let (Some(kind), true) = (&phase.kind, of.1 > 1) {
+        lines.push(format!("-- Plan: migration {} of {} ({}): {}", of.0, of.1, kind.suffix(), kind.purpose()));
+        for note in &phase.notes {
+            lines.push(format!("--   {note}"));
+        }
+    }
     lines.push("-- Changes:".to_string());
-    for change in &step.changes {
+    for change in &phase.step.changes {
         lines.push(format!("--   {}", describe(change)));
     }
+    let acknowledged: Vec<&&Destructive> =
+        acknowledged.iter().filter(|d| phase.step.destructive.iter().any(|x| x.key == d.key)).collect();
     if !acknowledged.is_empty() {
         if direction == "up" {
             lines.push("-- Acknowledged data loss (Builder::acknowledge):".to_string());
-            for d in acknowledged {
+            for d in &acknowledged {
                 lines.push(format!("--   {}: {}", d.key, d.message));
             }
         } else {
@@ -442,9 +520,16 @@ fn header(step: &Step, dialect: Dialect, id: &str, direction: &str, acknowledged
                  is gone (restored NOT NULL columns hold a placeholder value):"
                     .to_string(),
             );
-            for d in acknowledged {
+            for d in &acknowledged {
                 lines.push(format!("--   {}", d.key));
             }
+        }
+    }
+    if !phase.review.is_empty() && direction == "up" {
+        lines.push("-- Review (the migration review's findings; see generated/review.md for the rules):".to_string());
+        for f in &phase.review {
+            let silenced = if f.allowed { " (silenced with #[allow_lint])" } else { "" };
+            lines.push(format!("--   {}:{}: {} [{}]{silenced}", f.location.file, f.location.line, f.message, f.rule));
         }
     }
     if dialect == Dialect::Mysql {
@@ -479,17 +564,14 @@ fn script(lines: Vec<String>, statements: &[String], no_transaction: bool) -> St
     out
 }
 
-/// Every history's files of a recorded step.
-#[allow(clippy::too_many_arguments)]
+/// Every history's files of a recorded migration.
 fn step_artifacts(
-    step: &Step,
-    number: u32,
-    name: &str,
-    previous: &str,
-    current: &Schema,
+    phase: &Phase,
+    place: &Place<'_>,
     options: &EmitOptions,
     request: &Request,
 ) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
+    let (number, name, previous, step) = (place.number, place.name, place.previous, &phase.step);
     let id = format!("{number:04}_{name}");
     let acknowledged: Vec<&Destructive> =
         step.destructive.iter().filter(|d| request.acknowledged.contains(&d.key)).collect();
@@ -499,18 +581,23 @@ fn step_artifacts(
         let dir = format!("migrations/{}", dialect.dir_name());
         out.push(Artifact::text(
             format!("{dir}/{id}.up.sql"),
-            script(header(step, dialect, &id, "up", &acknowledged), &scripts.up, scripts.up_no_transaction),
+            script(header(phase, place.of, dialect, &id, "up", &acknowledged), &scripts.up, scripts.up_no_transaction),
         ));
         out.push(Artifact::text(
             format!("{dir}/{id}.down.sql"),
-            script(header(step, dialect, &id, "down", &acknowledged), &scripts.down, scripts.down_no_transaction),
+            script(
+                header(phase, place.of, dialect, &id, "down", &acknowledged),
+                &scripts.down,
+                scripts.down_no_transaction,
+            ),
         ));
     }
-    out.push(Artifact::text(format!("{HISTORY_DIR}/{id}.snapshot.json"), snapshot(current)?));
+    out.push(Artifact::text(format!("{HISTORY_DIR}/{id}.snapshot.json"), snapshot(&phase.schema)?));
     let pg = step.scripts(Dialect::Postgres);
     let terminated = |s: &[String]| s.iter().map(|s| format!("{s};")).collect::<Vec<_>>();
     let (up, down) = (terminated(&pg.up), terminated(&pg.down));
-    let pg_up_file = script(header(step, Dialect::Postgres, &id, "up", &acknowledged), &pg.up, false);
+    let pg_up_file =
+        script(header(phase, place.of, Dialect::Postgres, &id, "up", &acknowledged), &pg.up, pg.up_no_transaction);
     out.push(Artifact::text(format!("prisma/migrations/{number:014}_{name}/migration.sql"), pg_up_file));
     out.push(Artifact::text(
         format!("drizzle/migrations/{}.sql", drizzle_tag(number, name)),
@@ -524,53 +611,92 @@ fn step_artifacts(
     let previous_tag = previous.split_once('_').map(|(n, rest)| drizzle_tag(n.parse().unwrap_or(1), rest));
     out.push(Artifact::text(
         format!("drizzle/migrations/{}", crate::emit::drizzle::snapshot::snapshot_path(&tag)),
-        crate::emit::drizzle::snapshot::snapshot(current, options, &tag, previous_tag.as_deref()),
+        crate::emit::drizzle::snapshot::snapshot(&phase.schema, options, &tag, previous_tag.as_deref()),
     ));
-    let (path, text) = crate::emit::typeorm::step_migration_file(number, name, &up, &down);
+    let no_transaction = pg.up_no_transaction || pg.down_no_transaction;
+    let (path, text) = crate::emit::typeorm::step_migration_file(number, name, &up, &down, no_transaction);
     out.push(Artifact::text(path, text));
     out.push(Artifact::text(
         format!("alembic/versions/{id}.py"),
-        crate::emit::alembic::step_revision(number, name, previous, &up, &down),
+        crate::emit::alembic::step_revision(number, name, previous, &up, &down, no_transaction),
     ));
     Ok(out)
 }
 
-/// The draft: every dialect's scripts and a README with the plan.
-fn draft_artifacts(step: &Step, number: u32, previous: &str, request: &Request) -> Vec<Artifact> {
-    let id = format!("{number:04}_draft");
+/// The draft: every phase's scripts for every dialect, and a README with
+/// the plan.
+fn draft_artifacts(plan: &Plan, number: u32, previous: &str, request: &Request) -> Vec<Artifact> {
+    let count = plan.phases.len();
     let mut out = Vec::new();
-    for dialect in Dialect::ALL {
-        let scripts = step.scripts(dialect);
-        out.push(Artifact::text(
-            format!("{DRAFT_DIR}/{}.up.sql", dialect.dir_name()),
-            script(header(step, dialect, &id, "up", &[]), &scripts.up, scripts.up_no_transaction),
-        ));
-        out.push(Artifact::text(
-            format!("{DRAFT_DIR}/{}.down.sql", dialect.dir_name()),
-            script(header(step, dialect, &id, "down", &[]), &scripts.down, scripts.down_no_transaction),
-        ));
+    for (i, phase) in plan.phases.iter().enumerate() {
+        let id = format!("{:04}_{}", number + i as u32, phase_name("draft", phase, count));
+        // One phase: `draft/postgres.up.sql`; several: `draft/1_expand.postgres.up.sql`.
+        let prefix = match (&phase.kind, count) {
+            (Some(kind), n) if n > 1 => format!("{}_{}.", i + 1, kind.suffix()),
+            _ => String::new(),
+        };
+        for dialect in Dialect::ALL {
+            let scripts = phase.step.scripts(dialect);
+            for (direction, statements, no_transaction) in
+                [("up", &scripts.up, scripts.up_no_transaction), ("down", &scripts.down, scripts.down_no_transaction)]
+            {
+                out.push(Artifact::text(
+                    format!("{DRAFT_DIR}/{prefix}{}.{direction}.sql", dialect.dir_name()),
+                    script(header(phase, (i + 1, count), dialect, &id, direction, &[]), statements, no_transaction),
+                ));
+            }
+        }
     }
     let mut readme = format!(
         "# Draft of migration {number:04}\n\nGenerated by tablewright; rewritten while the schema changes and never \
          applied by a migration tool. It is what the schema changed since migration {previous}:\n\n"
     );
-    for change in &step.changes {
+    for change in &plan.changes {
         readme.push_str(&format!("- {}\n", describe(change)));
+    }
+    if count > 1 {
+        readme.push_str(&format!(
+            "\nA populated table cannot take these changes in one step: they are planned as {count} migrations, \
+             recorded together and applied in order, with a deploy of the application between them where a \
+             phase says so:\n\n"
+        ));
+        for (i, phase) in plan.phases.iter().enumerate() {
+            let Some(kind) = &phase.kind else { continue };
+            readme.push_str(&format!("{}. `{}`: {}\n", i + 1, kind.suffix(), kind.purpose()));
+            for note in &phase.notes {
+                readme.push_str(&format!("   - {note}\n"));
+            }
+        }
+        readme.push_str(
+            "\nTo plan them as one migration instead (tables known to be small), record with \
+             `TABLEWRIGHT_ONE_STEP=1`; the migration review then says what each statement locks.\n",
+        );
     }
     readme.push_str(
         "\nRecord it as the next migration of every history (SQL, Prisma, Drizzle, TypeORM, Alembic):\n\n\
          ```sh\nTABLEWRIGHT_RECORD=<name> cargo build\n```\n",
     );
-    if !step.destructive.is_empty() {
+    if !plan.destructive.is_empty() {
         readme.push_str("\nThese changes lose data and are refused unless acknowledged in build.rs (`Builder::new().acknowledge([...])`):\n\n");
-        for d in &step.destructive {
+        for d in &plan.destructive {
             let status = if request.acknowledged.contains(&d.key) { "acknowledged" } else { "would be refused" };
             readme.push_str(&format!("- `{}`: {} ({status})\n", d.key, d.message));
         }
     }
-    if !step.problems.is_empty() {
+    let findings: Vec<_> = plan.phases.iter().flat_map(|p| &p.review).collect();
+    if !findings.is_empty() {
+        readme.push_str("\nThe migration review (rules `migration_*` in generated/review.md; silence one with `#[allow_lint(rule)]`):\n\n");
+        for f in findings {
+            let silenced = if f.allowed { " (silenced)" } else { "" };
+            readme.push_str(&format!(
+                "- {}:{}:{}: {} [{}]{silenced}\n  help: {}\n",
+                f.location.file, f.location.line, f.location.column, f.message, f.rule, f.help
+            ));
+        }
+    }
+    if !plan.problems.is_empty() {
         readme.push_str("\nThese changes cannot be recorded as the schema writes them:\n\n");
-        for p in &step.problems {
+        for p in &plan.problems {
             readme.push_str(&format!("- {}", p.message));
             if let Some(help) = &p.help {
                 readme.push_str(&format!(" ({help})"));

@@ -30,6 +30,9 @@ mod alter;
 pub mod behavior;
 pub mod diff;
 pub mod history;
+pub mod phases;
+pub mod retrofit;
+mod review;
 mod sqlite;
 
 pub use diff::{Change, Diff};
@@ -191,6 +194,29 @@ pub(crate) fn placeholder(entity: &Entity, column: &Column, dialect: Dialect) ->
             (ColumnType::Uuid, Dialect::Postgres) => Some("gen_random_uuid()".to_string()),
             (ColumnType::Uuid, Dialect::Mysql) => Some("UUID()".to_string()),
             (ColumnType::I16 | ColumnType::I32 | ColumnType::I64, _) => Some(number),
+            (ColumnType::F32 | ColumnType::F64 | ColumnType::Decimal, _) => Some(number),
+            // Dates a day apart, times a second apart, from the epoch.
+            (ColumnType::NaiveDate, Dialect::Postgres) => {
+                Some(format!("DATE '1970-01-01' + CAST({number} AS INTEGER)"))
+            }
+            (ColumnType::NaiveDate, Dialect::Mysql) => Some(format!("DATE_ADD('1970-01-01', INTERVAL {number} DAY)")),
+            (ColumnType::NaiveDate, Dialect::Sqlite) => Some(format!("date('1970-01-01', '+' || {number} || ' days')")),
+            (ColumnType::DateTimeUtc | ColumnType::NaiveDateTime, Dialect::Postgres) => {
+                Some(format!("TIMESTAMP '1970-01-01 00:00:00' + {number} * INTERVAL '1 second'"))
+            }
+            (ColumnType::DateTimeUtc | ColumnType::NaiveDateTime, Dialect::Mysql) => {
+                Some(format!("DATE_ADD('1970-01-01 00:00:00', INTERVAL {number} SECOND)"))
+            }
+            (ColumnType::DateTimeUtc | ColumnType::NaiveDateTime, Dialect::Sqlite) => {
+                Some(format!("datetime('1970-01-01 00:00:00', '+' || {number} || ' seconds')"))
+            }
+            (ColumnType::NaiveTime, Dialect::Postgres) => {
+                Some(format!("TIME '00:00:00' + {number} * INTERVAL '1 second'"))
+            }
+            (ColumnType::NaiveTime, Dialect::Mysql) => Some(format!("SEC_TO_TIME({number})")),
+            (ColumnType::NaiveTime, Dialect::Sqlite) => {
+                Some(format!("time('00:00:00', '+' || {number} || ' seconds')"))
+            }
             _ => None,
         };
         if let Some(value) = distinct {
@@ -217,7 +243,7 @@ pub(crate) fn placeholder(entity: &Entity, column: &Column, dialect: Dialect) ->
 }
 
 /// The changes of `diff` that lose data.
-fn destructive(old: &Schema, new: &Schema, diff: &Diff) -> Vec<Destructive> {
+pub(crate) fn destructive(old: &Schema, new: &Schema, diff: &Diff) -> Vec<Destructive> {
     let file_of_schema = new.entities.first().map(|e| Location { line: 1, column: 1, ..e.location.clone() });
     let mut out = Vec::new();
     for change in &diff.changes {
@@ -282,12 +308,28 @@ fn destructive(old: &Schema, new: &Schema, diff: &Diff) -> Vec<Destructive> {
             _ => {}
         }
     }
+    // A table that keeps its rows but stops being tenant-scoped loses its
+    // row-level security: every tenant's session would see every row.
+    for is in &new.entities {
+        let was = diff.old_table(&is.table).and_then(|t| old.entities.iter().find(|e| e.table == t));
+        if was.is_some_and(|w| w.tenant_scope.is_some()) && is.tenant_scope.is_none() && !is.traits.tenant {
+            out.push(Destructive {
+                key: format!("remove tenancy {}", is.table),
+                message: format!(
+                    "removing tenancy from `{}` drops its row-level security: every tenant's session sees and \
+                     writes every row",
+                    is.table
+                ),
+                location: is.location.clone(),
+            });
+        }
+    }
     out
 }
 
 /// A type change that can lose or reject values: a shorter length or
 /// precision, a smaller integer, or a change of kind (text to number, ...).
-fn narrows(was: &Column, is: &Column) -> bool {
+pub(crate) fn narrows(was: &Column, is: &Column) -> bool {
     use ColumnType as T;
     let rank = |t: &T| match t {
         T::I16 => Some(1),

@@ -202,8 +202,12 @@ fn rebuild(
             Some(was) => {
                 let changed_type =
                     to.column_type(D, entity, column) != to.column_type(D, old, was) || was.ty != column.ty;
-                match (&column.evolution.using, changed_type) {
-                    (Some(using), true) => format!("({using})"),
+                match (&column.evolution.using, changed_type, &column.evolution.backfill) {
+                    (Some(using), true, _) => format!("({using})"),
+                    // Nullable becoming NOT NULL: the empty ones filled.
+                    (_, _, Some(fill)) if was.nullable && !column.nullable => {
+                        format!("COALESCE({}, ({fill}))", q(&column.name))
+                    }
                     _ => q(&column.name),
                 }
             }

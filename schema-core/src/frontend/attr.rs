@@ -799,6 +799,9 @@ pub struct ColumnAttr {
     pub renamed_from: Option<LitStr>,
     pub backfill: Option<LitStr>,
     pub using: Option<LitStr>,
+    /// `dual_write` (with `renamed_from`): the rename is planned in the safe
+    /// form, both columns kept in step until the contract migration.
+    pub dual_write: Option<proc_macro2::Span>,
     pub max_len: Option<(u32, LitInt)>,
     pub precision: Option<(u32, LitInt)>,
     pub scale: Option<(u32, LitInt)>,
@@ -1070,7 +1073,18 @@ fn parse_belongs_to(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> Option<Belong
 }
 
 fn parse_column(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> ColumnAttr {
-    let valid = ["name", "max_len", "precision", "scale", "check", "sql_type", "renamed_from", "backfill", "using"];
+    let valid = [
+        "name",
+        "max_len",
+        "precision",
+        "scale",
+        "check",
+        "sql_type",
+        "renamed_from",
+        "backfill",
+        "using",
+        "dual_write",
+    ];
     let mut keys = Keys::new("column");
     let mut out = ColumnAttr { path: Some(path), ..Default::default() };
     for arg in args {
@@ -1093,11 +1107,27 @@ fn parse_column(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> ColumnAttr {
                 }
             }
             Arg::KeyValue { key, .. } | Arg::List { key, .. } => unknown_key("column", &key, &valid, "column", cx),
+            Arg::Word { path, .. } if path.is_ident("dual_write") => {
+                let key = path.get_ident().expect("checked");
+                if keys.fresh(key, cx) {
+                    out.dual_write = Some(key.span());
+                }
+            }
             Arg::Word { path, .. } if path.get_ident().is_some() => {
                 unknown_key("column", path.get_ident().expect("checked"), &valid, "column", cx)
             }
             other => cx.error_spanned_by(&other, messages::expected("`key = value` options", "column", "column")),
         }
+    }
+    if let (Some(span), None) = (out.dual_write, &out.renamed_from) {
+        cx.error_at(
+            span,
+            format!(
+                "`dual_write` plans a rename in the safe form, but this column says no `renamed_from`{}name the \
+                 column it was called before: #[column(renamed_from = \"title\", dual_write)]",
+                messages::HELP_SEP
+            ),
+        );
     }
     out
 }

@@ -178,6 +178,7 @@ fn lower_entity(cont: &Container, file: &str) -> ParsedEntity {
                 renamed_from: a.column.renamed_from.as_ref().map(syn::LitStr::value),
                 backfill: a.column.backfill.as_ref().map(syn::LitStr::value),
                 using: a.column.using.as_ref().map(syn::LitStr::value),
+                dual_write: a.column.dual_write.is_some(),
             },
             location: location(file, f.ident.span()),
         });

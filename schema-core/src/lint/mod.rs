@@ -129,6 +129,53 @@ pub const RULES: &[Rule] = &[
         why: "A global table is shared by every tenant: a write policy without a condition lets any tenant's session change or delete every tenant's rows.",
         fix: "Give the `#[policy(...)]` a `using`/`check` condition (e.g. `id = tw_current_user()`), or `#[allow_lint]` it where any tenant may truly write every row.",
     },
+    // The migration review (crate::evolve::review): read on each planned
+    // migration, not on the schema.
+    Rule {
+        name: "migration_table_rewrite",
+        why: "Changing a column's type in place rewrites the table under an ACCESS EXCLUSIVE lock: nothing reads or writes it until the rewrite ends.",
+        fix: "Give the field `#[column(using = \"...\")]` and let the plan copy into a new column beside the old one (record without TABLEWRIGHT_ONE_STEP).",
+    },
+    Rule {
+        name: "migration_not_null_scan",
+        why: "SET NOT NULL scans every row under an ACCESS EXCLUSIVE lock unless a validated CHECK (col IS NOT NULL) already proves it.",
+        fix: "Record without TABLEWRIGHT_ONE_STEP: the plan adds the check NOT VALID, validates it without blocking writes, then sets NOT NULL.",
+    },
+    Rule {
+        name: "migration_blocking_index",
+        why: "CREATE INDEX without CONCURRENTLY blocks every write to the table for the whole build.",
+        fix: "Record without TABLEWRIGHT_ONE_STEP: the plan builds each new index CONCURRENTLY in a migration of its own.",
+    },
+    Rule {
+        name: "migration_validating_constraint",
+        why: "Adding a foreign key or a check to a populated table checks every row while writes wait.",
+        fix: "Record without TABLEWRIGHT_ONE_STEP: the plan adds it NOT VALID and validates it in a later migration.",
+    },
+    Rule {
+        name: "migration_volatile_default",
+        why: "A new column whose default is computed per row (random(), gen_random_uuid(), clock_timestamp()) rewrites the table under lock.",
+        fix: "Add the column without that default and fill it with `#[column(backfill = \"...\")]`; set the default afterwards.",
+    },
+    Rule {
+        name: "migration_data_loss",
+        why: "Dropping a table or column, or narrowing a type, deletes data the down migration cannot bring back.",
+        fix: "Export what it removes first; acknowledge the change in build.rs once you have.",
+    },
+    Rule {
+        name: "migration_breaking_change",
+        why: "Dropping or renaming a column or table in one step breaks the release that is still running and reads the old name.",
+        fix: "Rename with `#[column(renamed_from = \"...\", dual_write)]`; drop only after a release that no longer reads the column is deployed.",
+    },
+    Rule {
+        name: "migration_enum_value_removal",
+        why: "Removing an enum value fails on rows that hold it, and the running release can still write it.",
+        fix: "Deploy a release that no longer writes the value, change the rows holding it, then remove it.",
+    },
+    Rule {
+        name: "migration_rls_gap",
+        why: "A table whose row-level security is disabled or whose policies are dropped, even for one migration, is open to every tenant's session.",
+        fix: "Keep the table tenant-scoped and change its policies in one migration that runs in a transaction.",
+    },
 ];
 
 /// The names of every rule, in [`RULES`] order.

@@ -431,12 +431,27 @@ fn uses_sql_type(schema: &Schema) -> bool {
 /// `op.execute`, in order; `down_revision` chains to the step before
 /// (`previous`, its `NNNN_<name>`), so `alembic upgrade head` walks the
 /// history step by step.
-pub fn step_revision(number: u32, name: &str, previous: &str, up: &[String], down: &[String]) -> String {
+pub fn step_revision(
+    number: u32,
+    name: &str,
+    previous: &str,
+    up: &[String],
+    down: &[String],
+    no_transaction: bool,
+) -> String {
     let revision = format!("{number:04}");
     let down_revision = previous.split('_').next().unwrap_or(previous);
     let body = |statements: &[String]| -> String {
         if statements.is_empty() {
             return "    pass\n".to_string();
+        }
+        if no_transaction {
+            // CREATE INDEX CONCURRENTLY cannot run in Alembic's transaction.
+            let mut out = "    with op.get_context().autocommit_block():\n".to_string();
+            for s in statements {
+                out.push_str(&format!("        op.execute({})\n", py_sql(s)));
+            }
+            return out;
         }
         statements.iter().map(|s| format!("    op.execute({})\n", py_sql(s))).collect()
     };

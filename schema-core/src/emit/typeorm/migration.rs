@@ -29,7 +29,7 @@ pub(super) fn stem(migration_name: &str) -> String {
 
 /// The file path (under `typeorm/`) and the text of the initial migration class.
 pub(super) fn migration_file(number: u32, options: &EmitOptions, statements: &Behavior) -> (String, String) {
-    step_migration_file(number, &options.initial_migration_name, &statements.up, &statements.down)
+    step_migration_file(number, &options.initial_migration_name, &statements.up, &statements.down, false)
 }
 
 /// `typeorm/migrations/<13-digit number>-<Name>.ts`: where step `number`
@@ -40,7 +40,13 @@ pub fn migration_path(number: u32, name: &str) -> String {
 
 /// The path and text of the migration class of step `number`: its `up`
 /// and `down` run our PostgreSQL statements (each with its `;`) in order.
-pub fn step_migration_file(number: u32, name: &str, up: &[String], down: &[String]) -> (String, String) {
+pub fn step_migration_file(
+    number: u32,
+    name: &str,
+    up: &[String],
+    down: &[String],
+    no_transaction: bool,
+) -> (String, String) {
     let stem = stem(name);
     let stamp = timestamp(number);
     let class = format!("{stem}{stamp}");
@@ -63,6 +69,13 @@ pub fn step_migration_file(number: u32, name: &str, up: &[String], down: &[Strin
         " */".to_string(),
         format!("export class {class} implements MigrationInterface {{"),
         format!("  name = {};", string(&class)),
+    ]);
+    if no_transaction {
+        // CREATE INDEX CONCURRENTLY cannot run in a transaction (TypeORM's
+        // `migrationsTransactionMode: "each"` honours this).
+        out.push("  transaction = false;".to_string());
+    }
+    out.extend([
         String::new(),
         "  public async up(queryRunner: QueryRunner): Promise<void> {".to_string(),
         "    for (const statement of UP) {".to_string(),

@@ -1,0 +1,628 @@
+//! Breaking changes planned as expand, backfill and contract, proven on real
+//! databases holding rows.
+//!
+//! Each plan kind starts from one small populated schema (`BASE`), records
+//! one edit (a NOT NULL column with a backfill, a narrowing type change with
+//! `using`, a dual-write rename, an index on an existing table, a foreign
+//! key and a check on a populated table), and applies the recorded
+//! migrations one by one to PostgreSQL, MariaDB and SQLite. Between the
+//! steps an application-like writer inserts rows in the shape the previous
+//! release uses: it must keep working until the contract step, and the
+//! rows it wrote must carry into the new shape (filled, converted or copied
+//! by the plan's triggers). After the contract, the new release's writer
+//! works, the database equals a fresh database of the new schema (dumps
+//! compared as in tests/evolution.rs), every row holds the value the plan
+//! promises, and the downs, run in reverse, return to the base schema with
+//! the rows intact; then the ups apply again.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{Database, Dialect, Migration};
+use tablewright::build::Builder;
+
+const BASE: &str = r#"use tablewright::prelude::*;
+
+#[entity]
+pub struct Author {
+    #[id(auto)]
+    pub id: i64,
+    pub name: String,
+}
+
+#[entity]
+pub struct Book {
+    #[id(auto)]
+    pub id: i64,
+    pub title: String,
+    pub price: String,
+    pub author_ref: i64,
+    pub stars: i32,
+}
+"#;
+
+/// The rows every scenario starts with.
+const ROWS: &str = "INSERT INTO authors (name) VALUES ('Ann'), ('Bo');
+INSERT INTO books (title, price, author_ref, stars) VALUES ('Dune', '10', 1, 5), ('Emma', '7', 2, 4), ('Ulysses', '23', 1, 2);";
+
+/// One breaking change and what must hold around it.
+struct Case {
+    name: &'static str,
+    /// Text replacements applied to `BASE`.
+    edit: &'static [(&'static str, &'static str)],
+    /// The destructive changes the edit acknowledges.
+    acknowledge: &'static [&'static str],
+    /// The phase suffixes the plan records, in order.
+    phases: &'static [&'static str],
+    /// Statements the plan must hold: (dialect, migration index, text).
+    sql: &'static [(Dialect, usize, &'static str)],
+    /// Counts the rows the plan has not filled yet: must be 0 from the
+    /// backfill on (the rows before it, the writer's rows by the triggers).
+    unfilled: Option<&'static str>,
+    /// An insert in the previous release's shape.
+    old_writer: &'static str,
+    /// Whether `old_writer` must fail once the contract ran.
+    old_writer_fails_after: bool,
+    /// An insert in the new release's shape, run after the contract.
+    new_writer: &'static str,
+    /// A query whose answer after the contract proves the data moved.
+    proof: &'static str,
+    /// Its expected answer. The writers add rows: one old-shape row after
+    /// each step but the last, one before the contract, one after it when
+    /// the old shape still works there, and the new writer's row.
+    expected: &'static str,
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "add_book_slug",
+        edit: &[(
+            "    pub stars: i32,\n}",
+            "    pub stars: i32,\n    #[column(backfill = \"lower(title)\")]\n    pub slug: String,\n}",
+        )],
+        acknowledge: &[],
+        phases: &["expand", "backfill", "contract"],
+        sql: &[
+            (Dialect::Postgres, 1, "ALTER TABLE \"books\" ADD COLUMN \"slug\" TEXT;"),
+            (Dialect::Postgres, 2, "CHECK (\"slug\" IS NOT NULL) NOT VALID"),
+            (Dialect::Postgres, 3, "ALTER TABLE \"books\" VALIDATE CONSTRAINT \"tw_nn_books_slug\""),
+        ],
+        unfilled: Some("SELECT COUNT(*) FROM books WHERE slug IS NULL"),
+        old_writer: "INSERT INTO books (title, price, author_ref, stars) VALUES ('Old Shape', '1', 1, 3)",
+        old_writer_fails_after: true,
+        new_writer: "INSERT INTO books (title, price, author_ref, stars, slug) VALUES ('New', '1', 1, 3, 'new-slug')",
+        proof: "SELECT COUNT(*) FROM books WHERE slug = lower(title) OR slug = 'new-slug'",
+        expected: "7",
+    },
+    Case {
+        name: "price_as_integer",
+        edit: &[("    pub price: String,", "    #[column(using = \"CAST(price AS INTEGER)\")]\n    pub price: i32,")],
+        acknowledge: &["narrow column books.price"],
+        phases: &["expand", "backfill", "contract"],
+        sql: &[
+            (Dialect::Postgres, 1, "ADD COLUMN \"price__new\" INTEGER"),
+            (Dialect::Postgres, 3, "RENAME COLUMN \"price__new\" TO \"price\""),
+            (Dialect::Sqlite, 1, "CREATE TRIGGER \"tw_shadow_books_price_ins\""),
+        ],
+        unfilled: Some("SELECT COUNT(*) FROM books WHERE price__new IS NULL"),
+        old_writer: "INSERT INTO books (title, price, author_ref, stars) VALUES ('Old Shape', '5', 1, 3)",
+        old_writer_fails_after: false,
+        new_writer: "INSERT INTO books (title, price, author_ref, stars) VALUES ('New', 12, 1, 3)",
+        proof: "SELECT SUM(price) FROM books",
+        // 10 + 7 + 23, four old-shape rows of 5 (after expand and backfill,
+        // before and after the contract), and 12.
+        expected: "72",
+    },
+    Case {
+        name: "rename_title_dual_write",
+        edit: &[(
+            "    pub title: String,",
+            "    #[column(renamed_from = \"title\", dual_write)]\n    pub name: String,",
+        )],
+        acknowledge: &[],
+        phases: &["expand", "backfill", "contract"],
+        sql: &[
+            (Dialect::Postgres, 1, "ADD COLUMN \"name\" TEXT"),
+            (Dialect::Mysql, 1, "CREATE TRIGGER"),
+            (Dialect::Postgres, 3, "DROP COLUMN \"title\""),
+        ],
+        unfilled: Some("SELECT COUNT(*) FROM books WHERE name IS NULL OR name <> title"),
+        old_writer: "INSERT INTO books (title, price, author_ref, stars) VALUES ('Old Shape', '1', 1, 3)",
+        old_writer_fails_after: true,
+        new_writer: "INSERT INTO books (name, price, author_ref, stars) VALUES ('New', '1', 1, 3)",
+        proof: "SELECT COUNT(*) FROM books WHERE name IN ('Dune', 'Emma', 'Ulysses', 'Old Shape', 'New')",
+        expected: "7",
+    },
+    Case {
+        name: "index_books_by_stars",
+        edit: &[("    pub stars: i32,", "    #[index]\n    pub stars: i32,")],
+        acknowledge: &[],
+        phases: &[""],
+        sql: &[
+            (Dialect::Postgres, 1, "-- no-transaction\n"),
+            (Dialect::Postgres, 1, "CREATE INDEX CONCURRENTLY \"idx_books_stars\""),
+            (Dialect::Mysql, 1, "ALGORITHM=INPLACE LOCK=NONE"),
+        ],
+        unfilled: None,
+        old_writer: "INSERT INTO books (title, price, author_ref, stars) VALUES ('Old Shape', '1', 1, 3)",
+        old_writer_fails_after: false,
+        new_writer: "INSERT INTO books (title, price, author_ref, stars) VALUES ('New', '1', 1, 3)",
+        proof: "SELECT COUNT(*) FROM books WHERE stars = 3",
+        expected: "3",
+    },
+    Case {
+        name: "book_author_key_and_stars_check",
+        edit: &[
+            ("    pub author_ref: i64,", "    #[belongs_to(Author)]\n    pub author_ref: i64,"),
+            ("    pub stars: i32,", "    #[column(check = \"stars BETWEEN 0 AND 5\")]\n    pub stars: i32,"),
+        ],
+        acknowledge: &[],
+        phases: &["backfill", "contract"],
+        sql: &[
+            (Dialect::Postgres, 1, "REFERENCES \"authors\" (\"id\") NOT VALID"),
+            (Dialect::Postgres, 1, "CHECK (stars BETWEEN 0 AND 5) NOT VALID"),
+            (Dialect::Postgres, 2, "VALIDATE CONSTRAINT \"fk_books_author_ref\""),
+        ],
+        unfilled: None,
+        old_writer: "INSERT INTO books (title, price, author_ref, stars) VALUES ('Old Shape', '1', 1, 3)",
+        old_writer_fails_after: false,
+        new_writer: "INSERT INTO books (title, price, author_ref, stars) VALUES ('New', '1', 2, 1)",
+        proof: "SELECT COUNT(*) FROM books b JOIN authors a ON a.id = b.author_ref",
+        expected: "7",
+    },
+];
+
+fn edited(case: &Case) -> String {
+    let mut out = BASE.to_string();
+    for (from, to) in case.edit {
+        assert!(out.contains(from), "{}: BASE has no {from:?}", case.name);
+        out = out.replacen(from, to, 1);
+    }
+    out
+}
+
+fn krate(source: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    fs::create_dir_all(dir.path().join("src")).unwrap();
+    fs::write(dir.path().join("src/schema.rs"), source).unwrap();
+    dir
+}
+
+/// A crate with `BASE` recorded as `0001_initial` and the case's edit
+/// recorded after it.
+fn record(case: &Case) -> tempfile::TempDir {
+    let dir = krate(BASE);
+    Builder::new().with_crate_dir(dir.path()).generate().unwrap_or_else(|e| panic!("{e}")).write().unwrap();
+    fs::write(dir.path().join("src/schema.rs"), edited(case)).unwrap();
+    let built = Builder::new()
+        .with_crate_dir(dir.path())
+        .with_record(case.name)
+        .acknowledge(case.acknowledge.iter().copied())
+        .generate()
+        .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+    built.write().unwrap();
+    let names: Vec<String> = case
+        .phases
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if p.is_empty() { format!("{:04}_{}", i + 2, case.name) } else { format!("{:04}_{}_{p}", i + 2, case.name) }
+        })
+        .collect();
+    let expected = if names.len() == 1 {
+        format!("recorded migration {}", names[0])
+    } else {
+        format!("recorded migrations {} (one plan, deploy between them)", names.join(", "))
+    };
+    assert_eq!(built.history().messages, [expected], "{}", case.name);
+    dir
+}
+
+fn fresh_dump(dialect: Dialect, source: &str) -> Option<String> {
+    let dir = krate(source);
+    Builder::new().with_crate_dir(dir.path()).generate().unwrap_or_else(|e| panic!("{e}")).write().unwrap();
+    let mut db = common::connect_or_panic(dialect)?;
+    let up = dir.path().join(format!("generated/migrations/{}/0001_initial.up.sql", dialect.dir_name()));
+    db.execute_batch(&fs::read_to_string(&up).unwrap()).unwrap_or_else(|e| panic!("{dialect} fresh: {e}"));
+    Some(normalize(dialect, &db.dump_schema().unwrap()))
+}
+
+/// PostgreSQL appends added columns where a fresh table declares them in
+/// place: its dumps are compared as sorted lines.
+fn normalize(dialect: Dialect, dump: &str) -> String {
+    if dialect != Dialect::Postgres {
+        return dump.to_string();
+    }
+    let mut lines: Vec<&str> = dump.lines().map(|l| l.trim_end_matches(',')).collect();
+    lines.sort_unstable();
+    lines.join("\n")
+}
+
+/// Runs a migration file the way a migrator does: a `-- no-transaction`
+/// PostgreSQL file statement by statement (a concurrent index build cannot
+/// share a batch), any other file as one batch.
+fn apply(db: &mut dyn Database, file: &Path) {
+    let sql = fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let d = db.dialect();
+    let result = if d == Dialect::Postgres && sql.lines().any(|l| l.trim() == "-- no-transaction") {
+        statements(&sql).try_for_each(|s| db.execute_batch(s))
+    } else {
+        db.execute_batch(&sql)
+    };
+    result.unwrap_or_else(|e| panic!("{d}: {}: {e}", file.display()));
+}
+
+/// The statements of a file without dollar-quoted bodies (what a
+/// no-transaction migration holds): split on `;` at line ends.
+fn statements(sql: &str) -> impl Iterator<Item = &str> {
+    sql.split(";\n")
+        .map(str::trim)
+        .filter(|s| s.lines().any(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--")))
+}
+
+fn scalar(db: &mut dyn Database, sql: &str) -> String {
+    let d = db.dialect();
+    db.query_scalar(sql).unwrap_or_else(|e| panic!("{d}: {sql}: {e}")).unwrap_or_default()
+}
+
+fn run_case(dialect: Dialect, case: &Case, dir: &Path) {
+    let (Some(base_dump), Some(new_dump)) = (fresh_dump(dialect, BASE), fresh_dump(dialect, &edited(case))) else {
+        return;
+    };
+    let Some(mut db) = common::connect_or_panic(dialect) else { return };
+    let db = db.as_mut();
+    let migrations: Vec<Migration> =
+        common::load_migrations(&dir.join("generated/migrations").join(dialect.dir_name()))
+            .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(migrations.len(), case.phases.len() + 1, "{dialect} {}: migrations", case.name);
+    apply(db, &migrations[0].up);
+    db.execute_batch(ROWS).unwrap_or_else(|e| panic!("{dialect} rows: {e}"));
+    let steps = &migrations[1..];
+    for (i, m) in steps.iter().enumerate() {
+        let last = i + 1 == steps.len();
+        if !last {
+            apply(db, &m.up);
+            db.execute_batch(case.old_writer).unwrap_or_else(|e| {
+                panic!("{dialect} {}: the old release's insert fails after {}: {e}", case.name, m.name)
+            });
+            // Every row so far is there: the base ones and one per step.
+            assert_eq!(scalar(db, "SELECT COUNT(*) FROM books"), (4 + i).to_string(), "{dialect} {}", m.name);
+            if let Some(unfilled) = case.unfilled.filter(|_| m.name.ends_with("_backfill")) {
+                assert_eq!(scalar(db, unfilled), "0", "{dialect} {}: {unfilled}", m.name);
+            }
+            continue;
+        }
+        // Before the contract: the old writer once more, then the contract.
+        db.execute_batch(case.old_writer).unwrap_or_else(|e| {
+            panic!("{dialect} {}: the old release's insert fails before {}: {e}", case.name, m.name)
+        });
+        apply(db, &m.up);
+        let old_after = db.execute_batch(case.old_writer);
+        assert_eq!(
+            old_after.is_err(),
+            case.old_writer_fails_after,
+            "{dialect} {}: the old release's insert after the contract: {old_after:?}",
+            case.name
+        );
+        db.execute_batch(case.new_writer)
+            .unwrap_or_else(|e| panic!("{dialect} {}: the new release's insert fails: {e}", case.name));
+    }
+    let now = normalize(dialect, &db.dump_schema().unwrap());
+    assert!(
+        now == new_dump,
+        "{dialect} {}: after the plan the database differs from a fresh one:\n{}",
+        case.name,
+        common::diff_lines(&new_dump, &now)
+    );
+    db.check_schema().unwrap_or_else(|e| panic!("{dialect} {}: {e}", case.name));
+    assert_eq!(scalar(db, case.proof), case.expected, "{dialect} {}: {}", case.name, case.proof);
+    let rows = scalar(db, "SELECT COUNT(*) FROM books");
+
+    // Down, in reverse, to the base schema with every row kept.
+    for m in steps.iter().rev() {
+        apply(db, &m.down);
+    }
+    let back = normalize(dialect, &db.dump_schema().unwrap());
+    assert!(
+        back == base_dump,
+        "{dialect} {}: the downs do not restore the base schema:\n{}",
+        case.name,
+        common::diff_lines(&base_dump, &back)
+    );
+    assert_eq!(scalar(db, "SELECT COUNT(*) FROM books"), rows, "{dialect} {}: rows lost by the downs", case.name);
+    assert_eq!(
+        scalar(db, "SELECT COUNT(*) FROM books WHERE title IS NOT NULL AND price IS NOT NULL"),
+        rows,
+        "{dialect} {}: the downs lost values of the base columns",
+        case.name
+    );
+    // And up again.
+    for m in steps {
+        apply(db, &m.up);
+    }
+    let again = normalize(dialect, &db.dump_schema().unwrap());
+    assert!(
+        again == new_dump,
+        "{dialect} {}: up after down differs:\n{}",
+        case.name,
+        common::diff_lines(&new_dump, &again)
+    );
+}
+
+fn check(case: &Case) {
+    let dir = record(case);
+    for (dialect, migration, needle) in case.sql {
+        let dir = dir.path().join("generated/migrations").join(dialect.dir_name());
+        let file = common::load_migrations(&dir).unwrap()[*migration].up.clone();
+        let text = fs::read_to_string(&file).unwrap();
+        assert!(text.contains(needle), "{}: {} lacks {needle:?}:\n{text}", case.name, file.display());
+    }
+    for dialect in Dialect::ALL {
+        run_case(dialect, case, dir.path());
+    }
+}
+
+#[test]
+fn a_not_null_column_is_added_nullable_backfilled_then_constrained() {
+    check(&CASES[0]);
+}
+
+#[test]
+fn a_narrowing_type_change_goes_through_a_shadow_column() {
+    check(&CASES[1]);
+}
+
+#[test]
+fn a_dual_write_rename_keeps_the_old_column_written_until_the_contract() {
+    check(&CASES[2]);
+}
+
+#[test]
+fn an_index_on_an_existing_table_is_built_online() {
+    check(&CASES[3]);
+}
+
+#[test]
+fn a_foreign_key_and_a_check_on_a_populated_table_are_validated_after_the_rows() {
+    check(&CASES[4]);
+}
+
+/// A single-tenant schema: projects know their customer by name only.
+const SINGLE_TENANT: &str = r#"use tablewright::prelude::*;
+
+#[entity]
+pub struct Project {
+    #[id(auto)]
+    pub id: i64,
+    pub customer: String,
+    pub name: String,
+}
+
+#[entity]
+pub struct Task {
+    #[id(auto)]
+    pub id: i64,
+    #[belongs_to(Project)]
+    pub project_id: i64,
+    pub title: String,
+}
+"#;
+
+/// The same schema made multi-tenant: each customer becomes an
+/// organization; a project's tenant comes from its customer, a task's from
+/// its project.
+const MULTI_TENANT: &str = r#"use tablewright::prelude::*;
+
+#[entity]
+#[tenant]
+pub struct Organization {
+    #[id(auto)]
+    pub id: i64,
+    pub name: String,
+}
+
+#[entity]
+#[tenant_scoped]
+pub struct Project {
+    #[id(auto)]
+    pub id: i64,
+    #[column(backfill = "(SELECT o.id FROM organizations o WHERE o.name = projects.customer)")]
+    pub organization_id: i64,
+    pub customer: String,
+    pub name: String,
+}
+
+#[entity]
+#[tenant_scoped]
+pub struct Task {
+    #[id(auto)]
+    pub id: i64,
+    #[belongs_to(Project)]
+    pub project_id: i64,
+    pub title: String,
+}
+"#;
+
+const CUSTOMER_ROWS: &str =
+    "INSERT INTO projects (customer, name) VALUES ('acme', 'Rocket'), ('globex', 'Dome'), ('acme', 'Anvil');
+INSERT INTO tasks (project_id, title) VALUES (1, 'fuel'), (1, 'launch'), (2, 'paint'), (3, 'drop'), (2, 'seal');";
+
+/// What the previous release writes between the steps: a project and a task
+/// in the single-tenant shape.
+const SINGLE_TENANT_WRITER: &str = "INSERT INTO projects (customer, name) VALUES ('globex', 'Late');
+INSERT INTO tasks (project_id, title) VALUES ((SELECT MAX(id) FROM projects), 'late');";
+
+fn tenancy_setting() -> tablewright::build::TenancyOptions {
+    use tablewright::build::{TenancyMode, TenancyOptions};
+    TenancyOptions { mode: TenancyMode::Setting, ..Default::default() }
+}
+
+fn retrofit_build(dir: &Path) -> Builder {
+    Builder::new().with_crate_dir(dir).with_tenancy(tenancy_setting())
+}
+
+#[test]
+fn a_single_tenant_schema_with_rows_becomes_multi_tenant_step_by_step() {
+    let dir = krate(SINGLE_TENANT);
+    retrofit_build(dir.path()).generate().unwrap_or_else(|e| panic!("{e}")).write().unwrap();
+    fs::write(dir.path().join("src/schema.rs"), MULTI_TENANT).unwrap();
+    let built = retrofit_build(dir.path()).with_record("multi_tenant").generate().unwrap_or_else(|e| panic!("{e}"));
+    built.write().unwrap();
+    assert_eq!(
+        built.history().messages,
+        ["recorded migrations 0002_multi_tenant_expand, 0003_multi_tenant_index_1, 0004_multi_tenant_index_2, \
+             0005_multi_tenant_index_3, 0006_multi_tenant_backfill, 0007_multi_tenant_contract (one plan, deploy between them)"]
+    );
+    // Row-level security of the tables that held rows comes last (the new
+    // tenant table, empty, has it from the start).
+    let pg = dir.path().join("generated/migrations/postgres");
+    let migrations = common::load_migrations(&pg).unwrap();
+    let (contract, before) = migrations[1..].split_last().unwrap();
+    for m in before {
+        let up = fs::read_to_string(&m.up).unwrap();
+        let early = up.lines().find(|l| {
+            (l.contains("ROW LEVEL SECURITY") || l.contains("CREATE POLICY"))
+                && (l.contains("\"projects\"") || l.contains("\"tasks\""))
+        });
+        assert_eq!(early, None, "{}: row-level security of a retrofitted table before the contract", m.name);
+    }
+    let contract = fs::read_to_string(&contract.up).unwrap();
+    assert!(contract.contains("FORCE ROW LEVEL SECURITY") && contract.contains("CREATE POLICY"), "{contract}");
+
+    for dialect in Dialect::ALL {
+        retrofit_on(dialect, dir.path());
+    }
+}
+
+fn retrofit_on(dialect: Dialect, dir: &Path) {
+    let fresh = {
+        let fresh = krate(MULTI_TENANT);
+        retrofit_build(fresh.path()).generate().unwrap_or_else(|e| panic!("{e}")).write().unwrap();
+        let Some(mut db) = common::connect_or_panic(dialect) else { return };
+        let up = fresh.path().join(format!("generated/migrations/{}/0001_initial.up.sql", dialect.dir_name()));
+        db.execute_batch(&fs::read_to_string(&up).unwrap()).unwrap_or_else(|e| panic!("{dialect} fresh: {e}"));
+        normalize(dialect, &db.dump_schema().unwrap())
+    };
+    let Some(mut db) = common::connect_or_panic(dialect) else { return };
+    let db = db.as_mut();
+    let migrations = common::load_migrations(&dir.join("generated/migrations").join(dialect.dir_name())).unwrap();
+    apply(db, &migrations[0].up);
+    db.execute_batch(CUSTOMER_ROWS).unwrap_or_else(|e| panic!("{dialect} rows: {e}"));
+    // Expand (after which the operator creates the organizations), the
+    // indexes and the backfill, the previous release writing after each;
+    // then the contract.
+    let (contract, steps) = migrations[1..].split_last().unwrap();
+    for (i, m) in steps.iter().enumerate() {
+        apply(db, &m.up);
+        if i == 0 {
+            db.execute_batch("INSERT INTO organizations (name) VALUES ('acme'), ('globex')").unwrap();
+        }
+        db.execute_batch(SINGLE_TENANT_WRITER).unwrap_or_else(|e| panic!("{dialect} writer after {}: {e}", m.name));
+    }
+    apply(db, &contract.up);
+    let now = normalize(dialect, &db.dump_schema().unwrap());
+    assert!(
+        now == fresh,
+        "{dialect}: the retrofitted database differs from a fresh one:\n{}",
+        common::diff_lines(&fresh, &now)
+    );
+    // Every row has the tenant of its customer; every task its project's.
+    assert_eq!(scalar(db, "SELECT COUNT(*) FROM projects"), "8");
+    assert_eq!(
+        scalar(
+            db,
+            "SELECT COUNT(*) FROM projects p JOIN organizations o ON o.id = p.organization_id AND o.name = p.customer"
+        ),
+        "8",
+        "{dialect}: projects' tenants"
+    );
+    assert_eq!(scalar(db, "SELECT COUNT(*) FROM tasks"), "10");
+    assert_eq!(
+        scalar(
+            db,
+            "SELECT COUNT(*) FROM tasks t JOIN projects p ON p.id = t.project_id AND p.organization_id = t.organization_id"
+        ),
+        "10",
+        "{dialect}: tasks' tenants"
+    );
+    if dialect == Dialect::Postgres {
+        the_application_role_sees_each_tenant_exactly(db);
+        db.execute_batch("CREATE EXTENSION IF NOT EXISTS pgtap").unwrap();
+        let suite = dir.join("generated/postgres/rls_test.sql");
+        let (passed, output) = common::tools::pg_prove(db.name(), &suite);
+        assert!(passed, "the pgTAP suite fails on the retrofitted database:\n{output}");
+    }
+    // The downs return to the single-tenant schema with every row.
+    for m in migrations[1..].iter().rev() {
+        apply(db, &m.down);
+    }
+    assert_eq!(scalar(db, "SELECT COUNT(*) FROM tasks t JOIN projects p ON p.id = t.project_id"), "10");
+}
+
+/// As the application role, each tenant sees exactly its rows; the
+/// generated pgTAP suite passes on the retrofitted database.
+fn the_application_role_sees_each_tenant_exactly(db: &mut dyn Database) {
+    for (customer, projects, tasks) in [("acme", "2", "3"), ("globex", "6", "7")] {
+        let org = scalar(db, &format!("SELECT id FROM organizations WHERE name = '{customer}'"));
+        db.execute_batch(&format!("BEGIN; SET LOCAL ROLE app_user; SELECT set_config('app.tenant_id', '{org}', true)"))
+            .unwrap();
+        let seen = scalar(
+            db,
+            &format!(
+                "SELECT (SELECT COUNT(*) FROM projects) || '/' || (SELECT COUNT(*) FROM tasks) || '/' || \
+                 (SELECT COUNT(*) FROM projects WHERE customer <> '{customer}')"
+            ),
+        );
+        db.execute_batch("ROLLBACK").unwrap();
+        assert_eq!(seen, format!("{projects}/{tasks}/0"), "tenant {customer} as app_user: projects/tasks/foreign");
+    }
+    db.execute_batch("BEGIN; SET LOCAL ROLE app_user").unwrap();
+    let none = scalar(db, "SELECT COUNT(*) FROM projects");
+    db.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(none, "0", "no tenant set: nothing visible");
+}
+
+/// The migration review through the build: a one-step type change is a
+/// cargo warning at the field, listed in the draft's header and README; the
+/// same change planned in phases is not; `with_lint_errors` fails the
+/// build on it; `#[allow_lint]` silences it.
+#[test]
+fn the_migration_review_warns_at_the_schema_line_and_can_fail_the_build() {
+    let dir = krate(BASE);
+    Builder::new().with_crate_dir(dir.path()).generate().unwrap_or_else(|e| panic!("{e}")).write().unwrap();
+    let wider = BASE.replace("    pub stars: i32,", "    pub stars: i64,");
+    fs::write(dir.path().join("src/schema.rs"), &wider).unwrap();
+    let rule = "[migration_table_rewrite]";
+    let message = "src/schema.rs:17:9: warning: changing the type of `books.stars` rewrites the table under an \
+                   ACCESS EXCLUSIVE lock: reads and writes wait for the whole rewrite [migration_table_rewrite]";
+
+    let built = Builder::new().with_crate_dir(dir.path()).one_step_migrations().generate().unwrap();
+    let warnings: Vec<String> = built.diagnostics().iter().map(ToString::to_string).collect();
+    let warning = warnings.iter().find(|w| w.contains(rule)).unwrap_or_else(|| panic!("{warnings:#?}"));
+    assert!(warning.starts_with(message), "{warning}");
+    let header = String::from_utf8(built.get("migrations/draft/postgres.up.sql").unwrap().contents.clone()).unwrap();
+    assert!(header.contains("--   src/schema.rs:17: changing the type of `books.stars`"), "{header}");
+    let readme = String::from_utf8(built.get("migrations/draft/README.md").unwrap().contents.clone()).unwrap();
+    assert!(readme.contains(rule), "{readme}");
+
+    let failed = Builder::new()
+        .with_crate_dir(dir.path())
+        .one_step_migrations()
+        .with_lint_errors(["migration_table_rewrite"])
+        .generate()
+        .expect_err("a review rule made an error fails the build");
+    assert!(failed.to_string().contains("error: changing the type of `books.stars`"), "{failed}");
+
+    let allowed =
+        wider.replace("    pub stars: i64,", "    #[allow_lint(migration_table_rewrite)]\n    pub stars: i64,");
+    fs::write(dir.path().join("src/schema.rs"), &allowed).unwrap();
+    let built = Builder::new()
+        .with_crate_dir(dir.path())
+        .one_step_migrations()
+        .with_lint_errors(["migration_table_rewrite"])
+        .generate()
+        .unwrap_or_else(|e| panic!("silenced, the finding fails nothing: {e}"));
+    assert!(!built.diagnostics().iter().any(|d| d.to_string().contains(rule)));
+}
