@@ -13,9 +13,12 @@
 //! and `plain-N` (no derive), then measures:
 //!
 //! - the build script's full generation, in the dev profile (what `cargo
-//!   build` runs: cargo compiles build scripts at `opt-level = 0`) and
-//!   optimized (`build-override` at `opt-level = 3`), by running the compiled
-//!   build script as cargo does, with a fresh `OUT_DIR`;
+//!   build` runs: cargo compiles build scripts at `opt-level = 0`), in the
+//!   dev profile with the package overrides the README recommends for large
+//!   schemas ([`RECOMMENDED_OVERRIDES`], the `dev-tuned` profile of the
+//!   work dir) and optimized (`--release`, `build-override` at
+//!   `opt-level = 3`), by running the compiled build script as cargo does,
+//!   with a fresh `OUT_DIR`;
 //! - `drizzle-kit generate` on the Drizzle schema that build wrote (the same
 //!   tables), from `tools/node`;
 //! - the touch path: `touch src/schema.rs` then `cargo build` (wall), and the
@@ -38,6 +41,13 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use tablewright_bench::synthetic;
+
+/// The packages the README recommends optimizing in the dev profile
+/// (`[profile.dev.package.<name>] opt-level = 3`): tablewright's generator,
+/// the parser it reads the schema with, and the JSON and SQL writers it
+/// renders with. The benchmark's `dev-tuned` profile is the dev profile
+/// with exactly these.
+const RECOMMENDED_OVERRIDES: [&str; 5] = ["tablewright-core", "syn", "proc-macro2", "serde_json", "sea-query"];
 
 fn main() {
     let mut sizes = vec![50, 200, 1000];
@@ -138,6 +148,8 @@ struct Figures {
     n: usize,
     dev_full: Duration,
     dev_full_cpu: Duration,
+    tuned_full: Duration,
+    tuned_full_cpu: Duration,
     opt_full: Duration,
     opt_full_cpu: Duration,
     drizzle: Duration,
@@ -198,12 +210,15 @@ impl Bench {
             members.extend([format!("tw-{n}"), format!("serde-{n}"), format!("plain-{n}")]);
         }
         let list = members.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(", ");
-        write_if_changed(
-            &self.work.join("Cargo.toml"),
-            &format!(
-                "# Written by tablewright-bench; do not edit.\n[workspace]\nmembers = [{list}]\nresolver = \"3\"\n"
-            ),
+        let mut manifest = format!(
+            "# Written by tablewright-bench; do not edit.\n[workspace]\nmembers = [{list}]\nresolver = \"3\"\n\n\
+             # The dev profile with the overrides the README recommends for large schemas.\n\
+             [profile.dev-tuned]\ninherits = \"dev\"\n"
         );
+        for package in RECOMMENDED_OVERRIDES {
+            let _ = write!(manifest, "\n[profile.dev-tuned.package.{package}]\nopt-level = 3\n");
+        }
+        write_if_changed(&self.work.join("Cargo.toml"), &manifest);
         // The repository's lockfile pins the versions already in cargo's cache.
         let lock = self.work.join("Cargo.lock");
         if !lock.exists() {
@@ -352,6 +367,14 @@ impl Bench {
         fs::write(&schema_rs, &source).expect("restore schema.rs");
         self.run_script(&script, &krate, &out);
 
+        // The dev profile with the recommended overrides (cargo check compiles
+        // and runs the build script without compiling the library).
+        self.cargo(&["check", "--offline", "--profile", "dev-tuned", "-p", &tw], &[]);
+        let tuned = self.build_script("dev-tuned", &tw);
+        let tuned_out = self.work.join(format!("out-tuned-{n}"));
+        (f.tuned_full, f.tuned_full_cpu) = self.full_generation(&tuned, &krate, &tuned_out, runs);
+        eprintln!("   dev + overrides full generation {:.2?}", f.tuned_full);
+
         // Optimized build script: `build-override` at opt-level 3 (cargo check
         // compiles and runs it without compiling the library).
         self.cargo(
@@ -454,11 +477,17 @@ fn report(results: &[Figures], machine: &str) -> String {
             Box::new(move |f| format!("{} / {}", secs(f.dev_full), secs(f.dev_full_cpu))),
         ),
         (
+            "build script, full generation, dev profile + recommended overrides: wall / CPU (s)",
+            Box::new(move |f| format!("{} / {}", secs(f.tuned_full), secs(f.tuned_full_cpu))),
+        ),
+        (
             "build script, full generation, optimized: wall / CPU (s)",
             Box::new(move |f| format!("{} / {}", secs(f.opt_full), secs(f.opt_full_cpu))),
         ),
         ("`drizzle-kit generate`, same tables (s)", Box::new(move |f| secs(f.drizzle))),
         ("build script dev / drizzle-kit", Box::new(move |f| ratio(f.dev_full, f.drizzle))),
+        ("build script dev + overrides / drizzle-kit", Box::new(move |f| ratio(f.tuned_full, f.drizzle))),
+        ("build script optimized / drizzle-kit", Box::new(move |f| ratio(f.opt_full, f.drizzle))),
         ("touch: build script (s)", Box::new(move |f| format!("{:.3}", f.touch_script.as_secs_f64()))),
         ("touch: `cargo build` (s)", Box::new(move |f| secs(f.touch_wall))),
         ("touch: build script / crate build", Box::new(move |f| pct(f.touch_script, f.touch_wall))),
@@ -507,9 +536,11 @@ fn report(results: &[Figures], machine: &str) -> String {
     if let (Some(a), Some(b)) = (by_n(200), by_n(1000)) {
         let _ = writeln!(
             out,
-            "\nN=1000 / N=200, full generation: dev {} (CPU {}), optimized {} (CPU {})",
+            "\nN=1000 / N=200, full generation: dev {} (CPU {}), dev + overrides {} (CPU {}), optimized {} (CPU {})",
             ratio(b.dev_full, a.dev_full),
             ratio(b.dev_full_cpu, a.dev_full_cpu),
+            ratio(b.tuned_full, a.tuned_full),
+            ratio(b.tuned_full_cpu, a.tuned_full_cpu),
             ratio(b.opt_full, a.opt_full),
             ratio(b.opt_full_cpu, a.opt_full_cpu)
         );

@@ -28,7 +28,7 @@
 //! assert_eq!(cycles[0].spelled(), "`authors.book_id` -> `books`, `books.author_id` -> `authors`");
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::model::{Entity, ForeignKey, Schema};
 
@@ -78,6 +78,11 @@ impl Cycle<'_> {
 /// Every foreign key of the schema whose target is an entity, by holder
 /// table, then key name.
 pub fn edges(schema: &Schema) -> Vec<Edge<'_>> {
+    // The first entity of each name, as `Schema::entity` finds it.
+    let mut by_name: HashMap<&str, &Entity> = HashMap::with_capacity(schema.entities.len());
+    for entity in &schema.entities {
+        by_name.entry(entity.name.as_str()).or_insert(entity);
+    }
     let mut holders: Vec<&Entity> = schema.entities.iter().collect();
     holders.sort_by(|a, b| a.table.cmp(&b.table));
     let mut out = Vec::new();
@@ -85,7 +90,7 @@ pub fn edges(schema: &Schema) -> Vec<Edge<'_>> {
         let mut fks: Vec<&ForeignKey> = holder.foreign_keys.iter().collect();
         fks.sort_by(|a, b| a.name.cmp(&b.name));
         for foreign_key in fks {
-            if let Some(target) = schema.entity(&foreign_key.target) {
+            if let Some(&target) = by_name.get(foreign_key.target.as_str()) {
                 out.push(Edge { holder, foreign_key, target });
             }
         }
@@ -109,26 +114,82 @@ pub fn required_cycles(schema: &Schema) -> Vec<Cycle<'_>> {
 /// optional.
 pub fn keys_on_required_cycles(schema: &Schema) -> BTreeSet<(String, String)> {
     let edges: Vec<Edge<'_>> = edges(schema).into_iter().filter(Edge::required).collect();
-    let reaches = |from: &str, to: &str| -> bool {
-        let mut seen = BTreeSet::new();
-        let mut stack = vec![from.to_string()];
-        while let Some(t) = stack.pop() {
-            if t == to {
-                return true;
-            }
-            for e in edges.iter().filter(|e| e.holder.table == t) {
-                if seen.insert(e.target.table.clone()) {
-                    stack.push(e.target.table.clone());
-                }
-            }
-        }
-        false
-    };
+    let group = groups(&edges);
+    // The target reaches the holder back exactly when both are in one
+    // strongly connected group (a self-reference is its own group).
     edges
         .iter()
-        .filter(|e| reaches(&e.target.table, &e.holder.table))
+        .filter(|e| group.get(e.target.table.as_str()) == group.get(e.holder.table.as_str()))
         .map(|e| (e.holder.table.clone(), e.foreign_key.name.clone()))
         .collect()
+}
+
+/// The strongly connected group of every table of `edges` (holders and
+/// targets), as a number: two tables share one exactly when each reaches
+/// the other. Tarjan's algorithm, iterative, linear in tables and edges.
+fn groups<'e>(edges: &'e [Edge<'_>]) -> HashMap<&'e str, usize> {
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut names: Vec<&str> = Vec::new();
+    for e in edges {
+        for t in [e.holder.table.as_str(), e.target.table.as_str()] {
+            index.entry(t).or_insert_with(|| {
+                names.push(t);
+                names.len() - 1
+            });
+        }
+    }
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+    for e in edges {
+        out[index[e.holder.table.as_str()]].push(index[e.target.table.as_str()]);
+    }
+    const UNSEEN: usize = usize::MAX;
+    let n = names.len();
+    let (mut order, mut low, mut group) = (vec![UNSEEN; n], vec![0; n], vec![UNSEEN; n]);
+    let (mut on_stack, mut stack) = (vec![false; n], Vec::new());
+    let (mut next, mut groups) = (0, 0);
+    for root in 0..n {
+        if order[root] != UNSEEN {
+            continue;
+        }
+        // (node, next outgoing edge to look at)
+        let mut calls = vec![(root, 0)];
+        order[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (v, ref mut i)) = calls.last_mut() {
+            if let Some(&w) = out[v].get(*i) {
+                *i += 1;
+                if order[w] == UNSEEN {
+                    order[w] = next;
+                    low[w] = next;
+                    next += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    calls.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(order[w]);
+                }
+                continue;
+            }
+            calls.pop();
+            if let Some(&(parent, _)) = calls.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == order[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    group[w] = groups;
+                    if w == v {
+                        break;
+                    }
+                }
+                groups += 1;
+            }
+        }
+    }
+    names.into_iter().enumerate().map(|(i, t)| (t, group[i])).collect()
 }
 
 /// One cycle through each strongly connected group of `edges` (by holder
@@ -138,28 +199,24 @@ pub fn cycles_of<'s>(edges: &[Edge<'s>]) -> Vec<Cycle<'s>> {
     for e in edges {
         out_edges.entry(e.holder.table.as_str()).or_default().push(e);
     }
-    let reach = |from: &str| -> BTreeSet<&str> {
-        let mut seen = BTreeSet::new();
-        let mut stack = vec![from];
-        while let Some(t) = stack.pop() {
-            for e in out_edges.get(t).into_iter().flatten() {
-                if seen.insert(e.target.table.as_str()) {
-                    stack.push(&e.target.table);
-                }
-            }
-        }
-        seen
+    let group_of = groups(edges);
+    let mut members: HashMap<usize, BTreeSet<&str>> = HashMap::new();
+    for (&t, &g) in &group_of {
+        members.entry(g).or_default().insert(t);
+    }
+    // A table is on a cycle when its group has another table or it points at itself.
+    let on_cycle = |t: &str| {
+        members[&group_of[t]].len() > 1 || out_edges.get(t).into_iter().flatten().any(|e| e.target.table == t)
     };
     let tables: BTreeSet<&str> = edges.iter().map(|e| e.holder.table.as_str()).collect();
     let mut done: BTreeSet<&str> = BTreeSet::new();
     let mut cycles = Vec::new();
     for &start in &tables {
-        if done.contains(start) || !reach(start).contains(start) {
+        if done.contains(start) || !on_cycle(start) {
             continue;
         }
         // The group: the tables `start` reaches that reach it back.
-        let group: BTreeSet<&str> =
-            reach(start).into_iter().filter(|t| *t == start || reach(t).contains(start)).collect();
+        let group = &members[&group_of[start]];
         done.extend(group.iter().copied());
         // A shortest path back to `start` inside the group (breadth first, edges in order).
         let mut previous: BTreeMap<&str, &Edge<'s>> = BTreeMap::new();

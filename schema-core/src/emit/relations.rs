@@ -27,7 +27,7 @@
 //! Polymorphic links have no foreign key and no navigation here: their
 //! integrity lives in database triggers.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::analysis::Analysis;
 use crate::model::{ColumnOrigin, Entity, ForeignKey};
@@ -202,24 +202,30 @@ fn key_is_unique(holder: &Entity, fk: &ForeignKey) -> bool {
 
 /// `created_by` -> `CreatedBy`.
 pub fn pascal_case(snake: &str) -> String {
-    snake
-        .split('_')
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            let mut chars = part.chars();
-            match chars.next() {
-                Some(first) => first.to_uppercase().chain(chars).collect::<String>(),
-                None => String::new(),
+    let mut out = String::with_capacity(snake.len());
+    for part in snake.split('_').filter(|part| !part.is_empty()) {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            if first.is_ascii() {
+                out.push(first.to_ascii_uppercase());
+            } else {
+                out.extend(first.to_uppercase());
             }
-        })
-        .collect()
+            out.push_str(chars.as_str());
+        }
+    }
+    out
 }
 
 /// `created_by_id` -> `createdById`: the TypeScript field convention.
 pub fn camel_case(snake: &str) -> String {
-    let pascal = pascal_case(snake);
+    let mut pascal = pascal_case(snake);
     let mut chars = pascal.chars();
     match chars.next() {
+        Some(first) if first.is_ascii() => {
+            pascal[..1].make_ascii_lowercase();
+            pascal
+        }
         Some(first) => first.to_lowercase().chain(chars).collect(),
         None => String::new(),
     }
@@ -231,26 +237,37 @@ pub fn camel_case(snake: &str) -> String {
 /// and `Title`) keep distinct properties: the later one its field name as
 /// written (see [`properties`]).
 pub fn property_name(entity: &Entity, column: &str) -> String {
-    properties(entity).into_iter().find(|(c, _)| c == column).map_or_else(|| camel_case(column), |(_, p)| p)
+    // A column's property depends only on the columns before it: stop there.
+    let mut taken: HashSet<String> = HashSet::new();
+    for c in &entity.columns {
+        let property = next_property(&c.field, &taken);
+        if c.name == column {
+            return property;
+        }
+        taken.insert(property);
+    }
+    camel_case(column)
 }
 
 /// `(column, property)` of every column of `entity`, in column order: the
 /// field camelCased, or where an earlier column took that, the field as
 /// written (`_` appended while that is taken too).
 pub fn properties(entity: &Entity) -> Vec<(String, String)> {
-    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut taken: HashSet<String> = HashSet::new();
     let mut out = Vec::new();
     for c in &entity.columns {
-        let camel = camel_case(&c.field);
-        let property = if camel.is_empty() || taken.contains(&camel) {
-            super::names::free(&c.field, |n| taken.contains(n))
-        } else {
-            camel
-        };
+        let property = next_property(&c.field, &taken);
         taken.insert(property.clone());
         out.push((c.name.clone(), property));
     }
     out
+}
+
+/// The property of a column with Rust field `field`, the earlier columns'
+/// properties being `taken`.
+fn next_property(field: &str, taken: &HashSet<String>) -> String {
+    let camel = camel_case(field);
+    if camel.is_empty() || taken.contains(&camel) { super::names::free(field, |n| taken.contains(n)) } else { camel }
 }
 
 #[cfg(test)]
@@ -263,6 +280,11 @@ mod tests {
         assert_eq!(camel_case("created_by_id"), "createdById");
         assert_eq!(camel_case("id"), "id");
         assert_eq!(camel_case("utf8_text"), "utf8Text");
+        // Empty parts, non-ASCII first letters (one may uppercase to two).
+        assert_eq!(pascal_case("__a__b_"), "AB");
+        assert_eq!(pascal_case("ärger_ßcheck"), "ÄrgerSScheck");
+        assert_eq!(camel_case("Émile_zola"), "émileZola");
+        assert_eq!(camel_case("_"), "");
     }
 
     #[test]

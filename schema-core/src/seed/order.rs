@@ -8,7 +8,7 @@
 //! whose NOT NULL keys need their rows, are left empty with the reason
 //! ([`Skipped`]).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::cycles::{self, Edge};
 use crate::model::{Entity, Schema};
@@ -51,42 +51,86 @@ pub(super) struct Order<'s> {
 /// are picked among the tenant's members).
 pub(super) fn plan<'s>(schema: &'s Schema, base: Vec<&'s Entity>, membership: Option<&str>) -> Order<'s> {
     let edges: Vec<Edge<'s>> = cycles::edges(schema).into_iter().filter(|e| e.holder.name != e.target.name).collect();
-    let required = |e: &Entity| -> Vec<&str> {
-        edges.iter().filter(|x| x.holder.name == e.name && x.required()).map(|x| x.target.name.as_str()).collect()
-    };
+    let mut held: HashMap<&str, Vec<&Edge<'s>>> = HashMap::new();
+    for e in &edges {
+        held.entry(e.holder.name.as_str()).or_default().push(e);
+    }
+    let held_by = |e: &Entity| held.get(e.name.as_str()).into_iter().flatten().copied();
+    let required =
+        |e: &Entity| -> Vec<&'s str> { held_by(e).filter(|x| x.required()).map(|x| x.target.name.as_str()).collect() };
+    let names: HashSet<&str> = schema.entities.iter().map(|e| e.name.as_str()).collect();
     // Soft: nullable keys, polymorphic targets and the membership table,
     // kept in order when possible.
-    let soft = |e: &Entity| -> Vec<String> {
+    let soft = |e: &'s Entity| -> Vec<&'s str> {
         let scoped = e.tenant_scope.is_some() && !e.traits.tenant;
-        edges
-            .iter()
-            .filter(|x| x.holder.name == e.name && !x.required())
-            .map(|x| x.target.name.clone())
-            .chain(e.polymorphic.iter().flat_map(|p| p.targets.iter().map(|t| t.entity.clone())))
-            .chain(membership.filter(|_| scoped).map(str::to_string))
-            .filter(|t| *t != e.name && schema.entity(t).is_some())
+        held_by(e)
+            .filter(|x| !x.required())
+            .map(|x| x.target.name.as_str())
+            .chain(e.polymorphic.iter().flat_map(|p| p.targets.iter().map(|t| t.entity.as_str())))
+            .chain(membership.filter(|_| scoped).and_then(|m| names.get(m).copied()))
+            .filter(|t| *t != e.name && names.contains(t))
             .collect()
     };
-    let mut done: Vec<&str> = Vec::new();
+    // Repeatedly the first table of `base` whose keys' targets are all
+    // filled (required and soft), else the first whose required ones are:
+    // counts of unfilled targets per table, and the tables waiting on each
+    // name, so each step is a lookup rather than a scan.
+    let mut missing_required = vec![0usize; base.len()];
+    let mut missing_soft = vec![0usize; base.len()];
+    let mut waiting: HashMap<&str, Vec<(usize, bool)>> = HashMap::new();
+    for (i, e) in base.iter().enumerate() {
+        for target in required(e) {
+            missing_required[i] += 1;
+            waiting.entry(target).or_default().push((i, true));
+        }
+        for target in soft(e) {
+            missing_soft[i] += 1;
+            waiting.entry(target).or_default().push((i, false));
+        }
+    }
+    let mut strict: BTreeSet<usize> = BTreeSet::new();
+    let mut loose: BTreeSet<usize> = BTreeSet::new();
+    for i in 0..base.len() {
+        if missing_required[i] == 0 {
+            loose.insert(i);
+            if missing_soft[i] == 0 {
+                strict.insert(i);
+            }
+        }
+    }
+    let mut done: HashSet<&str> = HashSet::new();
     let mut tables: Vec<&Entity> = Vec::new();
-    loop {
-        let open = || base.iter().filter(|e| !done.contains(&e.name.as_str()));
-        let ready = |e: &&&Entity, strict: bool| {
-            required(e).iter().all(|d| done.contains(d))
-                && (!strict || soft(e).iter().all(|d| done.contains(&d.as_str())))
-        };
-        let next = open().find(|e| ready(e, true)).or_else(|| open().find(|e| ready(e, false)));
-        let Some(next) = next else { break };
-        done.push(&next.name);
+    while let Some(i) = strict.first().or_else(|| loose.first()).copied() {
+        strict.remove(&i);
+        loose.remove(&i);
+        let next = base[i];
+        if !done.insert(next.name.as_str()) {
+            continue; // a second entry of a name already placed
+        }
         tables.push(next);
+        for &(j, is_required) in waiting.get(next.name.as_str()).into_iter().flatten() {
+            if is_required {
+                missing_required[j] -= 1;
+            } else {
+                missing_soft[j] -= 1;
+            }
+            if missing_required[j] == 0 && !done.contains(base[j].name.as_str()) {
+                loose.insert(j);
+                if missing_soft[j] == 0 {
+                    strict.insert(j);
+                }
+            }
+        }
     }
     let mut later = BTreeSet::new();
-    for (i, e) in tables.iter().enumerate() {
-        for x in edges.iter().filter(|x| x.holder.name == e.name && !x.required()) {
-            if !tables[..i].iter().any(|t| t.name == x.target.name) {
+    let mut placed: HashSet<&str> = HashSet::new();
+    for e in &tables {
+        for x in held_by(e).filter(|x| !x.required()) {
+            if !placed.contains(x.target.name.as_str()) {
                 later.insert((e.name.clone(), x.foreign_key.name.clone()));
             }
         }
+        placed.insert(e.name.as_str());
     }
     let skipped = skipped(&base, &tables, &edges);
     Order { tables, later, skipped }
@@ -95,8 +139,9 @@ pub(super) fn plan<'s>(schema: &'s Schema, base: Vec<&'s Entity>, membership: Op
 /// The tables left out of the order: each cycle of NOT NULL keys once,
 /// then each table whose NOT NULL keys need one of them.
 fn skipped<'s>(base: &[&'s Entity], tables: &[&'s Entity], edges: &[Edge<'s>]) -> Vec<Skipped<'s>> {
+    let placed: HashSet<&str> = tables.iter().map(|t| t.name.as_str()).collect();
     let left: Vec<&Entity> =
-        base.iter().copied().filter(|e| !e.traits.audit_log && !tables.iter().any(|t| t.name == e.name)).collect();
+        base.iter().copied().filter(|e| !e.traits.audit_log && !placed.contains(e.name.as_str())).collect();
     let required: Vec<Edge<'s>> = edges.iter().copied().filter(|e| e.required()).collect();
     let mut out: Vec<Skipped<'s>> = Vec::new();
     for cycle in cycles::cycles_of(&required) {
@@ -122,7 +167,7 @@ fn skipped<'s>(base: &[&'s Entity], tables: &[&'s Entity], edges: &[Edge<'s>]) -
         }
         let needs: Vec<String> = required
             .iter()
-            .filter(|x| x.holder.name == entity.name && !tables.iter().any(|t| t.name == x.target.name))
+            .filter(|x| x.holder.name == entity.name && !placed.contains(x.target.name.as_str()))
             .map(|x| format!("`{}`", x.target.table))
             .collect();
         out.push(Skipped {

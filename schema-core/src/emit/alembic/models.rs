@@ -19,6 +19,7 @@ pub(super) fn models_py(cx: &Context<'_>) -> String {
     let (schema, analysis, relations) = (cx.schema(), cx.analysis(), cx.relations());
     let deferred = deferred_foreign_keys(cx);
     let mut imports = Imports { declared: declared(schema), ..Imports::default() };
+    let base = crate::emit::names::free("Base", |n| imports.declared.contains(n));
     let mut body = String::new();
 
     if !schema.enums.is_empty() {
@@ -44,7 +45,6 @@ pub(super) fn models_py(cx: &Context<'_>) -> String {
     body.push_str(&format!(
         "class {base}({}):\n    \"\"\"The declarative base of every model; `{base}.metadata` is Alembic's target.\"\"\"\n",
         imports.local("DeclarativeBase"),
-        base = base_name(schema),
     ));
     if uses_sql_type(schema) {
         imports.any = true;
@@ -54,7 +54,7 @@ pub(super) fn models_py(cx: &Context<'_>) -> String {
 
     for entity in &schema.entities {
         body.push_str("\n\n");
-        write_class(analysis, entity, relations, deferred, &mut imports, &mut body);
+        write_class(analysis, entity, &base, relations, deferred, &mut imports, &mut body);
     }
 
     let mut out = format!("{HEADER}\n\"\"\"SQLAlchemy 2.0 models of the schema, one class per table.\"\"\"\n\n");
@@ -109,12 +109,13 @@ pub(super) fn base_name(schema: &Schema) -> String {
 fn write_class(
     analysis: &Analysis<'_>,
     entity: &Entity,
+    base: &str,
     relations: &Relations<'_>,
     deferred: &std::collections::BTreeSet<(String, String)>,
     imports: &mut Imports,
     out: &mut String,
 ) {
-    out.push_str(&format!("class {}({}):\n", class_name(&entity.name), base_name(analysis.schema())));
+    out.push_str(&format!("class {}({}):\n", class_name(&entity.name), base));
     if let Some(doc) = &entity.doc {
         out.push_str(&format!("    {}\n\n", docstring(doc, "    ")));
     }

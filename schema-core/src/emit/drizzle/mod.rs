@@ -86,10 +86,13 @@ pub fn schema_ts(cx: &Context<'_>, dialect: Dialect) -> String {
         // A key to a table declared further down (a cycle): TypeScript cannot
         // infer this table's type while it needs the other's, so the extra
         // config's type is spelled out.
-        let forward = entity
-            .foreign_keys
-            .iter()
-            .any(|fk| fk.target != entity.name && order[position..].iter().any(|later| later.name == fk.target));
+        let forward = entity.foreign_keys.iter().any(|fk| {
+            fk.target != entity.name
+                && analysis
+                    .entity(&fk.target)
+                    .and_then(|target| analysis.position(&target.table))
+                    .is_some_and(|at| at >= position)
+        });
         write_table(&mut file, &mut body, entity, policies_by_table.get(&entity.table), forward);
     }
     for entity in order {

@@ -31,6 +31,8 @@
 //! first), so a rebuild rewrites no byte and a later drizzle-kit snapshot
 //! chains onto ours.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value, json};
 use sha1::{Digest, Sha1};
 
@@ -83,9 +85,14 @@ pub fn snapshot(schema: &Schema, options: &EmitOptions, tag: &str, prev_tag: Opt
     // which come sorted by export name (the `const` of each).
     let mut entities: Vec<&Entity> = schema.entities.iter().collect();
     entities.sort_by_cached_key(|e| super::table_var(&e.table));
+    // The first entity of each name, as `Schema::entity` finds it.
+    let mut by_name: HashMap<&str, &Entity> = HashMap::with_capacity(schema.entities.len());
+    for entity in &schema.entities {
+        by_name.entry(entity.name.as_str()).or_insert(entity);
+    }
     let mut tables = Map::new();
     for entity in entities {
-        tables.insert(format!("public.{}", entity.table), table(schema, entity, policies.get(&entity.table)));
+        tables.insert(format!("public.{}", entity.table), table(schema, &by_name, entity, policies.get(&entity.table)));
     }
     let mut enums: Vec<&EnumType> = schema.enums.iter().collect();
     enums.sort_by_cached_key(|e| super::enum_var(&e.sql_name));
@@ -160,7 +167,7 @@ fn uuid_v5(namespace: &[u8; 16], name: &str) -> String {
 }
 
 /// One `pgTable`, as drizzle-kit serializes it.
-fn table(schema: &Schema, entity: &Entity, policies: Option<&Vec<Policy>>) -> Value {
+fn table(schema: &Schema, by_name: &HashMap<&str, &Entity>, entity: &Entity, policies: Option<&Vec<Policy>>) -> Value {
     let mut columns = Map::new();
     for c in &entity.columns {
         let (ty, type_schema) = pg_snapshot_type(schema, c);
@@ -224,7 +231,7 @@ fn table(schema: &Schema, entity: &Entity, policies: Option<&Vec<Policy>>) -> Va
     let mut foreign_keys = Map::new();
     for fk in &entity.foreign_keys {
         // schema.ts leaves out a key whose target is not an entity.
-        let Some(target) = schema.entity(&fk.target) else { continue };
+        let Some(target) = by_name.get(fk.target.as_str()) else { continue };
         foreign_keys.insert(
             fk.name.clone(),
             json!({
