@@ -14,6 +14,7 @@ pub mod access_attr;
 pub mod attr;
 pub mod check;
 pub mod ctxt;
+pub mod fragments;
 pub mod limits;
 pub mod lint_attr;
 pub mod lower;
