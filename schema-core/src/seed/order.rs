@@ -6,7 +6,9 @@
 //! see `links`). A cycle of NOT NULL keys cannot be broken (MySQL checks
 //! keys row by row, even `deferrable` ones), so its tables, and the tables
 //! whose NOT NULL keys need their rows, are left empty with the reason
-//! ([`Skipped`]).
+//! ([`Skipped`]). So is a table with a check the generator cannot evaluate
+//! ([`Excluded`]), and the tables whose NOT NULL keys need its rows; every
+//! other table is seeded as usual.
 
 use std::collections::BTreeSet;
 
@@ -35,6 +37,14 @@ impl Skipped<'_> {
     }
 }
 
+/// A table the seed leaves out from the start, with the reason and the fix.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Excluded {
+    pub entity: String,
+    pub reason: String,
+    pub help: String,
+}
+
 /// The plan: tables in load order, the keys set after their target is
 /// filled, and the tables left empty.
 pub(super) struct Order<'s> {
@@ -49,7 +59,13 @@ pub(super) struct Order<'s> {
 /// `membership` names the membership entity of a membership-mode tenant,
 /// which every other tenant-scoped table waits for (its user references
 /// are picked among the tenant's members).
-pub(super) fn plan<'s>(schema: &'s Schema, base: Vec<&'s Entity>, membership: Option<&str>) -> Order<'s> {
+pub(super) fn plan<'s>(
+    schema: &'s Schema,
+    base: Vec<&'s Entity>,
+    membership: Option<&str>,
+    excluded: &[Excluded],
+) -> Order<'s> {
+    let is_excluded = |e: &Entity| excluded.iter().any(|x| x.entity == e.name);
     let edges: Vec<Edge<'s>> = cycles::edges(schema).into_iter().filter(|e| e.holder.name != e.target.name).collect();
     let required = |e: &Entity| -> Vec<&str> {
         edges.iter().filter(|x| x.holder.name == e.name && x.required()).map(|x| x.target.name.as_str()).collect()
@@ -70,7 +86,7 @@ pub(super) fn plan<'s>(schema: &'s Schema, base: Vec<&'s Entity>, membership: Op
     let mut done: Vec<&str> = Vec::new();
     let mut tables: Vec<&Entity> = Vec::new();
     loop {
-        let open = || base.iter().filter(|e| !done.contains(&e.name.as_str()));
+        let open = || base.iter().filter(|e| !done.contains(&e.name.as_str()) && !is_excluded(e));
         let ready = |e: &&&Entity, strict: bool| {
             required(e).iter().all(|d| done.contains(d))
                 && (!strict || soft(e).iter().all(|d| done.contains(&d.as_str())))
@@ -88,20 +104,34 @@ pub(super) fn plan<'s>(schema: &'s Schema, base: Vec<&'s Entity>, membership: Op
             }
         }
     }
-    let skipped = skipped(&base, &tables, &edges);
+    let skipped = skipped(&base, &tables, &edges, excluded);
     Order { tables, later, skipped }
 }
 
 /// The tables left out of the order: each cycle of NOT NULL keys once,
 /// then each table whose NOT NULL keys need one of them.
-fn skipped<'s>(base: &[&'s Entity], tables: &[&'s Entity], edges: &[Edge<'s>]) -> Vec<Skipped<'s>> {
+fn skipped<'s>(
+    base: &[&'s Entity],
+    tables: &[&'s Entity],
+    edges: &[Edge<'s>],
+    excluded: &[Excluded],
+) -> Vec<Skipped<'s>> {
     let left: Vec<&Entity> =
         base.iter().copied().filter(|e| !e.traits.audit_log && !tables.iter().any(|t| t.name == e.name)).collect();
     let required: Vec<Edge<'s>> = edges.iter().copied().filter(|e| e.required()).collect();
     let mut out: Vec<Skipped<'s>> = Vec::new();
+    for entity in &left {
+        if let Some(x) = excluded.iter().find(|x| x.entity == entity.name) {
+            out.push(Skipped { entities: vec![entity], reason: x.reason.clone(), help: x.help.clone() });
+        }
+    }
     for cycle in cycles::cycles_of(&required) {
-        let mut entities: Vec<&Entity> =
-            left.iter().copied().filter(|e| cycle.edges.iter().any(|x| x.holder.name == e.name)).collect();
+        let mut entities: Vec<&Entity> = left
+            .iter()
+            .copied()
+            .filter(|e| cycle.edges.iter().any(|x| x.holder.name == e.name))
+            .filter(|e| !out.iter().any(|s| s.entities.iter().any(|x| x.name == e.name)))
+            .collect();
         if entities.is_empty() {
             continue;
         }
