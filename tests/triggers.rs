@@ -7,7 +7,6 @@
 
 mod common;
 
-
 use common::{Database, Dialect};
 
 const ORG_A: &str = "00000000-0000-4000-8000-00000000000a";

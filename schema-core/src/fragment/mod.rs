@@ -279,6 +279,38 @@ mod tests {
         assert_eq!(column_references(&expr, "t"), ["Order", "user", "total"]);
     }
 
+    #[cfg(feature = "build")]
+    #[test]
+    fn the_schema_check_reports_columns_defaults_and_dialects() {
+        let schema: crate::model::Schema = serde_json::from_value(serde_json::json!({"enums": [], "entities": [{
+            "name": "Event", "table": "events", "traits": {},
+            "columns": [
+                {"name": "id", "field": "id", "type": {"kind": "i64"}, "nullable": false},
+                {"name": "at", "field": "at", "type": {"kind": "date_time_utc"}, "nullable": false},
+                {"name": "code", "field": "code", "type": {"kind": "string"}, "nullable": false,
+                 "default": {"kind": "sql", "value": "lower(at)"}}],
+            "primary_key": {"name": "pk_events", "columns": ["id"]},
+            "indexes": [{"name": "idx_events_at", "columns": [{"name": "at"}], "where": "deleted IS NULL"}],
+            "checks": [{"name": "ck_events_at", "expr": "date_trunc('day', at) = at AND code ~ '^x'"}]}]}))
+        .expect("a schema");
+        let mut diagnostics = Vec::new();
+        check_schema(&schema, &mut diagnostics);
+        let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "check `ck_events_at` of `Event`: the function `date_trunc` exists only on PostgreSQL: the \
+                 MySQL/MariaDB and SQLite migrations will fail on it",
+                "check `ck_events_at` of `Event`: the operator `~` exists only on PostgreSQL: the MySQL/MariaDB and \
+                 SQLite migrations will fail on it",
+                "the `where` of index `idx_events_at` of `Event` names the column `deleted`, which `events` does not have",
+                "the default of `code` of `Event` names the column `at`: a default is computed before the row \
+                 exists, so it cannot read columns",
+            ]
+        );
+        assert_eq!(diagnostics.iter().filter(|d| d.is_error()).count(), 2);
+    }
+
     #[test]
     fn trailing_tokens_are_an_error() {
         assert!(parse_expr("a = 1 b").unwrap_err().contains("after the expression"));
