@@ -194,7 +194,7 @@ pub struct Setting {
     let expected = [
         "src/schema.rs:11:12: error: `Country` is neither `#[tenant_scoped]` nor `#[global]`: in a schema with the tenant `Org`, every table must say whether its rows belong to one tenant",
         "src/schema.rs:18:3: error: the `using` of policy `custom_delete` of `Comment` names the column `autor_id`, which `comments` does not have: did you mean `author_id`?",
-        "src/schema.rs:19:3: error: the `using` of policy `broken` of `Comment` is not a SQL expression: sql parser error: Expected: an expression, found: = at Line: 1, Column: 13",
+        "src/schema.rs:19:3: error: the `using` of policy `broken` of `Comment` is not a SQL expression: expected an expression, found = at Line: 1, Column: 13",
         "src/schema.rs:29:12: error: `Setting` references `Ghost`, which is not an `#[entity]` in the scanned sources",
     ];
     assert_eq!(errors, expected, "every error once, in source order");

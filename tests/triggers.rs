@@ -7,8 +7,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::{Database, Dialect};
 
 const ORG_A: &str = "00000000-0000-4000-8000-00000000000a";
@@ -31,18 +29,6 @@ pub fn generate_fixture() -> tempfile::TempDir {
         .unwrap_or_else(|e| panic!("the triggers fixture does not generate:\n{e}"));
     artifacts.write().unwrap_or_else(|e| panic!("{e}"));
     out
-}
-
-/// A fresh database of `dialect` with the fixture's migrations applied.
-fn migrated(dialect: Dialect, out: &Path) -> Option<Box<dyn Database>> {
-    let mut db = common::connect_or_panic(dialect)?;
-    let migrations =
-        common::load_migrations(&out.join("migrations").join(dialect.dir_name())).unwrap_or_else(|e| panic!("{e}"));
-    for m in &migrations {
-        let sql = std::fs::read_to_string(&m.up).unwrap();
-        db.execute_batch(&sql).unwrap_or_else(|e| panic!("{dialect}: {}: {e}", m.up.display()));
-    }
-    Some(db)
 }
 
 fn q(dialect: Dialect, name: &str) -> String {
@@ -87,7 +73,7 @@ fn seed(db: &mut dyn Database) {
 fn updated_at_is_kept_current_by_the_database() {
     let out = generate_fixture();
     for dialect in Dialect::ALL {
-        let Some(mut db) = migrated(dialect, out.path()) else { continue };
+        let Some(mut db) = common::migrated(dialect, out.path()) else { continue };
         let db = db.as_mut();
         seed(db);
         let past = match dialect {
@@ -108,7 +94,7 @@ fn updated_at_is_kept_current_by_the_database() {
 fn versioned_rows_bump_and_reject_stale_updates() {
     let out = generate_fixture();
     for dialect in Dialect::ALL {
-        let Some(mut db) = migrated(dialect, out.path()) else { continue };
+        let Some(mut db) = common::migrated(dialect, out.path()) else { continue };
         let db = db.as_mut();
         seed(db);
         let version = |db: &mut dyn Database| count(db, &format!("SELECT version FROM docs WHERE id = '{DOC}'"));
@@ -135,7 +121,7 @@ fn versioned_rows_bump_and_reject_stale_updates() {
 #[test]
 fn postgres_rejects_a_concurrent_lost_update() {
     let out = generate_fixture();
-    let Some(mut db) = migrated(Dialect::Postgres, out.path()) else { return };
+    let Some(mut db) = common::migrated(Dialect::Postgres, out.path()) else { return };
     seed(db.as_mut());
     let url = common::env_url(common::PG_URL_VAR, common::DEFAULT_PG_URL);
     let mut config: postgres::Config = url.parse().unwrap();
@@ -188,7 +174,7 @@ fn postgres_rejects_a_concurrent_lost_update() {
 fn audited_changes_are_logged_with_tenant_actor_and_rows() {
     let out = generate_fixture();
     for dialect in Dialect::ALL {
-        let Some(mut db) = migrated(dialect, out.path()) else { continue };
+        let Some(mut db) = common::migrated(dialect, out.path()) else { continue };
         let db = db.as_mut();
         match dialect {
             Dialect::Postgres => exec(db, &format!("SELECT set_config('app.user_id', '{MEMBER}', false)")),
@@ -272,7 +258,7 @@ fn userstamps_come_from_the_session_user_and_cannot_be_forged() {
     const DOC_3: &str = "00000000-0000-4000-8000-0000000000d3";
     let out = generate_fixture();
     for dialect in Dialect::ALL {
-        let Some(mut db) = migrated(dialect, out.path()) else { continue };
+        let Some(mut db) = common::migrated(dialect, out.path()) else { continue };
         let db = db.as_mut();
         seed(db);
         let stamps = |db: &mut dyn Database, table: &str, id: &str| {
@@ -338,7 +324,7 @@ fn userstamps_come_from_the_session_user_and_cannot_be_forged() {
 fn polymorphic_links_are_checked_and_cleaned_up() {
     let out = generate_fixture();
     for dialect in Dialect::ALL {
-        let Some(mut db) = migrated(dialect, out.path()) else { continue };
+        let Some(mut db) = common::migrated(dialect, out.path()) else { continue };
         let db = db.as_mut();
         seed(db);
         let attach = |id: &str, ty: &str, target: &str, org: &str| {
@@ -396,7 +382,7 @@ fn set_null_keys_between_tenant_tables_stay_within_the_tenant() {
     let third = "00000000-0000-4000-8000-0000000000d3";
     let note2 = "00000000-0000-4000-8000-0000000000e2";
     for dialect in Dialect::ALL {
-        let Some(mut db) = migrated(dialect, out.path()) else { continue };
+        let Some(mut db) = common::migrated(dialect, out.path()) else { continue };
         let db = db.as_mut();
         seed(db);
         exec(db, &format!("INSERT INTO docs (id, organization_id, title) VALUES ('{third}', '{ORG_A}', 'third')"));

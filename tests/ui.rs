@@ -20,6 +20,7 @@ fn ui() {
         "shape",
         "errors",
         "limits",
+        "fragment",
     ] {
         t.compile_fail(format!("tests/ui/{category}/*.rs"));
     }

@@ -52,7 +52,7 @@ pub mod evolve;
 
 #[cfg(feature = "build")]
 pub mod build;
-#[cfg(feature = "build")]
+#[cfg(feature = "sql")]
 pub mod fragment;
 
 #[cfg(feature = "seed")]

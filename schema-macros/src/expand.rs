@@ -64,6 +64,7 @@ pub fn expand_entity(args: TokenStream, input: TokenStream, file: Option<PathBuf
     let cx = Ctxt::new();
     let options = ParseOptions { file: String::new(), tenants: tenants.clone() };
     let parsed = frontend::parse_entity_with(args.clone(), &item, &cx, &options);
+    let warnings = cx.take_warnings();
     let mut front_errors = cx.into_errors();
     front_errors.append(&mut errors);
     let errors = front_errors;
@@ -108,6 +109,7 @@ pub fn expand_entity(args: TokenStream, input: TokenStream, file: Option<PathBuf
     if let (Some(parsed), true) = (&parsed, relations_ok) {
         out.extend(expand_assertions(parsed, &entity, &item, tenant.as_ref()));
     }
+    out.extend(fallback::warnings(warnings));
     if let Some(errors) = fallback::combine(errors) {
         out.extend(errors.into_compile_error());
     }

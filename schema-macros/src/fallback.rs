@@ -3,8 +3,8 @@
 //! cascade into "cannot find type" or "cannot find attribute" elsewhere
 //! (the idea of thiserror's `fallback.rs`).
 
-use proc_macro2::TokenStream;
-use quote::ToTokens;
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote_spanned};
 use tablewright_core::frontend;
 
 /// Removes every tablewright attribute from a struct or an enum (the front
@@ -32,4 +32,24 @@ pub fn combine(errors: impl IntoIterator<Item = syn::Error>) -> Option<syn::Erro
         all.combine(e);
         all
     })
+}
+
+/// Warnings as rustc warnings at their spans. A stable proc macro has no
+/// warning API, so each is the use of a deprecated constant whose note is
+/// the message (`warning: use of deprecated constant
+/// \`_::sql_fragment\`: ...`); `#![deny(deprecated)]` makes them errors.
+pub fn warnings(warnings: Vec<(Span, String)>) -> TokenStream {
+    warnings
+        .into_iter()
+        .map(|(span, message)| {
+            quote_spanned! {span=>
+                const _: () = {
+                    #[deprecated(note = #message)]
+                    #[allow(non_upper_case_globals)]
+                    const sql_fragment: () = ();
+                    sql_fragment
+                };
+            }
+        })
+        .collect()
 }

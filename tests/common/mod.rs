@@ -119,6 +119,21 @@ pub fn connect_or_panic(dialect: Dialect) -> Option<Box<dyn Database>> {
     connect(dialect).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// A fresh database of `dialect` with every up migration generated into
+/// `out` (`out/migrations/<dialect>`) applied; `None` when the dialect's
+/// server is not there and skipping was asked for.
+#[allow(dead_code)]
+pub fn migrated(dialect: Dialect, out: &Path) -> Option<Box<dyn Database>> {
+    let mut db = connect_or_panic(dialect)?;
+    let migrations =
+        load_migrations(&out.join("migrations").join(dialect.dir_name())).unwrap_or_else(|e| panic!("{e}"));
+    for m in &migrations {
+        let sql = std::fs::read_to_string(&m.up).unwrap();
+        db.execute_batch(&sql).unwrap_or_else(|e| panic!("{dialect}: {}: {e}", m.up.display()));
+    }
+    Some(db)
+}
+
 pub(crate) fn env_url(var: &str, default: &str) -> String {
     std::env::var(var).ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| default.to_string())
 }

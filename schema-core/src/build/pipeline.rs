@@ -138,7 +138,7 @@ pub fn validate(schema: &Schema) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     crate::validate::check_schema(schema, &mut diagnostics);
     crate::security::check(schema, &mut diagnostics);
-    crate::fragment::check_policies(schema, &mut diagnostics);
+    crate::fragment::check_schema(schema, &mut diagnostics);
     diagnostics
 }
 

@@ -31,6 +31,7 @@ pub fn check_entity(cont: &Container, cx: &Ctxt) {
     check_cross_cutting_types(cont, cx);
     check_junction(cont, cx);
     check_polymorphic(cont, cx);
+    super::fragments::check_fragments(cont, cx);
     super::limits::check_entity_limits(cont, cx);
 }
 
@@ -271,14 +272,21 @@ pub fn check_duplicate_columns(cont: &Container, cx: &Ctxt) {
     }
 }
 
-/// Index, unique and include columns must exist (SQL names; added columns count).
-pub fn check_index_columns(cont: &Container, cx: &Ctxt) {
+/// The SQL names of every column the entity will have: its fields' and
+/// those a cross-cutting attribute adds.
+pub(super) fn known_columns(cont: &Container) -> Vec<String> {
     let mut valid: Vec<String> = cont.columns().map(|f| f.column.clone()).collect();
     for (name, _) in cont.added_columns() {
         if !valid.contains(&name) {
             valid.push(name);
         }
     }
+    valid
+}
+
+/// Index, unique and include columns must exist (SQL names; added columns count).
+pub fn check_index_columns(cont: &Container, cx: &Ctxt) {
+    let valid = known_columns(cont);
     let valid_refs: Vec<&str> = valid.iter().map(String::as_str).collect();
     for index in &cont.attrs.indexes {
         let attr = path_name(&index.path);

@@ -14,6 +14,9 @@ use quote::ToTokens;
 /// unconsumed panics in debug builds, so no error is ever lost silently.
 pub struct Ctxt {
     errors: RefCell<Option<Vec<syn::Error>>>,
+    /// Warnings, each at a span: the macro turns them into rustc warnings,
+    /// a build script reports its own from the model.
+    warnings: RefCell<Vec<(Span, String)>>,
 }
 
 impl Default for Ctxt {
@@ -25,7 +28,7 @@ impl Default for Ctxt {
 impl Ctxt {
     /// An empty context.
     pub fn new() -> Self {
-        Ctxt { errors: RefCell::new(Some(Vec::new())) }
+        Ctxt { errors: RefCell::new(Some(Vec::new())), warnings: RefCell::new(Vec::new()) }
     }
 
     /// Records an error spanned on the given tokens (first to last token).
@@ -36,6 +39,17 @@ impl Ctxt {
     /// Records an error at one span.
     pub fn error_at<T: Display>(&self, span: Span, msg: T) {
         self.push(syn::Error::new(span, msg));
+    }
+
+    /// Records a warning spanned on the given tokens (their first token).
+    pub fn warn_spanned_by<A: ToTokens, T: Display>(&self, obj: A, msg: T) {
+        let span = obj.into_token_stream().into_iter().next().map_or_else(Span::call_site, |t| t.span());
+        self.warnings.borrow_mut().push((span, msg.to_string()));
+    }
+
+    /// The warnings recorded so far, taken out of the context.
+    pub fn take_warnings(&self) -> Vec<(Span, String)> {
+        std::mem::take(&mut *self.warnings.borrow_mut())
     }
 
     /// Records a syn parse error (every message it carries).

@@ -567,6 +567,29 @@ pub fn unknown_column(attr: &str, name: &str, suggestion: Option<&str>, valid: &
     )
 }
 
+/// SQL written in an attribute that does not parse.
+pub fn fragment_not_sql(attr: &str, why: &str) -> String {
+    let example = match attr {
+        "check" => r#"#[check(name = "ck_price", "price >= 0")]"#,
+        "column(check)" => r#"#[column(check = "length(name) BETWEEN 1 AND 80")]"#,
+        "default(sql)" => r#"#[default(sql = "lower('ABC')")]"#,
+        _ => r#"#[index(sku, where = "deleted_at IS NULL")]"#,
+    };
+    with_help(
+        format!("`#[{attr}]` is not a SQL expression: {why}"),
+        format!("write one SQL expression over this entity's columns, e.g. `{example}`"),
+    )
+}
+
+/// `#[default(sql = "...")]` naming a column.
+pub fn column_in_default(name: &str, suggestion: Option<&str>) -> String {
+    let mean = suggestion.map(|s| format!(" (the column `{s}`?)")).unwrap_or_default();
+    with_help(
+        format!("`#[default(sql)]` names `{name}`{mean}: {}", crate::fragment::NO_COLUMNS_IN_DEFAULT),
+        crate::fragment::DEFAULT_HELP,
+    )
+}
+
 /// An index or constraint name with a quote character.
 pub fn quote_in_name(kind: crate::limits::NameKind, name: &str) -> String {
     let cleaned: String = name.chars().filter(|c| !matches!(c, '"' | '`' | '\'')).collect();

@@ -14,6 +14,9 @@ pub mod access_attr;
 pub mod attr;
 pub mod check;
 pub mod ctxt;
+pub mod fragments;
+#[cfg(all(test, feature = "build"))]
+mod fuzz;
 pub mod limits;
 pub mod lint_attr;
 pub mod lower;

@@ -19,11 +19,17 @@
 //!   case-insensitively, as MySQL's collations do. A row that cannot be made
 //!   unique after a few attempts (a junction whose pairs ran out) is skipped,
 //!   so a table may get fewer rows than asked.
-//! - **Checks** of the forms `x >= N`, `x > N`, `x <= N`, `x < N`,
-//!   `x = lower(x)`, `x = upper(x)`, `length(x) <= N` (and `<`, `>=`, `>`, `=`),
-//!   `x LIKE 'prefix%'`, `x <> ''`, `x IS NOT NULL`, `x IN (...)` and `AND`s of
-//!   them hold. Any other check is an error naming it, unless every column it
-//!   names has a `#[seed(values = [...])]` or `#[seed(range = a..b)]`.
+//! - **Checks** hold: each is parsed and evaluated on every candidate row
+//!   (comparisons, `BETWEEN`, `IN`, `NOT`, `AND`, `OR`, `IS NULL`, `LIKE`,
+//!   `length`, `lower`, `upper`, arithmetic, over one column or several:
+//!   `ends_at > starts_at`), the values of the columns a failing check names
+//!   are drawn again, and the ranges and sets a check spells out
+//!   (`x BETWEEN 1 AND 5`, `x IN (...)`, `length(x) <= 80`, an `OR` of
+//!   ranges) steer the draws. A table with a check the generator cannot
+//!   evaluate (a regular expression, a subquery, an unknown function) is left
+//!   empty, with the part it cannot evaluate and the columns to give
+//!   `#[seed(values = [...])]` or `#[seed(range = a..b)]` (which vouch for
+//!   the check); every other table is seeded.
 //! - **Values** come from the column's name and type through the `fake`
 //!   crate (emails, names, slugs, titles, URLs, phone numbers, IPs, user
 //!   agents, MIME types, file names, money with the column's scale, dates
@@ -259,6 +265,8 @@ enum SlotKind {
 struct TablePlan<'s> {
     entity: &'s Entity,
     columns: Vec<ColumnPlan<'s>>,
+    /// The checks every row is tested against.
+    checks: Vec<checks::Check>,
     fks: Vec<FkPlan>,
     polys: Vec<PolyPlan>,
     uniques: Vec<Vec<usize>>,
@@ -296,6 +304,8 @@ pub struct Generator<'s> {
 }
 
 const ATTEMPTS: u32 = 12;
+/// How often one attempt at a row draws the columns of failing checks again.
+const REDRAWS: u32 = 64;
 
 impl<'s> Generator<'s> {
     /// Plans every table of the schema (the audit log aside: triggers fill it).
@@ -312,7 +322,8 @@ impl<'s> Generator<'s> {
         // In membership mode a scoped row's user comes from the membership table,
         // so that table is filled first.
         let member = membership(schema).map(|(member, _)| member.name.as_str());
-        let order = order::plan(schema, analysis.dependency_order().to_vec(), member);
+        let excluded: Vec<order::Excluded> = schema.entities.iter().filter_map(unevaluable).collect();
+        let order = order::plan(schema, analysis.dependency_order().to_vec(), member, &excluded);
         let mut needed: BTreeMap<String, Vec<String>> = BTreeMap::new();
         // A table whose key is set later keeps its primary key for the updates.
         for (holder, _) in &order.later {
@@ -420,6 +431,55 @@ impl<'s> Generator<'s> {
         let rng = ChaCha8Rng::seed_from_u64(self.options.seed ^ fnv(&plan.entity.table));
         Some(TableRows { generator: self, index, own, tenants, total, slot: 0, accepted: 0, uniques, rng })
     }
+}
+
+/// Why the seed leaves `entity` out: a check it cannot evaluate whose
+/// columns have no `#[seed(...)]` override.
+fn unevaluable(entity: &Entity) -> Option<order::Excluded> {
+    let (_, _, unevaluable) = checks::rules(entity);
+    let stuck: Vec<_> = unevaluable
+        .into_iter()
+        .filter(|u| {
+            u.columns.is_empty() || !u.columns.iter().all(|c| entity.column(c).is_some_and(|c| !c.seed.is_empty()))
+        })
+        .collect();
+    let first = stuck.first()?;
+    let reason = stuck
+        .iter()
+        .map(|u| {
+            format!("the seed generator cannot evaluate its check `{}` (`{}`): {}", u.check.name, u.check.expr, u.why)
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let help = if first.columns.is_empty() {
+        let all: Vec<String> = entity.columns.iter().map(|c| format!("`{}`", c.name)).collect();
+        format!(
+            "the check names none of the columns of `{}` ({}): write it over them, or use forms the generator \
+             evaluates (comparisons, BETWEEN, IN, LIKE, length, lower, upper, arithmetic)",
+            entity.table,
+            all.join(", ")
+        )
+    } else {
+        let fields: Vec<String> = first
+            .columns
+            .iter()
+            .filter_map(|c| entity.column(c))
+            .map(|c| {
+                if c.field == c.name {
+                    format!("`{}`", c.field)
+                } else {
+                    format!("`{}` (column `{}`)", c.field, c.name)
+                }
+            })
+            .collect();
+        format!(
+            "give the columns it names values that pass it, with `#[seed(values = [...])]` or \
+             `#[seed(range = a..b)]` on the field{} {}",
+            if fields.len() > 1 { "s" } else { "" },
+            fields.join(", ")
+        )
+    };
+    Some(order::Excluded { entity: entity.name.clone(), reason, help })
 }
 
 /// The membership entity of a membership-mode tenant, and its declaration.
@@ -649,62 +709,48 @@ impl TableRows<'_, '_> {
         let deleted = updated + Duration::seconds(self.rng.random_range(0..=(now - updated).num_seconds().max(0)));
         let row_no = self.accepted;
         let mut out = Vec::with_capacity(n);
+        // Columns a failing check may draw again: not keys, links or times.
+        let mut redrawable = vec![false; n];
         for (i, cp) in plan.columns.iter().enumerate() {
             if let Some(v) = vals[i].take() {
                 out.push(v);
                 continue;
             }
-            let col = cp.column;
-            let v = match &cp.strategy {
-                Strategy::Linked if col.nullable => Value::Null,
-                Strategy::Linked => return None,
-                Strategy::Identity => Value::Int(row_no as i64 + 1),
-                Strategy::Cuid => {
-                    let mut s = String::from("c");
-                    for _ in 0..24 {
-                        s.push(char::from_digit(self.rng.random_range(0..36u32), 36).unwrap_or('0'));
-                    }
-                    Value::Text(s)
-                }
-                Strategy::Values(vs) | Strategy::OneOf(vs) => vs[self.rng.random_range(0..vs.len())].clone(),
-                Strategy::Range(lo, hi) => {
-                    let x = if hi > lo { self.rng.random_range(*lo..=*hi) } else { *lo };
-                    number_value(x as f64, col)
-                }
-                Strategy::CreatedAt => Value::DateTime(created),
-                Strategy::UpdatedAt => Value::DateTime(updated),
-                Strategy::DeletedAt => {
-                    if self.rng.random_range(0..100u32) < options.soft_deleted_percent as u32 {
-                        Value::DateTime(deleted)
-                    } else {
-                        Value::Null
-                    }
-                }
-                Strategy::Version => Value::Int(*[1, 1, 1, 2, 3].get(self.rng.random_range(0..5usize)).unwrap_or(&1)),
-                Strategy::Null => Value::Null,
-                Strategy::Generate { kind, default } => {
-                    if col.nullable
-                        && !cp.rules.not_null
-                        && self.rng.random_range(0..100u32) < options.null_percent as u32
-                    {
-                        Value::Null
-                    } else if let Some(d) =
-                        default.as_ref().filter(|_| !cp.unique && self.rng.random_range(0..4u32) == 0)
-                    {
-                        d.clone()
-                    } else {
-                        let raw = values::generate(kind, col, &mut Ctx { rng: &mut self.rng, now });
-                        let raw = if cp.unique && attempt >= 2 { uniquify(raw, row_no, attempt, cp.cap) } else { raw };
-                        values::conform(raw, col, &cp.rules, cp.cap, &mut self.rng)
-                    }
-                }
-            };
-            out.push(v);
+            let times = [created, updated, deleted];
+            out.push(draw(cp, &mut self.rng, options, now, times, row_no, attempt)?);
+            redrawable[i] = cp.strategy.redrawable();
         }
         if let Some(f) = self_point {
             for (c, tc) in f.columns.iter().zip(&f.target_columns) {
                 let own = plan.columns.iter().position(|cp| cp.column.name == *tc)?;
                 out[*c] = out[own].clone();
+            }
+        }
+        // Checks: generate and test, drawing the columns of a failing check again.
+        let mut redraws = 0;
+        loop {
+            let row = &out;
+            let value = |name: &str| plan.columns.iter().position(|cp| cp.column.name == name).map(|i| &row[i]);
+            let failing: Vec<&checks::Check> = plan.checks.iter().filter(|c| !c.holds(plan.entity, &value)).collect();
+            if failing.is_empty() {
+                break;
+            }
+            if redraws == REDRAWS {
+                return None;
+            }
+            redraws += 1;
+            let columns: Vec<usize> = failing
+                .iter()
+                .flat_map(|c| &c.columns)
+                .filter_map(|name| plan.columns.iter().position(|cp| cp.column.name == *name))
+                .filter(|i| redrawable[*i])
+                .collect();
+            if columns.is_empty() {
+                return None;
+            }
+            for i in columns {
+                out[i] =
+                    draw(&plan.columns[i], &mut self.rng, options, now, [created, updated, deleted], row_no, attempt)?;
             }
         }
         // Uniques: check all, then record.
@@ -742,6 +788,72 @@ impl TableRows<'_, '_> {
             self.own.rows.push(kept);
         }
         Some(out)
+    }
+}
+
+/// A value for a column the row's links did not set; `None` when the row
+/// cannot be made (a required link with no target).
+fn draw(
+    cp: &ColumnPlan<'_>,
+    rng: &mut ChaCha8Rng,
+    options: &SeedOptions,
+    now: NaiveDateTime,
+    [created, updated, deleted]: [NaiveDateTime; 3],
+    row_no: u64,
+    attempt: u32,
+) -> Option<Value> {
+    let col = cp.column;
+    let v = match &cp.strategy {
+        Strategy::Linked if col.nullable => Value::Null,
+        Strategy::Linked => return None,
+        Strategy::Identity => Value::Int(row_no as i64 + 1),
+        Strategy::Cuid => {
+            let mut s = String::from("c");
+            for _ in 0..24 {
+                s.push(char::from_digit(rng.random_range(0..36u32), 36).unwrap_or('0'));
+            }
+            Value::Text(s)
+        }
+        Strategy::Values(vs) | Strategy::OneOf(vs) => vs[rng.random_range(0..vs.len())].clone(),
+        Strategy::Range(lo, hi) => {
+            let x = if hi > lo { rng.random_range(*lo..=*hi) } else { *lo };
+            number_value(x as f64, col)
+        }
+        Strategy::CreatedAt => Value::DateTime(created),
+        Strategy::UpdatedAt => Value::DateTime(updated),
+        Strategy::DeletedAt => {
+            if rng.random_range(0..100u32) < options.soft_deleted_percent as u32 {
+                Value::DateTime(deleted)
+            } else {
+                Value::Null
+            }
+        }
+        Strategy::Version => Value::Int(*[1, 1, 1, 2, 3].get(rng.random_range(0..5usize)).unwrap_or(&1)),
+        Strategy::Null => Value::Null,
+        Strategy::Generate { kind, default } => {
+            if col.nullable && !cp.rules.not_null && rng.random_range(0..100u32) < options.null_percent as u32 {
+                Value::Null
+            } else if let Some(d) = default.as_ref().filter(|_| !cp.unique && rng.random_range(0..4u32) == 0) {
+                d.clone()
+            } else {
+                let raw = values::generate(kind, col, &mut Ctx { rng, now });
+                let raw = if cp.unique && attempt >= 2 { uniquify(raw, row_no, attempt, cp.cap) } else { raw };
+                // An OR of ranges: one alternative per draw.
+                let rules = match cp.rules.any_of.len() {
+                    0 => std::borrow::Cow::Borrowed(&cp.rules),
+                    k => std::borrow::Cow::Owned(cp.rules.merged(&cp.rules.any_of[rng.random_range(0..k)])),
+                };
+                values::conform(raw, col, &rules, cp.cap, rng)
+            }
+        }
+    };
+    Some(v)
+}
+
+impl Strategy {
+    /// Whether a failing check may draw this column again.
+    fn redrawable(&self) -> bool {
+        matches!(self, Strategy::Values(_) | Strategy::OneOf(_) | Strategy::Range(..) | Strategy::Generate { .. })
     }
 }
 
@@ -857,27 +969,9 @@ fn plan_table<'s>(
     later: &std::collections::BTreeSet<(String, String)>,
 ) -> Result<TablePlan<'s>, Vec<SeedError>> {
     let mut errors = Vec::new();
-    let (mut rules, unknown) = checks::rules(entity);
-    for check in unknown {
-        let named = checks::columns_named(check, entity);
-        let covered =
-            !named.is_empty() && named.iter().all(|c| entity.column(c).is_some_and(|col| !col.seed.is_empty()));
-        if !covered {
-            let field = named.first().cloned().unwrap_or_else(|| "column".to_string());
-            errors.push(SeedError {
-                location: check.location.clone(),
-                message: format!(
-                    "the seed generator cannot tell which values satisfy check `{}` (`{}`) on `{}`",
-                    check.name, check.expr, entity.table
-                ),
-                help: format!(
-                    "give the column(s) it names ({}) values that pass it: `#[seed(values = [...])]` or \
-                     `#[seed(range = 1..100)]` on the field `{field}`",
-                    if named.is_empty() { "none found".to_string() } else { named.join(", ") }
-                ),
-            });
-        }
-    }
+    // Checks it cannot evaluate were vouched for by `#[seed(...)]` (or the
+    // table was left out before planning): only the others are tested.
+    let (mut rules, checks, _) = checks::rules(entity);
     let tenant_col_name = entity.tenant_scope.as_ref().map(|s| s.column.clone());
     // Userstamps are the database's to fill from the session's user: a seed
     // (loaded without one) leaves them NULL.
@@ -1072,7 +1166,7 @@ fn plan_table<'s>(
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(TablePlan { entity, columns, fks, polys, uniques, tenant_col, slots, stored, bucket })
+    Ok(TablePlan { entity, columns, checks, fks, polys, uniques, tenant_col, slots, stored, bucket })
 }
 
 fn is_time(c: &Column) -> bool {

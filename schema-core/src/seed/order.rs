@@ -6,7 +6,9 @@
 //! see `links`). A cycle of NOT NULL keys cannot be broken (MySQL checks
 //! keys row by row, even `deferrable` ones), so its tables, and the tables
 //! whose NOT NULL keys need their rows, are left empty with the reason
-//! ([`Skipped`]).
+//! ([`Skipped`]). So is a table with a check the generator cannot evaluate
+//! ([`Excluded`]), and the tables whose NOT NULL keys need its rows; every
+//! other table is seeded as usual.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -35,6 +37,14 @@ impl Skipped<'_> {
     }
 }
 
+/// A table the seed leaves out from the start, with the reason and the fix.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Excluded {
+    pub entity: String,
+    pub reason: String,
+    pub help: String,
+}
+
 /// The plan: tables in load order, the keys set after their target is
 /// filled, and the tables left empty.
 pub(super) struct Order<'s> {
@@ -49,7 +59,13 @@ pub(super) struct Order<'s> {
 /// `membership` names the membership entity of a membership-mode tenant,
 /// which every other tenant-scoped table waits for (its user references
 /// are picked among the tenant's members).
-pub(super) fn plan<'s>(schema: &'s Schema, base: Vec<&'s Entity>, membership: Option<&str>) -> Order<'s> {
+pub(super) fn plan<'s>(
+    schema: &'s Schema,
+    base: Vec<&'s Entity>,
+    membership: Option<&str>,
+    excluded: &[Excluded],
+) -> Order<'s> {
+    let is_excluded = |e: &Entity| excluded.iter().any(|x| x.entity == e.name);
     let edges: Vec<Edge<'s>> = cycles::edges(schema).into_iter().filter(|e| e.holder.name != e.target.name).collect();
     let mut held: HashMap<&str, Vec<&Edge<'s>>> = HashMap::new();
     for e in &edges {
@@ -91,7 +107,7 @@ pub(super) fn plan<'s>(schema: &'s Schema, base: Vec<&'s Entity>, membership: Op
     let mut strict: BTreeSet<usize> = BTreeSet::new();
     let mut loose: BTreeSet<usize> = BTreeSet::new();
     for i in 0..base.len() {
-        if missing_required[i] == 0 {
+        if missing_required[i] == 0 && !is_excluded(base[i]) {
             loose.insert(i);
             if missing_soft[i] == 0 {
                 strict.insert(i);
@@ -114,7 +130,7 @@ pub(super) fn plan<'s>(schema: &'s Schema, base: Vec<&'s Entity>, membership: Op
             } else {
                 missing_soft[j] -= 1;
             }
-            if missing_required[j] == 0 && !done.contains(base[j].name.as_str()) {
+            if missing_required[j] == 0 && !done.contains(base[j].name.as_str()) && !is_excluded(base[j]) {
                 loose.insert(j);
                 if missing_soft[j] == 0 {
                     strict.insert(j);
@@ -132,21 +148,35 @@ pub(super) fn plan<'s>(schema: &'s Schema, base: Vec<&'s Entity>, membership: Op
         }
         placed.insert(e.name.as_str());
     }
-    let skipped = skipped(&base, &tables, &edges);
+    let skipped = skipped(&base, &tables, &edges, excluded);
     Order { tables, later, skipped }
 }
 
 /// The tables left out of the order: each cycle of NOT NULL keys once,
 /// then each table whose NOT NULL keys need one of them.
-fn skipped<'s>(base: &[&'s Entity], tables: &[&'s Entity], edges: &[Edge<'s>]) -> Vec<Skipped<'s>> {
+fn skipped<'s>(
+    base: &[&'s Entity],
+    tables: &[&'s Entity],
+    edges: &[Edge<'s>],
+    excluded: &[Excluded],
+) -> Vec<Skipped<'s>> {
     let placed: HashSet<&str> = tables.iter().map(|t| t.name.as_str()).collect();
     let left: Vec<&Entity> =
         base.iter().copied().filter(|e| !e.traits.audit_log && !placed.contains(e.name.as_str())).collect();
     let required: Vec<Edge<'s>> = edges.iter().copied().filter(|e| e.required()).collect();
     let mut out: Vec<Skipped<'s>> = Vec::new();
+    for entity in &left {
+        if let Some(x) = excluded.iter().find(|x| x.entity == entity.name) {
+            out.push(Skipped { entities: vec![entity], reason: x.reason.clone(), help: x.help.clone() });
+        }
+    }
     for cycle in cycles::cycles_of(&required) {
-        let mut entities: Vec<&Entity> =
-            left.iter().copied().filter(|e| cycle.edges.iter().any(|x| x.holder.name == e.name)).collect();
+        let mut entities: Vec<&Entity> = left
+            .iter()
+            .copied()
+            .filter(|e| cycle.edges.iter().any(|x| x.holder.name == e.name))
+            .filter(|e| !out.iter().any(|s| s.entities.iter().any(|x| x.name == e.name)))
+            .collect();
         if entities.is_empty() {
             continue;
         }

@@ -1,5 +1,5 @@
 //! The generator over schemas written in the DSL: overrides, counts,
-//! per-parent ratios, unreadable checks, and `#[seed]` mistakes.
+//! per-parent ratios, checks evaluated or not, and `#[seed]` mistakes.
 
 use super::*;
 use crate::frontend::scan::scan_source;
@@ -64,13 +64,39 @@ fn overrides_counts_and_per_parent() {
 }
 
 #[test]
-fn an_unreadable_check_without_override_is_an_error() {
-    let schema = schema(&SRC.replace("#[seed(range = 0..=10)]", ""));
-    let errors = Generator::new(&schema, &SeedOptions::default()).err().expect("an error");
-    assert_eq!(errors.len(), 1);
-    let text = errors[0].to_string();
-    assert!(text.contains("cannot tell which values satisfy check `ck_books_1` (`stock * 2 < 1000`)"), "{text}");
-    assert!(text.contains("#[seed(values = [...])]"), "{text}");
+fn an_arithmetic_check_is_evaluated_without_an_override() {
+    let schema = schema(&SRC.replace("#[seed(range = 0..=10)]", "").replace("stock * 2 < 1000", "stock * 2 < 30"));
+    let tables = generate_all(&schema, &SeedOptions::default()).expect("seedable");
+    let (_, cols, books) = &tables[1];
+    let stock = cols.iter().position(|c| c.name == "stock").expect("stock");
+    assert_eq!(books.len(), 6);
+    assert!(books.iter().all(|r| matches!(r[stock], Value::Int(i) if i * 2 < 30)), "{books:?}");
+}
+
+#[test]
+fn an_unevaluable_check_leaves_only_its_table_empty() {
+    let src = SRC.replace("#[seed(range = 0..=10)]", "").replace("stock * 2 < 1000", "sqrt(stock) < 30");
+    let unvouched = schema(&src);
+    let generator = Generator::new(&unvouched, &SeedOptions::default()).expect("the other tables are seeded");
+    let tables: Vec<&str> = generator.tables().iter().map(|e| e.table.as_str()).collect();
+    assert_eq!(tables, ["authors"]);
+    let skipped = generator.skipped();
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(skipped[0].tables(), "`books`");
+    assert_eq!(
+        skipped[0].reason,
+        "the seed generator cannot evaluate its check `ck_books_1` (`sqrt(stock) < 30`): it uses `sqrt(stock)`"
+    );
+    assert_eq!(
+        skipped[0].help,
+        "give the columns it names values that pass it, with `#[seed(values = [...])]` or `#[seed(range = a..b)]` \
+         on the field `stock`"
+    );
+    // An override on every column it names vouches for the check.
+    let vouched = schema(&SRC.replace("stock * 2 < 1000", "sqrt(stock) < 30"));
+    let generator = Generator::new(&vouched, &SeedOptions::default()).expect("seedable");
+    assert_eq!(generator.tables().len(), 2);
+    assert!(generator.skipped().is_empty());
 }
 
 #[test]

@@ -437,7 +437,7 @@ fn common_default(dialect: Dialect, default: &crate::model::DefaultValue) -> Opt
         D::Int(i) => DefaultSql::Bare(i.to_string()),
         D::Float(f) => DefaultSql::Bare(f.clone()),
         D::String(s) | D::EnumValue(s) => DefaultSql::Bare(crate::quote::dialect_string_literal(dialect, s)),
-        D::Sql(sql) => DefaultSql::Expr(sql.clone()),
+        D::Sql(sql) => DefaultSql::Expr(crate::fragment::render_sql(sql, dialect)),
         D::Now => return None,
     })
 }

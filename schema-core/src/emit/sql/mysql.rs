@@ -63,7 +63,11 @@ pub(super) fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, di
         }
     }
     for check in &entity.checks {
-        items.push(Item::new(render::check(&My, &check.name, render::raw(&check.expr))));
+        items.push(Item::new(render::check(
+            &My,
+            &check.name,
+            render::raw(&crate::fragment::render_sql(&check.expr, Dialect::Mysql)),
+        )));
     }
     for index in entity.indexes.iter().filter(|i| i.is_unique_constraint()) {
         items.push(Item::new(render::unique_constraint(Dialect::Mysql, index)));
@@ -116,7 +120,7 @@ pub(super) fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, di
                 .with_code("mysql_no_covering_index"),
             );
         }
-        let parts = IndexParts { predicate: false, include: false };
+        let parts = IndexParts { predicate: None, include: false };
         up.push(render::create_index(My, entity, index, parts));
     }
 }

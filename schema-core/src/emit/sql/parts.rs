@@ -133,15 +133,21 @@ impl<'a> Parts<'a> {
             ));
         }
         Some(match dialect {
-            Dialect::Postgres => {
-                render::create_index(PostgresQueryBuilder, entity, index, IndexParts { predicate: true, include: true })
-            }
+            Dialect::Postgres => render::create_index(
+                PostgresQueryBuilder,
+                entity,
+                index,
+                IndexParts { predicate: Some(Dialect::Postgres), include: true },
+            ),
             Dialect::Mysql => {
-                render::create_index(MysqlQueryBuilder, entity, index, IndexParts { predicate: false, include: false })
+                render::create_index(MysqlQueryBuilder, entity, index, IndexParts { predicate: None, include: false })
             }
-            Dialect::Sqlite => {
-                render::create_index(SqliteQueryBuilder, entity, index, IndexParts { predicate: true, include: false })
-            }
+            Dialect::Sqlite => render::create_index(
+                SqliteQueryBuilder,
+                entity,
+                index,
+                IndexParts { predicate: Some(Dialect::Sqlite), include: false },
+            ),
         })
     }
 
@@ -159,10 +165,11 @@ impl<'a> Parts<'a> {
     /// `ALTER TABLE ... ADD CONSTRAINT <name> CHECK (...)`.
     pub fn add_check(&self, dialect: Dialect, entity: &Entity, name: &str) -> String {
         let Some(check) = entity.checks.iter().find(|c| c.name == name) else { return String::new() };
+        let expr = render::raw(&crate::fragment::render_sql(&check.expr, dialect));
         let element = match dialect {
-            Dialect::Postgres => render::check(&PostgresQueryBuilder, &check.name, render::raw(&check.expr)),
-            Dialect::Mysql => render::check(&MysqlQueryBuilder, &check.name, render::raw(&check.expr)),
-            Dialect::Sqlite => render::check(&SqliteQueryBuilder, &check.name, render::raw(&check.expr)),
+            Dialect::Postgres => render::check(&PostgresQueryBuilder, &check.name, expr),
+            Dialect::Mysql => render::check(&MysqlQueryBuilder, &check.name, expr),
+            Dialect::Sqlite => render::check(&SqliteQueryBuilder, &check.name, expr),
         };
         format!("ALTER TABLE {} ADD {element}", ident(dialect, &entity.table))
     }

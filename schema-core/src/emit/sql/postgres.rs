@@ -67,7 +67,11 @@ pub(super) fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script) {
         }
     }
     for check in &entity.checks {
-        items.push(Item::new(render::check(&Pg, &check.name, render::raw(&check.expr))));
+        items.push(Item::new(render::check(
+            &Pg,
+            &check.name,
+            render::raw(&crate::fragment::render_sql(&check.expr, Dialect::Postgres)),
+        )));
     }
     for index in entity.indexes.iter().filter(|i| i.is_unique_constraint()) {
         items.push(Item::new(render::unique_constraint(Dialect::Postgres, index)));
@@ -75,7 +79,7 @@ pub(super) fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script) {
     up.push(render::create_table(&Pg, &entity.table, &items, None));
 
     for index in entity.indexes.iter().filter(|i| !i.is_unique_constraint()) {
-        let parts = IndexParts { predicate: true, include: true };
+        let parts = IndexParts { predicate: Some(Dialect::Postgres), include: true };
         up.push(render::create_index(Pg, entity, index, parts));
     }
 

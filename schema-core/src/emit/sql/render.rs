@@ -172,7 +172,9 @@ pub(super) fn drop_foreign_key<B: SchemaBuilder>(builder: B, entity: &Entity, fk
 
 /// What of an index a dialect can express.
 pub(super) struct IndexParts {
-    pub predicate: bool,
+    /// The dialect the `WHERE` is written for; `None` where partial indexes
+    /// do not exist.
+    pub predicate: Option<crate::types::Dialect>,
     pub include: bool,
 }
 
@@ -202,10 +204,8 @@ pub(super) fn create_index<B: SchemaBuilder>(
             stmt.include(iden(c));
         }
     }
-    if parts.predicate
-        && let Some(predicate) = &index.predicate
-    {
-        stmt.and_where(Expr::cust(predicate.clone()));
+    if let (Some(dialect), Some(predicate)) = (parts.predicate, &index.predicate) {
+        stmt.and_where(Expr::cust(crate::fragment::render_sql(predicate, dialect)));
     }
     stmt.to_string(builder)
 }

@@ -120,7 +120,11 @@ pub(super) fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, di
     }
     items.extend(checks.into_iter().map(Item::new));
     for check in &entity.checks {
-        items.push(Item::new(render::check(&Lite, &check.name, render::raw(&check.expr))));
+        items.push(Item::new(render::check(
+            &Lite,
+            &check.name,
+            render::raw(&crate::fragment::render_sql(&check.expr, Dialect::Sqlite)),
+        )));
     }
     for index in entity.indexes.iter().filter(|i| i.is_unique_constraint()) {
         items.push(Item::new(render::unique_constraint(D, index)));
@@ -153,7 +157,7 @@ pub(super) fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, di
                 .with_code("sqlite_no_covering_index"),
             );
         }
-        let parts = IndexParts { predicate: true, include: false };
+        let parts = IndexParts { predicate: Some(Dialect::Sqlite), include: false };
         up.push(render::create_index(Lite, entity, index, parts));
     }
 }

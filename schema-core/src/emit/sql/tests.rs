@@ -76,10 +76,13 @@ fn postgres_statements() {
         up,
         "  CONSTRAINT \"fk_user_manager_id\" FOREIGN KEY (\"manager_id\") REFERENCES \"user\" (\"id\") ON DELETE SET NULL,\n",
     );
-    has(up, "  CONSTRAINT \"ck_user_score\" CHECK (score >= 0)\n);");
+    has(up, "  CONSTRAINT \"ck_user_score\" CHECK (\"score\" >= 0)\n);");
     assert!(!up.contains("NO ACTION"));
     // Indexes: partial, covering, descending, composite unique partial.
-    has(up, "CREATE UNIQUE INDEX \"uq_organizations_slug\" ON \"organizations\" (\"slug\") WHERE deleted_at IS NULL;");
+    has(
+        up,
+        "CREATE UNIQUE INDEX \"uq_organizations_slug\" ON \"organizations\" (\"slug\") WHERE \"deleted_at\" IS NULL;",
+    );
     has(up, "CREATE INDEX \"idx_tasks_created_by_id\" ON \"tasks\" (\"created_by_id\") INCLUDE (\"title\");");
     has(up, "CREATE INDEX \"idx_tasks_updated_at\" ON \"tasks\" (\"updated_at\" DESC);");
     has(up, "CREATE INDEX \"idx_tasks_organization_id_status\" ON \"tasks\" (\"organization_id\", \"status\");");
@@ -184,7 +187,7 @@ fn sqlite_statements() {
     assert!(!up.contains("ALTER TABLE"));
     has(
         up,
-        "CREATE UNIQUE INDEX \"uq_tasks_organization_id_title\" ON \"tasks\" (\"organization_id\", \"title\") WHERE deleted_at IS NULL;",
+        "CREATE UNIQUE INDEX \"uq_tasks_organization_id_title\" ON \"tasks\" (\"organization_id\", \"title\") WHERE \"deleted_at\" IS NULL;",
     );
     has(up, "CREATE INDEX \"idx_tasks_updated_at\" ON \"tasks\" (\"updated_at\" DESC);");
     has(up, "CREATE INDEX \"idx_tasks_created_by_id\" ON \"tasks\" (\"created_by_id\");");
@@ -321,7 +324,7 @@ fn a_transformed_schema_applies_on_sqlite() {
         assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
     }
     let (m, _) = emit_schema(Dialect::Sqlite, &schema);
-    has(&m.up, "WHERE deleted_at IS NULL");
+    has(&m.up, "WHERE \"deleted_at\" IS NULL");
     let conn = rusqlite::Connection::open_in_memory().unwrap();
     conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
     conn.execute_batch(&m.up).unwrap_or_else(|e| panic!("{e}\n{}", m.up));
