@@ -466,8 +466,20 @@ fn default_value(analysis: &Analysis<'_>, column: &Column) -> Option<String> {
             ColumnType::NaiveTime => db_generated("LOCALTIME"),
             _ => "now()".into(),
         },
+        // A JSON literal written as SQL (`'{}'`) is Prisma's `@default("{}")`.
+        DefaultValue::Sql(sql) if column.ty == ColumnType::Json && sql_string(sql).is_some() => {
+            string_literal(&sql_string(sql).unwrap_or_default())
+        }
         DefaultValue::Sql(sql) => db_generated(sql),
     })
+}
+
+/// The text of a SQL string literal (`'it''s'` is `it's`), or `None` when
+/// `sql` is anything else.
+fn sql_string(sql: &str) -> Option<String> {
+    let inner = sql.trim().strip_prefix('\'')?.strip_suffix('\'')?;
+    // A lone quote inside would end the literal: `'a' || 'b'` is an expression.
+    (!inner.replace("''", "").contains('\'')).then(|| inner.replace("''", "'"))
 }
 
 fn is_prisma_number(text: &str) -> bool {

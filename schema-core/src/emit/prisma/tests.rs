@@ -123,6 +123,10 @@ fn enum_values_are_upper_snake_case_mapped_to_the_stored_values() {
     assert_eq!(enum_value_name("inProgress"), "IN_PROGRESS");
     assert_eq!(enum_value_name("x-large"), "X_LARGE");
     assert_eq!(enum_value_name("2fa"), "V2FA");
+    assert_eq!(sql_string("'{}'").as_deref(), Some("{}"));
+    assert_eq!(sql_string("'it''s'").as_deref(), Some("it's"));
+    assert_eq!(sql_string("'a' || 'b'"), None);
+    assert_eq!(sql_string("now()"), None);
 }
 
 #[test]
