@@ -466,7 +466,7 @@ import pydantic, sqlalchemy.orm
 failures = []
 for package in sys.argv[1:]:
     try:
-        for module in ("types.models", "types.dataclasses"):
+        for module in ("types.models", "types.records"):
             mod = importlib.import_module(f"{package}.{module}")
             for name, cls in list(vars(mod).items()):
                 doc = getattr(cls, "__doc__", None) or ""
@@ -498,7 +498,7 @@ fn python_all(root: &Path, generated: &[(usize, PathBuf)]) -> Result<(), String>
             fs::write(package.join(init).join("__init__.py"), "").expect("__init__");
         }
         files.push(format!("case{i}/types/models.py"));
-        files.push(format!("case{i}/types/dataclasses.py"));
+        files.push(format!("case{i}/types/records.py"));
         files.push(format!("case{i}/alembic/models.py"));
         for revision in fs::read_dir(package.join("alembic/versions")).expect("versions") {
             let path = revision.expect("entry").path();

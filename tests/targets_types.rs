@@ -6,7 +6,7 @@
 //!   wrong value for every column: an unused directive fails the build, so a
 //!   column typed `any`/`unknown`, a non-null column that accepts `null`, a
 //!   required insert column that may be left out or an updatable key fails.
-//! - `models.py` and `dataclasses.py` under `mypy --strict` and pyright
+//! - `models.py` and `records.py` under `mypy --strict` and pyright
 //!   strict, with a usage file whose wrong calls carry `# type: ignore[...]`
 //!   comments that both checkers require to be needed.
 //! - The Pydantic models at run time (`python -W error`): a good row of every
@@ -317,7 +317,7 @@ fn py_kwargs(schema: &Schema, columns: &[&Column], module: &str, replace: Option
 }
 
 const PY_IMPORTS: &str = "import datetime\nimport decimal\nimport uuid\n\n\
-                          from generated.types import dataclasses as dc\nfrom generated.types import models\n";
+                          from generated.types import records as dc\nfrom generated.types import models\n";
 
 /// The typing usage file: good calls type-check; each wrong call carries a
 /// `# type: ignore[...]` that mypy (warn_unused_ignores, part of --strict) and
@@ -374,19 +374,19 @@ fn python_project(krate: &Path, schema: &Schema) -> TempDir {
     let tmp = TempDir::new("types-py");
     let pkg = tmp.path().join("generated/types");
     fs::create_dir_all(&pkg).expect("mkdir");
-    for file in ["models.py", "dataclasses.py"] {
+    for file in ["models.py", "records.py"] {
         fs::copy(types_dir(krate).join(file), pkg.join(file)).expect("copy python file");
     }
     fs::write(tmp.path().join("usage_types.py"), py_typing_usage(schema)).expect("write usage");
     tmp
 }
 
-const PY_FILES: [&str; 3] = ["generated/types/models.py", "generated/types/dataclasses.py", "usage_types.py"];
+const PY_FILES: [&str; 3] = ["generated/types/models.py", "generated/types/records.py", "usage_types.py"];
 
 fn mypy(dir: &Path) -> Result<(), String> {
     let mut cmd = Command::new(venv_bin("mypy"));
-    // Module names from the directory layout (`generated.types.dataclasses`),
-    // not from the file name, which would shadow the standard library.
+    // Module names from the directory layout (`generated.types.records`),
+    // as users import them.
     cmd.args(["--strict", "--explicit-package-bases", "--no-incremental", "--cache-dir", ".mypy_cache"]);
     cmd.args(PY_FILES);
     run(cmd, dir).map(drop)
@@ -431,13 +431,45 @@ fn python_types_pass_pyright_strict() {
         pyright(project.path()).unwrap_or_else(|e| panic!("{label}: {e}"));
 
         // A broken copy fails: a dataclass field loses its type.
-        let dataclasses = project.path().join("generated/types/dataclasses.py");
-        let text = read(&dataclasses);
+        let records = project.path().join("generated/types/records.py");
+        let text = read(&records);
         let broken = text.replacen("    id: ", "    id: list  # ", 1);
         assert_ne!(broken, text, "{label}: the broken copy must differ");
-        fs::write(&dataclasses, broken).expect("write broken copy");
-        let err = pyright(project.path()).expect_err(&format!("{label}: pyright accepted a broken dataclasses.py"));
+        fs::write(&records, broken).expect("write broken copy");
+        let err = pyright(project.path()).expect_err(&format!("{label}: pyright accepted a broken records.py"));
         assert!(err.contains("error"), "{label}: {err}");
+    }
+}
+
+/// With `generated/types` as the working directory (and so first on
+/// `sys.path`), the modules import as `models` and `records`, the standard
+/// library's `dataclasses` is still the standard library's, and mypy
+/// `--strict` and pyright strict accept the files as loose modules.
+#[test]
+fn python_types_import_and_check_as_loose_files() {
+    for (label, krate) in common::crate_dirs() {
+        let tmp = TempDir::new("types-loose");
+        for file in ["models.py", "records.py"] {
+            fs::copy(types_dir(&krate).join(file), tmp.path().join(file)).expect("copy python file");
+        }
+        let mut cmd = Command::new(venv_bin("python"));
+        cmd.args([
+            "-W",
+            "error",
+            "-c",
+            "import dataclasses, sys, models, records\n\
+             assert dataclasses.__file__.startswith(sys.base_prefix), dataclasses.__file__\n\
+             assert records.__file__.endswith('records.py')",
+        ]);
+        run(cmd, tmp.path()).unwrap_or_else(|e| panic!("{label}: {e}"));
+        let mut cmd = Command::new(venv_bin("mypy"));
+        cmd.args(["--strict", "--no-incremental", "--cache-dir", ".mypy_cache", "models.py", "records.py"]);
+        run(cmd, tmp.path()).unwrap_or_else(|e| panic!("{label}: mypy over loose files: {e}"));
+        let config = serde_json::json!({ "typeCheckingMode": "strict", "pythonVersion": "3.11" });
+        fs::write(tmp.path().join("pyrightconfig.json"), config.to_string()).expect("write pyrightconfig");
+        let mut cmd = Command::new(node_bin("pyright"));
+        cmd.arg("--pythonpath").arg(python());
+        run(cmd, tmp.path()).unwrap_or_else(|e| panic!("{label}: pyright over loose files: {e}"));
     }
 }
 
@@ -696,7 +728,7 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.enum import EnumInfo, register_enum
 
-from generated.types import dataclasses as dc
+from generated.types import records as dc
 from generated.types import models
 
 spec = json.loads(sys.argv[2])

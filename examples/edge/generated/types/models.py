@@ -4,8 +4,8 @@ One model per table for its rows, with the column names as field names, and a
 ``...Create`` model for inserts: fields the database fills (defaults, generated
 keys) and nullable fields may be left unset; build the INSERT from
 ``model_dump(exclude_unset=True)`` so the database fills what was not set.
-Import it as ``generated.types.models``: ``generated/types`` must not be on
-``sys.path`` itself (its ``dataclasses.py`` would shadow the standard library).
+Import it as ``generated.types.models``, or as ``models`` with ``generated/types``
+on ``sys.path``.
 """
 
 import datetime

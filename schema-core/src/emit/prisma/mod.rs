@@ -234,11 +234,14 @@ fn write_doc(out: &mut String, doc: Option<&str>) {
 }
 
 fn write_enum(out: &mut String, e: &EnumType) {
+    let mut taken: Vec<String> = Vec::new();
     let lines = e
         .variants
         .iter()
         .map(|v| {
-            let name = enum_value_name(&v.value);
+            // Two stored values that differ only in case get distinct names.
+            let name = super::names::free(&enum_value_name(&v.value), |n| taken.iter().any(|t| t == n));
+            taken.push(name.clone());
             let mut cells = vec![name.clone()];
             if name != v.value {
                 cells.push(format!("@map({})", string_literal(&v.value)));
@@ -265,21 +268,34 @@ pub fn type_name(name: &str) -> String {
     super::names::free(name, |n| RESERVED_TYPE_NAMES.contains(&n) || super::js::RESERVED.contains(&n))
 }
 
-/// An enum value's Prisma name: the stored value itself (so the client's
-/// values are the database's, as in the TypeScript target), or, when the
-/// value is not a Prisma identifier, a cleaned-up name mapped to it.
+/// An enum value's Prisma name, by Prisma's convention UPPER_SNAKE_CASE
+/// (`in_progress` -> `IN_PROGRESS`, mapped with `@map` to the stored
+/// value); characters Prisma identifiers cannot hold become `_`, and a
+/// leading digit gets a `V`.
 pub fn enum_value_name(value: &str) -> String {
-    if is_identifier(value) {
-        return value.to_string();
-    }
-    let cleaned: String = value.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
-    if cleaned.starts_with(|c: char| c.is_ascii_alphabetic()) { cleaned } else { format!("v{cleaned}") }
+    let cleaned: String =
+        value.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
+    let cleaned = if value.chars().any(|c| c.is_ascii_lowercase()) && !value.contains('_') {
+        // camelCase and PascalCase values split at their humps: `inProgress` -> `IN_PROGRESS`.
+        split_humps(value)
+    } else {
+        cleaned
+    };
+    if cleaned.starts_with(|c: char| c.is_ascii_alphabetic()) { cleaned } else { format!("V{cleaned}") }
 }
 
-/// Prisma identifiers: a letter, then letters, digits and underscores.
-fn is_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+/// `inProgress` -> `IN_PROGRESS`; other characters as in [`enum_value_name`].
+fn split_humps(value: &str) -> String {
+    let mut out = String::new();
+    let mut previous_lower = false;
+    for c in value.chars() {
+        if c.is_ascii_uppercase() && previous_lower {
+            out.push('_');
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        out.push(if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' });
+    }
+    out
 }
 
 fn write_model(out: &mut String, analysis: &Analysis<'_>, relations: &Relations<'_>, entity: &Entity) {
@@ -450,8 +466,20 @@ fn default_value(analysis: &Analysis<'_>, column: &Column) -> Option<String> {
             ColumnType::NaiveTime => db_generated("LOCALTIME"),
             _ => "now()".into(),
         },
+        // A JSON literal written as SQL (`'{}'`) is Prisma's `@default("{}")`.
+        DefaultValue::Sql(sql) if column.ty == ColumnType::Json && sql_string(sql).is_some() => {
+            string_literal(&sql_string(sql).unwrap_or_default())
+        }
         DefaultValue::Sql(sql) => db_generated(sql),
     })
+}
+
+/// The text of a SQL string literal (`'it''s'` is `it's`), or `None` when
+/// `sql` is anything else.
+fn sql_string(sql: &str) -> Option<String> {
+    let inner = sql.trim().strip_prefix('\'')?.strip_suffix('\'')?;
+    // A lone quote inside would end the literal: `'a' || 'b'` is an expression.
+    (!inner.replace("''", "").contains('\'')).then(|| inner.replace("''", "'"))
 }
 
 fn is_prisma_number(text: &str) -> bool {

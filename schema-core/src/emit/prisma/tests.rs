@@ -37,7 +37,7 @@ fn types_and_defaults_match_our_sql() {
         "@map(\"organization_id\") @db.Uuid",
         "email String",
         "@unique(map: \"uq_user_email\") @db.VarChar(320)",
-        "@default(member)",
+        "@default(MEMBER)",
         "@default(false)",
         "@default(1.5)",
         "@default(0.25) @db.Real",
@@ -109,18 +109,24 @@ fn indexes_keep_names_order_predicates_and_say_what_is_lost() {
 }
 
 #[test]
-fn enums_keep_their_stored_values() {
+fn enum_values_are_upper_snake_case_mapped_to_the_stored_values() {
     let prisma = schema_prisma(&Context::new(&test_fixture(), &EmitOptions::default()));
     assert!(
         prisma.contains(
-            "/// Where a task is; it's \"workflow\" state.\nenum TaskStatus {\n  todo\n  in_progress\n  done\n\n  \
-             @@map(\"task_status\")\n}\n"
+            "/// Where a task is; it's \"workflow\" state.\nenum TaskStatus {\n  TODO        @map(\"todo\")\n  \
+             IN_PROGRESS @map(\"in_progress\")\n  DONE        @map(\"done\")\n\n  @@map(\"task_status\")\n}\n"
         ),
         "{prisma}"
     );
-    assert_eq!(enum_value_name("in_progress"), "in_progress");
-    assert_eq!(enum_value_name("x-large"), "x_large");
-    assert_eq!(enum_value_name("2fa"), "v2fa");
+    assert_eq!(enum_value_name("in_progress"), "IN_PROGRESS");
+    assert_eq!(enum_value_name("todo"), "TODO");
+    assert_eq!(enum_value_name("inProgress"), "IN_PROGRESS");
+    assert_eq!(enum_value_name("x-large"), "X_LARGE");
+    assert_eq!(enum_value_name("2fa"), "V2FA");
+    assert_eq!(sql_string("'{}'").as_deref(), Some("{}"));
+    assert_eq!(sql_string("'it''s'").as_deref(), Some("it's"));
+    assert_eq!(sql_string("'a' || 'b'"), None);
+    assert_eq!(sql_string("now()"), None);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Types for other languages: `types/schema.ts` (TypeScript row, insert and
 //! update types), `types/models.py` (Pydantic v2 models) and
-//! `types/dataclasses.py` (plain dataclasses).
+//! `types/records.py` (plain dataclasses; not `dataclasses.py`, which would
+//! shadow the standard library's module for any script run beside it).
 //!
 //! All three describe a row *as the database driver returns it*: property and
 //! field names are the SQL column names (node-postgres and psycopg hand back
@@ -28,9 +29,9 @@ pub const TYPESCRIPT_PATH: &str = "types/schema.ts";
 /// Where the Pydantic models go.
 pub const PYDANTIC_PATH: &str = "types/models.py";
 /// Where the dataclasses go.
-pub const DATACLASSES_PATH: &str = "types/dataclasses.py";
+pub const DATACLASSES_PATH: &str = "types/records.py";
 
-/// The types emitter: `types/schema.ts`, `types/models.py`, `types/dataclasses.py`.
+/// The types emitter: `types/schema.ts`, `types/models.py`, `types/records.py`.
 ///
 /// ```
 /// use tablewright_core::emit::snapshot::from_json;
