@@ -162,7 +162,7 @@ const CASES: &[Case] = &[
         phases: &["backfill", "contract"],
         sql: &[
             (Dialect::Postgres, 1, "REFERENCES \"authors\" (\"id\") NOT VALID"),
-            (Dialect::Postgres, 1, "CHECK (stars BETWEEN 0 AND 5) NOT VALID"),
+            (Dialect::Postgres, 1, "CHECK (\"stars\" BETWEEN 0 AND 5) NOT VALID"),
             (Dialect::Postgres, 2, "VALIDATE CONSTRAINT \"fk_books_author_ref\""),
         ],
         unfilled: None,
