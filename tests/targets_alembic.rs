@@ -299,7 +299,9 @@ fn autogenerate_finds_no_difference_from_our_database() {
 
 /// The showcase's models in use: rows written through relationships
 /// (same-tenant keys included), enums and JSON stored as our SQL expects,
-/// and a same-tenant relation cleared without touching the tenant column.
+/// a same-tenant relation cleared without touching the tenant column, and
+/// the version counter: bumped by the database and read back, a stale
+/// update refused with SQLAlchemy's StaleDataError.
 const ORM_PY: &str = r#"import sys
 import warnings
 
@@ -335,7 +337,28 @@ with Session(engine) as session:
     assert tuple(stored) == ("growth", "dark"), stored
     assert sorted(t.title for t in project.tasks) == ["Child", "Parent"]
     assert [t.title for t in parent.children] == []
-    session.rollback()
+    session.commit()
+
+# Versioned rows: the ORM's version counter is the database's. An update
+# reads the bumped version back; one made from a stale copy is refused.
+from sqlalchemy.orm.exc import StaleDataError
+
+with Session(engine) as first, Session(engine) as second:
+    mine = first.execute(sa.select(Task).where(Task.title == "Parent")).scalar_one()
+    theirs = second.execute(sa.select(Task).where(Task.title == "Parent")).scalar_one()
+    assert mine.version == theirs.version == 1, (mine.version, theirs.version)
+    mine.title = "Parent, renamed"
+    first.commit()
+    assert mine.version == 2, mine.version
+    theirs.title = "Parent, stale"
+    try:
+        second.commit()
+    except StaleDataError:
+        second.rollback()
+    else:
+        raise AssertionError("a stale update went through")
+    titles = sorted(first.execute(sa.text("SELECT title FROM tasks")).scalars())
+    assert titles == ["Child", "Parent, renamed"], titles
 engine.dispose()
 print("ok")
 "#;

@@ -259,6 +259,8 @@ class Project(Base):
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True), comment="When the row was soft-deleted; NULL while it is live.")
     version: Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
     creator: Mapped[User | None] = relationship(back_populates="creator_projects", foreign_keys="Project.created_by")
     lead: Mapped[User | None] = relationship(back_populates="lead_projects", foreign_keys="Project.lead_id")
     organization: Mapped[Organization] = relationship(back_populates="projects")
@@ -360,6 +362,8 @@ class Task(Base):
     updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True), comment="When the row was soft-deleted; NULL while it is live.")
     version: Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     created_by: Mapped[User] = relationship(back_populates="tasks")
     organization: Mapped[Organization] = relationship(back_populates="tasks")

@@ -77,6 +77,8 @@ class AtTheLimits(Base_):
     updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
 
 class Author(Base_):
     """An author's favorite book is optional: the seed inserts authors with it
@@ -96,6 +98,8 @@ class Author(Base_):
     created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
     updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     favorite_book: _Mapped[Book | None] = relationship(back_populates="authors", foreign_keys="Author.favorite_book_id")
     books: _Mapped[list[Book]] = relationship(back_populates="author", foreign_keys="Book.author_id")
@@ -117,6 +121,8 @@ class BaseModel(Base_):
     updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
     fields: _Mapped[list[Field]] = relationship(back_populates="base_model")
 
 
@@ -134,6 +140,8 @@ class Base(Base_):
     updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
 
 class Book(Base_):
     __tablename__ = "books"
@@ -148,6 +156,8 @@ class Book(Base_):
     created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
     updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     author: _Mapped[Author] = relationship(back_populates="books", foreign_keys="Book.author_id")
     authors: _Mapped[list[Author]] = relationship(back_populates="favorite_book", foreign_keys="Author.favorite_book_id")
@@ -169,6 +179,8 @@ class Category(Base_):
     created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
     updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     parent: _Mapped[Category] = relationship(back_populates="children", foreign_keys="Category.parent_id", remote_side="Category.id")
     children: _Mapped[list[Category]] = relationship(back_populates="parent", foreign_keys="Category.parent_id")
@@ -193,6 +205,8 @@ class Column(Base_):
     updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
     entity: _Mapped[Entity] = relationship(back_populates="columns")
 
 
@@ -212,6 +226,8 @@ class Date(Base_):
     updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
 
 class Entity(Base_):
     """Named like TypeORM's `@Entity` decorator."""
@@ -228,6 +244,8 @@ class Entity(Base_):
     created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
     updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     columns: _Mapped[list[Column]] = relationship(back_populates="entity")
     relations: _Mapped[list[Relation]] = relationship(back_populates="entity")
@@ -250,6 +268,8 @@ class Field(Base_):
     updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
     base_model: _Mapped[BaseModel] = relationship(back_populates="fields")
 
 
@@ -268,6 +288,8 @@ class JsonValue(Base_):
     updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
 
 class Mapped(Base_):
     """Named like SQLAlchemy's `Mapped`."""
@@ -283,6 +305,8 @@ class Mapped(Base_):
     updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
 
 class Player(Base_):
     __tablename__ = "players"
@@ -297,6 +321,8 @@ class Player(Base_):
     created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
     updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     team: _Mapped[Team] = relationship(back_populates="players", foreign_keys="Player.team_id")
     teams: _Mapped[list[Team]] = relationship(back_populates="captain", foreign_keys="Team.captain_id")
@@ -318,6 +344,8 @@ class Straße(Base_):
     updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
 
 class Team(Base_):
     """A team needs its captain and a player their team: the keys are checked
@@ -337,6 +365,8 @@ class Team(Base_):
     created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
     updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     captain: _Mapped[Player] = relationship(back_populates="teams", foreign_keys="Team.captain_id")
     players: _Mapped[list[Player]] = relationship(back_populates="team", foreign_keys="Player.team_id")
@@ -360,5 +390,7 @@ class Relation(Base_):
     created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
     updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     entity: _Mapped[Entity] = relationship(back_populates="relations")

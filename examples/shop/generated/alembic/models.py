@@ -142,6 +142,8 @@ class Product(Base):
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True), comment="When the row was soft-deleted; NULL while it is live.")
     version: Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
     store: Mapped[Store] = relationship(back_populates="products")
     order_lines: Mapped[list[OrderLine]] = relationship(back_populates="product", primaryjoin="and_(OrderLine.store_id == Product.store_id, foreign(OrderLine.product_id) == Product.id)")
 

@@ -12,7 +12,7 @@ use crate::emit::python::class_name;
 use crate::emit::relations::{Relation, Relations};
 use crate::emit::sql::{comment_text, deferred_foreign_keys, postgres_default};
 use crate::model::Schema;
-use crate::model::{Column, ColumnType, Entity, Generated};
+use crate::model::{Column, ColumnOrigin, ColumnType, Entity, Generated};
 
 /// The whole `models.py`.
 pub(super) fn models_py(cx: &Context<'_>) -> String {
@@ -140,6 +140,18 @@ fn write_class(
 
     for column in &entity.columns {
         out.push_str(&column_line(analysis, entity, column, imports));
+    }
+    // `#[versioned]`: our trigger bumps the version and rejects an update
+    // that changes it, which is SQLAlchemy's server-side version counter.
+    // The ORM then adds `AND version = <read>` to each UPDATE (a stale copy
+    // raises StaleDataError) and reads the new version back.
+    if entity.traits.versioned
+        && let Some(version) = entity.columns.iter().find(|c| c.origin == ColumnOrigin::Versioned)
+    {
+        out.push_str(&format!(
+            "\n    __mapper_args__ = {{\"version_id_col\": {}, \"version_id_generator\": False}}\n",
+            attribute(version)
+        ));
     }
 
     let held: Vec<&Relation<'_>> = relations.held_by(&entity.name).collect();
