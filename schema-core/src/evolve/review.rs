@@ -84,10 +84,7 @@ impl Context<'_> {
             .or_else(|| entity.map(|e| e.location.clone()))
             .or_else(|| self.new.entities.first().map(|e| Location { line: 1, column: 1, ..e.location.clone() }))
             .unwrap_or_default();
-        let allowed = entity.is_some_and(|e| {
-            e.allowed_lints.iter().any(|r| r == rule)
-                || columns.iter().any(|c| e.column(c).is_some_and(|c| c.allowed_lints.iter().any(|r| r == rule)))
-        });
+        let allowed = entity.is_some_and(|e| crate::lint::silenced(e, rule, columns));
         Finding { rule, tables: vec![table.to_string()], location, message, help: help.to_string(), allowed }
     }
 

@@ -28,6 +28,8 @@ use crate::model::Location;
 
 mod cycles;
 mod rules;
+
+pub(crate) use rules::silenced;
 #[cfg(all(test, feature = "frontend"))]
 mod tests;
 

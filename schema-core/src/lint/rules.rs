@@ -60,7 +60,7 @@ fn push(
 }
 
 /// `#[allow_lint(rule)]` on the entity or on one of `columns`.
-fn silenced(entity: &Entity, rule: &str, columns: &[&str]) -> bool {
+pub(crate) fn silenced(entity: &Entity, rule: &str, columns: &[&str]) -> bool {
     entity.allowed_lints.iter().any(|r| r == rule)
         || columns.iter().any(|c| entity.column(c).is_some_and(|c| c.allowed_lints.iter().any(|r| r == rule)))
 }
