@@ -20,6 +20,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
+use common::history::{apply, fresh_dump, fresh_dump_with, krate, normalize, scalar};
 use common::{Database, Dialect, Migration};
 use tablewright::build::Builder;
 
@@ -183,13 +184,6 @@ fn edited(case: &Case) -> String {
     out
 }
 
-fn krate(source: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("a temp dir");
-    fs::create_dir_all(dir.path().join("src")).unwrap();
-    fs::write(dir.path().join("src/schema.rs"), source).unwrap();
-    dir
-}
-
 /// A crate with `BASE` recorded as `0001_initial` and the case's edit
 /// recorded after it.
 fn record(case: &Case) -> tempfile::TempDir {
@@ -218,53 +212,6 @@ fn record(case: &Case) -> tempfile::TempDir {
     };
     assert_eq!(built.history().messages, [expected], "{}", case.name);
     dir
-}
-
-fn fresh_dump(dialect: Dialect, source: &str) -> Option<String> {
-    let dir = krate(source);
-    Builder::new().with_crate_dir(dir.path()).generate().unwrap_or_else(|e| panic!("{e}")).write().unwrap();
-    let mut db = common::connect_or_panic(dialect)?;
-    let up = dir.path().join(format!("generated/migrations/{}/0001_initial.up.sql", dialect.dir_name()));
-    db.execute_batch(&fs::read_to_string(&up).unwrap()).unwrap_or_else(|e| panic!("{dialect} fresh: {e}"));
-    Some(normalize(dialect, &db.dump_schema().unwrap()))
-}
-
-/// PostgreSQL appends added columns where a fresh table declares them in
-/// place: its dumps are compared as sorted lines.
-fn normalize(dialect: Dialect, dump: &str) -> String {
-    if dialect != Dialect::Postgres {
-        return dump.to_string();
-    }
-    let mut lines: Vec<&str> = dump.lines().map(|l| l.trim_end_matches(',')).collect();
-    lines.sort_unstable();
-    lines.join("\n")
-}
-
-/// Runs a migration file the way a migrator does: a `-- no-transaction`
-/// PostgreSQL file statement by statement (a concurrent index build cannot
-/// share a batch), any other file as one batch.
-fn apply(db: &mut dyn Database, file: &Path) {
-    let sql = fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-    let d = db.dialect();
-    let result = if d == Dialect::Postgres && sql.lines().any(|l| l.trim() == "-- no-transaction") {
-        statements(&sql).try_for_each(|s| db.execute_batch(s))
-    } else {
-        db.execute_batch(&sql)
-    };
-    result.unwrap_or_else(|e| panic!("{d}: {}: {e}", file.display()));
-}
-
-/// The statements of a file without dollar-quoted bodies (what a
-/// no-transaction migration holds): split on `;` at line ends.
-fn statements(sql: &str) -> impl Iterator<Item = &str> {
-    sql.split(";\n")
-        .map(str::trim)
-        .filter(|s| s.lines().any(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--")))
-}
-
-fn scalar(db: &mut dyn Database, sql: &str) -> String {
-    let d = db.dialect();
-    db.query_scalar(sql).unwrap_or_else(|e| panic!("{d}: {sql}: {e}")).unwrap_or_default()
 }
 
 fn run_case(dialect: Dialect, case: &Case, dir: &Path) {
@@ -475,36 +422,13 @@ fn a_single_tenant_schema_with_rows_becomes_multi_tenant_step_by_step() {
         ["recorded migrations 0002_multi_tenant_expand, 0003_multi_tenant_index_1, 0004_multi_tenant_index_2, \
              0005_multi_tenant_index_3, 0006_multi_tenant_backfill, 0007_multi_tenant_contract (one plan, deploy between them)"]
     );
-    // Row-level security of the tables that held rows comes last (the new
-    // tenant table, empty, has it from the start).
-    let pg = dir.path().join("generated/migrations/postgres");
-    let migrations = common::load_migrations(&pg).unwrap();
-    let (contract, before) = migrations[1..].split_last().unwrap();
-    for m in before {
-        let up = fs::read_to_string(&m.up).unwrap();
-        let early = up.lines().find(|l| {
-            (l.contains("ROW LEVEL SECURITY") || l.contains("CREATE POLICY"))
-                && (l.contains("\"projects\"") || l.contains("\"tasks\""))
-        });
-        assert_eq!(early, None, "{}: row-level security of a retrofitted table before the contract", m.name);
-    }
-    let contract = fs::read_to_string(&contract.up).unwrap();
-    assert!(contract.contains("FORCE ROW LEVEL SECURITY") && contract.contains("CREATE POLICY"), "{contract}");
-
     for dialect in Dialect::ALL {
         retrofit_on(dialect, dir.path());
     }
 }
 
 fn retrofit_on(dialect: Dialect, dir: &Path) {
-    let fresh = {
-        let fresh = krate(MULTI_TENANT);
-        retrofit_build(fresh.path()).generate().unwrap_or_else(|e| panic!("{e}")).write().unwrap();
-        let Some(mut db) = common::connect_or_panic(dialect) else { return };
-        let up = fresh.path().join(format!("generated/migrations/{}/0001_initial.up.sql", dialect.dir_name()));
-        db.execute_batch(&fs::read_to_string(&up).unwrap()).unwrap_or_else(|e| panic!("{dialect} fresh: {e}"));
-        normalize(dialect, &db.dump_schema().unwrap())
-    };
+    let Some(fresh) = fresh_dump_with(dialect, MULTI_TENANT, retrofit_build) else { return };
     let Some(mut db) = common::connect_or_panic(dialect) else { return };
     let db = db.as_mut();
     let migrations = common::load_migrations(&dir.join("generated/migrations").join(dialect.dir_name())).unwrap();
@@ -520,8 +444,16 @@ fn retrofit_on(dialect: Dialect, dir: &Path) {
             db.execute_batch("INSERT INTO organizations (name) VALUES ('acme'), ('globex')").unwrap();
         }
         db.execute_batch(SINGLE_TENANT_WRITER).unwrap_or_else(|e| panic!("{dialect} writer after {}: {e}", m.name));
+        // Row-level security of the tables that held rows comes last (the
+        // new tenant table, empty, has it from the start).
+        if dialect == Dialect::Postgres {
+            assert_eq!(row_security(db), "f/f", "{}: row-level security before the contract", m.name);
+        }
     }
     apply(db, &contract.up);
+    if dialect == Dialect::Postgres {
+        assert_eq!(row_security(db), "t/t", "row-level security enabled and forced by the contract");
+    }
     let now = normalize(dialect, &db.dump_schema().unwrap());
     assert!(
         now == fresh,
@@ -559,6 +491,17 @@ fn retrofit_on(dialect: Dialect, dir: &Path) {
         apply(db, &m.down);
     }
     assert_eq!(scalar(db, "SELECT COUNT(*) FROM tasks t JOIN projects p ON p.id = t.project_id"), "10");
+}
+
+/// Whether row-level security is enabled / forced on `projects` and `tasks`
+/// (PostgreSQL's catalog): `t` when on both, `f` when on neither.
+fn row_security(db: &mut dyn Database) -> String {
+    scalar(
+        db,
+        "SELECT CASE WHEN bool_and(relrowsecurity) THEN 't' WHEN bool_or(relrowsecurity) THEN 'some' ELSE 'f' END \
+         || '/' || CASE WHEN bool_and(relforcerowsecurity) THEN 't' WHEN bool_or(relforcerowsecurity) THEN 'some' ELSE 'f' END \
+         FROM pg_class WHERE relname IN ('projects', 'tasks') AND relkind = 'r'",
+    )
 }
 
 /// As the application role, each tenant sees exactly its rows; the

@@ -24,6 +24,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use common::history::{apply, fresh_dump, krate, normalize};
 use common::{Database, Dialect};
 use tablewright::build::Builder;
 
@@ -119,14 +120,6 @@ fn apply_edit(source: &str, edit: &Edit) -> String {
     out
 }
 
-/// A crate directory with `source` as its schema.
-fn krate(source: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("a temp dir");
-    fs::create_dir_all(dir.path().join("src")).unwrap();
-    fs::write(dir.path().join("src/schema.rs"), source).unwrap();
-    dir
-}
-
 /// The scenario crate after every edit is recorded, and each step's source.
 struct Scenario {
     dir: tempfile::TempDir,
@@ -163,27 +156,6 @@ fn record_scenario() -> Scenario {
         sources.push(source);
     }
     Scenario { dir, sources, seeds }
-}
-
-/// A fresh database of `dialect` built from `source`'s initial migration.
-fn fresh_dump(dialect: Dialect, source: &str) -> Option<String> {
-    let dir = krate(source);
-    Builder::new().with_crate_dir(dir.path()).generate().unwrap_or_else(|e| panic!("{e}")).write().unwrap();
-    let mut db = common::connect_or_panic(dialect)?;
-    let up = dir.path().join(format!("generated/migrations/{}/0001_initial.up.sql", dialect.dir_name()));
-    db.execute_batch(&fs::read_to_string(&up).unwrap()).unwrap_or_else(|e| panic!("{dialect} fresh: {e}"));
-    Some(normalize(dialect, &db.dump_schema().unwrap()))
-}
-
-/// PostgreSQL appends added columns; a fresh table declares them in place:
-/// the dump's lines, sorted (column lines without their trailing comma).
-fn normalize(dialect: Dialect, dump: &str) -> String {
-    if dialect != Dialect::Postgres {
-        return dump.to_string();
-    }
-    let mut lines: Vec<&str> = dump.lines().map(|l| l.trim_end_matches(',')).collect();
-    lines.sort_unstable();
-    lines.join("\n")
 }
 
 /// Table -> (primary key columns, columns) of a step, from its snapshot.
@@ -281,12 +253,6 @@ fn surviving(db: &mut dyn Database, dir: &Path, step: usize, after: bool) -> BTr
     out
 }
 
-fn apply_file(db: &mut dyn Database, file: &Path) {
-    let sql = fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-    let d = db.dialect();
-    db.execute_batch(&sql).unwrap_or_else(|e| panic!("{d}: {}: {e}", file.display()));
-}
-
 fn evolve_on(dialect: Dialect, scenario: &Scenario) {
     let fresh: Vec<String> = match scenario.sources.iter().map(|s| fresh_dump(dialect, s)).collect::<Option<Vec<_>>>() {
         Some(dumps) => dumps,
@@ -298,12 +264,12 @@ fn evolve_on(dialect: Dialect, scenario: &Scenario) {
     let migrations = common::load_migrations(&dir.join("generated/migrations").join(dialect.dir_name()))
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(migrations.len(), EDITS.len() + 1);
-    apply_file(db, &migrations[0].up);
+    apply(db, &migrations[0].up);
     db.execute_batch(&scenario.seeds[&dialect]).unwrap_or_else(|e| panic!("{dialect} seed: {e}"));
     assert_eq!(normalize(dialect, &db.dump_schema().unwrap()), fresh[0], "{dialect}: step 0");
     for (step, m) in migrations.iter().enumerate().skip(1) {
         let before = surviving(db, dir, step, false);
-        apply_file(db, &m.up);
+        apply(db, &m.up);
         let now = normalize(dialect, &db.dump_schema().unwrap());
         assert!(
             now == fresh[step],
@@ -318,7 +284,7 @@ fn evolve_on(dialect: Dialect, scenario: &Scenario) {
         }
         assert!(before.values().any(|r| !r.starts_with("0:")), "{dialect}: no rows to carry at {}", m.name);
         // Down returns to the previous step; up again continues.
-        apply_file(db, &m.down);
+        apply(db, &m.down);
         let back = normalize(dialect, &db.dump_schema().unwrap());
         assert!(
             back == fresh[step - 1],
@@ -326,7 +292,7 @@ fn evolve_on(dialect: Dialect, scenario: &Scenario) {
             m.name,
             common::diff_lines(&fresh[step - 1], &back)
         );
-        apply_file(db, &m.up);
+        apply(db, &m.up);
     }
 }
 

@@ -53,9 +53,7 @@ struct Measured {
 
 /// The recorded migrations after `0001_initial`, phased or in one step.
 fn recorded(one_step: bool) -> (tempfile::TempDir, Vec<common::Migration>) {
-    let dir = tempfile::tempdir().unwrap();
-    fs::create_dir_all(dir.path().join("src")).unwrap();
-    fs::write(dir.path().join("src/schema.rs"), BEFORE).unwrap();
+    let dir = common::history::krate(BEFORE);
     Builder::new().with_crate_dir(dir.path()).generate().unwrap_or_else(|e| panic!("{e}")).write().unwrap();
     fs::write(dir.path().join("src/schema.rs"), after()).unwrap();
     let mut builder = Builder::new().with_crate_dir(dir.path()).with_record("index_and_not_null");
@@ -86,7 +84,6 @@ fn measure(migrations: &[common::Migration]) -> Option<Vec<Measured>> {
 }
 
 fn run_beside_updates(db: &mut PgDatabase, name: &str, file: &Path) -> Measured {
-    let sql = fs::read_to_string(file).unwrap();
     let stop = Arc::new(AtomicBool::new(false));
     let mut writer = postgres::Client::connect(&db.url(), postgres::NoTls).expect("a second connection");
     let updates = {
@@ -107,13 +104,7 @@ fn run_beside_updates(db: &mut PgDatabase, name: &str, file: &Path) -> Measured 
     // Let the writer reach its pace first.
     thread::sleep(Duration::from_millis(200));
     let started = Instant::now();
-    if sql.lines().next() == Some("-- no-transaction") {
-        for statement in sql.split(";\n").filter(|s| s.lines().any(|l| !l.trim().is_empty() && !l.starts_with("--"))) {
-            db.execute_batch(statement).unwrap_or_else(|e| panic!("{name}: {e}"));
-        }
-    } else {
-        db.execute_batch(&sql).unwrap_or_else(|e| panic!("{name}: {e}"));
-    }
+    common::history::apply(db, file);
     let finished = Instant::now();
     thread::sleep(Duration::from_millis(100));
     stop.store(true, Ordering::Relaxed);

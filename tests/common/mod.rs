@@ -20,6 +20,7 @@
 
 #![allow(dead_code)] // each test binary uses a part of the harness
 
+pub mod history;
 mod mysql_db;
 mod pg;
 mod sqlite_db;
