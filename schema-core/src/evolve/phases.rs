@@ -1172,7 +1172,9 @@ impl TriggerSet {
 /// A row expression for a MySQL trigger: the table's columns read from
 /// `NEW` (`price` and `tasks.price` become `NEW.price`; a subquery's own
 /// columns are left alone), identifiers in MySQL's quotes. Parsed with
-/// sqlparser; an expression it cannot read is kept as written.
+/// sqlparser's generic dialect, not [`crate::fragment::parse_expr`]'s
+/// PostgreSQL one: the expression may already hold MySQL's backquotes (a
+/// tenant's parent lookup); an expression it cannot read is kept as written.
 fn qualify_new(expr: &str, table: &str, columns: &[String]) -> String {
     use sqlparser::ast::{Expr, Ident, Query, VisitMut, VisitorMut};
     use sqlparser::dialect::GenericDialect;

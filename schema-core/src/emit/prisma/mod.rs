@@ -273,29 +273,19 @@ pub fn type_name(name: &str) -> String {
 /// value); characters Prisma identifiers cannot hold become `_`, and a
 /// leading digit gets a `V`.
 pub fn enum_value_name(value: &str) -> String {
-    let cleaned: String =
-        value.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
-    let cleaned = if value.chars().any(|c| c.is_ascii_lowercase()) && !value.contains('_') {
-        // camelCase and PascalCase values split at their humps: `inProgress` -> `IN_PROGRESS`.
-        split_humps(value)
-    } else {
-        cleaned
-    };
-    if cleaned.starts_with(|c: char| c.is_ascii_alphabetic()) { cleaned } else { format!("V{cleaned}") }
-}
-
-/// `inProgress` -> `IN_PROGRESS`; other characters as in [`enum_value_name`].
-fn split_humps(value: &str) -> String {
+    // camelCase and PascalCase values split at their humps (`inProgress`);
+    // a value with underscores already has its words.
+    let humps = !value.contains('_');
     let mut out = String::new();
     let mut previous_lower = false;
     for c in value.chars() {
-        if c.is_ascii_uppercase() && previous_lower {
+        if humps && c.is_ascii_uppercase() && previous_lower {
             out.push('_');
         }
         previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
         out.push(if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' });
     }
-    out
+    if out.starts_with(|c: char| c.is_ascii_alphabetic()) { out } else { format!("V{out}") }
 }
 
 fn write_model(out: &mut String, analysis: &Analysis<'_>, relations: &Relations<'_>, entity: &Entity) {
