@@ -1,0 +1,1 @@
+//! Importing an existing schema into `#[entity]` Rust source.

@@ -1,0 +1,1 @@
+//! Reading a live database back into [`tablewright_core::model::Schema`].
