@@ -104,10 +104,8 @@ impl Project {
 fn warn_about_code_settings(dir: &Path) {
     let Ok(build_rs) = fs::read_to_string(dir.join("build.rs")) else { return };
     let code: String = build_rs.lines().filter(|l| !l.trim_start().starts_with("//")).collect();
-    let settings: Vec<&str> = [".with_", ".acknowledge(", ".one_step_migrations("]
-        .into_iter()
-        .filter(|call| code.contains(call))
-        .collect();
+    let settings: Vec<&str> =
+        [".with_", ".acknowledge(", ".one_step_migrations("].into_iter().filter(|call| code.contains(call)).collect();
     if !settings.is_empty() {
         eprintln!(
             "warning: build.rs configures the Builder in code ({}); tablewright reads only tablewright.toml, so \
@@ -121,10 +119,7 @@ fn describe_build_error(error: &BuildError) -> String {
     match error {
         BuildError::Diagnostics(diagnostics) => {
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            format!(
-                "{error}\nthe schema has {errors} error{}; nothing was written",
-                if errors == 1 { "" } else { "s" }
-            )
+            format!("{error}\nthe schema has {errors} error{}; nothing was written", if errors == 1 { "" } else { "s" })
         }
         other => other.to_string(),
     }
@@ -177,7 +172,9 @@ pub fn check(project: &Project) -> Result<Outcome> {
         return Ok(Outcome::Success);
     }
     eprint!("{report}");
-    eprintln!("{out} is out of date with the schema: run `tablewright generate` (or cargo build) and commit the result");
+    eprintln!(
+        "{out} is out of date with the schema: run `tablewright generate` (or cargo build) and commit the result"
+    );
     Ok(Outcome::Differs)
 }
 
@@ -251,7 +248,13 @@ pub fn erd(project: &Project, open: bool) -> Result<Outcome> {
 }
 
 /// `tablewright seed`.
-pub fn seed(project: &Project, url: &str, tenants: Option<u32>, rows: Option<u32>, seed: Option<u64>) -> Result<Outcome> {
+pub fn seed(
+    project: &Project,
+    url: &str,
+    tenants: Option<u32>,
+    rows: Option<u32>,
+    seed: Option<u64>,
+) -> Result<Outcome> {
     use tablewright::seed as loader;
     let artifacts = project.generate(project.builder()?)?;
     let snapshot = artifacts
@@ -302,7 +305,7 @@ pub fn migrations_status(project: &Project, url: Option<&str>) -> Result<Outcome
             }
         }
         Some(conn) => {
-            let (states, unknown) = migrate::status(&migrations, &migrate::applied(conn)?)?;
+            let migrate::Status { states, unknown } = migrate::status(&migrations, &migrate::applied(conn)?)?;
             for (m, state) in &states {
                 let state = match state {
                     State::Applied => "applied",
@@ -320,7 +323,9 @@ pub fn migrations_status(project: &Project, url: Option<&str>) -> Result<Outcome
     let artifacts = project.generate(project.builder()?)?;
     if artifacts.history().draft {
         let draft = project.relative(&artifacts.out_dir().join("migrations/draft")).display().to_string();
-        println!("draft: the schema changed since the last recorded migration; see {draft}/README.md and record it with `tablewright migrations record <name>`");
+        println!(
+            "draft: the schema changed since the last recorded migration; see {draft}/README.md and record it with `tablewright migrations record <name>`"
+        );
     } else {
         println!("draft: none (the schema is the one of the last recorded migration)");
     }
@@ -344,12 +349,18 @@ pub fn migrations_apply(project: &Project, url: &str) -> Result<Outcome> {
     let mut conn = DbUrl::parse(url)?.connect()?;
     let dir = project.migrations_dir(conn.dialect())?;
     let migrations = migrate::load(&dir)?;
-    let applied = migrate::apply(&mut conn, &migrations)?;
-    if applied.is_empty() {
+    let states = migrate::status(&migrations, &migrate::applied(&mut conn)?)?.states;
+    let pending: Vec<i64> = states.iter().filter(|(_, s)| *s == State::Pending).map(|(m, _)| m.version).collect();
+    if pending.is_empty() {
+        // Still goes through `apply`, which checks the history against the files.
+        migrate::apply(&mut conn, &migrations)?;
         println!("{} is up to date ({} migrations applied)", conn.url().shown(), migrations.len());
     }
-    for id in &applied {
-        println!("applied {id}");
+    // One at a time, so what was applied before a failure is printed.
+    for version in pending {
+        for id in migrate::apply_to(&mut conn, &migrations, Some(version))? {
+            println!("applied {id}");
+        }
     }
     Ok(Outcome::Success)
 }
@@ -405,6 +416,10 @@ fn verify(conn: &mut Connection, migrations: &[migrate::Migration]) -> Result<Ve
             failures.push(format!("{} does not restore the schema before {}:", m.down.display(), m.id));
             failures.extend(migrate::dump::difference(&states[i], &now, 20).into_iter().map(|l| format!("  {l}")));
         }
+    }
+    if !failures.is_empty() {
+        // The database is not where the up files expect it.
+        return Ok(failures);
     }
     migrate::apply(conn, migrations)?;
     let again = migrate::dump::dump(conn)?;

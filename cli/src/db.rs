@@ -107,15 +107,14 @@ impl DbUrl {
                 let opts = mysql::Opts::from_url(&self.target)
                     .map_err(|e| DbError(format!("`{}` is not a MySQL URL: {e}", self.shown)))?;
                 let opts = mysql::OptsBuilder::from_opts(opts).tcp_connect_timeout(Some(Duration::from_secs(10)));
-                let conn = mysql::Conn::new(opts)
-                    .map_err(|e| DbError(format!("cannot connect to {}: {e}", self.shown)))?;
+                let conn =
+                    mysql::Conn::new(opts).map_err(|e| DbError(format!("cannot connect to {}: {e}", self.shown)))?;
                 Inner::Mysql(Box::new(conn))
             }
             Dialect::Sqlite => {
                 let conn = rusqlite::Connection::open(&self.target)
                     .map_err(|e| DbError(format!("cannot open {}: {e}", self.shown)))?;
-                conn.execute_batch("PRAGMA foreign_keys = ON")
-                    .map_err(|e| DbError(format!("{}: {e}", self.shown)))?;
+                conn.execute_batch("PRAGMA foreign_keys = ON").map_err(|e| DbError(format!("{}: {e}", self.shown)))?;
                 Inner::Sqlite(conn)
             }
         };
@@ -188,7 +187,7 @@ impl Connection {
         match &mut self.inner {
             Inner::Postgres(client) => client.batch_execute(sql).map_err(|e| DbError(pg_error_text(&e))),
             Inner::Mysql(conn) => conn.query_drop(sql).map_err(|e| DbError(e.to_string())),
-            Inner::Sqlite(conn) => conn.execute_batch(sql).map_err(|e| DbError(e.to_string())),
+            Inner::Sqlite(conn) => conn.execute_batch(sql).map_err(|e| DbError(sqlite_error_text(&e, sql))),
         }
     }
 
@@ -246,6 +245,17 @@ impl Connection {
             Inner::Sqlite(conn) => Some(conn),
             _ => None,
         }
+    }
+}
+
+/// rusqlite's message without the statement it appends (`... in CREATE TABLE ...`):
+/// the caller names the statement, and the message stays on one line.
+fn sqlite_error_text(error: &rusqlite::Error, sql: &str) -> String {
+    let text = error.to_string();
+    let head: String = sql.trim_start().chars().take(12).collect();
+    match text.find(&format!(" in {head}")) {
+        Some(at) if !head.is_empty() => text[..at].to_string(),
+        _ => text.lines().next().unwrap_or_default().to_string(),
     }
 }
 
@@ -343,7 +353,10 @@ mod tests {
 
     #[test]
     fn a_scratch_database_keeps_the_server_and_the_options() {
-        assert_eq!(with_database("postgres://u:p@h:5432/app?sslmode=disable", "x"), "postgres://u:p@h:5432/x?sslmode=disable");
+        assert_eq!(
+            with_database("postgres://u:p@h:5432/app?sslmode=disable", "x"),
+            "postgres://u:p@h:5432/x?sslmode=disable"
+        );
         assert_eq!(with_database("mysql://root@127.0.0.1:3306", "x"), "mysql://root@127.0.0.1:3306/x");
     }
 }

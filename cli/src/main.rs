@@ -180,8 +180,12 @@ fn main() -> ExitCode {
         Command::Migrations(Migrations::Record { name, one_step, acknowledge }) => {
             commands::migrations_record(&project, &name, one_step, acknowledge)
         }
-        Command::Migrations(Migrations::Apply { database }) => commands::migrations_apply(&project, &database.database_url),
-        Command::Migrations(Migrations::Down { database }) => commands::migrations_down(&project, &database.database_url),
+        Command::Migrations(Migrations::Apply { database }) => {
+            commands::migrations_apply(&project, &database.database_url)
+        }
+        Command::Migrations(Migrations::Down { database }) => {
+            commands::migrations_down(&project, &database.database_url)
+        }
         Command::Migrations(Migrations::Verify { database }) => {
             commands::migrations_verify(&project, &database.database_url)
         }
@@ -195,7 +199,13 @@ fn main() -> ExitCode {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Differs) => ExitCode::from(1),
         Err(error) => {
-            eprintln!("error: {error}");
+            // A schema's diagnostics already say `path:line:col: error: ...`.
+            let message = error.to_string();
+            if message.lines().next().is_some_and(|first| first.contains(": error: ")) {
+                eprintln!("{message}");
+            } else {
+                eprintln!("error: {message}");
+            }
             ExitCode::from(2)
         }
     }

@@ -142,7 +142,9 @@ pub fn ensure_history(conn: &mut Connection) -> Result<(), MigrateError> {
 /// The history table's rows, by version; empty when it does not exist.
 pub fn applied(conn: &mut Connection) -> Result<Vec<Applied>, MigrateError> {
     let exists = match conn.dialect() {
-        Dialect::Postgres => "SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = '_sqlx_migrations'",
+        Dialect::Postgres => {
+            "SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = '_sqlx_migrations'"
+        }
         Dialect::Mysql => {
             "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '_sqlx_migrations'"
         }
@@ -159,13 +161,15 @@ pub fn applied(conn: &mut Connection) -> Result<Vec<Applied>, MigrateError> {
         Dialect::Postgres => "CASE WHEN success THEN 1 ELSE 0 END",
         Dialect::Mysql | Dialect::Sqlite => "success",
     };
-    let rows =
-        conn.query(&format!("SELECT version, description, {success}, {checksum} FROM _sqlx_migrations ORDER BY version"))?;
+    let rows = conn
+        .query(&format!("SELECT version, description, {success}, {checksum} FROM _sqlx_migrations ORDER BY version"))?;
     rows.into_iter()
         .map(|row| {
             let text = |i: usize| row.get(i).cloned().flatten().unwrap_or_default();
             Ok(Applied {
-                version: text(0).parse().map_err(|_| MigrateError(format!("{HISTORY_TABLE}: bad version `{}`", text(0))))?,
+                version: text(0)
+                    .parse()
+                    .map_err(|_| MigrateError(format!("{HISTORY_TABLE}: bad version `{}`", text(0))))?,
                 description: text(1),
                 success: text(2) == "1",
                 checksum: from_hex(&text(3)),
@@ -186,8 +190,17 @@ pub enum State {
     Failed,
 }
 
+/// Where a database stands against the local migrations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Status {
+    /// Every local migration with its state, in order.
+    pub states: Vec<(Migration, State)>,
+    /// Applied versions that no local file has.
+    pub unknown: Vec<Applied>,
+}
+
 /// The local migrations with their state, and the applied versions no local file has.
-pub fn status(migrations: &[Migration], applied: &[Applied]) -> Result<(Vec<(Migration, State)>, Vec<Applied>), MigrateError> {
+pub fn status(migrations: &[Migration], applied: &[Applied]) -> Result<Status, MigrateError> {
     let mut states = Vec::new();
     for migration in migrations {
         let state = match applied.iter().find(|a| a.version == migration.version) {
@@ -199,7 +212,7 @@ pub fn status(migrations: &[Migration], applied: &[Applied]) -> Result<(Vec<(Mig
         states.push((migration.clone(), state));
     }
     let unknown = applied.iter().filter(|a| !migrations.iter().any(|m| m.version == a.version)).cloned().collect();
-    Ok((states, unknown))
+    Ok(Status { states, unknown })
 }
 
 /// Applies every pending migration in order; returns the ids applied.
@@ -210,9 +223,13 @@ pub fn apply(conn: &mut Connection, migrations: &[Migration]) -> Result<Vec<Stri
 }
 
 /// [`apply`], stopping after version `last` when given.
-pub fn apply_to(conn: &mut Connection, migrations: &[Migration], last: Option<i64>) -> Result<Vec<String>, MigrateError> {
+pub fn apply_to(
+    conn: &mut Connection,
+    migrations: &[Migration],
+    last: Option<i64>,
+) -> Result<Vec<String>, MigrateError> {
     ensure_history(conn)?;
-    let (states, unknown) = status(migrations, &applied(conn)?)?;
+    let Status { states, unknown } = status(migrations, &applied(conn)?)?;
     if let Some(a) = unknown.first() {
         return Err(MigrateError(format!(
             "the database has migration {} ({}) applied, which is not among the local files: \
@@ -272,7 +289,7 @@ fn run_file(conn: &mut Connection, file: &Path, record: Option<&Migration>) -> R
     let sql = fs::read_to_string(file).map_err(|e| MigrateError::file(file, e))?;
     let dialect = conn.dialect();
     let statements = split::split(&sql, dialect).map_err(|e| MigrateError(format!("{}: {e}", file.display())))?;
-    let transactional = !sql.lines().next().is_some_and(|l| l.trim() == NO_TRANSACTION);
+    let transactional = sql.lines().next().is_none_or(|l| l.trim() != NO_TRANSACTION);
     let begin = match dialect {
         Dialect::Mysql => "START TRANSACTION",
         Dialect::Postgres | Dialect::Sqlite => "BEGIN",

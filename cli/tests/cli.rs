@@ -1,0 +1,392 @@
+//! The `tablewright` binary, run as a user runs it, on a small crate in a
+//! temporary directory and on real PostgreSQL, MariaDB and SQLite databases
+//! (each test makes its own and drops it).
+//!
+//! The servers are `TABLEWRIGHT_PG_URL` / `TABLEWRIGHT_MYSQL_URL` (defaults
+//! 127.0.0.1, as `scripts/test` sets up); an unreachable server fails the
+//! test unless `TABLEWRIGHT_SKIP_DB_TESTS=1`.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use tablewright_cli::db::{Connection, DbUrl, Dialect, Scratch};
+
+const SCHEMA: &str = r#"use tablewright::prelude::*;
+
+/// A customer.
+#[entity]
+#[timestamps]
+pub struct Customer {
+    #[id(auto)]
+    pub id: i64,
+    #[unique]
+    pub email: String,
+    pub name: String,
+}
+
+#[db_enum]
+pub enum OrderState {
+    Open,
+    Paid,
+}
+
+#[entity]
+#[index(customer_id)]
+pub struct Order {
+    #[id(auto)]
+    pub id: i64,
+    #[belongs_to(Customer, on_delete = cascade)]
+    pub customer_id: i64,
+    pub state: OrderState,
+    #[column(check = "total_cents >= 0")]
+    pub total_cents: i64,
+}
+"#;
+
+/// A crate with [`SCHEMA`] in a temporary directory.
+fn krate(schema: &str) -> tempfile::TempDir {
+    let dir = tempfile::Builder::new().prefix("tw-cli-").tempdir().expect("temp dir");
+    fs::create_dir_all(dir.path().join("src")).unwrap();
+    fs::write(
+        dir.path().join("Cargo.toml"),
+        "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\ntablewright = \"0.1\"\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("build.rs"), "fn main() {\n    tablewright::build::Builder::new().run();\n}\n").unwrap();
+    fs::write(dir.path().join("src/schema.rs"), schema).unwrap();
+    dir
+}
+
+fn tw(krate: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("tablewright").expect("the binary is built");
+    cmd.arg("--crate-dir").arg(krate).env_remove("DATABASE_URL");
+    cmd
+}
+
+/// `tablewright generate` in `krate`.
+fn generate(krate: &Path) {
+    tw(krate).arg("generate").assert().success().stdout(predicate::str::contains("wrote"));
+}
+
+/// The server URL of a dialect (SQLite: a file in a temp dir), or `None`
+/// when it is unreachable and skipping is allowed.
+fn server(dialect: Dialect) -> Option<DbUrl> {
+    let (var, default) = match dialect {
+        Dialect::Postgres => ("TABLEWRIGHT_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+        Dialect::Mysql => ("TABLEWRIGHT_MYSQL_URL", "mysql://root@127.0.0.1:3306/"),
+        Dialect::Sqlite => return Some(DbUrl::parse("sqlite::memory:").unwrap()),
+    };
+    let url = std::env::var(var).ok().filter(|u| !u.is_empty()).unwrap_or_else(|| default.to_string());
+    let url = DbUrl::parse(&url).unwrap_or_else(|e| panic!("{var}: {e}"));
+    match url.connect() {
+        Ok(_) => Some(url),
+        Err(e) if std::env::var("TABLEWRIGHT_SKIP_DB_TESTS").is_ok_and(|v| v == "1") => {
+            eprintln!("note: skipping the {dialect:?} part: {e}; TABLEWRIGHT_SKIP_DB_TESTS is set");
+            None
+        }
+        Err(e) => panic!(
+            "{e}\nthe CLI tests need PostgreSQL and MariaDB: run scripts/test, point {var} at a server, \
+             or set TABLEWRIGHT_SKIP_DB_TESTS=1"
+        ),
+    }
+}
+
+/// A fresh empty database of `dialect`.
+fn fresh(dialect: Dialect) -> Option<Scratch> {
+    server(dialect).map(|url| Scratch::create(&url).expect("a throwaway database"))
+}
+
+/// The `--database-url` of a throwaway database.
+fn database_arg(scratch: &Scratch) -> String {
+    match scratch.url().sqlite_path() {
+        Some(path) => format!("sqlite:{path}"),
+        None => scratch.url().driver_url().to_string(),
+    }
+}
+
+fn scalar(conn: &mut Connection, sql: &str) -> String {
+    conn.query(sql).unwrap().first().and_then(|r| r.first().cloned().flatten()).unwrap_or_default()
+}
+
+fn tables(conn: &mut Connection) -> Vec<String> {
+    let sql = match conn.dialect() {
+        Dialect::Postgres => "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+        Dialect::Mysql => "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY 1",
+        Dialect::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY 1",
+    };
+    conn.query(sql).unwrap().into_iter().map(|r| r[0].clone().unwrap()).collect()
+}
+
+#[test]
+fn help_names_every_command_and_reads_like_the_readme() {
+    let output = Command::cargo_bin("tablewright").unwrap().arg("--help").assert().success();
+    let help = String::from_utf8(output.get_output().stdout.clone()).unwrap();
+    for command in ["generate", "check", "lint", "erd", "seed", "migrations", "drift", "import"] {
+        assert!(help.contains(&format!("\n  {command} ")), "--help lacks {command}:\n{help}");
+    }
+    assert!(help.contains("tablewright import database --database-url"), "{help}");
+    let output = Command::cargo_bin("tablewright").unwrap().args(["migrations", "--help"]).assert().success();
+    let help = String::from_utf8(output.get_output().stdout.clone()).unwrap();
+    for command in ["status", "record", "apply", "down", "verify"] {
+        assert!(help.contains(&format!("\n  {command} ")), "migrations --help lacks {command}:\n{help}");
+    }
+}
+
+#[test]
+fn generate_check_and_record_follow_the_schema() {
+    let krate = krate(SCHEMA);
+    let dir = krate.path();
+    tw(dir).arg("check").assert().code(1).stderr(predicate::str::contains("out of date with the schema"));
+    generate(dir);
+    assert!(dir.join("generated/migrations/postgres/0001_initial.up.sql").is_file());
+    tw(dir).arg("check").assert().success().stdout(predicate::str::contains("up to date"));
+
+    // A new column: check fails on the unrecorded draft, record makes 0002.
+    fs::write(
+        dir.join("src/schema.rs"),
+        SCHEMA.replace("pub name: String,", "pub name: String,\n    pub phone: Option<String>,"),
+    )
+    .unwrap();
+    tw(dir).arg("generate").assert().success().stderr(predicate::str::contains("draft of migration 0002 pending"));
+    tw(dir).arg("check").assert().code(1).stderr(predicate::str::contains("the change is not recorded"));
+    tw(dir)
+        .args(["migrations", "status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0001_initial").and(predicate::str::contains("record it with")));
+    tw(dir).args(["migrations", "record", "add_phone"]).assert().success();
+    let up = fs::read_to_string(dir.join("generated/migrations/postgres/0002_add_phone.up.sql")).unwrap();
+    assert!(up.contains("ADD COLUMN \"phone\""), "{up}");
+    tw(dir).arg("check").assert().success();
+}
+
+#[test]
+fn the_config_file_is_read_and_a_wrong_key_is_an_error() {
+    let krate = krate(&SCHEMA.replace("pub total_cents: i64,", "pub total_cents: i64,\n    pub discount: f64,"));
+    let dir = krate.path();
+    let output = tw(dir).args(["lint", "--format", "json"]).assert().success();
+    let findings: serde_json::Value = serde_json::from_slice(&output.get_output().stdout).unwrap();
+    let rules: Vec<&str> = findings.as_array().unwrap().iter().filter_map(|f| f["rule"].as_str()).collect();
+    assert!(rules.contains(&"unindexed_foreign_key") || !rules.is_empty(), "{findings}");
+
+    // A rule made an error in tablewright.toml fails lint, generate and check.
+    let rule = rules[0];
+    fs::write(dir.join("tablewright.toml"), format!("lint_errors = [\"{rule}\"]\n")).unwrap();
+    let output = tw(dir).args(["lint", "--format", "json"]).assert().code(1);
+    let findings: serde_json::Value = serde_json::from_slice(&output.get_output().stdout).unwrap();
+    assert!(findings.as_array().unwrap().iter().any(|f| f["rule"] == rule && f["severity"] == "error"), "{findings}");
+    tw(dir).arg("generate").assert().code(2).stderr(predicate::str::contains(rule));
+
+    fs::write(dir.join("tablewright.toml"), "lint_erors = []\n").unwrap();
+    tw(dir).arg("generate").assert().code(2).stderr(
+        predicate::str::contains("tablewright.toml").and(predicate::str::contains("unknown field `lint_erors`")),
+    );
+}
+
+#[test]
+fn erd_writes_the_diagram() {
+    let krate = krate(SCHEMA);
+    tw(krate.path()).arg("erd").assert().success().stdout(predicate::str::contains("erd.svg"));
+    let svg = fs::read_to_string(krate.path().join("generated/erd/erd.svg")).unwrap();
+    assert!(svg.contains("customers") && svg.contains("orders"), "{svg:.300}");
+}
+
+#[test]
+fn migrations_apply_status_down_verify_and_seed_on_each_database() {
+    let krate = krate(SCHEMA);
+    let dir = krate.path();
+    generate(dir);
+    for dialect in [Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite] {
+        let sqlite_file = tempfile::NamedTempFile::new().unwrap();
+        let (scratch, url) = match dialect {
+            Dialect::Sqlite => (None, format!("sqlite:{}", sqlite_file.path().display())),
+            _ => match fresh(dialect) {
+                Some(scratch) => {
+                    let url = database_arg(&scratch);
+                    (Some(scratch), url)
+                }
+                None => continue,
+            },
+        };
+        let tw_db = |args: &[&str]| {
+            let mut cmd = tw(dir);
+            cmd.args(args).arg("--database-url").arg(&url);
+            cmd
+        };
+        tw_db(&["migrations", "apply"]).assert().success().stdout(predicate::str::contains("applied 0001_initial"));
+        tw_db(&["migrations", "apply"]).assert().success().stdout(predicate::str::contains("up to date"));
+        tw_db(&["migrations", "status"]).assert().success().stdout(predicate::str::contains("0001_initial  applied"));
+        let mut conn = DbUrl::parse(&url).unwrap().connect().unwrap();
+        assert_eq!(
+            scalar(&mut conn, "SELECT description FROM _sqlx_migrations WHERE version = 1"),
+            "initial",
+            "{dialect:?}"
+        );
+        tw_db(&["seed", "--tenants", "1", "--rows", "7"]).assert().success().stdout(predicate::str::contains("loaded"));
+        assert_eq!(scalar(&mut conn, "SELECT COUNT(*) FROM customers"), "7", "{dialect:?}");
+
+        tw_db(&["migrations", "down"]).assert().success().stdout(predicate::str::contains("reverted 0001_initial"));
+        assert_eq!(tables(&mut conn), ["_sqlx_migrations"], "{dialect:?}: the down migration drops every table");
+        tw_db(&["migrations", "status"]).assert().success().stdout(predicate::str::contains("0001_initial  pending"));
+        tw_db(&["migrations", "down"]).assert().success().stdout(predicate::str::contains("no migration is applied"));
+        drop(conn);
+
+        let server = match dialect {
+            Dialect::Sqlite => url.clone(),
+            _ => server(dialect).unwrap().driver_url().to_string(),
+        };
+        tw(dir)
+            .args(["migrations", "verify", "--database-url", &server])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("verified 1 migration"));
+        drop(scratch);
+    }
+}
+
+#[test]
+fn verify_finds_a_down_migration_that_does_not_restore_the_schema() {
+    let krate = krate(SCHEMA);
+    let dir = krate.path();
+    generate(dir);
+    let down = dir.join("generated/migrations/sqlite/0001_initial.down.sql");
+    let text = fs::read_to_string(&down).unwrap();
+    let kept: String =
+        text.lines().filter(|l| !l.contains("DROP TABLE IF EXISTS \"orders\"")).map(|l| format!("{l}\n")).collect();
+    assert_ne!(kept, text, "the down file drops orders:\n{text}");
+    fs::write(&down, kept).unwrap();
+    let db = tempfile::NamedTempFile::new().unwrap();
+    tw(dir)
+        .args(["migrations", "verify", "--database-url"])
+        .arg(format!("sqlite:{}", db.path().display()))
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("does not restore the schema before 0001_initial")
+                .and(predicate::str::contains("+ object: table | orders")),
+        );
+}
+
+#[test]
+fn a_migration_that_fails_halfway_names_the_statement_and_records_nothing() {
+    let krate = krate(SCHEMA);
+    let dir = krate.path();
+    generate(dir);
+    let Some(scratch) = fresh(Dialect::Postgres) else { return };
+    let url = database_arg(&scratch);
+    // A second migration whose second statement fails.
+    let second = dir.join("generated/migrations/postgres/0002_broken.up.sql");
+    fs::write(
+        &second,
+        "CREATE TABLE \"notes\" (\"id\" BIGINT PRIMARY KEY);\n\nALTER TABLE \"nowhere\" ADD COLUMN \"x\" INT;\n",
+    )
+    .unwrap();
+    fs::write(dir.join("generated/migrations/postgres/0002_broken.down.sql"), "DROP TABLE \"notes\";\n").unwrap();
+    tw(dir)
+        .args(["migrations", "apply", "--database-url", &url])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("applied 0001_initial"))
+        .stderr(
+            predicate::str::contains("0002_broken.up.sql: statement 2 of 2 (line 3) failed")
+                .and(predicate::str::contains("relation \"nowhere\" does not exist"))
+                .and(predicate::str::contains("nothing of this migration was applied")),
+        );
+    let mut conn = scratch.url().connect().unwrap();
+    assert_eq!(scalar(&mut conn, "SELECT string_agg(version::text, ',') FROM _sqlx_migrations"), "1");
+    assert_eq!(scalar(&mut conn, "SELECT COUNT(*) FROM pg_tables WHERE tablename = 'notes'"), "0");
+}
+
+#[test]
+fn bad_urls_unreachable_servers_and_wrong_passwords_are_one_line_errors() {
+    let krate = krate(SCHEMA);
+    let dir = krate.path();
+    generate(dir);
+    let cases: [(&str, &str); 4] = [
+        ("oracle://scott@db/orcl", "is not a database URL tablewright knows"),
+        ("postgres://postgres@127.0.0.1:1/app", "cannot connect to postgres://postgres@127.0.0.1:1/app"),
+        ("mysql://root:not-the-password@127.0.0.1:3306/mysql", "Access denied for user 'root'"),
+        ("sqlite:/nonexistent-dir/x.db", "cannot open sqlite:/nonexistent-dir/x.db"),
+    ];
+    for (url, expected) in cases {
+        if url.starts_with("mysql") && server(Dialect::Mysql).is_none() {
+            continue;
+        }
+        let output = tw(dir).args(["migrations", "apply", "--database-url", url]).assert().code(2);
+        let stderr = String::from_utf8(output.get_output().stderr.clone()).unwrap();
+        assert!(stderr.contains(expected), "{url}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{url}: one line:\n{stderr}");
+        assert!(!stderr.contains("not-the-password"), "the password is never printed: {stderr}");
+    }
+}
+
+/// Builds `tests/sqlx-agrees` (sqlx's migrator in a binary of its own) once.
+fn sqlx_agrees() -> std::path::PathBuf {
+    static BUILT: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sqlx-agrees/Cargo.toml");
+            let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/sqlx-agrees");
+            let status = std::process::Command::new(env!("CARGO"))
+                .args(["build", "--quiet", "--locked", "--manifest-path"])
+                .arg(&manifest)
+                .arg("--target-dir")
+                .arg(&target)
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "building {} failed", manifest.display());
+            target.join("debug/sqlx-agrees")
+        })
+        .clone()
+}
+
+/// The history table is sqlx's: what `tablewright migrations apply` ran,
+/// sqlx's migrator (what `sqlx::migrate!` runs) sees as applied with
+/// matching checksums, and the other way round; both refuse an edited file.
+#[test]
+fn sqlx_agrees_with_the_history_table() {
+    let krate = krate(SCHEMA);
+    let dir = krate.path();
+    generate(dir);
+    let migrations = dir.join("generated/migrations/postgres");
+    let sqlx = |url: &str| {
+        let output = std::process::Command::new(sqlx_agrees()).arg(url).arg(&migrations).output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
+        (output.status.success(), text)
+    };
+
+    // tablewright first, then sqlx: sqlx applies nothing and accepts the checksums.
+    let Some(scratch) = fresh(Dialect::Postgres) else { return };
+    let url = database_arg(&scratch);
+    tw(dir).args(["migrations", "apply", "--database-url", &url]).assert().success();
+    assert_eq!(sqlx(&url), (true, "sqlx applied []\n".to_string()));
+    drop(scratch);
+
+    // sqlx first, then tablewright: status says applied, apply does nothing.
+    let Some(scratch) = fresh(Dialect::Postgres) else { return };
+    let url = database_arg(&scratch);
+    assert_eq!(sqlx(&url), (true, "sqlx applied [1]\n".to_string()));
+    tw(dir)
+        .args(["migrations", "status", "--database-url", &url])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0001_initial  applied"));
+    tw(dir)
+        .args(["migrations", "apply", "--database-url", &url])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("up to date"));
+
+    // A recorded file edited after it ran: both refuse.
+    let up = migrations.join("0001_initial.up.sql");
+    fs::write(&up, format!("{}\n-- edited\n", fs::read_to_string(&up).unwrap())).unwrap();
+    tw(dir)
+        .args(["migrations", "apply", "--database-url", &url])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("migration 0001_initial was applied from a different file"));
+    let (ok, text) = sqlx(&url);
+    assert!(!ok && text.contains("previously applied but has been modified"), "{text}");
+}
