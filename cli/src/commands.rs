@@ -433,14 +433,114 @@ fn verify(conn: &mut Connection, migrations: &[migrate::Migration]) -> Result<Ve
 
 /// `tablewright drift`.
 pub fn drift(project: &Project, url: &str) -> Result<Outcome> {
-    let _ = (project, url);
-    Err("drift: not built yet".into())
+    let url = DbUrl::parse(url)?;
+    let builder = project.builder()?;
+    let options = builder.resolved_emit_options().map_err(|e| CommandError(e.to_string()))?;
+    let artifacts = project.generate(builder)?;
+    // The schema's migrations as this generation has them (recorded ones
+    // and the draft), so drift needs no `generate` first.
+    let dialect = url.dialect.dir_name();
+    let scratch_dir = tempfile::TempDir::new().map_err(|e| CommandError(format!("a temporary directory: {e}")))?;
+    let (recorded_dir, draft_dir) = (scratch_dir.path().join("recorded"), scratch_dir.path().join("draft"));
+    for dir in [&recorded_dir, &draft_dir] {
+        fs::create_dir_all(dir).map_err(|e| CommandError(format!("{}: {e}", dir.display())))?;
+    }
+    let mut draft = Vec::new();
+    for artifact in artifacts.artifacts() {
+        let (Some(parent), Some(name)) = (artifact.path.parent(), artifact.path.file_name()) else { continue };
+        let name = name.to_string_lossy();
+        let target = if parent == Path::new("migrations").join(dialect) {
+            recorded_dir.join(&*name)
+        } else if parent == Path::new("migrations/draft")
+            && (name == format!("{dialect}.up.sql") || name.ends_with(&format!(".{dialect}.up.sql")))
+        {
+            let path = draft_dir.join(&*name);
+            draft.push(path.clone());
+            path
+        } else {
+            continue;
+        };
+        fs::write(&target, &artifact.contents).map_err(|e| CommandError(format!("{}: {e}", target.display())))?;
+    }
+    draft.sort();
+    let migrations = migrate::load(&recorded_dir)?;
+    let found = crate::drift::drift(&url, &migrations, &draft, &options)?;
+    if found.is_empty() {
+        println!("no drift: {} matches the schema ({} migrations applied)", url.shown(), migrations.len());
+        return Ok(Outcome::Success);
+    }
+    if !found.pending.is_empty() {
+        println!(
+            "{} has not applied {} recorded migration{} ({}): `tablewright migrations apply` applies them",
+            url.shown(),
+            found.pending.len(),
+            plural(found.pending.len()),
+            found.pending.join(", ")
+        );
+    }
+    if !draft.is_empty() {
+        println!("the schema has an unrecorded draft; the comparison includes it");
+    }
+    if !found.summary.is_empty() {
+        let objects = found.summary.iter().filter(|l| !l.starts_with(' ')).count();
+        println!("{} differs from the schema in {objects} object{}:", url.shown(), plural(objects));
+        for line in &found.summary {
+            println!("  {line}");
+        }
+        if found.fix.is_empty() {
+            println!(
+                "\nno SQL to suggest: the difference is in what the schema model does not describe (a routine's body, a grant); the summary above says where"
+            );
+        } else {
+            println!("\n-- SQL that brings the database to the schema (review it before running it):");
+            for statement in &found.fix {
+                println!("{statement};");
+            }
+        }
+    }
+    Ok(Outcome::Differs)
 }
 
 /// `tablewright import database`.
 pub fn import_database(project: &Project, url: &str, out: &Path, force: bool) -> Result<Outcome> {
-    let _ = (project, url, out, force);
-    Err("import: not built yet".into())
+    let imported = crate::import::database::import_database(url)?;
+    save_import(project, &imported.source, &imported.report, out, force)
+}
+
+/// Writes imported source to `out` (relative to the crate; `-` is standard
+/// output) and prints what the import could not express.
+fn save_import(project: &Project, source: &str, report: &[String], out: &Path, force: bool) -> Result<Outcome> {
+    if out == Path::new("-") {
+        print!("{source}");
+    } else {
+        let path = project.dir.join(out);
+        if path.exists() && !force {
+            return Err(CommandError(format!(
+                "{} exists: pass --force to replace it, or --out another file",
+                project.relative(&path).display()
+            )));
+        }
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| CommandError(format!("{}: {e}", parent.display())))?;
+        }
+        // Written whole or not at all: a temporary file renamed into place.
+        let partial = path.with_extension("rs.partial");
+        fs::write(&partial, source).map_err(|e| CommandError(format!("{}: {e}", partial.display())))?;
+        fs::rename(&partial, &path).map_err(|e| CommandError(format!("{}: {e}", path.display())))?;
+        let entities = source.matches("#[entity").count();
+        println!("wrote {} ({entities} entities)", project.relative(&path).display());
+    }
+    for line in report {
+        eprintln!("not imported: {line}");
+    }
+    if !report.is_empty() {
+        eprintln!(
+            "{} thing{} the import could not express, listed above and in the file's header",
+            report.len(),
+            plural(report.len())
+        );
+    }
+    Ok(Outcome::Success)
 }
 
 /// `tablewright import prisma`.

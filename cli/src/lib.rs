@@ -9,6 +9,7 @@
 
 pub mod commands;
 pub mod db;
+pub mod drift;
 pub mod import;
 pub mod introspect;
 pub mod migrate;

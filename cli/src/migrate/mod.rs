@@ -283,6 +283,12 @@ pub fn down(conn: &mut Connection, migrations: &[Migration]) -> Result<Option<St
     Ok(Some(m.id.clone()))
 }
 
+/// Runs a file that is not a recorded migration (a draft), as `apply`
+/// runs one but without a history row.
+pub fn run_script(conn: &mut Connection, file: &Path) -> Result<(), MigrateError> {
+    run_file(conn, file, None)
+}
+
 /// Runs one file statement by statement; with `record`, writes its history
 /// row in the same transaction (or, without one, after the last statement).
 fn run_file(conn: &mut Connection, file: &Path, record: Option<&Migration>) -> Result<(), MigrateError> {

@@ -267,6 +267,12 @@ impl Builder {
         self
     }
 
+    /// The emitters' options, `tablewright.toml` included: what tools that
+    /// plan migrations outside a build need (the roles the policies name).
+    pub fn resolved_emit_options(&self) -> Result<EmitOptions, Error> {
+        Ok(self.resolve()?.1)
+    }
+
     /// The directory this builder writes to, `tablewright.toml` included:
     /// where tools find the migrations.
     pub fn resolved_out_dir(&self) -> Result<PathBuf, Error> {
