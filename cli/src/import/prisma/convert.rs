@@ -535,7 +535,6 @@ impl<'a> Cx<'a> {
                     && c.sql_type.is_none()
                     && (c.default == Some(DefaultValue::Now) || (updated && c.default.is_none()))
                     && !entity.primary_key.columns.contains(&c.name)
-                    && !entity.indexes.iter().any(|i| i.columns.iter().any(|x| x.name == c.name))
             })
         };
         let updated_ok = updated_at_fields.len() == 1
