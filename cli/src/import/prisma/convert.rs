@@ -192,7 +192,7 @@ impl<'a> Cx<'a> {
             }
         }
         self.enum_values.insert(e.name.clone(), values);
-        EnumType { name: e.name.clone(), sql_name, variants, doc: e.doc.clone(), location: location(&e.pos) }
+        EnumType { name: e.name.clone(), sql_name, variants, doc: e.doc.clone(), location: e.pos.clone() }
     }
 
     // ---- models --------------------------------------------------------------
@@ -223,14 +223,15 @@ impl<'a> Cx<'a> {
                 if !matches!(a.name.as_str(), "id" | "unique" | "map" | "default" | "updatedAt")
                     && !a.name.starts_with("db.")
                 {
-                    self.notes.push(format!("`{}.{}`: `@{}` has no tablewright form; left out", m.name, f.name, a.name));
+                    self.notes
+                        .push(format!("`{}.{}`: `@{}` has no tablewright form; left out", m.name, f.name, a.name));
                 }
             }
             columns.push(column);
         }
         let mut entity = Entity::new(m.name.clone(), table.clone(), columns, &[]);
         entity.doc = m.doc.clone();
-        entity.location = location(&m.pos);
+        entity.location = m.pos.clone();
 
         for a in &m.attributes {
             match a.name.as_str() {
@@ -344,7 +345,7 @@ impl<'a> Cx<'a> {
         column.field = crate::import::source::sanitize(&f.name);
         column.doc = f.doc.clone();
         column.nullable = f.ty.arity == Arity::Optional;
-        column.location = location(&f.pos);
+        column.location = f.pos.clone();
         if self.is_enum(&f.ty.name) {
             column.ty = ColumnType::Enum(f.ty.name.clone());
             if f.ty.arity == Arity::List {
@@ -411,7 +412,8 @@ impl<'a> Cx<'a> {
             })
             .collect();
         let number = |i: usize| args.get(i).and_then(|n| n.parse::<u32>().ok());
-        let sql = if args.is_empty() { kind.to_lowercase() } else { format!("{}({})", kind.to_lowercase(), args.join(", ")) };
+        let sql =
+            if args.is_empty() { kind.to_lowercase() } else { format!("{}({})", kind.to_lowercase(), args.join(", ")) };
         let pg = self.provider == Provider::Postgres;
         let my = self.provider == Provider::Mysql;
         let mut dropped_precision = false;
@@ -449,7 +451,15 @@ impl<'a> Cx<'a> {
             ("Json", "JsonB") if pg => {}
             ("Json", "Json") if my => {}
             ("Bytes", "ByteA") if pg => {}
-            _ => column.sql_type = Some(sql.clone()),
+            _ => {
+                column.sql_type = Some(sql.clone());
+                if self.provider != Provider::Sqlite {
+                    self.notes.push(format!(
+                        "{where_}: `@{}` has no DSL type; it is `sql_type = \"{sql}\"` (the generated Prisma schema sees a plain `{scalar}`)",
+                        native.name
+                    ));
+                }
+            }
         }
         if dropped_precision {
             self.notes.push(format!("{where_}: `@{}` keeps its type but not its precision ({})", native.name, args[0]));
@@ -579,9 +589,10 @@ impl<'a> Cx<'a> {
                 .iter()
                 .map(|x| x.name().and_then(|n| self.column_of(target, &target_entity, n, &relation.pos)))
                 .collect();
-            let (Some(columns), Some(target_columns)) =
-                (columns.into_iter().collect::<Option<Vec<_>>>(), target_columns.into_iter().collect::<Option<Vec<_>>>())
-            else {
+            let (Some(columns), Some(target_columns)) = (
+                columns.into_iter().collect::<Option<Vec<_>>>(),
+                target_columns.into_iter().collect::<Option<Vec<_>>>(),
+            ) else {
                 continue;
             };
             let where_ = format!("`{}.{}`", m.name, f.name);
@@ -637,7 +648,7 @@ impl<'a> Cx<'a> {
                 on_update,
                 origin: ColumnOrigin::Declared,
                 deferrable: false,
-                location: location(&relation.pos),
+                location: relation.pos.clone(),
             });
         }
     }
@@ -768,17 +779,26 @@ impl<'a> Cx<'a> {
 }
 
 fn index(name: String, columns: Vec<IndexColumn>, unique: bool, pos: &Pos) -> Index {
-    Index { name, columns, unique, predicate: None, include: vec![], origin: ColumnOrigin::Declared, location: location(pos) }
-}
-
-fn location(pos: &Pos) -> Location {
-    Location { file: pos.file.clone(), line: pos.line, column: pos.column }
+    Index {
+        name,
+        columns,
+        unique,
+        predicate: None,
+        include: vec![],
+        origin: ColumnOrigin::Declared,
+        location: pos.clone(),
+    }
 }
 
 /// The string of `@map("...")` / `@@map("...")` (or of the `map:` argument
 /// when `name` is `"map"` inside another attribute).
 fn map_arg(attributes: &[Attribute], name: &str) -> Option<String> {
-    attributes.iter().find(|a| a.name == name).and_then(|a| a.arg("map", true)).and_then(Expr::as_str).map(str::to_string)
+    attributes
+        .iter()
+        .find(|a| a.name == name)
+        .and_then(|a| a.arg("map", true))
+        .and_then(Expr::as_str)
+        .map(str::to_string)
 }
 
 /// The Rust variant for a stored enum value: its words in PascalCase

@@ -18,24 +18,16 @@
 use pest::Parser;
 use pest::error::{ErrorVariant, LineColLocation};
 use pest::iterators::Pair;
+use tablewright_core::model::Location;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "import/prisma/prisma.pest"]
 struct PslParser;
 
-/// Where a declaration, field or attribute starts: 1-based line and column.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Pos {
-    pub file: String,
-    pub line: usize,
-    pub column: usize,
-}
-
-impl std::fmt::Display for Pos {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}", self.file, self.line, self.column)
-    }
-}
+/// Where a declaration, field or attribute starts: the model's
+/// [`Location`] (1-based line and column), so notes and diagnostics print
+/// `file:line:col` alike.
+pub type Pos = Location;
 
 /// One parsed `.prisma` file: its declarations in source order.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -163,7 +155,10 @@ pub enum Expr {
     /// An identifier or dotted path: `true`, `Cascade`, `ADMIN`, `title`.
     Path(String),
     /// `now()`, `dbgenerated("...")`, `title(sort: Desc)`.
-    Call { name: String, args: Vec<Argument> },
+    Call {
+        name: String,
+        args: Vec<Argument>,
+    },
     Array(Vec<Expr>),
 }
 
@@ -483,7 +478,9 @@ fn expression(pair: Pair<'_, Rule>) -> Expr {
         Rule::string => Expr::String(string_value(inner)),
         Rule::number => Expr::Number(inner.as_str().to_string()),
         Rule::path => Expr::Path(inner.as_str().to_string()),
-        Rule::array => Expr::Array(inner.into_inner().filter(|p| p.as_rule() == Rule::expression).map(expression).collect()),
+        Rule::array => {
+            Expr::Array(inner.into_inner().filter(|p| p.as_rule() == Rule::expression).map(expression).collect())
+        }
         Rule::call => {
             let mut name = String::new();
             let mut args = Vec::new();

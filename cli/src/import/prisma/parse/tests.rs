@@ -10,15 +10,20 @@ fn err(text: &str) -> String {
 
 #[test]
 fn config_blocks_keep_their_entries() {
-    let s = ok("generator client {\n  provider = \"prisma-client-js\"\n  previewFeatures = [\"views\", \"fullTextSearch\"]\n}\n\n\
-         datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}\n");
+    let s = ok(
+        "generator client {\n  provider = \"prisma-client-js\"\n  previewFeatures = [\"views\", \"fullTextSearch\"]\n}\n\n\
+         datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}\n",
+    );
     assert_eq!(s.configs.len(), 2);
     assert_eq!((s.configs[0].kind.as_str(), s.configs[0].name.as_str()), ("generator", "client"));
     let ds = &s.configs[1];
     assert_eq!(ds.entries[0], ("provider".to_string(), Expr::String("postgresql".into())));
     assert_eq!(
         ds.entries[1].1,
-        Expr::Call { name: "env".into(), args: vec![Argument { name: None, value: Expr::String("DATABASE_URL".into()) }] }
+        Expr::Call {
+            name: "env".into(),
+            args: vec![Argument { name: None, value: Expr::String("DATABASE_URL".into()) }]
+        }
     );
     assert_eq!(ds.pos, Pos { file: "schema.prisma".into(), line: 6, column: 1 });
 }
@@ -62,7 +67,10 @@ model Post {
     assert_eq!(relation.arg("onDelete", false).and_then(Expr::name), Some("Cascade"));
     assert_eq!(relation.arg("map", false).and_then(Expr::as_str), Some("post_author"));
     assert_eq!(m.fields[6].attribute("default").and_then(|d| d.arg("value", true)), Some(&Expr::Number("2.5".into())));
-    assert_eq!(m.fields[7].ty, FieldType { name: "Unsupported".into(), unsupported: Some("circle".into()), arity: Arity::Optional });
+    assert_eq!(
+        m.fields[7].ty,
+        FieldType { name: "Unsupported".into(), unsupported: Some("circle".into()), arity: Arity::Optional }
+    );
     assert_eq!(m.fields[8].attribute("default").and_then(|d| d.arg("value", true)).and_then(Expr::name), Some("now"));
     let attrs: Vec<&str> = m.attributes.iter().map(|a| a.name.as_str()).collect();
     assert_eq!(attrs, ["unique", "index", "map"]);
@@ -79,7 +87,9 @@ model Post {
 
 #[test]
 fn enums_with_maps_and_docs() {
-    let s = ok("/// Who may do what.\nenum Role {\n  USER\n  /// Everything.\n  ADMIN @map(\"admin\")\n\n  @@map(\"roles\")\n}\n");
+    let s = ok(
+        "/// Who may do what.\nenum Role {\n  USER\n  /// Everything.\n  ADMIN @map(\"admin\")\n\n  @@map(\"roles\")\n}\n",
+    );
     let e = &s.enums[0];
     assert_eq!((e.name.as_str(), e.doc.as_deref()), ("Role", Some("Who may do what.")));
     assert_eq!(e.values.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["USER", "ADMIN"]);
@@ -90,9 +100,14 @@ fn enums_with_maps_and_docs() {
 
 #[test]
 fn arguments_over_several_lines_escapes_and_views() {
-    let s = ok("model A {\n  id Int @id\n  note String @default(\"say \\\"hi\\\"\\n\\u00e9\")\n  @@index([\n    note,\n    id,\n  ], map: \"a_idx\")\n}\n\nview V {\n  id Int @unique\n}\n");
+    let s = ok(
+        "model A {\n  id Int @id\n  note String @default(\"say \\\"hi\\\"\\n\\u00e9\")\n  @@index([\n    note,\n    id,\n  ], map: \"a_idx\")\n}\n\nview V {\n  id Int @unique\n}\n",
+    );
     let note = &s.models[0].fields[1];
-    assert_eq!(note.attribute("default").and_then(|d| d.arg("value", true)), Some(&Expr::String("say \"hi\"\né".into())));
+    assert_eq!(
+        note.attribute("default").and_then(|d| d.arg("value", true)),
+        Some(&Expr::String("say \"hi\"\né".into()))
+    );
     let Some(Expr::Array(items)) = s.models[0].attributes[0].arg("fields", true) else { panic!("a list") };
     assert_eq!(items.len(), 2);
     assert_eq!(s.models[1].kind, ModelKind::View);
@@ -128,6 +143,8 @@ fn errors_name_the_position_and_what_was_expected() {
     assert_eq!(e, "schema.prisma:2:26: expected an argument, found `\"`");
     // Two fields on one line.
     let e = err("model A {\n  id Int @id name String\n}\n");
-    assert_eq!(e, "schema.prisma:2:14: expected a `///` comment, a field attribute (`@...`) or a new line, found `name`");
-
+    assert_eq!(
+        e,
+        "schema.prisma:2:14: expected a `///` comment, a field attribute (`@...`) or a new line, found `name`"
+    );
 }
