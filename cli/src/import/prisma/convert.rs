@@ -820,3 +820,6 @@ pub fn variant_name(stored: &str) -> String {
         Some(_) => out,
     }
 }
+
+#[cfg(test)]
+mod tests;
