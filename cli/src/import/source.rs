@@ -44,6 +44,19 @@ use tablewright_core::transform::NOT_DELETED;
 /// ...); then the `#[db_enum]`s and `#[entity]`s in the order of the model.
 /// The output is deterministic: the same model gives the same bytes.
 pub fn write_source(schema: &Schema, notes: &[String]) -> String {
+    render(schema, notes).source
+}
+
+/// Written source and the whole report: `notes` followed by what the writer
+/// itself could not express.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Written {
+    pub source: String,
+    pub report: Vec<String>,
+}
+
+/// [`write_source`], also returning the report its header lists.
+pub fn render(schema: &Schema, notes: &[String]) -> Written {
     let mut writer = Writer { schema, notes: Vec::new() };
     let mut items = String::from("use tablewright::prelude::*;\n\n");
     for e in &schema.enums {
@@ -53,7 +66,7 @@ pub fn write_source(schema: &Schema, notes: &[String]) -> String {
         items.push_str(&writer.entity(e));
     }
     let body = match syn::parse_file(&items) {
-        Ok(file) => prettyplease::unparse(&file),
+        Ok(file) => separate_items(&prettyplease::unparse(&file)),
         // Every piece above is built from escaped literals and checked
         // identifiers, so this is a bug in the writer; keep the text so the
         // user sees what went wrong instead of losing the import.
@@ -64,12 +77,12 @@ pub fn write_source(schema: &Schema, notes: &[String]) -> String {
     };
     let mut out =
         String::from("// Imported by `tablewright import`. Review it, then let `cargo build` write the migrations.\n");
-    let all: Vec<&String> = notes.iter().chain(writer.notes.iter()).collect();
+    let all: Vec<String> = notes.iter().chain(writer.notes.iter()).cloned().collect();
     if all.is_empty() {
         out.push_str("//\n// Everything in the source was expressed in the DSL.\n");
     } else {
         out.push_str("//\n// Not expressed in the DSL (kept out of this file, or approximated as said):\n");
-        for note in all {
+        for note in &all {
             let mut lines = note.lines();
             if let Some(first) = lines.next() {
                 out.push_str(&format!("// - {first}\n"));
@@ -81,7 +94,7 @@ pub fn write_source(schema: &Schema, notes: &[String]) -> String {
     }
     out.push('\n');
     out.push_str(&body);
-    out
+    Written { source: out, report: all }
 }
 
 struct Writer<'a> {
@@ -432,6 +445,21 @@ impl Writer<'_> {
         };
         Some(format!("#[default({value})]\n"))
     }
+}
+
+/// A blank line after each top-level item, which prettyplease leaves out.
+fn separate_items(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 20);
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        out.push_str(line);
+        out.push('\n');
+        let ends_item = line == "}" || (line.starts_with("use ") && line.ends_with(';'));
+        if ends_item && lines.peek().is_some_and(|next| !next.is_empty()) {
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// Whether `index` is the reverse index `#[many_to_many]` adds.
