@@ -233,3 +233,38 @@ fn variant_names_spell_the_stored_value() {
         assert_eq!(variant_name(stored), variant, "{stored}");
     }
 }
+
+/// Every prefix of the fixtures, and the fixtures with one character
+/// replaced, parse or fail with a `file:line:col: expected ...` error, and
+/// whatever parses converts (or is refused) without a panic.
+#[test]
+fn cut_and_damaged_schemas_never_panic() {
+    let fixtures = [
+        include_str!("../../../../tests/fixtures/prisma/blog/schema.prisma"),
+        include_str!("../../../../tests/fixtures/prisma/shop/schema.prisma"),
+        include_str!("../../../../tests/fixtures/prisma/school/models/courses.prisma"),
+    ];
+    let mut parsed = 0;
+    for text in fixtures {
+        let boundaries: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(29).collect();
+        let mut variants: Vec<String> = boundaries.iter().map(|&i| text[..i].to_string()).collect();
+        for (n, &i) in boundaries.iter().enumerate() {
+            let replacement = ["{", "}", "(", "\"", "@", "\n", "?", "[]", "///"][n % 9];
+            let end = text[i..].chars().next().map_or(i, |c| i + c.len_utf8());
+            variants.push(format!("{}{replacement}{}", &text[..i], &text[end..]));
+        }
+        for variant in variants {
+            match parse("cut.prisma", &variant) {
+                Ok(file) => {
+                    parsed += 1;
+                    let _ = convert(&[file]);
+                }
+                Err(e) => {
+                    let shown = e.to_string();
+                    assert!(shown.starts_with("cut.prisma:") && shown.contains(": expected "), "{shown}");
+                }
+            }
+        }
+    }
+    assert!(parsed > 100, "most cuts end between declarations or lines: {parsed}");
+}
