@@ -507,6 +507,15 @@ fn blog_with_self_relations_and_implicit_many_to_many_round_trips_through_prisma
     assert!(rt.imported.source.contains("#[entity(table = \"_UserFollows\")]"), "{}", rt.imported.source);
     assert!(rt.imported.source.contains("#[entity(table = \"Post\")]\n#[timestamps]"), "{}", rt.imported.source);
     assert!(rt.imported.source.contains("/// Whose reports this user reads.\n"), "doc comments are kept");
+    // The source writer's notes are in the report too.
+    assert!(
+        rt.imported
+            .report
+            .iter()
+            .any(|n| n == "enum `Role`: the value \"USER\" is stored as \"user\" by the variant `User`"),
+        "{:?}",
+        rt.imported.report
+    );
 }
 
 #[test]

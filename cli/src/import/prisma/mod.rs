@@ -32,7 +32,8 @@ pub mod convert;
 pub mod parse;
 
 /// What an import produced: the Rust source (a whole `src/schema.rs`) and
-/// the report of what it could not express (also in the source's header).
+/// the report of what it could not express, the converter's notes then the
+/// source writer's (the same lines as the source's header).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Imported {
     pub source: String,
@@ -71,9 +72,9 @@ pub fn import_prisma(path: &Path) -> Result<Imported, ImportError> {
     for (name, text) in &files {
         parsed.push(parse::parse(name, text).map_err(ImportError::Parse)?);
     }
-    let (schema, report) = convert::convert(&parsed).map_err(ImportError::Schema)?;
-    let source = crate::import::source::write_source(&schema, &report);
-    Ok(Imported { source, report })
+    let (schema, notes) = convert::convert(&parsed).map_err(ImportError::Schema)?;
+    let written = crate::import::source::render(&schema, &notes);
+    Ok(Imported { source: written.source, report: written.report })
 }
 
 /// The files of a schema: `(name shown in messages, text)`, in path order.
