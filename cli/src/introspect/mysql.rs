@@ -486,8 +486,8 @@ fn read_indexes(conn: &mut Connection, db: &str, schema: &mut Schema, report: &m
         let fk_names: Vec<(String, Vec<String>)> =
             e.foreign_keys.iter().map(|fk| (fk.name.clone(), fk.columns.clone())).collect();
         e.indexes.retain(|i| {
-            !(!i.unique
-                && fk_names.iter().any(|(n, cols)| *n == i.name && i.columns.iter().map(|c| &c.name).eq(cols.iter())))
+            i.unique
+                || !fk_names.iter().any(|(n, cols)| *n == i.name && i.columns.iter().map(|c| &c.name).eq(cols.iter()))
         });
     }
     Ok(())
