@@ -98,9 +98,17 @@ fn round_trip(dialect: Dialect, crate_dir: &str) -> Option<RoundTrip> {
     Some(RoundTrip { imported, original, rebuilt })
 }
 
-/// The documented normalizations (cli/README.md): none yet beyond the dumps' own.
-fn normalize(_dialect: Dialect, dump: &str) -> String {
-    dump.to_string()
+/// The documented normalizations (cli/README.md, "Import").
+fn normalize(dialect: Dialect, dump: &str) -> String {
+    match dialect {
+        // SQLite keeps each CREATE statement as written. The examples'
+        // committed migrations were written before tablewright quoted the
+        // identifiers inside checks and index predicates, which it does
+        // now: `CHECK (slug <> '')` then, `CHECK ("slug" <> '')` today.
+        // Quotes are dropped from both dumps; every name is still compared.
+        Dialect::Sqlite => dump.replace('"', ""),
+        Dialect::Postgres | Dialect::Mysql => dump.to_string(),
+    }
 }
 
 fn assert_same(dialect: Dialect, crate_dir: &str) {
@@ -130,4 +138,34 @@ fn showcase_on_postgres() {
 #[test]
 fn shop_on_postgres() {
     assert_same(Dialect::Postgres, "examples/shop");
+}
+
+#[test]
+fn blog_on_sqlite() {
+    assert_same(Dialect::Sqlite, "examples/blog");
+}
+
+#[test]
+fn shop_on_sqlite() {
+    assert_same(Dialect::Sqlite, "examples/shop");
+}
+
+#[test]
+fn showcase_on_sqlite() {
+    assert_same(Dialect::Sqlite, ".");
+}
+
+#[test]
+fn blog_on_mariadb() {
+    assert_same(Dialect::Mysql, "examples/blog");
+}
+
+#[test]
+fn shop_on_mariadb() {
+    assert_same(Dialect::Mysql, "examples/shop");
+}
+
+#[test]
+fn showcase_on_mariadb() {
+    assert_same(Dialect::Mysql, ".");
 }

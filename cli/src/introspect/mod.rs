@@ -117,10 +117,10 @@ pub fn finish(schema: &mut Schema, dialect: Dialect, report: &mut Vec<String>) {
         }
         dedupe_variants(en);
     }
-    let tables: Vec<(String, String, Vec<String>, Option<Column>)> = schema
+    let tables: Vec<(String, String, Vec<Column>, Vec<String>)> = schema
         .entities
         .iter()
-        .map(|e| (e.table.clone(), e.name.clone(), e.primary_key.columns.clone(), single_key(e).cloned()))
+        .map(|e| (e.table.clone(), e.name.clone(), e.columns.clone(), e.primary_key.columns.clone()))
         .collect();
     for e in &mut schema.entities {
         for c in &mut e.columns {
@@ -133,7 +133,7 @@ pub fn finish(schema: &mut Schema, dialect: Dialect, report: &mut Vec<String>) {
         let table = e.table.clone();
         let columns = &mut e.columns;
         e.foreign_keys.retain_mut(|fk| {
-            let Some((_, name, _, key)) = tables.iter().find(|(t, ..)| *t == fk.target_table) else {
+            let Some((_, name, target_columns, target_key)) = tables.iter().find(|(t, ..)| *t == fk.target_table) else {
                 report.push(format!(
                     "table `{table}`: the foreign key `{}` points at `{}`, which is not imported: left out",
                     fk.name, fk.target_table
@@ -141,37 +141,56 @@ pub fn finish(schema: &mut Schema, dialect: Dialect, report: &mut Vec<String>) {
                 return false;
             };
             fk.target = name.clone();
-            // `#[belongs_to]` needs the column typed as the target's key: where
-            // the database stores both alike (SQLite's TEXT for a `Uuid` and
-            // a `String`), the column takes the key's type; otherwise the
-            // key cannot be written.
-            let ([col], Some(key)) = (fk.columns.as_slice(), key) else { return true };
-            let Some(c) = columns.iter_mut().find(|c| &c.name == col) else { return true };
-            if c.ty == key.ty && c.sql_type == key.sql_type {
-                return true;
+            if fk.target_columns.is_empty() {
+                // `REFERENCES t` without columns: t's primary key.
+                fk.target_columns = target_key.clone();
             }
-            let stored = |c: &Column| types::sql_type(dialect, &Column { nullable: false, ..c.clone() }, None, true);
-            if stored(c) == stored(key) || (c.sql_type.is_none() && key.sql_type.is_none() && same_family(&c.ty, &key.ty)) {
-                let mut typed = key.clone();
-                typed.nullable = c.nullable;
-                c.ty = typed.ty;
-                c.max_len = typed.max_len;
-                c.precision = typed.precision;
-                c.scale = typed.scale;
-                c.sql_type = typed.sql_type;
-                return true;
+            // A key column takes the type of the column it references
+            // (`#[belongs_to]` requires it) where the database stores both
+            // alike: SQLite's TEXT for a `Uuid`, integers of two widths.
+            for (col, target) in fk.columns.iter().zip(&fk.target_columns) {
+                let Some(target) = target_columns.iter().find(|c| &c.name == target) else { continue };
+                let Some(c) = columns.iter_mut().find(|c| &c.name == col) else { continue };
+                match retype(dialect, c, target) {
+                    Some(false) => {}
+                    Some(true) => report.push(format!(
+                        "table `{table}`: `{col}` takes the type of `{}`.{}, which its foreign key `{}` references (`#[belongs_to]` needs one type)",
+                        fk.target_table, target.name, fk.name
+                    )),
+                    None => {
+                        report.push(format!(
+                            "table `{table}`: the foreign key `{}` joins `{col}` to `{}`.{}, a column of another type: left out",
+                            fk.name, fk.target_table, target.name
+                        ));
+                        return false;
+                    }
+                }
             }
-            report.push(format!(
-                "table `{table}`: the foreign key `{}` joins `{col}` ({}) to `{}`.{} ({}): left out, `#[belongs_to]` needs one type",
-                fk.name,
-                stored(c),
-                fk.target_table,
-                key.name,
-                stored(key)
-            ));
-            false
+            true
         });
     }
+}
+
+/// Gives `c` the type of `target`: `Some(false)` when the database stores
+/// both alike (SQLite's TEXT for a `Uuid` and a `String`), `Some(true)`
+/// when the stored type changes within a family (an `INT` key column of a
+/// `BIGINT` key), `None` when they are unrelated (`c` unchanged).
+pub fn retype(dialect: Dialect, c: &mut Column, target: &Column) -> Option<bool> {
+    if c.ty == target.ty && c.sql_type == target.sql_type && c.max_len == target.max_len {
+        return Some(false);
+    }
+    let stored = |c: &Column| types::sql_type(dialect, &Column { nullable: false, ..c.clone() }, None, true);
+    let same = stored(c) == stored(target);
+    let widened = c.sql_type.is_none() && target.sql_type.is_none() && same_family(&c.ty, &target.ty);
+    if !same && !widened {
+        return None;
+    }
+    c.ty = target.ty.clone();
+    c.max_len = target.max_len;
+    c.precision = target.precision;
+    c.scale = target.scale;
+    c.sql_type = target.sql_type.clone();
+    Some(!same)
 }
 
 /// The key column of an entity with a single-column primary key.

@@ -28,7 +28,7 @@ pub fn apply(schema: &mut Schema, facts: &Facts, dialect: Dialect, report: &mut 
             schema.entities.iter().map(|e| (e.name.clone(), e.table.clone(), super::single_key(e).cloned())).collect();
         let e = &mut schema.entities[i];
         junction(e, &users);
-        polymorphic(e, &users, facts);
+        polymorphic(e, &users, facts, dialect);
         trailing_traits(e, &users, dialect);
     }
     for (table, policy) in &facts.policies {
@@ -238,7 +238,7 @@ fn junction(e: &mut Entity, entities: &[(String, String, Option<Column>)]) {
 
 /// `#[polymorphic(A, B)]`: a `<x>_type` column before `<x>_id`, checked to
 /// hold the snake_case names of entities, indexed with it.
-fn polymorphic(e: &mut Entity, entities: &[(String, String, Option<Column>)], facts: &Facts) {
+fn polymorphic(e: &mut Entity, entities: &[(String, String, Option<Column>)], facts: &Facts, dialect: Dialect) {
     let mut links = Vec::new();
     for (at, c) in e.columns.iter().enumerate() {
         let Some(stem) = c.name.strip_suffix("_id") else { continue };
@@ -255,6 +255,18 @@ fn polymorphic(e: &mut Entity, entities: &[(String, String, Option<Column>)], fa
             })
             .collect();
         let Some(targets) = targets else { continue };
+        // Every target's key must be the id column's type.
+        let keys: Vec<&Column> = targets
+            .iter()
+            .filter_map(|t| entities.iter().find(|(n, ..)| *n == t.entity).and_then(|(_, _, k)| k.as_ref()))
+            .collect();
+        if keys.len() != targets.len() || keys.iter().any(|k| k.ty != keys[0].ty) {
+            continue;
+        }
+        let mut typed = c.clone();
+        if super::retype(dialect, &mut typed, keys[0]) != Some(false) {
+            continue;
+        }
         let width = values.iter().map(String::len).max().unwrap_or(1).max(32) as u32;
         let ty = &e.columns[ty_at];
         if ty.max_len != Some(width) || ty.nullable != c.nullable || ty.default.is_some() {
@@ -266,9 +278,12 @@ fn polymorphic(e: &mut Entity, entities: &[(String, String, Option<Column>)], fa
             facts.triggers.iter().any(|(_, name)| *name == trigger)
         });
         let on_delete = if cascade { PolymorphicAction::Cascade } else { PolymorphicAction::Restrict };
-        links.push((ty_at, Polymorphic { id_column: c.name.clone(), type_column, targets, on_delete }));
+        links.push((ty_at, Polymorphic { id_column: c.name.clone(), type_column, targets, on_delete }, typed));
     }
-    for (ty_at, link) in links {
+    for (ty_at, link, typed) in links {
+        if let Some(c) = e.columns.iter_mut().find(|c| c.name == link.id_column) {
+            *c = typed;
+        }
         e.columns[ty_at].origin = ColumnOrigin::Polymorphic;
         let check_name = naming::constraint_name("ck", &e.table, &[&link.type_column]);
         for k in e.checks.iter_mut().filter(|k| k.name == check_name) {
