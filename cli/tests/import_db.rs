@@ -154,3 +154,18 @@ fn shop_on_sqlite() {
 fn showcase_on_sqlite() {
     assert_same(Dialect::Sqlite, ".");
 }
+
+#[test]
+fn blog_on_mariadb() {
+    assert_same(Dialect::Mysql, "examples/blog");
+}
+
+#[test]
+fn shop_on_mariadb() {
+    assert_same(Dialect::Mysql, "examples/shop");
+}
+
+#[test]
+fn showcase_on_mariadb() {
+    assert_same(Dialect::Mysql, ".");
+}
