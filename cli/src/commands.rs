@@ -431,40 +431,55 @@ fn verify(conn: &mut Connection, migrations: &[migrate::Migration]) -> Result<Ve
     Ok(failures)
 }
 
+/// The schema's migrations for one dialect as this generation has them
+/// (the recorded ones and the draft), in a temporary directory: drift and
+/// baseline need no `generate` first.
+struct SchemaMigrations {
+    _dir: tempfile::TempDir,
+    recorded: Vec<migrate::Migration>,
+    draft: Vec<PathBuf>,
+    options: tablewright_core::build::EmitOptions,
+}
+
+impl SchemaMigrations {
+    fn new(project: &Project, dialect: Dialect) -> Result<SchemaMigrations> {
+        let builder = project.builder()?;
+        let options = builder.resolved_emit_options().map_err(|e| CommandError(e.to_string()))?;
+        let artifacts = project.generate(builder)?;
+        let dialect = dialect.dir_name();
+        let dir = tempfile::TempDir::new().map_err(|e| CommandError(format!("a temporary directory: {e}")))?;
+        let (recorded_dir, draft_dir) = (dir.path().join("recorded"), dir.path().join("draft"));
+        for dir in [&recorded_dir, &draft_dir] {
+            fs::create_dir_all(dir).map_err(|e| CommandError(format!("{}: {e}", dir.display())))?;
+        }
+        let mut draft = Vec::new();
+        for artifact in artifacts.artifacts() {
+            let (Some(parent), Some(name)) = (artifact.path.parent(), artifact.path.file_name()) else { continue };
+            let name = name.to_string_lossy();
+            let target = if parent == Path::new("migrations").join(dialect) {
+                recorded_dir.join(&*name)
+            } else if parent == Path::new("migrations/draft")
+                && (name == format!("{dialect}.up.sql") || name.ends_with(&format!(".{dialect}.up.sql")))
+            {
+                draft.push(draft_dir.join(&*name));
+                draft_dir.join(&*name)
+            } else {
+                continue;
+            };
+            fs::write(&target, &artifact.contents).map_err(|e| CommandError(format!("{}: {e}", target.display())))?;
+        }
+        draft.sort();
+        let recorded = migrate::load(&recorded_dir)?;
+        Ok(SchemaMigrations { _dir: dir, recorded, draft, options })
+    }
+}
+
 /// `tablewright drift`.
 pub fn drift(project: &Project, url: &str) -> Result<Outcome> {
     let url = DbUrl::parse(url)?;
-    let builder = project.builder()?;
-    let options = builder.resolved_emit_options().map_err(|e| CommandError(e.to_string()))?;
-    let artifacts = project.generate(builder)?;
-    // The schema's migrations as this generation has them (recorded ones
-    // and the draft), so drift needs no `generate` first.
-    let dialect = url.dialect.dir_name();
-    let scratch_dir = tempfile::TempDir::new().map_err(|e| CommandError(format!("a temporary directory: {e}")))?;
-    let (recorded_dir, draft_dir) = (scratch_dir.path().join("recorded"), scratch_dir.path().join("draft"));
-    for dir in [&recorded_dir, &draft_dir] {
-        fs::create_dir_all(dir).map_err(|e| CommandError(format!("{}: {e}", dir.display())))?;
-    }
-    let mut draft = Vec::new();
-    for artifact in artifacts.artifacts() {
-        let (Some(parent), Some(name)) = (artifact.path.parent(), artifact.path.file_name()) else { continue };
-        let name = name.to_string_lossy();
-        let target = if parent == Path::new("migrations").join(dialect) {
-            recorded_dir.join(&*name)
-        } else if parent == Path::new("migrations/draft")
-            && (name == format!("{dialect}.up.sql") || name.ends_with(&format!(".{dialect}.up.sql")))
-        {
-            let path = draft_dir.join(&*name);
-            draft.push(path.clone());
-            path
-        } else {
-            continue;
-        };
-        fs::write(&target, &artifact.contents).map_err(|e| CommandError(format!("{}: {e}", target.display())))?;
-    }
-    draft.sort();
-    let migrations = migrate::load(&recorded_dir)?;
-    let found = crate::drift::drift(&url, &migrations, &draft, &options)?;
+    let schema = SchemaMigrations::new(project, url.dialect)?;
+    let (migrations, draft) = (&schema.recorded, &schema.draft);
+    let found = crate::drift::drift(&url, migrations, draft, &schema.options)?;
     if found.is_empty() {
         println!("no drift: {} matches the schema ({} migrations applied)", url.shown(), migrations.len());
         return Ok(Outcome::Success);
@@ -481,6 +496,12 @@ pub fn drift(project: &Project, url: &str) -> Result<Outcome> {
     if !draft.is_empty() {
         println!("the schema has an unrecorded draft; the comparison includes it");
     }
+    print_differences(&url, &found);
+    Ok(Outcome::Differs)
+}
+
+/// The summary of a drift and the SQL that repairs it.
+fn print_differences(url: &DbUrl, found: &crate::drift::Drift) {
     if !found.summary.is_empty() {
         let objects = found.summary.iter().filter(|l| !l.starts_with(' ')).count();
         println!("{} differs from the schema in {objects} object{}:", url.shown(), plural(objects));
@@ -498,7 +519,49 @@ pub fn drift(project: &Project, url: &str) -> Result<Outcome> {
             }
         }
     }
-    Ok(Outcome::Differs)
+}
+
+/// `tablewright migrations baseline`: adopts a database that already has
+/// the schema (an imported one): records the recorded migrations as
+/// applied without running them, once drift finds nothing to change.
+pub fn migrations_baseline(project: &Project, url: &str, repair: bool) -> Result<Outcome> {
+    let url = DbUrl::parse(url)?;
+    let schema = SchemaMigrations::new(project, url.dialect)?;
+    let mut conn = url.connect()?;
+    if migrate::applied(&mut conn)?.iter().any(|a| a.success) {
+        return Err(CommandError(format!(
+            "{} already has a migration history: baseline adopts a database tablewright has never migrated; \
+             see `tablewright migrations status`",
+            url.shown()
+        )));
+    }
+    // The recorded migrations only: the draft is not part of the baseline.
+    let mut found = crate::drift::drift(&url, &schema.recorded, &[], &schema.options)?;
+    if !found.summary.is_empty() {
+        print_differences(&url, &found);
+        if !repair {
+            println!(
+                "\nnot adopted: the database differs from the recorded migrations. Review the SQL above, then run \
+                 `tablewright migrations baseline --repair` to apply it and adopt the database"
+            );
+            return Ok(Outcome::Differs);
+        }
+        migrate::run_statements(&mut conn, &found.fix)?;
+        let repaired = found.fix.len();
+        found = crate::drift::drift(&url, &schema.recorded, &[], &schema.options)?;
+        if !found.summary.is_empty() {
+            print_differences(&url, &found);
+            return Err(CommandError(
+                "the repair left differences (listed above) that no SQL of the planner covers: fix them by hand".into(),
+            ));
+        }
+        println!("repaired: applied {repaired} statement{}", plural(repaired));
+    }
+    for m in &schema.recorded {
+        migrate::mark_applied(&mut conn, m)?;
+        println!("baseline: {m} recorded as applied", m = m.id);
+    }
+    Ok(Outcome::Success)
 }
 
 /// `tablewright import database`.
@@ -545,6 +608,6 @@ fn save_import(project: &Project, source: &str, report: &[String], out: &Path, f
 
 /// `tablewright import prisma`.
 pub fn import_prisma(project: &Project, path: &Path, out: &Path, force: bool) -> Result<Outcome> {
-    let _ = (project, path, out, force);
-    Err("import: not built yet".into())
+    let imported = crate::import::prisma::import_prisma(path).map_err(|e| CommandError(e.to_string()))?;
+    save_import(project, &imported.source, &imported.report, out, force)
 }

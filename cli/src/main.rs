@@ -113,6 +113,17 @@ enum Migrations {
         #[command(flatten)]
         database: DatabaseArg,
     },
+    /// Adopt a database that already has the schema (one you imported):
+    /// record the recorded migrations as applied without running them,
+    /// once `drift` finds nothing to change.
+    Baseline {
+        #[command(flatten)]
+        database: DatabaseArg,
+        /// First apply the SQL drift prints (constraint names, ...) in one
+        /// transaction, then adopt.
+        #[arg(long)]
+        repair: bool,
+    },
     /// Apply every migration up, down and up again on a throwaway database
     /// next to the given one (created and dropped; SQLite: a temporary file)
     /// and compare the schema after each step.
@@ -185,6 +196,9 @@ fn main() -> ExitCode {
         }
         Command::Migrations(Migrations::Down { database }) => {
             commands::migrations_down(&project, &database.database_url)
+        }
+        Command::Migrations(Migrations::Baseline { database, repair }) => {
+            commands::migrations_baseline(&project, &database.database_url, repair)
         }
         Command::Migrations(Migrations::Verify { database }) => {
             commands::migrations_verify(&project, &database.database_url)

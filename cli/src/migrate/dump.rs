@@ -30,8 +30,11 @@ const POSTGRES: &[(&str, &str)] = &[
         "constraint",
         "SELECT c.relname, k.conname, pg_get_constraintdef(k.oid), k.convalidated::text, k.condeferrable::text \
          FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
-         WHERE n.nspname = current_schema() AND c.relname <> '_sqlx_migrations'",
+         WHERE n.nspname = current_schema() AND c.relname <> '_sqlx_migrations' AND k.contype <> 'u'",
     ),
+    // A UNIQUE constraint is its unique index (listed below) under another
+    // catalog entry; tablewright writes unique indexes, an imported database
+    // often has constraints: the same rule for the data either way.
     (
         "index",
         "SELECT tablename, indexname, indexdef FROM pg_indexes \
@@ -138,12 +141,19 @@ pub fn dump(conn: &mut Connection) -> Result<Vec<String>, DbError> {
     let mut lines = Vec::new();
     for (label, query) in sections {
         for row in conn.query(query).map_err(|e| DbError(format!("reading the catalog ({label}): {e}")))? {
-            let values: Vec<String> = row.into_iter().map(|v| v.unwrap_or_else(|| "NULL".into())).collect();
+            let values: Vec<String> = row.into_iter().map(|v| v.map_or_else(|| "NULL".into(), equivalent)).collect();
             lines.push(format!("{label}: {}", values.join(" | ")));
         }
     }
     lines.sort();
     Ok(lines)
+}
+
+/// One spelling for what the database stores two ways: PostgreSQL keeps a
+/// default written `now()` as `now()` and one written `CURRENT_TIMESTAMP`
+/// as `CURRENT_TIMESTAMP`, the same function.
+fn equivalent(value: String) -> String {
+    if value == "now()" { "CURRENT_TIMESTAMP".to_string() } else { value }
 }
 
 /// The lines only in `before` (`-`) and only in `after` (`+`), at most `limit` of each.

@@ -289,6 +289,43 @@ pub fn run_script(conn: &mut Connection, file: &Path) -> Result<(), MigrateError
     run_file(conn, file, None)
 }
 
+/// Records `m` as applied without running it (a database that already has
+/// its schema: `tablewright migrations baseline`).
+pub fn mark_applied(conn: &mut Connection, m: &Migration) -> Result<(), MigrateError> {
+    ensure_history(conn)?;
+    conn.execute(&history_row(conn.dialect(), m, 0)?)
+        .map_err(|e| MigrateError(format!("recording {} in {HISTORY_TABLE}: {e}", m.id)))
+}
+
+/// Runs `statements` in one transaction (where the dialect allows).
+pub fn run_statements(conn: &mut Connection, statements: &[String]) -> Result<(), MigrateError> {
+    let begin = if conn.dialect() == Dialect::Mysql { "START TRANSACTION" } else { "BEGIN" };
+    conn.execute(begin)?;
+    for (i, statement) in statements.iter().enumerate() {
+        if let Err(e) = conn.execute(statement) {
+            let _ = conn.execute("ROLLBACK");
+            return Err(MigrateError(format!("statement {} of {} failed: {e}: {statement}", i + 1, statements.len())));
+        }
+    }
+    conn.execute("COMMIT")?;
+    Ok(())
+}
+
+/// The INSERT of `m`'s row into the history table.
+fn history_row(dialect: Dialect, m: &Migration, elapsed_nanos: i64) -> Result<String, MigrateError> {
+    let checksum = to_hex(&m.checksum()?);
+    let bytes = match dialect {
+        Dialect::Postgres => format!("'\\x{checksum}'::bytea"),
+        Dialect::Mysql | Dialect::Sqlite => format!("X'{checksum}'"),
+    };
+    Ok(format!(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES ({}, '{}', TRUE, {bytes}, {elapsed_nanos})",
+        m.version,
+        m.description.replace('\'', "''")
+    ))
+}
+
 /// Runs one file statement by statement; with `record`, writes its history
 /// row in the same transaction (or, without one, after the last statement).
 fn run_file(conn: &mut Connection, file: &Path, record: Option<&Migration>) -> Result<(), MigrateError> {
@@ -330,18 +367,7 @@ fn run_file(conn: &mut Connection, file: &Path, record: Option<&Migration>) -> R
         }
     }
     if let Some(m) = record {
-        let checksum = m.checksum()?;
-        let elapsed = started.elapsed().as_nanos() as i64;
-        let (bytes, yes) = match dialect {
-            Dialect::Postgres => (format!("'\\x{}'::bytea", to_hex(&checksum)), "TRUE"),
-            Dialect::Mysql | Dialect::Sqlite => (format!("X'{}'", to_hex(&checksum)), "TRUE"),
-        };
-        let insert = format!(
-            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
-             VALUES ({}, '{}', {yes}, {bytes}, {elapsed})",
-            m.version,
-            m.description.replace('\'', "''")
-        );
+        let insert = history_row(dialect, m, started.elapsed().as_nanos() as i64)?;
         if let Err(e) = conn.execute(&insert) {
             if transactional {
                 let _ = conn.execute("ROLLBACK");
