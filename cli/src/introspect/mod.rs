@@ -101,6 +101,11 @@ pub fn finish(schema: &mut Schema, dialect: Dialect, report: &mut Vec<String>) {
     let mut taken: Vec<String> = Vec::new();
     for e in &mut schema.entities {
         e.name = unique_name(entity_name(&e.table), &mut taken);
+        // A key column holds no NULL (SQLite's `id INTEGER PRIMARY KEY`
+        // says nothing, but is the rowid).
+        for c in e.columns.iter_mut().filter(|c| e.primary_key.columns.contains(&c.name)) {
+            c.nullable = false;
+        }
     }
     let entity_names = taken.clone();
     let mut renames: Vec<(String, String)> = Vec::new();

@@ -87,7 +87,7 @@ fn read_table(
     json_columns: &[String],
     report: &mut Vec<String>,
 ) -> Result<Entity, DbError> {
-    let body = parse_create_table(sql);
+    let body = parse_create_table(sql, table);
     let mut e = Entity::new(String::new(), table, vec![], &[]);
     let info = conn.query(&format!("PRAGMA table_xinfo({})", quote(table)))?;
     let mut key: Vec<(u32, String)> = Vec::new();
@@ -297,7 +297,7 @@ fn read_indexes(
     let body = objects
         .iter()
         .find(|r| text(r, 0) == "table" && text(r, 1) == table)
-        .map(|r| parse_create_table(&text(r, 3)))
+        .map(|r| parse_create_table(&text(r, 3), &table))
         .unwrap_or_default();
     let list = conn.query(&format!("PRAGMA index_list({})", quote(&table)))?;
     let mut indexes = Vec::new();
@@ -390,8 +390,10 @@ struct ForeignKeyText {
 
 /// Splits `CREATE TABLE t ( ... )` into its definitions, keeping the `--`
 /// comment lines before each (tablewright's column docs).
-fn parse_create_table(sql: &str) -> TableText {
+fn parse_create_table(sql: &str, table: &str) -> TableText {
     let mut out = TableText::default();
+    // An unnamed check gets the name tablewright gives a `#[check]` at that place.
+    let unnamed = |n: usize| tablewright_core::naming::shorten(&format!("ck_{table}_{n}"));
     let Some(open) = sql.find('(') else { return out };
     let items = split_definitions(&sql[open + 1..]);
     let mut check_n = 0;
@@ -411,7 +413,7 @@ fn parse_create_table(sql: &str) -> TableText {
             "CHECK" => {
                 check_n += 1;
                 let expr = tokens.get(i + 1).cloned().unwrap_or_default();
-                out.checks.push((name.unwrap_or_else(|| format!("check_{check_n}")), strip_parens(&expr)));
+                out.checks.push((name.unwrap_or_else(|| unnamed(check_n)), strip_parens(&expr)));
             }
             "FOREIGN" => {
                 let columns = list_at(&tokens, i + 2);
@@ -439,8 +441,7 @@ fn parse_create_table(sql: &str) -> TableText {
                         check_n += 1;
                         let constraint = (j >= 2 && upper[j - 2] == "CONSTRAINT").then(|| unquote(&tokens[j - 1]));
                         let expr = tokens.get(j + 1).cloned().unwrap_or_default();
-                        out.checks
-                            .push((constraint.unwrap_or_else(|| format!("check_{check_n}")), strip_parens(&expr)));
+                        out.checks.push((constraint.unwrap_or_else(|| unnamed(check_n)), strip_parens(&expr)));
                     }
                     if t == "UNIQUE" {
                         let constraint = (j >= 2 && upper[j - 2] == "CONSTRAINT").then(|| unquote(&tokens[j - 1]));
@@ -608,6 +609,7 @@ mod tests {
              \"a, b\" TEXT CHECK (length(\"a, b\") > 0),\n  \
              CONSTRAINT \"fk_t_x\" FOREIGN KEY (\"x\") REFERENCES \"u\" (\"id\") DEFERRABLE INITIALLY DEFERRED,\n  \
              CONSTRAINT \"ck_t_1\" CHECK (x IN ('a', ')')),\n  CONSTRAINT \"uq_t_a\" UNIQUE (\"a\", \"b\")\n)",
+            "t",
         );
         assert_eq!(t.primary_key.as_deref(), Some("pk_t"));
         assert_eq!(t.columns[0].doc.as_deref(), Some("The key."));
@@ -615,7 +617,7 @@ mod tests {
         assert_eq!(t.columns[1].name, "a, b");
         assert_eq!(
             t.checks,
-            [("check_1".to_string(), "length(\"a, b\") > 0".to_string()), ("ck_t_1".into(), "x IN ('a', ')')".into())]
+            [("ck_t_1".to_string(), "length(\"a, b\") > 0".to_string()), ("ck_t_1".into(), "x IN ('a', ')')".into())]
         );
         assert!(t.foreign_keys[0].deferrable);
         assert_eq!(t.foreign_keys[0].target_table, "u");
