@@ -93,9 +93,27 @@ fn round_trip(dialect: Dialect, crate_dir: &str) -> Option<RoundTrip> {
         b.execute_batch(&sql)
             .unwrap_or_else(|e| panic!("{dialect}: the imported crate's migration fails: {e}\n{}", imported.source));
     }
-    let original = normalize(dialect, &a.dump_schema().unwrap());
-    let rebuilt = normalize(dialect, &b.dump_schema().unwrap());
+    let original = normalize(dialect, &dump(a.as_mut()));
+    let rebuilt = normalize(dialect, &dump(b.as_mut()));
     Some(RoundTrip { imported, original, rebuilt })
+}
+
+/// The harness's schema dump, plus on PostgreSQL the table privileges of
+/// the roles tablewright grants to (`pg_dump --no-privileges` leaves them
+/// out, and `#[global]` or a missing `#[tenant_scoped]` shows only there).
+fn dump(db: &mut dyn Database) -> String {
+    let mut out = db.dump_schema().unwrap();
+    if db.dialect() == Dialect::Postgres {
+        let grants = db
+            .query_scalar(
+                "SELECT string_agg(grantee || ' ' || table_name || ' ' || privilege_type, E'\\n' ORDER BY grantee, table_name, privilege_type)
+                 FROM information_schema.role_table_grants
+                 WHERE table_schema = 'public' AND grantee IN ('app_user', 'app_admin')",
+            )
+            .unwrap();
+        out.push_str(&format!("grants:\n{}\n", grants.unwrap_or_default()));
+    }
+    out
 }
 
 /// The documented normalizations (cli/README.md, "Import").
