@@ -21,7 +21,7 @@
 //! - [`mysql`]: `information_schema`, the connection's current database;
 //! - [`sqlite`]: `sqlite_master` and the pragmas.
 
-use tablewright_core::model::{Column, ColumnType, Entity, EnumType, Schema};
+use tablewright_core::model::{Column, ColumnType, Entity, EnumType, EnumVariant, Location, ReferentialAction, Schema};
 use tablewright_core::types;
 
 use crate::db::{Connection, DbError, Dialect};
@@ -85,13 +85,31 @@ pub fn introspect(conn: &mut Connection) -> Result<Introspection, DbError> {
     Ok(Introspection { schema, report })
 }
 
+/// The bookkeeping tables of migration tools (sqlx, which `tablewright
+/// migrate` is compatible with, and the usual others): not part of the schema.
+pub const MIGRATION_HISTORY_TABLES: &[&str] = &[
+    "_sqlx_migrations",
+    "__diesel_schema_migrations",
+    "_prisma_migrations",
+    "__drizzle_migrations",
+    "alembic_version",
+    "flyway_schema_history",
+    "knex_migrations",
+    "knex_migrations_lock",
+    "schema_migrations",
+    "seaql_migrations",
+];
+
 /// Names entities and enums, resolves foreign-key targets, and drops the
 /// tables the DSL cannot hold (no primary key) with the keys that point at
 /// them. Readers fill `target_table` and leave `target` empty; enum columns
 /// hold the enum's SQL name until here.
 pub fn finish(schema: &mut Schema, dialect: Dialect, report: &mut Vec<String>) {
     schema.entities.retain(|e| {
-        if e.primary_key.columns.is_empty() {
+        if MIGRATION_HISTORY_TABLES.contains(&e.table.as_str()) {
+            report.push(format!("table `{}` is a migration tool's history: left out", e.table));
+            false
+        } else if e.primary_key.columns.is_empty() {
             report.push(format!("table `{}` has no primary key: left out (every entity needs `#[id]`)", e.table));
             false
         } else {
@@ -315,6 +333,40 @@ fn dedupe_variants(en: &mut EnumType) {
     let mut taken = Vec::new();
     for v in &mut en.variants {
         v.name = unique_name(v.name.clone(), &mut taken);
+    }
+}
+
+/// The enum of `values`: one already read with the same values, or a new
+/// one named after the column (MySQL and SQLite store no enum name).
+pub fn enum_for(enums: &mut Vec<EnumType>, table: &str, column: &str, values: Vec<String>) -> String {
+    if let Some(e) = enums.iter().find(|e| e.variants.iter().map(|v| &v.value).eq(values.iter())) {
+        return e.sql_name.clone();
+    }
+    let mut sql_name = column.to_string();
+    if enums.iter().any(|e| e.sql_name == sql_name) {
+        sql_name = format!("{}_{column}", tablewright_core::naming::snake_case(&entity_name(table)));
+    }
+    while enums.iter().any(|e| e.sql_name == sql_name) {
+        sql_name.push('_');
+    }
+    enums.push(EnumType {
+        name: pascal_case(&sql_name),
+        sql_name: sql_name.clone(),
+        variants: values.into_iter().map(|value| EnumVariant { name: String::new(), value, doc: None }).collect(),
+        doc: None,
+        location: Location::default(),
+    });
+    sql_name
+}
+
+/// A referential action as `information_schema` and SQLite's pragma print it.
+pub fn referential_action(text: &str) -> ReferentialAction {
+    match text.to_ascii_uppercase().as_str() {
+        "CASCADE" => ReferentialAction::Cascade,
+        "RESTRICT" => ReferentialAction::Restrict,
+        "SET NULL" => ReferentialAction::SetNull,
+        "SET DEFAULT" => ReferentialAction::SetDefault,
+        _ => ReferentialAction::NoAction,
     }
 }
 

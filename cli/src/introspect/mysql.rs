@@ -8,7 +8,7 @@
 
 use tablewright_core::model::*;
 
-use super::{Facts, in_list, pascal_case, sql_string_value, strip_parens};
+use super::{Facts, in_list, sql_string_value, strip_parens};
 use crate::db::{Connection, DbError, TextRow};
 
 /// Reads the current database into a raw model.
@@ -95,7 +95,7 @@ fn read_columns(conn: &mut Connection, db: &str, schema: &mut Schema, report: &m
         map_type(&text(&row, 4), &column_type, &mut c);
         if let ColumnType::Enum(_) = c.ty {
             let values = enum_values(&column_type);
-            let sql_name = enum_for(&mut schema.enums, &table, &name, values);
+            let sql_name = super::enum_for(&mut schema.enums, &table, &name, values);
             c.ty = ColumnType::Enum(sql_name);
         }
         let extra = text(&row, 9).to_ascii_lowercase();
@@ -200,29 +200,6 @@ fn enum_values(column_type: &str) -> Vec<String> {
         }
     }
     values
-}
-
-/// The enum of `values`: one already read with the same values, or a new
-/// one named after the column.
-fn enum_for(enums: &mut Vec<EnumType>, table: &str, column: &str, values: Vec<String>) -> String {
-    if let Some(e) = enums.iter().find(|e| e.variants.iter().map(|v| &v.value).eq(values.iter())) {
-        return e.sql_name.clone();
-    }
-    let mut sql_name = column.to_string();
-    if enums.iter().any(|e| e.sql_name == sql_name) {
-        sql_name = format!("{}_{column}", super::entity_name(table).to_lowercase());
-    }
-    while enums.iter().any(|e| e.sql_name == sql_name) {
-        sql_name.push('_');
-    }
-    enums.push(EnumType {
-        name: pascal_case(&sql_name),
-        sql_name: sql_name.clone(),
-        variants: values.into_iter().map(|value| EnumVariant { name: String::new(), value, doc: None }).collect(),
-        doc: None,
-        location: Location::default(),
-    });
-    sql_name
 }
 
 /// A default as `COLUMN_DEFAULT` prints it: MariaDB quotes strings and
@@ -364,10 +341,10 @@ fn read_constraints(
                         target: String::new(),
                         target_table: text(&row, 4),
                         target_columns: vec![text(&row, 5)],
-                        on_delete: action(&text(&row, 8)),
+                        on_delete: super::referential_action(&text(&row, 8)),
                         // InnoDB treats RESTRICT and NO ACTION alike, and MariaDB
                         // reports the default (no ON UPDATE clause) as RESTRICT.
-                        on_update: match action(&text(&row, 7)) {
+                        on_update: match super::referential_action(&text(&row, 7)) {
                             ReferentialAction::Restrict => ReferentialAction::NoAction,
                             other => other,
                         },
@@ -431,16 +408,6 @@ fn read_constraints(
         }
     }
     Ok(())
-}
-
-fn action(rule: &str) -> ReferentialAction {
-    match rule {
-        "CASCADE" => ReferentialAction::Cascade,
-        "RESTRICT" => ReferentialAction::Restrict,
-        "SET NULL" => ReferentialAction::SetNull,
-        "SET DEFAULT" => ReferentialAction::SetDefault,
-        _ => ReferentialAction::NoAction,
-    }
 }
 
 fn read_indexes(conn: &mut Connection, db: &str, schema: &mut Schema, report: &mut Vec<String>) -> Result<(), DbError> {

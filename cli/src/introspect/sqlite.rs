@@ -15,7 +15,7 @@ use tablewright_core::emit::sql::now_default;
 use tablewright_core::model::*;
 use tablewright_core::types::Dialect;
 
-use super::{Facts, in_list, pascal_case, sql_string_value, strip_parens};
+use super::{Facts, in_list, sql_string_value, strip_parens};
 use crate::db::{Connection, DbError, TextRow};
 
 /// Reads the database into a raw model.
@@ -141,7 +141,7 @@ fn read_table(
                 && expr.starts_with(&format!("{} IN (", quote(&c.name)))
         }) && let Some(values) = in_list(&expr, &c.name)
         {
-            let sql_name = enum_for(enums, table, &c.name, values);
+            let sql_name = super::enum_for(enums, table, &c.name, values);
             c.ty = ColumnType::Enum(sql_name);
             if let Some(DefaultValue::String(v)) = c.default.clone() {
                 c.default = Some(DefaultValue::EnumValue(v));
@@ -183,47 +183,14 @@ fn read_table(
             target: String::new(),
             target_table,
             target_columns,
-            on_delete: action(&text(rows[0], 6)),
-            on_update: action(&text(rows[0], 5)),
+            on_delete: super::referential_action(&text(rows[0], 6)),
+            on_update: super::referential_action(&text(rows[0], 5)),
             origin: ColumnOrigin::Declared,
             deferrable: written.is_some_and(|f| f.deferrable),
             location: Location::default(),
         });
     }
     Ok(e)
-}
-
-/// The enum of `values`: one already read with the same values, or a new
-/// one named after the column (SQLite stores no enum name).
-fn enum_for(enums: &mut Vec<EnumType>, table: &str, column: &str, values: Vec<String>) -> String {
-    if let Some(e) = enums.iter().find(|e| e.variants.iter().map(|v| &v.value).eq(values.iter())) {
-        return e.sql_name.clone();
-    }
-    let mut sql_name = column.to_string();
-    if enums.iter().any(|e| e.sql_name == sql_name) {
-        sql_name = format!("{}_{column}", super::entity_name(table).to_lowercase());
-    }
-    while enums.iter().any(|e| e.sql_name == sql_name) {
-        sql_name.push('_');
-    }
-    enums.push(EnumType {
-        name: pascal_case(&sql_name),
-        sql_name: sql_name.clone(),
-        variants: values.into_iter().map(|value| EnumVariant { name: String::new(), value, doc: None }).collect(),
-        doc: None,
-        location: Location::default(),
-    });
-    sql_name
-}
-
-fn action(text: &str) -> ReferentialAction {
-    match text.to_ascii_uppercase().as_str() {
-        "CASCADE" => ReferentialAction::Cascade,
-        "RESTRICT" => ReferentialAction::Restrict,
-        "SET NULL" => ReferentialAction::SetNull,
-        "SET DEFAULT" => ReferentialAction::SetDefault,
-        _ => ReferentialAction::NoAction,
-    }
 }
 
 /// The declared type back to the model (README table, SQLite column).
