@@ -161,8 +161,7 @@ pub fn tidy(expr: &str, text_columns: &[String]) -> String {
                 let rest = &part[at + pattern.len()..];
                 let open = part[..at].rfind('(');
                 let inner = open.map(|o| part[o + 1..at].to_string()).unwrap_or_default();
-                let fits =
-                    if numeric { inner.parse::<f64>().is_ok() } else { text_columns.iter().any(|c| *c == inner) };
+                let fits = if numeric { inner.parse::<f64>().is_ok() } else { text_columns.contains(&inner) };
                 match open {
                     Some(o) if fits && ends_type(rest) => {
                         part = format!("{}{inner}{rest}", &part[..o]);
