@@ -359,6 +359,59 @@ pub fn enum_for(enums: &mut Vec<EnumType>, table: &str, column: &str, values: Ve
     sql_name
 }
 
+/// The Rust type of a column whose SQL type has no row in the type table
+/// (it keeps that type as `#[column(sql_type = "...")]`): the closest one
+/// by name, `String` when nothing fits. SQLite's integers are 64-bit.
+///
+/// ```
+/// use tablewright_cli::introspect::fallback_type;
+/// use tablewright_core::model::ColumnType;
+/// use tablewright_core::types::Dialect;
+/// assert_eq!(fallback_type("mediumint(9)", Dialect::Mysql), ColumnType::I32);
+/// assert_eq!(fallback_type("INT", Dialect::Sqlite), ColumnType::I64);
+/// assert_eq!(fallback_type("timestamp(3) with time zone", Dialect::Postgres), ColumnType::DateTimeUtc);
+/// assert_eq!(fallback_type("character(2)", Dialect::Postgres), ColumnType::String);
+/// assert_eq!(fallback_type("point", Dialect::Postgres), ColumnType::String);
+/// assert_eq!(fallback_type("integer[]", Dialect::Postgres), ColumnType::String);
+/// assert_eq!(fallback_type("mediumint unsigned", Dialect::Mysql), ColumnType::I32);
+/// ```
+pub fn fallback_type(sql: &str, dialect: Dialect) -> ColumnType {
+    let t = sql.to_ascii_lowercase();
+    let words: Vec<&str> = t.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let any = |list: &[&str]| words.iter().any(|w| list.contains(w));
+    if t.ends_with("[]")
+        || any(&["char", "character", "varchar", "nchar", "nvarchar", "text", "clob", "enum", "set"])
+        || words.iter().any(|w| w.ends_with("text"))
+    {
+        return ColumnType::String;
+    }
+    const INTEGERS: [&str; 11] =
+        ["int", "integer", "int2", "int4", "int8", "tinyint", "smallint", "mediumint", "bigint", "serial", "bigserial"];
+    match () {
+        _ if any(&["bool", "boolean"]) => ColumnType::Bool,
+        _ if any(&INTEGERS) && dialect == Dialect::Sqlite => ColumnType::I64,
+        _ if any(&["bigint", "int8", "bigserial"]) => ColumnType::I64,
+        _ if any(&["tinyint", "smallint", "int2"]) => ColumnType::I16,
+        _ if any(&INTEGERS) => ColumnType::I32,
+        _ if t.contains("with time zone")
+            || any(&["timestamptz"])
+            || (any(&["timestamp"]) && dialect == Dialect::Mysql) =>
+        {
+            ColumnType::DateTimeUtc
+        }
+        _ if any(&["timestamp", "datetime"]) => ColumnType::NaiveDateTime,
+        _ if any(&["date"]) => ColumnType::NaiveDate,
+        _ if any(&["time", "timetz"]) => ColumnType::NaiveTime,
+        _ if any(&["float4"]) || (any(&["real"]) && dialect != Dialect::Sqlite) => ColumnType::F32,
+        _ if any(&["real", "float", "float8", "double"]) => ColumnType::F64,
+        _ if any(&["numeric", "decimal", "money"]) => ColumnType::Decimal,
+        _ if words.iter().any(|w| w.ends_with("blob") || w.ends_with("binary")) || any(&["bytea"]) => ColumnType::Bytes,
+        _ if any(&["json", "jsonb"]) => ColumnType::Json,
+        _ if any(&["uuid"]) => ColumnType::Uuid,
+        _ => ColumnType::String,
+    }
+}
+
 /// A referential action as `information_schema` and SQLite's pragma print it.
 pub fn referential_action(text: &str) -> ReferentialAction {
     match text.to_ascii_uppercase().as_str() {

@@ -9,7 +9,7 @@
 use tablewright_core::model::*;
 
 use super::{Facts, in_list, sql_string_value, strip_parens};
-use crate::db::{Connection, DbError, TextRow};
+use crate::db::{Connection, DbError, Dialect, TextRow};
 
 /// Reads the current database into a raw model.
 pub fn read(conn: &mut Connection) -> Result<(Schema, Facts, Vec<String>), DbError> {
@@ -131,9 +131,15 @@ fn map_type(data_type: &str, column_type: &str, c: &mut Column) {
     let unsigned = column_type.contains("unsigned");
     let lower = column_type.to_ascii_lowercase();
     c.ty = match data_type.to_ascii_lowercase().as_str() {
+        // Unsigned: the next wider Rust integer holds every value (a
+        // BIGINT UNSIGNED above i64::MAX does not fit any).
         _ if unsigned => {
-            c.sql_type = Some(column_type.to_uppercase());
-            ColumnType::String
+            c.sql_type = Some(column_type.to_string());
+            match super::fallback_type(column_type, Dialect::Mysql) {
+                ColumnType::I16 if !data_type.eq_ignore_ascii_case("tinyint") => ColumnType::I32,
+                ColumnType::I32 => ColumnType::I64,
+                other => other,
+            }
         }
         "text" => ColumnType::String,
         "varchar" if args.len() == 1 => {
@@ -162,8 +168,8 @@ fn map_type(data_type: &str, column_type: &str, c: &mut Column) {
         "longblob" => ColumnType::Bytes,
         "enum" => ColumnType::Enum(String::new()),
         _ => {
-            c.sql_type = Some(column_type.to_uppercase());
-            ColumnType::String
+            c.sql_type = Some(column_type.to_string());
+            super::fallback_type(column_type, Dialect::Mysql)
         }
     };
     if data_type.eq_ignore_ascii_case("longtext") {

@@ -342,7 +342,7 @@ fn map_type(sql: &str, c: &mut Column) {
         }
         _ => {
             c.sql_type = Some(sql.to_string());
-            ColumnType::String
+            super::fallback_type(sql, crate::db::Dialect::Postgres)
         }
     };
 }

@@ -214,7 +214,7 @@ fn map_type(declared: &str, c: &mut Column) {
         }
         _ => {
             c.sql_type = Some(declared.trim().to_string());
-            ColumnType::String
+            super::fallback_type(declared, Dialect::Sqlite)
         }
     };
 }
