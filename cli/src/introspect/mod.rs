@@ -21,7 +21,7 @@
 //! - [`mysql`]: `information_schema`, the connection's current database;
 //! - [`sqlite`]: `sqlite_master` and the pragmas.
 
-use tablewright_core::model::{Column, ColumnType, Entity, EnumType, Schema};
+use tablewright_core::model::{Column, ColumnType, Entity, EnumType, EnumVariant, Location, ReferentialAction, Schema};
 use tablewright_core::types;
 
 use crate::db::{Connection, DbError, Dialect};
@@ -88,13 +88,31 @@ pub fn introspect(conn: &mut Connection) -> Result<Introspection, DbError> {
     Ok(Introspection { schema, report })
 }
 
+/// The bookkeeping tables of migration tools (sqlx, which `tablewright
+/// migrate` is compatible with, and the usual others): not part of the schema.
+pub const MIGRATION_HISTORY_TABLES: &[&str] = &[
+    "_sqlx_migrations",
+    "__diesel_schema_migrations",
+    "_prisma_migrations",
+    "__drizzle_migrations",
+    "alembic_version",
+    "flyway_schema_history",
+    "knex_migrations",
+    "knex_migrations_lock",
+    "schema_migrations",
+    "seaql_migrations",
+];
+
 /// Names entities and enums, resolves foreign-key targets, and drops the
 /// tables the DSL cannot hold (no primary key) with the keys that point at
 /// them. Readers fill `target_table` and leave `target` empty; enum columns
 /// hold the enum's SQL name until here.
 pub fn finish(schema: &mut Schema, dialect: Dialect, report: &mut Vec<String>) {
     schema.entities.retain(|e| {
-        if e.primary_key.columns.is_empty() {
+        if MIGRATION_HISTORY_TABLES.contains(&e.table.as_str()) {
+            report.push(format!("table `{}` is a migration tool's history: left out", e.table));
+            false
+        } else if e.primary_key.columns.is_empty() {
             report.push(format!("table `{}` has no primary key: left out (every entity needs `#[id]`)", e.table));
             false
         } else {
@@ -104,6 +122,11 @@ pub fn finish(schema: &mut Schema, dialect: Dialect, report: &mut Vec<String>) {
     let mut taken: Vec<String> = Vec::new();
     for e in &mut schema.entities {
         e.name = unique_name(entity_name(&e.table), &mut taken);
+        // A key column holds no NULL (SQLite's `id INTEGER PRIMARY KEY`
+        // says nothing, but is the rowid).
+        for c in e.columns.iter_mut().filter(|c| e.primary_key.columns.contains(&c.name)) {
+            c.nullable = false;
+        }
     }
     let entity_names = taken.clone();
     let mut renames: Vec<(String, String)> = Vec::new();
@@ -313,6 +336,93 @@ fn dedupe_variants(en: &mut EnumType) {
     let mut taken = Vec::new();
     for v in &mut en.variants {
         v.name = unique_name(v.name.clone(), &mut taken);
+    }
+}
+
+/// The enum of `values`: one already read with the same values, or a new
+/// one named after the column (MySQL and SQLite store no enum name).
+pub fn enum_for(enums: &mut Vec<EnumType>, table: &str, column: &str, values: Vec<String>) -> String {
+    if let Some(e) = enums.iter().find(|e| e.variants.iter().map(|v| &v.value).eq(values.iter())) {
+        return e.sql_name.clone();
+    }
+    let mut sql_name = column.to_string();
+    if enums.iter().any(|e| e.sql_name == sql_name) {
+        sql_name = format!("{}_{column}", tablewright_core::naming::snake_case(&entity_name(table)));
+    }
+    while enums.iter().any(|e| e.sql_name == sql_name) {
+        sql_name.push('_');
+    }
+    enums.push(EnumType {
+        name: pascal_case(&sql_name),
+        sql_name: sql_name.clone(),
+        variants: values.into_iter().map(|value| EnumVariant { name: String::new(), value, doc: None }).collect(),
+        doc: None,
+        location: Location::default(),
+    });
+    sql_name
+}
+
+/// The Rust type of a column whose SQL type has no row in the type table
+/// (it keeps that type as `#[column(sql_type = "...")]`): the closest one
+/// by name, `String` when nothing fits. SQLite's integers are 64-bit.
+///
+/// ```
+/// use tablewright_cli::introspect::fallback_type;
+/// use tablewright_core::model::ColumnType;
+/// use tablewright_core::types::Dialect;
+/// assert_eq!(fallback_type("mediumint(9)", Dialect::Mysql), ColumnType::I32);
+/// assert_eq!(fallback_type("INT", Dialect::Sqlite), ColumnType::I64);
+/// assert_eq!(fallback_type("timestamp(3) with time zone", Dialect::Postgres), ColumnType::DateTimeUtc);
+/// assert_eq!(fallback_type("character(2)", Dialect::Postgres), ColumnType::String);
+/// assert_eq!(fallback_type("point", Dialect::Postgres), ColumnType::String);
+/// assert_eq!(fallback_type("integer[]", Dialect::Postgres), ColumnType::String);
+/// assert_eq!(fallback_type("mediumint unsigned", Dialect::Mysql), ColumnType::I32);
+/// ```
+pub fn fallback_type(sql: &str, dialect: Dialect) -> ColumnType {
+    let t = sql.to_ascii_lowercase();
+    let words: Vec<&str> = t.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let any = |list: &[&str]| words.iter().any(|w| list.contains(w));
+    if t.ends_with("[]")
+        || any(&["char", "character", "varchar", "nchar", "nvarchar", "text", "clob", "enum", "set"])
+        || words.iter().any(|w| w.ends_with("text"))
+    {
+        return ColumnType::String;
+    }
+    const INTEGERS: [&str; 11] =
+        ["int", "integer", "int2", "int4", "int8", "tinyint", "smallint", "mediumint", "bigint", "serial", "bigserial"];
+    match () {
+        _ if any(&["bool", "boolean"]) => ColumnType::Bool,
+        _ if any(&INTEGERS) && dialect == Dialect::Sqlite => ColumnType::I64,
+        _ if any(&["bigint", "int8", "bigserial"]) => ColumnType::I64,
+        _ if any(&["tinyint", "smallint", "int2"]) => ColumnType::I16,
+        _ if any(&INTEGERS) => ColumnType::I32,
+        _ if t.contains("with time zone")
+            || any(&["timestamptz"])
+            || (any(&["timestamp"]) && dialect == Dialect::Mysql) =>
+        {
+            ColumnType::DateTimeUtc
+        }
+        _ if any(&["timestamp", "datetime"]) => ColumnType::NaiveDateTime,
+        _ if any(&["date"]) => ColumnType::NaiveDate,
+        _ if any(&["time", "timetz"]) => ColumnType::NaiveTime,
+        _ if any(&["float4"]) || (any(&["real"]) && dialect != Dialect::Sqlite) => ColumnType::F32,
+        _ if any(&["real", "float", "float8", "double"]) => ColumnType::F64,
+        _ if any(&["numeric", "decimal", "money"]) => ColumnType::Decimal,
+        _ if words.iter().any(|w| w.ends_with("blob") || w.ends_with("binary")) || any(&["bytea"]) => ColumnType::Bytes,
+        _ if any(&["json", "jsonb"]) => ColumnType::Json,
+        _ if any(&["uuid"]) => ColumnType::Uuid,
+        _ => ColumnType::String,
+    }
+}
+
+/// A referential action as `information_schema` and SQLite's pragma print it.
+pub fn referential_action(text: &str) -> ReferentialAction {
+    match text.to_ascii_uppercase().as_str() {
+        "CASCADE" => ReferentialAction::Cascade,
+        "RESTRICT" => ReferentialAction::Restrict,
+        "SET NULL" => ReferentialAction::SetNull,
+        "SET DEFAULT" => ReferentialAction::SetDefault,
+        _ => ReferentialAction::NoAction,
     }
 }
 

@@ -8,8 +8,8 @@
 
 use tablewright_core::model::*;
 
-use super::{Facts, in_list, pascal_case, sql_string_value, strip_parens};
-use crate::db::{Connection, DbError, TextRow};
+use super::{Facts, in_list, sql_string_value, strip_parens};
+use crate::db::{Connection, DbError, Dialect, TextRow};
 
 /// Reads the current database into a raw model.
 pub fn read(conn: &mut Connection) -> Result<(Schema, Facts, Vec<String>), DbError> {
@@ -95,7 +95,7 @@ fn read_columns(conn: &mut Connection, db: &str, schema: &mut Schema, report: &m
         map_type(&text(&row, 4), &column_type, &mut c);
         if let ColumnType::Enum(_) = c.ty {
             let values = enum_values(&column_type);
-            let sql_name = enum_for(&mut schema.enums, &table, &name, values);
+            let sql_name = super::enum_for(&mut schema.enums, &table, &name, values);
             c.ty = ColumnType::Enum(sql_name);
         }
         let extra = text(&row, 9).to_ascii_lowercase();
@@ -131,9 +131,15 @@ fn map_type(data_type: &str, column_type: &str, c: &mut Column) {
     let unsigned = column_type.contains("unsigned");
     let lower = column_type.to_ascii_lowercase();
     c.ty = match data_type.to_ascii_lowercase().as_str() {
+        // Unsigned: the next wider Rust integer holds every value (a
+        // BIGINT UNSIGNED above i64::MAX does not fit any).
         _ if unsigned => {
-            c.sql_type = Some(column_type.to_uppercase());
-            ColumnType::String
+            c.sql_type = Some(column_type.to_string());
+            match super::fallback_type(column_type, Dialect::Mysql) {
+                ColumnType::I16 if !data_type.eq_ignore_ascii_case("tinyint") => ColumnType::I32,
+                ColumnType::I32 => ColumnType::I64,
+                other => other,
+            }
         }
         "text" => ColumnType::String,
         "varchar" if args.len() == 1 => {
@@ -162,8 +168,8 @@ fn map_type(data_type: &str, column_type: &str, c: &mut Column) {
         "longblob" => ColumnType::Bytes,
         "enum" => ColumnType::Enum(String::new()),
         _ => {
-            c.sql_type = Some(column_type.to_uppercase());
-            ColumnType::String
+            c.sql_type = Some(column_type.to_string());
+            super::fallback_type(column_type, Dialect::Mysql)
         }
     };
     if data_type.eq_ignore_ascii_case("longtext") {
@@ -200,29 +206,6 @@ fn enum_values(column_type: &str) -> Vec<String> {
         }
     }
     values
-}
-
-/// The enum of `values`: one already read with the same values, or a new
-/// one named after the column.
-fn enum_for(enums: &mut Vec<EnumType>, table: &str, column: &str, values: Vec<String>) -> String {
-    if let Some(e) = enums.iter().find(|e| e.variants.iter().map(|v| &v.value).eq(values.iter())) {
-        return e.sql_name.clone();
-    }
-    let mut sql_name = column.to_string();
-    if enums.iter().any(|e| e.sql_name == sql_name) {
-        sql_name = format!("{}_{column}", super::entity_name(table).to_lowercase());
-    }
-    while enums.iter().any(|e| e.sql_name == sql_name) {
-        sql_name.push('_');
-    }
-    enums.push(EnumType {
-        name: pascal_case(&sql_name),
-        sql_name: sql_name.clone(),
-        variants: values.into_iter().map(|value| EnumVariant { name: String::new(), value, doc: None }).collect(),
-        doc: None,
-        location: Location::default(),
-    });
-    sql_name
 }
 
 /// A default as `COLUMN_DEFAULT` prints it: MariaDB quotes strings and
@@ -364,10 +347,10 @@ fn read_constraints(
                         target: String::new(),
                         target_table: text(&row, 4),
                         target_columns: vec![text(&row, 5)],
-                        on_delete: action(&text(&row, 8)),
+                        on_delete: super::referential_action(&text(&row, 8)),
                         // InnoDB treats RESTRICT and NO ACTION alike, and MariaDB
                         // reports the default (no ON UPDATE clause) as RESTRICT.
-                        on_update: match action(&text(&row, 7)) {
+                        on_update: match super::referential_action(&text(&row, 7)) {
                             ReferentialAction::Restrict => ReferentialAction::NoAction,
                             other => other,
                         },
@@ -431,16 +414,6 @@ fn read_constraints(
         }
     }
     Ok(())
-}
-
-fn action(rule: &str) -> ReferentialAction {
-    match rule {
-        "CASCADE" => ReferentialAction::Cascade,
-        "RESTRICT" => ReferentialAction::Restrict,
-        "SET NULL" => ReferentialAction::SetNull,
-        "SET DEFAULT" => ReferentialAction::SetDefault,
-        _ => ReferentialAction::NoAction,
-    }
 }
 
 fn read_indexes(conn: &mut Connection, db: &str, schema: &mut Schema, report: &mut Vec<String>) -> Result<(), DbError> {

@@ -51,6 +51,7 @@ pub fn read(conn: &mut Connection) -> Result<(Schema, Facts, Vec<String>), DbErr
     read_indexes(conn, &mut schema, &mut report)?;
     read_triggers_and_functions(conn, &mut facts, &mut report)?;
     read_policies(conn, &schema, &mut facts, &mut report)?;
+    tidy_expressions(&mut schema, &mut facts);
     let extensions = conn.query("SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY extname")?;
     for row in extensions {
         report.push(format!(
@@ -59,6 +60,141 @@ pub fn read(conn: &mut Connection) -> Result<(Schema, Facts, Vec<String>), DbErr
         ));
     }
     Ok((schema, facts, report))
+}
+
+/// Every SQL expression read back (checks, index predicates, policies,
+/// SQL defaults) through [`tidy`], with the text columns of its table.
+fn tidy_expressions(schema: &mut Schema, facts: &mut Facts) {
+    let text_columns = |e: &Entity| -> Vec<String> {
+        e.columns
+            .iter()
+            .filter(|c| c.ty == ColumnType::String && c.sql_type.is_none())
+            .map(|c| c.name.clone())
+            .collect()
+    };
+    for e in &mut schema.entities {
+        let texts = text_columns(e);
+        for check in &mut e.checks {
+            check.expr = tidy(&check.expr, &texts);
+        }
+        for index in &mut e.indexes {
+            index.predicate = index.predicate.as_deref().map(|p| tidy(p, &texts));
+        }
+        for c in &mut e.columns {
+            if let Some(DefaultValue::Sql(sql)) = &c.default {
+                c.default = Some(DefaultValue::Sql(tidy(sql, &texts)));
+            }
+        }
+    }
+    for (table, policy) in &mut facts.policies {
+        let texts = schema.entities.iter().find(|e| e.table == *table).map(text_columns).unwrap_or_default();
+        policy.using = policy.using.as_deref().map(|p| tidy(p, &texts));
+        policy.check = policy.check.as_deref().map(|p| tidy(p, &texts));
+    }
+}
+
+/// An expression as PostgreSQL prints it back, without what PostgreSQL
+/// adds by itself and adds again when the expression is stored once more:
+/// the casts of text columns and literals (`(slug)::text`, `'#%'::text`),
+/// of integer literals compared with numerics (`(0)::numeric`), the
+/// operator names of LIKE (`~~`), the aliases of function calls in
+/// subqueries (`SELECT f() AS f`) and line breaks. String literals are
+/// left alone.
+///
+/// ```text
+/// (slug)::text = lower((slug)::text)   ->  slug = lower(slug)
+/// (color)::text ~~ '#%'::text          ->  color LIKE '#%'
+/// ```
+pub fn tidy(expr: &str, text_columns: &[String]) -> String {
+    // Split into code and string literals.
+    let mut parts: Vec<(bool, String)> = Vec::new();
+    let mut chars = expr.chars().peekable();
+    let mut code = String::new();
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            parts.push((false, std::mem::take(&mut code)));
+            let mut lit = String::from('\'');
+            while let Some(n) = chars.next() {
+                lit.push(n);
+                if n == '\'' {
+                    if chars.peek() == Some(&'\'') {
+                        lit.push('\'');
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+            }
+            parts.push((true, lit));
+        } else {
+            code.push(c);
+        }
+    }
+    parts.push((false, code));
+    const TEXT_CASTS: [&str; 3] = ["::character varying", "::text", "::bpchar"];
+    let ends_type =
+        |rest: &str| rest.chars().next().is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '['));
+    let mut out = String::new();
+    let mut after_literal = false;
+    for (is_literal, mut part) in parts {
+        if is_literal {
+            out.push_str(&part);
+            after_literal = true;
+            continue;
+        }
+        if after_literal {
+            for cast in TEXT_CASTS {
+                if let Some(rest) = part.strip_prefix(cast)
+                    && ends_type(rest)
+                {
+                    part = rest.to_string();
+                    break;
+                }
+            }
+        }
+        after_literal = false;
+        // `(name)::text` of a text column, `(0)::numeric`.
+        for (cast, numeric) in TEXT_CASTS.iter().map(|c| (*c, false)).chain([("::numeric", true)]) {
+            let pattern = format!("){cast}");
+            let mut from = 0;
+            while let Some(at) = part[from..].find(&pattern).map(|i| i + from) {
+                let rest = &part[at + pattern.len()..];
+                let open = part[..at].rfind('(');
+                let inner = open.map(|o| part[o + 1..at].to_string()).unwrap_or_default();
+                let fits = if numeric { inner.parse::<f64>().is_ok() } else { text_columns.contains(&inner) };
+                match open {
+                    Some(o) if fits && ends_type(rest) => {
+                        part = format!("{}{inner}{rest}", &part[..o]);
+                        from = o + inner.len();
+                    }
+                    _ => from = at + 1,
+                }
+            }
+        }
+        for (op, word) in [(" !~~* ", " NOT ILIKE "), (" ~~* ", " ILIKE "), (" !~~ ", " NOT LIKE "), (" ~~ ", " LIKE ")]
+        {
+            part = part.replace(op, word);
+        }
+        part = part.replace("( SELECT ", "(SELECT ");
+        // `SELECT f() AS f` -> `SELECT f()`.
+        let mut from = 0;
+        while let Some(at) = part[from..].find("() AS ").map(|i| i + from) {
+            let name_start =
+                part[..at].rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')).map_or(0, |i| i + 1);
+            let function = part[name_start..at].rsplit('.').next().unwrap_or("").to_string();
+            let alias_start = at + "() AS ".len();
+            let alias_end = part[alias_start..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .map_or(part.len(), |i| i + alias_start);
+            if !function.is_empty() && part[alias_start..alias_end] == function {
+                part = format!("{}(){}", &part[..at], &part[alias_end..]);
+            }
+            from = at + 2;
+        }
+        let collapsed: Vec<&str> = part.split('\n').map(|l| l.trim_start()).collect();
+        out.push_str(&collapsed.join(" "));
+    }
+    out
 }
 
 fn text(row: &TextRow, i: usize) -> String {
@@ -206,7 +342,7 @@ fn map_type(sql: &str, c: &mut Column) {
         }
         _ => {
             c.sql_type = Some(sql.to_string());
-            ColumnType::String
+            super::fallback_type(sql, crate::db::Dialect::Postgres)
         }
     };
 }
@@ -607,6 +743,23 @@ mod tests {
             Some("store_id")
         );
         assert_eq!(tenant_column("(author_id = tw_current_user())"), None);
+    }
+
+    #[test]
+    fn expressions_lose_what_postgres_adds() {
+        let texts = vec!["slug".to_string(), "color".to_string()];
+        assert_eq!(tidy("(slug)::text = lower((slug)::text)", &texts), "slug = lower(slug)");
+        assert_eq!(tidy("(color)::text ~~ '#%'::text", &texts), "color LIKE '#%'");
+        assert_eq!(tidy("rate >= (0)::numeric", &texts), "rate >= 0");
+        assert_eq!(tidy("(n)::text = 'a::text'::text", &texts), "(n)::text = 'a::text'");
+        assert_eq!(
+            tidy("(id IN ( SELECT public.tw_admin_tenants() AS tw_admin_tenants))", &texts),
+            "(id IN (SELECT public.tw_admin_tenants()))"
+        );
+        assert_eq!(
+            tidy("id IN ( SELECT organization_members.user_id\n   FROM organization_members)", &texts),
+            "id IN (SELECT organization_members.user_id FROM organization_members)"
+        );
     }
 
     #[test]

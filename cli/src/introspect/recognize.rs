@@ -27,9 +27,22 @@ pub fn apply(schema: &mut Schema, facts: &Facts, dialect: Dialect, report: &mut 
         let users: Vec<(String, String, Option<Column>)> =
             schema.entities.iter().map(|e| (e.name.clone(), e.table.clone(), super::single_key(e).cloned())).collect();
         let e = &mut schema.entities[i];
-        junction(e, &users);
+        junction(e, &users, report);
         polymorphic(e, &users, facts, dialect);
         trailing_traits(e, &users, dialect);
+        if e.traits.timestamps && dialect != Dialect::Mysql {
+            let kept_current = facts.triggers.iter().any(|(t, name)| {
+                *t == e.table
+                    && name.starts_with(&format!("tw_{}_", e.table))
+                    && (name.ends_with("_updated_at") || name.ends_with("_after_update"))
+            });
+            if !kept_current {
+                report.push(format!(
+                    "table `{}`: `created_at`/`updated_at` are written as `#[timestamps]`, which also keeps `updated_at` current with a trigger the database lacks",
+                    e.table
+                ));
+            }
+        }
     }
     for (table, policy) in &facts.policies {
         if let Some(e) = schema.entities.iter_mut().find(|e| &e.table == table) {
@@ -205,7 +218,10 @@ fn composite_key_tenant(schema: &Schema) -> Option<String> {
 /// `#[many_to_many(A, B)]`: two key columns named after the sides, both
 /// cascading keys, the pair the primary key, nothing else but the reverse
 /// index (and the tenant key).
-fn junction(e: &mut Entity, entities: &[(String, String, Option<Column>)]) {
+///
+/// Key and index names need not be tablewright's (a database it did not
+/// write names them its own way); the ones that change are reported.
+fn junction(e: &mut Entity, entities: &[(String, String, Option<Column>)], report: &mut Vec<String>) {
     let own: Vec<&Column> = e.columns.iter().filter(|c| c.origin.is_declared()).collect();
     let [a, b] = own.as_slice() else { return };
     if e.primary_key.columns != [a.name.clone(), b.name.clone()] || a.nullable || b.nullable || !e.checks.is_empty() {
@@ -220,18 +236,42 @@ fn junction(e: &mut Entity, entities: &[(String, String, Option<Column>)]) {
         let fine = fk.on_delete == ReferentialAction::Cascade
             && fk.on_update == ReferentialAction::NoAction
             && !fk.deferrable
-            && naming::key_column(name) == col
-            && fk.name == naming::constraint_name("fk", &e.table, &[col]);
+            && naming::key_column(name) == col;
         fine.then(|| name.clone())
     };
     let (Some(left), Some(right)) = (side(&a.name), side(&b.name)) else { return };
     if left == right || e.foreign_keys.iter().filter(|fk| fk.origin.is_declared()).count() != 2 {
         return;
     }
-    let reverse = naming::constraint_name("idx", &e.table, &[&b.name]);
-    let others = e.indexes.iter().filter(|i| i.origin.is_declared() && i.name != reverse).count();
-    if others > 0 {
+    // The reverse index the attribute adds, under any name.
+    let reverse = |i: &Index| !i.unique && i.predicate.is_none() && i.columns.len() == 1 && i.columns[0].name == b.name;
+    if e.indexes.iter().any(|i| i.origin.is_declared() && !reverse(i)) {
         return;
+    }
+    for fk in e.foreign_keys.iter().filter(|fk| fk.origin.is_declared()) {
+        let col = fk.columns.last().cloned().unwrap_or_default();
+        let name = naming::constraint_name("fk", &e.table, &[&col]);
+        if fk.name != name {
+            report.push(format!(
+                "table `{}`: the foreign key `{}` of the junction is named `{name}` by `#[many_to_many]`",
+                e.table, fk.name
+            ));
+        }
+    }
+    let idx = naming::constraint_name("idx", &e.table, &[&b.name]);
+    match e.indexes.iter_mut().find(|i| i.origin.is_declared() && reverse(i)) {
+        Some(i) if i.name != idx => {
+            report.push(format!(
+                "table `{}`: the index `{}` of the junction is named `{idx}` by `#[many_to_many]`",
+                e.table, i.name
+            ));
+            i.name = idx;
+        }
+        Some(_) => {}
+        None => report.push(format!(
+            "table `{}`: `#[many_to_many]` adds the index `{idx}` on `{}`, which the database lacks",
+            e.table, b.name
+        )),
     }
     e.junction = Some(Junction { left, right });
 }

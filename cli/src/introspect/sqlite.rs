@@ -15,7 +15,7 @@ use tablewright_core::emit::sql::now_default;
 use tablewright_core::model::*;
 use tablewright_core::types::Dialect;
 
-use super::{Facts, in_list, pascal_case, sql_string_value, strip_parens};
+use super::{Facts, in_list, sql_string_value, strip_parens};
 use crate::db::{Connection, DbError, TextRow};
 
 /// Reads the database into a raw model.
@@ -87,7 +87,7 @@ fn read_table(
     json_columns: &[String],
     report: &mut Vec<String>,
 ) -> Result<Entity, DbError> {
-    let body = parse_create_table(sql);
+    let body = parse_create_table(sql, table);
     let mut e = Entity::new(String::new(), table, vec![], &[]);
     let info = conn.query(&format!("PRAGMA table_xinfo({})", quote(table)))?;
     let mut key: Vec<(u32, String)> = Vec::new();
@@ -141,7 +141,7 @@ fn read_table(
                 && expr.starts_with(&format!("{} IN (", quote(&c.name)))
         }) && let Some(values) = in_list(&expr, &c.name)
         {
-            let sql_name = enum_for(enums, table, &c.name, values);
+            let sql_name = super::enum_for(enums, table, &c.name, values);
             c.ty = ColumnType::Enum(sql_name);
             if let Some(DefaultValue::String(v)) = c.default.clone() {
                 c.default = Some(DefaultValue::EnumValue(v));
@@ -183,47 +183,14 @@ fn read_table(
             target: String::new(),
             target_table,
             target_columns,
-            on_delete: action(&text(rows[0], 6)),
-            on_update: action(&text(rows[0], 5)),
+            on_delete: super::referential_action(&text(rows[0], 6)),
+            on_update: super::referential_action(&text(rows[0], 5)),
             origin: ColumnOrigin::Declared,
             deferrable: written.is_some_and(|f| f.deferrable),
             location: Location::default(),
         });
     }
     Ok(e)
-}
-
-/// The enum of `values`: one already read with the same values, or a new
-/// one named after the column (SQLite stores no enum name).
-fn enum_for(enums: &mut Vec<EnumType>, table: &str, column: &str, values: Vec<String>) -> String {
-    if let Some(e) = enums.iter().find(|e| e.variants.iter().map(|v| &v.value).eq(values.iter())) {
-        return e.sql_name.clone();
-    }
-    let mut sql_name = column.to_string();
-    if enums.iter().any(|e| e.sql_name == sql_name) {
-        sql_name = format!("{}_{column}", super::entity_name(table).to_lowercase());
-    }
-    while enums.iter().any(|e| e.sql_name == sql_name) {
-        sql_name.push('_');
-    }
-    enums.push(EnumType {
-        name: pascal_case(&sql_name),
-        sql_name: sql_name.clone(),
-        variants: values.into_iter().map(|value| EnumVariant { name: String::new(), value, doc: None }).collect(),
-        doc: None,
-        location: Location::default(),
-    });
-    sql_name
-}
-
-fn action(text: &str) -> ReferentialAction {
-    match text.to_ascii_uppercase().as_str() {
-        "CASCADE" => ReferentialAction::Cascade,
-        "RESTRICT" => ReferentialAction::Restrict,
-        "SET NULL" => ReferentialAction::SetNull,
-        "SET DEFAULT" => ReferentialAction::SetDefault,
-        _ => ReferentialAction::NoAction,
-    }
 }
 
 /// The declared type back to the model (README table, SQLite column).
@@ -247,7 +214,7 @@ fn map_type(declared: &str, c: &mut Column) {
         }
         _ => {
             c.sql_type = Some(declared.trim().to_string());
-            ColumnType::String
+            super::fallback_type(declared, Dialect::Sqlite)
         }
     };
 }
@@ -297,7 +264,7 @@ fn read_indexes(
     let body = objects
         .iter()
         .find(|r| text(r, 0) == "table" && text(r, 1) == table)
-        .map(|r| parse_create_table(&text(r, 3)))
+        .map(|r| parse_create_table(&text(r, 3), &table))
         .unwrap_or_default();
     let list = conn.query(&format!("PRAGMA index_list({})", quote(&table)))?;
     let mut indexes = Vec::new();
@@ -390,8 +357,10 @@ struct ForeignKeyText {
 
 /// Splits `CREATE TABLE t ( ... )` into its definitions, keeping the `--`
 /// comment lines before each (tablewright's column docs).
-fn parse_create_table(sql: &str) -> TableText {
+fn parse_create_table(sql: &str, table: &str) -> TableText {
     let mut out = TableText::default();
+    // An unnamed check gets the name tablewright gives a `#[check]` at that place.
+    let unnamed = |n: usize| tablewright_core::naming::shorten(&format!("ck_{table}_{n}"));
     let Some(open) = sql.find('(') else { return out };
     let items = split_definitions(&sql[open + 1..]);
     let mut check_n = 0;
@@ -411,7 +380,7 @@ fn parse_create_table(sql: &str) -> TableText {
             "CHECK" => {
                 check_n += 1;
                 let expr = tokens.get(i + 1).cloned().unwrap_or_default();
-                out.checks.push((name.unwrap_or_else(|| format!("check_{check_n}")), strip_parens(&expr)));
+                out.checks.push((name.unwrap_or_else(|| unnamed(check_n)), strip_parens(&expr)));
             }
             "FOREIGN" => {
                 let columns = list_at(&tokens, i + 2);
@@ -439,8 +408,7 @@ fn parse_create_table(sql: &str) -> TableText {
                         check_n += 1;
                         let constraint = (j >= 2 && upper[j - 2] == "CONSTRAINT").then(|| unquote(&tokens[j - 1]));
                         let expr = tokens.get(j + 1).cloned().unwrap_or_default();
-                        out.checks
-                            .push((constraint.unwrap_or_else(|| format!("check_{check_n}")), strip_parens(&expr)));
+                        out.checks.push((constraint.unwrap_or_else(|| unnamed(check_n)), strip_parens(&expr)));
                     }
                     if t == "UNIQUE" {
                         let constraint = (j >= 2 && upper[j - 2] == "CONSTRAINT").then(|| unquote(&tokens[j - 1]));
@@ -608,6 +576,7 @@ mod tests {
              \"a, b\" TEXT CHECK (length(\"a, b\") > 0),\n  \
              CONSTRAINT \"fk_t_x\" FOREIGN KEY (\"x\") REFERENCES \"u\" (\"id\") DEFERRABLE INITIALLY DEFERRED,\n  \
              CONSTRAINT \"ck_t_1\" CHECK (x IN ('a', ')')),\n  CONSTRAINT \"uq_t_a\" UNIQUE (\"a\", \"b\")\n)",
+            "t",
         );
         assert_eq!(t.primary_key.as_deref(), Some("pk_t"));
         assert_eq!(t.columns[0].doc.as_deref(), Some("The key."));
@@ -615,7 +584,7 @@ mod tests {
         assert_eq!(t.columns[1].name, "a, b");
         assert_eq!(
             t.checks,
-            [("check_1".to_string(), "length(\"a, b\") > 0".to_string()), ("ck_t_1".into(), "x IN ('a', ')')".into())]
+            [("ck_t_1".to_string(), "length(\"a, b\") > 0".to_string()), ("ck_t_1".into(), "x IN ('a', ')')".into())]
         );
         assert!(t.foreign_keys[0].deferrable);
         assert_eq!(t.foreign_keys[0].target_table, "u");
