@@ -443,8 +443,8 @@ fn drift_reports_hand_made_changes_and_its_sql_repairs_them() {
         }
         let sql: Vec<&str> = stdout.lines().skip_while(|l| !l.starts_with("-- SQL that brings")).skip(1).collect();
         assert!(!sql.is_empty(), "{dialect:?}: drift prints the repairing SQL:\n{stdout}");
-        for statement in sql.join("\n").split(";\n").map(str::trim).filter(|s| !s.is_empty()) {
-            conn.execute(statement.trim_end_matches(';')).unwrap_or_else(|e| panic!("{dialect:?}: {statement}: {e}"));
+        for statement in tablewright_cli::migrate::split::split(&sql.join("\n"), dialect).unwrap() {
+            conn.execute(&statement.sql).unwrap_or_else(|e| panic!("{dialect:?}: {}: {e}", statement.sql));
         }
         drop(conn);
         drift().assert().success().stdout(predicate::str::contains("no drift"));
@@ -506,7 +506,10 @@ fn the_readme_walkthrough_runs_as_written() {
     // 4. Make it multi-tenant and record the change.
     let schema = fs::read_to_string(dir.join("src/schema.rs")).unwrap();
     let edited = schema
-        .replace("#[entity]\n#[index(team_id, name = \"projects_team_id_idx\")]\npub struct Project", "#[entity]\n#[tenant_scoped]\npub struct Project")
+        .replace(
+            "#[entity]\n#[index(team_id, name = \"projects_team_id_idx\")]\npub struct Project",
+            "#[entity]\n#[tenant_scoped]\npub struct Project",
+        )
         .replace("    #[belongs_to(Team)]\n    pub team_id: i64,\n", "")
         .replace("#[entity]\n#[index(project_id", "#[entity]\n#[tenant_scoped]\n#[index(project_id")
         .replace("#[entity]\n#[index(name, unique", "#[entity]\n#[tenant]\n#[index(name, unique");

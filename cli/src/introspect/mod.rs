@@ -80,9 +80,6 @@ pub fn introspect(conn: &mut Connection) -> Result<Introspection, DbError> {
         Dialect::Mysql => mysql::read(conn)?,
         Dialect::Sqlite => sqlite::read(conn)?,
     };
-    // The migration history is the runner's, not the schema's.
-    schema.entities.retain(|e| e.table != crate::migrate::HISTORY_TABLE);
-    report.retain(|line| !line.contains(&format!("`{}`", crate::migrate::HISTORY_TABLE)));
     finish(&mut schema, conn.dialect(), &mut report);
     recognize::apply(&mut schema, &facts, conn.dialect(), &mut report);
     Ok(Introspection { schema, report })
