@@ -160,7 +160,7 @@ struct DatabaseArg {
 
 #[derive(Args, Debug)]
 struct OutArg {
-    /// Where to write the Rust source (`-` for standard output).
+    /// Where to write the Rust source, relative to the crate (`-` for standard output).
     #[arg(long, short, default_value = "src/schema.rs", value_name = "FILE")]
     out: PathBuf,
     /// Replace the file if it exists.

@@ -539,3 +539,35 @@ fn the_readme_walkthrough_runs_as_written() {
     assert_eq!(scalar(&mut conn, "SELECT COUNT(*) FROM projects"), "1");
     conn.execute("ROLLBACK").unwrap();
 }
+
+/// `import prisma` writes the source (here to standard output) and reports;
+/// a syntax error is one located line; an existing file is kept without --force.
+#[test]
+fn import_prisma_writes_source_and_refuses_what_it_cannot_read() {
+    let krate = krate(SCHEMA);
+    let dir = krate.path();
+    let blog = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prisma/blog/schema.prisma");
+    let output = tw(dir).args(["import", "prisma"]).arg(&blog).args(["--out", "-"]).assert().success();
+    let source = String::from_utf8(output.get_output().stdout.clone()).unwrap();
+    assert!(source.contains("#[entity") && source.contains("use tablewright::prelude::*;"), "{source}");
+
+    // The schema file of the crate exists: kept unless --force.
+    tw(dir)
+        .args(["import", "prisma"])
+        .arg(&blog)
+        .args(["--out", "src/schema.rs"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("src/schema.rs exists: pass --force"));
+    assert_eq!(fs::read_to_string(dir.join("src/schema.rs")).unwrap(), SCHEMA);
+    tw(dir).args(["import", "prisma"]).arg(&blog).args(["--out", "src/schema.rs", "--force"]).assert().success();
+    assert_eq!(fs::read_to_string(dir.join("src/schema.rs")).unwrap(), source);
+    tw(dir).arg("generate").assert().success();
+
+    let broken = dir.join("broken.prisma");
+    fs::write(&broken, "model User {\n  id Int @id\n  name\n}\n").unwrap();
+    let output = tw(dir).args(["import", "prisma"]).arg(&broken).args(["--out", "-"]).assert().code(2);
+    let stderr = String::from_utf8(output.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("broken.prisma:3:"), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+}
