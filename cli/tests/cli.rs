@@ -171,6 +171,12 @@ fn the_config_file_is_read_and_a_wrong_key_is_an_error() {
     let rules: Vec<&str> = findings.as_array().unwrap().iter().filter_map(|f| f["rule"].as_str()).collect();
     assert!(rules.contains(&"unindexed_foreign_key") || !rules.is_empty(), "{findings}");
 
+    tw(dir)
+        .arg("lint")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!("[{}]", rules[0])).and(predicate::str::contains(", 0 errors")));
+
     // A rule made an error in tablewright.toml fails lint, generate and check.
     let rule = rules[0];
     fs::write(dir.join("tablewright.toml"), format!("lint_errors = [\"{rule}\"]\n")).unwrap();
@@ -186,11 +192,29 @@ fn the_config_file_is_read_and_a_wrong_key_is_an_error() {
 }
 
 #[test]
-fn erd_writes_the_diagram() {
+fn erd_writes_the_diagram_and_opens_it_with_the_desktop_viewer() {
     let krate = krate(SCHEMA);
     tw(krate.path()).arg("erd").assert().success().stdout(predicate::str::contains("erd.svg"));
     let svg = fs::read_to_string(krate.path().join("generated/erd/erd.svg")).unwrap();
     assert!(svg.contains("customers") && svg.contains("orders"), "{svg:.300}");
+    assert!(!krate.path().join("generated/migrations").exists(), "erd writes the diagram files only");
+
+    // `--open` hands the SVG to xdg-open: a stand-in on PATH records what it got.
+    let bin = tempfile::TempDir::new().unwrap();
+    let opened = bin.path().join("opened");
+    let viewer = bin.path().join("xdg-open");
+    fs::write(&viewer, format!("#!/bin/sh\necho \"$1\" > '{}'\n", opened.display())).unwrap();
+    fs::set_permissions(&viewer, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default());
+    tw(krate.path()).args(["erd", "--open"]).env("PATH", path).assert().success();
+    for _ in 0..50 {
+        if opened.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let got = fs::read_to_string(&opened).expect("the viewer was started");
+    assert_eq!(got.trim(), krate.path().join("generated/erd/erd.svg").display().to_string());
 }
 
 #[test]
@@ -274,29 +298,45 @@ fn a_migration_that_fails_halfway_names_the_statement_and_records_nothing() {
     let krate = krate(SCHEMA);
     let dir = krate.path();
     generate(dir);
-    let Some(scratch) = fresh(Dialect::Postgres) else { return };
-    let url = database_arg(&scratch);
-    // A second migration whose second statement fails.
-    let second = dir.join("generated/migrations/postgres/0002_broken.up.sql");
-    fs::write(
-        &second,
-        "CREATE TABLE \"notes\" (\"id\" BIGINT PRIMARY KEY);\n\nALTER TABLE \"nowhere\" ADD COLUMN \"x\" INT;\n",
-    )
-    .unwrap();
-    fs::write(dir.join("generated/migrations/postgres/0002_broken.down.sql"), "DROP TABLE \"notes\";\n").unwrap();
-    tw(dir)
-        .args(["migrations", "apply", "--database-url", &url])
-        .assert()
-        .code(2)
-        .stdout(predicate::str::contains("applied 0001_initial"))
-        .stderr(
-            predicate::str::contains("0002_broken.up.sql: statement 2 of 2 (line 3) failed")
-                .and(predicate::str::contains("relation \"nowhere\" does not exist"))
-                .and(predicate::str::contains("nothing of this migration was applied")),
-        );
-    let mut conn = scratch.url().connect().unwrap();
-    assert_eq!(scalar(&mut conn, "SELECT string_agg(version::text, ',') FROM _sqlx_migrations"), "1");
-    assert_eq!(scalar(&mut conn, "SELECT COUNT(*) FROM pg_tables WHERE tablename = 'notes'"), "0");
+    for dialect in [Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite] {
+        let Some(scratch) = fresh(dialect) else { continue };
+        let url = database_arg(&scratch);
+        // A second migration whose second statement fails.
+        let folder = dir.join("generated/migrations").join(dialect.dir_name());
+        fs::write(
+            folder.join("0002_broken.up.sql"),
+            "CREATE TABLE notes (id BIGINT PRIMARY KEY);\n\nALTER TABLE nowhere ADD COLUMN x INT;\n",
+        )
+        .unwrap();
+        fs::write(folder.join("0002_broken.down.sql"), "DROP TABLE notes;\n").unwrap();
+        let message = match dialect {
+            Dialect::Postgres => "relation \"nowhere\" does not exist",
+            Dialect::Mysql => "Table 'tw_verify_",
+            Dialect::Sqlite => "no such table: nowhere",
+        };
+        let consequence = match dialect {
+            // MySQL commits each DDL statement: the error says so.
+            Dialect::Mysql => "the statements before it took effect",
+            _ => "nothing of this migration was applied",
+        };
+        let output = tw(dir)
+            .args(["migrations", "apply", "--database-url", &url])
+            .assert()
+            .code(2)
+            .stdout(predicate::str::contains("applied 0001_initial"));
+        let stderr = String::from_utf8(output.get_output().stderr.clone()).unwrap();
+        assert!(stderr.contains("0002_broken.up.sql: statement 2 of 2 (line 3) failed"), "{dialect:?}: {stderr}");
+        assert!(stderr.contains(message) && stderr.contains(consequence), "{dialect:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{dialect:?}: one line:\n{stderr}");
+        let mut conn = scratch.url().connect().unwrap();
+        let versions = conn.query("SELECT version FROM _sqlx_migrations ORDER BY version").unwrap();
+        assert_eq!(versions, [[Some("1".to_string())]], "{dialect:?}: only 0001 is recorded");
+        let notes = tables(&mut conn).contains(&"notes".to_string());
+        assert_eq!(notes, dialect == Dialect::Mysql, "{dialect:?}: the first statement's table");
+        for file in ["0002_broken.up.sql", "0002_broken.down.sql"] {
+            fs::remove_file(folder.join(file)).unwrap();
+        }
+    }
 }
 
 #[test]
