@@ -168,17 +168,24 @@ impl Writer<'_> {
                 continue;
             }
             let target_key = self.schema.entity(&fk.target).map(|t| t.primary_key.columns.clone());
+            // `#[belongs_to]` points at a single-column primary key (the
+            // same-tenant form at the tenant column and that key).
             let points_at_key = match &target_key {
-                Some(key) => key.last() == fk.target_columns.last() || fk.target_columns.is_empty(),
+                Some(key) => {
+                    key.len() == 1
+                        && (fk.target_columns.is_empty() || fk.target_columns.last() == key.first())
+                        && fk.target_columns.len() <= fk.columns.len()
+                }
                 None => true,
             };
             if !points_at_key {
                 self.notes.push(format!(
-                    "table `{}`: the foreign key `{}` points at `{}`.{}, not at its primary key; `#[belongs_to]` always points at the key",
+                    "table `{}`: the foreign key `{}` points at `{}`.{}, not at a single-column primary key ({}); `#[belongs_to]` always does",
                     e.table,
                     fk.name,
                     fk.target_table,
-                    fk.target_columns.join(", ")
+                    fk.target_columns.join(", "),
+                    target_key.unwrap_or_default().join(", ")
                 ));
                 continue;
             }

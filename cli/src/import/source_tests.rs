@@ -202,7 +202,10 @@ fn what_the_dsl_cannot_say_is_reported_not_dropped_silently() {
         location: Location::default(),
     };
     let source = write_source(&Schema { enums: vec![odd], entities: vec![a, b] }, &[]);
-    assert!(source.contains("the foreign key `entries_account_code_fkey` points at `accounts`.code"), "{source}");
+    assert!(
+        source.contains("the foreign key `entries_account_code_fkey` points at `accounts`.code, not at a single-column primary key (id)"),
+        "{source}"
+    );
     assert!(source.contains("enum `shout`: the value \"LOUD\" is stored as \"loud\""), "{source}");
     assert!(source.contains("the key `id` has no default"), "{source}");
     // The rest still builds.
@@ -217,4 +220,43 @@ fn identifiers_are_made_valid() {
     assert_eq!(sanitize("Order Date"), "order_date");
     assert_eq!(sanitize("2fa"), "_2fa");
     assert_eq!(sanitize("userID"), "user_id");
+}
+
+#[test]
+fn a_single_column_key_to_one_column_of_a_composite_key_is_reported() {
+    let warehouse = Entity::new(
+        "Warehouse",
+        "warehouses",
+        vec![column("region", ColumnType::String), column("code", ColumnType::String)],
+        &["region", "code"],
+    );
+    let mut stock = Entity::new(
+        "Stock",
+        "stocks",
+        vec![column("id", ColumnType::I64), column("code", ColumnType::String)],
+        &["id"],
+    );
+    stock.foreign_keys.push(ForeignKey {
+        name: "fk_stocks_code".into(),
+        columns: vec!["code".into()],
+        target: "Warehouse".into(),
+        target_table: "warehouses".into(),
+        target_columns: vec!["code".into()],
+        on_delete: ReferentialAction::NoAction,
+        on_update: ReferentialAction::NoAction,
+        origin: ColumnOrigin::Declared,
+        deferrable: false,
+        location: Location::default(),
+    });
+    let written = render(&Schema { enums: vec![], entities: vec![warehouse, stock] }, &[]);
+    assert!(!written.source.contains("#[belongs_to(Warehouse)]"), "{}", written.source);
+    assert!(
+        written
+            .report
+            .iter()
+            .any(|n| n.contains("points at `warehouses`.code, not at a single-column primary key (region, code)")),
+        "{:?}",
+        written.report
+    );
+    assert_eq!(rebuild(&written.source).entities.len(), 2);
 }
