@@ -44,9 +44,32 @@ pub fn apply(schema: &mut Schema, facts: &Facts, dialect: Dialect, report: &mut 
             }
         }
     }
+    // Row-level security is tablewright's for multi-tenant schemas only.
+    let has_tenant = schema.entities.iter().any(|e| e.traits.tenant);
     for (table, policy) in &facts.policies {
-        if let Some(e) = schema.entities.iter_mut().find(|e| &e.table == table) {
-            e.traits.policies.push(policy.clone());
+        match schema.entities.iter_mut().find(|e| &e.table == table) {
+            Some(e) if has_tenant => e.traits.policies.push(policy.clone()),
+            Some(_) => report.push(format!(
+                "table `{table}`: the policy `{}` is left out: tablewright writes row-level security for a schema with a `#[tenant]`",
+                policy.name
+            )),
+            None => {}
+        }
+    }
+    if !has_tenant {
+        for table in &facts.rls {
+            report.push(format!(
+                "table `{table}` has row-level security on: left out (tablewright turns it on for a schema with a `#[tenant]`)"
+            ));
+        }
+    }
+    // MySQL's ON UPDATE CURRENT_TIMESTAMP: `#[timestamps]` writes it on `updated_at`, nothing else does.
+    for (table, column) in &facts.on_update_now {
+        let kept = column == "updated_at" && schema.entities.iter().any(|e| e.table == *table && e.traits.timestamps);
+        if !kept {
+            report.push(format!(
+                "column `{table}`.`{column}` is set ON UPDATE CURRENT_TIMESTAMP: that clause is left out"
+            ));
         }
     }
 }
