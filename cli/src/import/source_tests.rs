@@ -260,3 +260,24 @@ fn a_single_column_key_to_one_column_of_a_composite_key_is_reported() {
     );
     assert_eq!(rebuild(&written.source).entities.len(), 2);
 }
+
+#[test]
+fn two_columns_that_would_share_a_field_get_two_fields() {
+    let mut spaced = column("Order Date", ColumnType::NaiveDate);
+    spaced.field = "Order Date".into();
+    let entity = Entity::new(
+        "Order",
+        "orders",
+        vec![column("id", ColumnType::I64), spaced, column("order_date", ColumnType::String)],
+        &["id"],
+    );
+    let source = write_source(&Schema { enums: vec![], entities: vec![entity] }, &[]);
+    assert!(
+        source.contains(
+            "    #[column(name = \"Order Date\")]\n    pub order_date_2: NaiveDate,\n    pub order_date: String,"
+        ),
+        "{source}"
+    );
+    let names: Vec<String> = rebuild(&source).entities[0].columns.iter().map(|c| c.name.clone()).collect();
+    assert_eq!(names, ["id", "Order Date", "order_date"]);
+}
