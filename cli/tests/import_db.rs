@@ -278,7 +278,9 @@ fn hand_written_postgres_database_keeps_what_it_can_and_reports_the_rest() {
          CREATE VIEW customer_names AS SELECT id, full_name FROM customers;
          CREATE INDEX customers_lower_email ON customers (lower(email));
          CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
-         CREATE TRIGGER customers_touch BEFORE UPDATE ON customers FOR EACH ROW EXECUTE FUNCTION touch();",
+         CREATE TRIGGER customers_touch BEFORE UPDATE ON customers FOR EACH ROW EXECUTE FUNCTION touch();
+         ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
+         CREATE POLICY own_notes ON notes FOR SELECT USING (body <> '');",
         &[
             "view `customer_names` is not a table",
             "table `event_log` has no primary key",
@@ -292,6 +294,8 @@ fn hand_written_postgres_database_keeps_what_it_can_and_reports_the_rest() {
             "table `customer_tags`: the foreign key `customer_tags_customer_id_fkey` of the junction is named `fk_customer_tags_customer_id`",
             "table `customer_tags`: `#[many_to_many]` adds the index `idx_customer_tags_tag_id` on `tag_id`, which the database lacks",
             "table `notes`: `created_at`/`updated_at` are written as `#[timestamps]`, which also keeps `updated_at` current",
+            "table `notes`: the policy `own_notes` is left out: tablewright writes row-level security for a schema with a `#[tenant]`",
+            "table `notes` has row-level security on: left out",
         ],
         &[
             "/// People who buy.\n#[entity]\n#[index(email, unique, name = \"customers_email_key\")]\npub struct Customer {\n    #[id(auto)]\n    pub id: i64,",
@@ -324,7 +328,8 @@ fn hand_written_mariadb_database_keeps_what_it_can_and_reports_the_rest() {
            last_name VARCHAR(80) NOT NULL,
            full_name VARCHAR(161) AS (CONCAT(first_name, ' ', last_name)) STORED,
            active TINYINT(1) NOT NULL DEFAULT 1,
-           kind ENUM('retail', 'wholesale') NOT NULL DEFAULT 'retail'
+           kind ENUM('retail', 'wholesale') NOT NULL DEFAULT 'retail',
+           seen_at DATETIME(6) NULL ON UPDATE CURRENT_TIMESTAMP(6)
          ) COMMENT 'People who buy.';
          CREATE TABLE warehouses (
            region VARCHAR(20) NOT NULL,
@@ -348,6 +353,7 @@ fn hand_written_mariadb_database_keeps_what_it_can_and_reports_the_rest() {
             "the foreign key `fk_stock_warehouse` (region, code) -> `warehouses` (region, code) has several columns",
             "column `customers`.`full_name` is generated",
             "the trigger `customers_touch`",
+            "column `customers`.`seen_at` is set ON UPDATE CURRENT_TIMESTAMP: that clause is left out",
         ],
         &[
             "#[db_enum]\npub enum Kind {\n    Retail,\n    Wholesale,\n}",

@@ -168,17 +168,24 @@ impl Writer<'_> {
                 continue;
             }
             let target_key = self.schema.entity(&fk.target).map(|t| t.primary_key.columns.clone());
+            // `#[belongs_to]` points at a single-column primary key (the
+            // same-tenant form at the tenant column and that key).
             let points_at_key = match &target_key {
-                Some(key) => key.last() == fk.target_columns.last() || fk.target_columns.is_empty(),
+                Some(key) => {
+                    key.len() == 1
+                        && (fk.target_columns.is_empty() || fk.target_columns.last() == key.first())
+                        && fk.target_columns.len() <= fk.columns.len()
+                }
                 None => true,
             };
             if !points_at_key {
                 self.notes.push(format!(
-                    "table `{}`: the foreign key `{}` points at `{}`.{}, not at its primary key; `#[belongs_to]` always points at the key",
+                    "table `{}`: the foreign key `{}` points at `{}`.{}, not at a single-column primary key ({}); `#[belongs_to]` always does",
                     e.table,
                     fk.name,
                     fk.target_table,
-                    fk.target_columns.join(", ")
+                    fk.target_columns.join(", "),
+                    target_key.unwrap_or_default().join(", ")
                 ));
                 continue;
             }
@@ -271,6 +278,21 @@ impl Writer<'_> {
             ));
         }
 
+        // Field names, unique within the struct (`Order Date` and
+        // `order_date` would both be `order_date`).
+        // A column that needs no renaming keeps its name; the others yield.
+        let mut fields: Vec<(String, String)> = Vec::new();
+        let declared = e.columns.iter().filter(|c| c.origin == ColumnOrigin::Declared);
+        let (plain, renamed): (Vec<&Column>, Vec<&Column>) = declared.partition(|c| !field_name(c).1);
+        for c in plain.into_iter().chain(renamed) {
+            let (mut field, _) = field_name(c);
+            let mut n = 2;
+            while fields.iter().any(|(_, f)| *f == field) {
+                field = format!("{}_{n}", field_name(c).0);
+                n += 1;
+            }
+            fields.push((c.name.clone(), field));
+        }
         out.push_str(&format!("pub struct {} {{\n", ident(&e.name)));
         for c in &e.columns {
             if c.origin != ColumnOrigin::Declared {
@@ -299,13 +321,13 @@ impl Writer<'_> {
                 out.push_str(&format!("#[polymorphic({}{action})]\n", targets.join(", ")));
             }
             let check = column_checks.iter().find(|(n, _)| *n == c.name).map(|(_, ck)| *ck);
-            out.push_str(&column_attr(c, check));
+            let field = fields.iter().find(|(n, _)| *n == c.name).map(|(_, f)| f.clone()).unwrap_or_default();
+            out.push_str(&column_attr(c, &field, check));
             if let Some(default) = &c.default
                 && let Some(attr) = self.default_attr(e, c, default)
             {
                 out.push_str(&attr);
             }
-            let (field, _) = field_name(c);
             out.push_str(&format!("pub {field}: {},\n", rust_type(c)));
         }
         out.push_str("}\n\n");
@@ -543,10 +565,9 @@ fn belongs_to_attr(e: &Entity, fk: &ForeignKey) -> String {
     format!("#[belongs_to({})]\n", args.join(", "))
 }
 
-fn column_attr(c: &Column, check: Option<&Check>) -> String {
+fn column_attr(c: &Column, field: &str, check: Option<&Check>) -> String {
     let mut args = Vec::new();
-    let (_, renamed) = field_name(c);
-    if renamed {
+    if field.trim_start_matches("r#") != c.name {
         args.push(format!("name = {}", lit(&c.name)));
     }
     if let Some(n) = c.max_len {
@@ -567,7 +588,8 @@ fn column_attr(c: &Column, check: Option<&Check>) -> String {
     if args.is_empty() { String::new() } else { format!("#[column({})]\n", args.join(", ")) }
 }
 
-/// The field for a column, and whether it needs `#[column(name = "...")]`.
+/// The field for a column (before making it unique in its struct), and
+/// whether it needs `#[column(name = "...")]`.
 fn field_name(c: &Column) -> (String, bool) {
     let field = if is_identifier(&c.field) { c.field.clone() } else { sanitize(&c.name) };
     let written = ident(&field);

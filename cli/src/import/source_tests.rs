@@ -67,6 +67,22 @@ fn the_shop_model_writes_back_to_the_same_model() {
     assert_round_trip("examples/shop");
 }
 
+/// A declared single-column key from `column` to `target` (entity, table, column), no actions.
+fn key(name: &str, column: &str, target: (&str, &str, &str)) -> ForeignKey {
+    ForeignKey {
+        name: name.into(),
+        columns: vec![column.into()],
+        target: target.0.into(),
+        target_table: target.1.into(),
+        target_columns: vec![target.2.into()],
+        on_delete: ReferentialAction::NoAction,
+        on_update: ReferentialAction::NoAction,
+        origin: ColumnOrigin::Declared,
+        deferrable: false,
+        location: Location::default(),
+    }
+}
+
 fn column(name: &str, ty: ColumnType) -> Column {
     Column::new(name, ty)
 }
@@ -94,16 +110,9 @@ fn an_imported_model_writes_idiomatic_source_and_reports_what_it_cannot_say() {
     let mut item = Entity::new("Item", "items", vec![id, kind, odd, price, geo, owner], &["id"]);
     item.doc = Some("A thing.".into());
     item.foreign_keys.push(ForeignKey {
-        name: "fk_items_owner_id".into(),
-        columns: vec!["owner_id".into()],
-        target: "Item".into(),
-        target_table: "items".into(),
-        target_columns: vec!["id".into()],
         on_delete: ReferentialAction::SetNull,
         on_update: ReferentialAction::Cascade,
-        origin: ColumnOrigin::Declared,
-        deferrable: false,
-        location: Location::default(),
+        ..key("fk_items_owner_id", "owner_id", ("Item", "items", "id"))
     });
     item.indexes.push(Index {
         name: "items_by_price".into(),
@@ -183,16 +192,9 @@ fn what_the_dsl_cannot_say_is_reported_not_dropped_silently() {
         &["id"],
     );
     b.foreign_keys.push(ForeignKey {
-        name: "entries_account_code_fkey".into(),
-        columns: vec!["account_code".into()],
-        target: "Account".into(),
-        target_table: "accounts".into(),
-        target_columns: vec!["code".into()],
         on_delete: ReferentialAction::NoAction,
         on_update: ReferentialAction::NoAction,
-        origin: ColumnOrigin::Declared,
-        deferrable: false,
-        location: Location::default(),
+        ..key("entries_account_code_fkey", "account_code", ("Account", "accounts", "code"))
     });
     let odd = EnumType {
         name: "Shout".into(),
@@ -202,7 +204,10 @@ fn what_the_dsl_cannot_say_is_reported_not_dropped_silently() {
         location: Location::default(),
     };
     let source = write_source(&Schema { enums: vec![odd], entities: vec![a, b] }, &[]);
-    assert!(source.contains("the foreign key `entries_account_code_fkey` points at `accounts`.code"), "{source}");
+    assert!(
+        source.contains("the foreign key `entries_account_code_fkey` points at `accounts`.code, not at a single-column primary key (id)"),
+        "{source}"
+    );
     assert!(source.contains("enum `shout`: the value \"LOUD\" is stored as \"loud\""), "{source}");
     assert!(source.contains("the key `id` has no default"), "{source}");
     // The rest still builds.
@@ -217,4 +222,57 @@ fn identifiers_are_made_valid() {
     assert_eq!(sanitize("Order Date"), "order_date");
     assert_eq!(sanitize("2fa"), "_2fa");
     assert_eq!(sanitize("userID"), "user_id");
+}
+
+#[test]
+fn a_single_column_key_to_one_column_of_a_composite_key_is_reported() {
+    let warehouse = Entity::new(
+        "Warehouse",
+        "warehouses",
+        vec![column("region", ColumnType::String), column("code", ColumnType::String)],
+        &["region", "code"],
+    );
+    let mut stock = Entity::new(
+        "Stock",
+        "stocks",
+        vec![column("id", ColumnType::I64), column("code", ColumnType::String)],
+        &["id"],
+    );
+    stock.foreign_keys.push(ForeignKey {
+        on_delete: ReferentialAction::NoAction,
+        on_update: ReferentialAction::NoAction,
+        ..key("fk_stocks_code", "code", ("Warehouse", "warehouses", "code"))
+    });
+    let written = render(&Schema { enums: vec![], entities: vec![warehouse, stock] }, &[]);
+    assert!(!written.source.contains("#[belongs_to(Warehouse)]"), "{}", written.source);
+    assert!(
+        written
+            .report
+            .iter()
+            .any(|n| n.contains("points at `warehouses`.code, not at a single-column primary key (region, code)")),
+        "{:?}",
+        written.report
+    );
+    assert_eq!(rebuild(&written.source).entities.len(), 2);
+}
+
+#[test]
+fn two_columns_that_would_share_a_field_get_two_fields() {
+    let mut spaced = column("Order Date", ColumnType::NaiveDate);
+    spaced.field = "Order Date".into();
+    let entity = Entity::new(
+        "Order",
+        "orders",
+        vec![column("id", ColumnType::I64), spaced, column("order_date", ColumnType::String)],
+        &["id"],
+    );
+    let source = write_source(&Schema { enums: vec![], entities: vec![entity] }, &[]);
+    assert!(
+        source.contains(
+            "    #[column(name = \"Order Date\")]\n    pub order_date_2: NaiveDate,\n    pub order_date: String,"
+        ),
+        "{source}"
+    );
+    let names: Vec<String> = rebuild(&source).entities[0].columns.iter().map(|c| c.name.clone()).collect();
+    assert_eq!(names, ["id", "Order Date", "order_date"]);
 }

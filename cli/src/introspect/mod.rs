@@ -58,6 +58,8 @@ pub struct Facts {
     /// The policies written in the schema (`#[policy]`), tenant condition
     /// taken off: `(table, policy)`.
     pub policies: Vec<(String, tablewright_core::model::RowPolicy)>,
+    /// MySQL columns set `ON UPDATE CURRENT_TIMESTAMP`: `(table, column)`.
+    pub on_update_now: Vec<(String, String)>,
 }
 
 /// The membership table of a tenant in membership mode, by table name.

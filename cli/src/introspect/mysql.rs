@@ -40,7 +40,7 @@ pub fn read(conn: &mut Connection) -> Result<(Schema, Facts, Vec<String>), DbErr
             }
         }
     }
-    read_columns(conn, &db, &mut schema, &mut report)?;
+    read_columns(conn, &db, &mut schema, &mut facts.on_update_now, &mut report)?;
     read_constraints(conn, &db, &mut schema, &mut report)?;
     read_indexes(conn, &db, &mut schema, &mut report)?;
     let triggers = conn.query(&format!(
@@ -77,7 +77,13 @@ fn sql_literal(s: &str) -> String {
     format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
 }
 
-fn read_columns(conn: &mut Connection, db: &str, schema: &mut Schema, report: &mut Vec<String>) -> Result<(), DbError> {
+fn read_columns(
+    conn: &mut Connection,
+    db: &str,
+    schema: &mut Schema,
+    on_update_now: &mut Vec<(String, String)>,
+    report: &mut Vec<String>,
+) -> Result<(), DbError> {
     let rows = conn.query(&format!(
         "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_DEFAULT, IS_NULLABLE, DATA_TYPE, COLUMN_TYPE,
                 CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, EXTRA, COLUMN_COMMENT, GENERATION_EXPRESSION
@@ -110,11 +116,9 @@ fn read_columns(conn: &mut Connection, db: &str, schema: &mut Schema, report: &m
         } else if let Some(d) = row.get(2).cloned().flatten() {
             default_value(&d, extra.contains("default_generated"), &mut c);
         }
-        let on_update = extra.contains("on update");
-        // `#[timestamps]` writes `ON UPDATE CURRENT_TIMESTAMP(6)` on `updated_at`; elsewhere it has no spelling.
-        if on_update && name != "updated_at" {
-            report
-                .push(format!("column `{table}`.`{name}` is set ON UPDATE CURRENT_TIMESTAMP: that clause is left out"));
+        // Only `#[timestamps]` writes it (on `updated_at`): decided once the traits are known.
+        if extra.contains("on update") {
+            on_update_now.push((table.clone(), name.clone()));
         }
         e.columns.push(c);
     }

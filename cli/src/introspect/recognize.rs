@@ -44,9 +44,32 @@ pub fn apply(schema: &mut Schema, facts: &Facts, dialect: Dialect, report: &mut 
             }
         }
     }
+    // Row-level security is tablewright's for multi-tenant schemas only.
+    let has_tenant = schema.entities.iter().any(|e| e.traits.tenant);
     for (table, policy) in &facts.policies {
-        if let Some(e) = schema.entities.iter_mut().find(|e| &e.table == table) {
-            e.traits.policies.push(policy.clone());
+        match schema.entities.iter_mut().find(|e| &e.table == table) {
+            Some(e) if has_tenant => e.traits.policies.push(policy.clone()),
+            Some(_) => report.push(format!(
+                "table `{table}`: the policy `{}` is left out: tablewright writes row-level security for a schema with a `#[tenant]`",
+                policy.name
+            )),
+            None => {}
+        }
+    }
+    if !has_tenant {
+        for table in &facts.rls {
+            report.push(format!(
+                "table `{table}` has row-level security on: left out (tablewright turns it on for a schema with a `#[tenant]`)"
+            ));
+        }
+    }
+    // MySQL's ON UPDATE CURRENT_TIMESTAMP: `#[timestamps]` writes it on `updated_at`, nothing else does.
+    for (table, column) in &facts.on_update_now {
+        let kept = column == "updated_at" && schema.entities.iter().any(|e| e.table == *table && e.traits.timestamps);
+        if !kept {
+            report.push(format!(
+                "column `{table}`.`{column}` is set ON UPDATE CURRENT_TIMESTAMP: that clause is left out"
+            ));
         }
     }
 }
@@ -449,5 +472,79 @@ fn trailing_traits(e: &mut Entity, entities: &[(String, String, Option<Column>)]
         if together.indexes.iter().any(|w| w.name == index.name && w.columns == index.columns) {
             index.origin = ColumnOrigin::Userstamps;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn timestamp(name: &str, nullable: bool, now: bool) -> Column {
+        let mut c = Column::new(name, ColumnType::DateTimeUtc);
+        c.nullable = nullable;
+        c.default = now.then_some(DefaultValue::Now);
+        c
+    }
+
+    fn posts(columns: Vec<Column>, unique_predicate: Option<&str>) -> Schema {
+        let mut e = Entity::new("Post", "posts", columns, &["id"]);
+        e.indexes.push(Index {
+            name: "uq_posts_slug".into(),
+            columns: vec![IndexColumn { name: "slug".into(), desc: false }],
+            unique: true,
+            predicate: unique_predicate.map(str::to_string),
+            include: vec![],
+            origin: ColumnOrigin::Declared,
+            location: Location::default(),
+        });
+        Schema { enums: vec![], entities: vec![e] }
+    }
+
+    fn base() -> Vec<Column> {
+        vec![Column::new("id", ColumnType::I64), Column::new("slug", ColumnType::String)]
+    }
+
+    #[test]
+    fn trailing_columns_are_left_to_their_attributes() {
+        let mut columns = base();
+        columns.extend([timestamp("created_at", false, true), timestamp("updated_at", false, true)]);
+        columns.push(timestamp("deleted_at", true, false));
+        let mut schema = posts(columns, Some("deleted_at IS NULL"));
+        apply(&mut schema, &Facts::default(), Dialect::Postgres, &mut Vec::new());
+        let e = &schema.entities[0];
+        assert!(e.traits.timestamps && e.traits.soft_delete && !e.traits.versioned);
+        let declared: Vec<&str> =
+            e.columns.iter().filter(|c| c.origin.is_declared()).map(|c| c.name.as_str()).collect();
+        assert_eq!(declared, ["id", "slug"]);
+    }
+
+    #[test]
+    fn columns_elsewhere_stay_fields_and_a_full_unique_is_not_soft_delete() {
+        let mut columns = base();
+        columns.insert(1, timestamp("created_at", false, true));
+        columns.insert(2, timestamp("updated_at", false, true));
+        columns.push(timestamp("deleted_at", true, false));
+        let mut schema = posts(columns, None);
+        let mut report = Vec::new();
+        apply(&mut schema, &Facts::default(), Dialect::Postgres, &mut report);
+        let e = &schema.entities[0];
+        assert!(e.traits.timestamps, "the columns match, in another place");
+        assert!(!e.traits.soft_delete, "uq_posts_slug covers deleted rows too");
+        assert!(e.columns.iter().all(|c| c.origin.is_declared()));
+        assert!(report.iter().any(|l| l.contains("keeps `updated_at` current")), "{report:?}");
+    }
+
+    #[test]
+    fn a_wrong_type_or_default_is_not_the_attribute() {
+        let mut columns = base();
+        columns.push(timestamp("created_at", false, false));
+        columns.push(timestamp("updated_at", false, true));
+        let mut version = Column::new("version", ColumnType::I32);
+        version.default = Some(DefaultValue::Int(0));
+        columns.push(version);
+        let mut schema = posts(columns, None);
+        apply(&mut schema, &Facts::default(), Dialect::Postgres, &mut Vec::new());
+        let e = &schema.entities[0];
+        assert!(!e.traits.timestamps && !e.traits.versioned);
     }
 }
