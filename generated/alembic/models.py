@@ -342,7 +342,6 @@ class Task(Base):
         sa.Index("idx_tasks_due_date", "due_date", postgresql_where=sa.text("deleted_at IS NULL")),
         sa.Index("idx_tasks_project_id", "project_id", postgresql_include=["title"]),
         sa.Index("idx_tasks_created_at", sa.text("\"created_at\" DESC"), postgresql_where=sa.text("deleted_at IS NULL")),
-        sa.Index("idx_tasks_organization_id", "organization_id"),
         {"comment": "A unit of work. Edited concurrently, so it is versioned: an update made\nfrom a stale copy is rejected."},
     )
 

@@ -349,7 +349,6 @@ export const tasks = mysqlTable(
     index("idx_tasks_due_date").on(t.dueDate),
     index("idx_tasks_project_id").on(t.projectId),
     index("idx_tasks_created_at").on(desc(t.createdAt)),
-    index("idx_tasks_organization_id").on(t.organizationId),
     unique("uq_tasks_organization_id_id").on(t.organizationId, t.id),
     check("ck_tasks_estimate_hours", sql`estimate_hours >= 0`),
   ],

@@ -334,7 +334,6 @@ export const tasks = sqliteTable(
     index("idx_tasks_due_date").on(t.dueDate).where(sql`deleted_at IS NULL`),
     index("idx_tasks_project_id").on(t.projectId),
     index("idx_tasks_created_at").on(desc(t.createdAt)).where(sql`deleted_at IS NULL`),
-    index("idx_tasks_organization_id").on(t.organizationId),
     unique("uq_tasks_organization_id_id").on(t.organizationId, t.id),
     check("ck_tasks_estimate_hours", sql`estimate_hours >= 0`),
   ],

@@ -519,7 +519,6 @@ export const tasks = pgTable(
     // Drizzle has no covering columns: our SQL adds INCLUDE (title) to this index.
     index("idx_tasks_project_id").on(t.projectId),
     index("idx_tasks_created_at").on(t.createdAt.desc().nullsFirst()).where(sql`deleted_at IS NULL`),
-    index("idx_tasks_organization_id").on(t.organizationId),
     unique("uq_tasks_organization_id_id").on(t.organizationId, t.id),
     check("ck_tasks_estimate_hours", sql`estimate_hours >= 0`),
     pgPolicy("tenant_select", {

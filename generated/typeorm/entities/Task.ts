@@ -24,7 +24,6 @@ import { User } from "./User";
 @Index("idx_tasks_project_id", { synchronize: false })
 // Our SQL sorts created_at DESC; TypeORM indexes have no order.
 @Index("idx_tasks_created_at", ["createdAt"], { where: "deleted_at IS NULL" })
-@Index("idx_tasks_organization_id", ["organizationId"])
 @Unique("uq_tasks_organization_id_id", ["organizationId", "id"])
 @Check("ck_tasks_estimate_hours", "estimate_hours >= 0")
 export class Task {

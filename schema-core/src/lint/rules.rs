@@ -497,8 +497,7 @@ fn check_redundant_index(cx: &mut Cx) {
     };
     let all: Vec<&Index> = std::iter::once(&pk).chain(&e.indexes).collect();
     for (i, short) in e.indexes.iter().enumerate() {
-        // Indexes an attribute added are the transforms' business, not the user's.
-        if short.unique || !short.origin.is_declared() {
+        if short.unique {
             continue;
         }
         // Position in `all` is i + 1 (the key comes first).
@@ -524,7 +523,16 @@ fn check_redundant_index(cx: &mut Cx) {
                 long.name,
                 spelled(&long.columns)
             ),
-            format!("remove the index `{}`", short.name),
+            if short.origin.is_declared() {
+                format!("remove the index `{}`", short.name)
+            } else {
+                // An attribute added it: the user cannot remove it, only say so.
+                format!(
+                    "tablewright added `{}` for an attribute and should not have: please report it; \
+                     meanwhile `#[allow_lint(redundant_index)]` on the entity silences it",
+                    short.name
+                )
+            },
         );
     }
 }

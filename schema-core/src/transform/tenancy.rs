@@ -113,6 +113,15 @@ pub(crate) fn scope_references(schema: &mut Schema) {
             origin: ColumnOrigin::Tenant,
             location: entity.location.clone(),
         });
+        // The plain index the tenant key got earlier (`add_index_unless_led_by`
+        // ran before this unique existed) is now a prefix of it: the unique
+        // serves the same lookups, and a second index only costs writes.
+        entity.indexes.retain(|i| {
+            let prefix = !i.columns.is_empty()
+                && i.columns.len() < columns.len()
+                && i.columns.iter().zip(columns).all(|(c, name)| c.name == name && !c.desc);
+            !(prefix && !i.unique && !i.origin.is_declared() && i.predicate.is_none() && i.include.is_empty())
+        });
     }
 }
 
@@ -193,6 +202,11 @@ mod tests {
         // The target's (tenant, id) unique is not partial, even with soft delete.
         let uq = project.indexes.iter().find(|i| i.name == "uq_projects_organization_id_id").unwrap();
         assert!(uq.unique && uq.predicate.is_none());
+        // It leads with the tenant column, so the tenant column has no index
+        // of its own there (it would be a prefix of the unique).
+        let indexed =
+            |e: &Entity| e.indexes.iter().any(|i| i.columns.len() == 1 && i.columns[0].name == "organization_id");
+        assert!(!indexed(project) && !indexed(task), "{:?}", project.indexes);
         // ...and the migrations write it as a table UNIQUE constraint; a
         // declared unique index stays an index.
         assert!(uq.is_unique_constraint());
