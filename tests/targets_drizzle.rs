@@ -20,6 +20,7 @@
 mod common;
 
 use std::collections::BTreeMap;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -632,16 +633,22 @@ fn drizzle_kit_plans_a_change_against_an_edited_copy() {
     let g = generate_after(&drizzle.join("migrations"), &without, "drizzle-kit-drop").unwrap_or_else(|e| panic!("{e}"));
     assert!(!g.output.contains(NO_CHANGES), "{}", g.output);
     assert_eq!(g.sql().trim(), r#"ALTER TABLE "tasks" DROP COLUMN "estimate_hours";"#, "{}", g.output);
-    // drizzle-kit's own next snapshot chains onto ours.
-    let next = g.changed.get(Path::new("meta/0001_snapshot.json")).unwrap_or_else(|| panic!("{:?}", g.changed.keys()));
+    // drizzle-kit's own next snapshot chains onto our last one.
+    let ours_count = fs::read_dir(drizzle.join("migrations/meta"))
+        .expect("our meta folder")
+        .filter(|e| e.as_ref().is_ok_and(|e| e.file_name().to_string_lossy().ends_with("_snapshot.json")))
+        .count();
+    let last = format!("meta/{:04}_snapshot.json", ours_count - 1);
+    let next_path = format!("meta/{ours_count:04}_snapshot.json");
+    let next = g.changed.get(Path::new(&next_path)).unwrap_or_else(|| panic!("{:?}", g.changed.keys()));
     let next: serde_json::Value = serde_json::from_str(next).expect("drizzle-kit's snapshot is JSON");
-    let ours: serde_json::Value =
-        serde_json::from_str(&read(&drizzle.join("migrations/meta/0000_snapshot.json"))).expect("JSON");
+    let ours: serde_json::Value = serde_json::from_str(&read(&drizzle.join("migrations").join(&last))).expect("JSON");
     assert_eq!(next["prevId"], ours["id"]);
 
+    // Our last snapshot is what drizzle-kit diffs against.
     let edited = TempDir::new("drizzle-edited-snapshot");
     common::tools::copy_dir(&drizzle.join("migrations"), edited.path());
-    let path = edited.path().join("meta/0000_snapshot.json");
+    let path = edited.path().join(&last);
     let mut snapshot: serde_json::Value = serde_json::from_str(&read(&path)).expect("our snapshot is JSON");
     let columns = snapshot["tables"]["public.tasks"]["columns"].as_object_mut().expect("tasks has columns");
     assert!(columns.shift_remove("estimate_hours").is_some(), "our snapshot records estimate_hours");

@@ -136,3 +136,54 @@ impl<'a> LineOffsets<'a> {
         line_start + skipped
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(sql: &str, dialect: Dialect) -> Vec<(u64, String)> {
+        split(sql, dialect).unwrap().into_iter().map(|s| (s.line, s.sql)).collect()
+    }
+
+    #[test]
+    fn a_postgres_function_body_is_one_token() {
+        let sql = "-- header\nCREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.a := 1;\n  RETURN NEW;\nEND\n$$;\n\nCREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW EXECUTE FUNCTION f();\n";
+        let statements = texts(sql, Dialect::Postgres);
+        assert_eq!(statements.len(), 2, "{statements:#?}");
+        assert_eq!(statements[0].0, 2);
+        assert!(statements[0].1.ends_with("END\n$$"), "{}", statements[0].1);
+        assert_eq!(
+            statements[1],
+            (9, "CREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW EXECUTE FUNCTION f()".to_string())
+        );
+    }
+
+    #[test]
+    fn a_sqlite_trigger_body_keeps_its_statements_and_case_expressions() {
+        let sql = "CREATE TRIGGER t AFTER UPDATE ON x FOR EACH ROW\nBEGIN\n  UPDATE x SET a = CASE WHEN NEW.b THEN 1 ELSE 0 END WHERE id = NEW.id;\n  SELECT RAISE(ABORT, 'no; really');\nEND;\nDROP TABLE y;";
+        let statements = texts(sql, Dialect::Sqlite);
+        assert_eq!(statements.len(), 2, "{statements:#?}");
+        assert!(statements[0].1.ends_with("END"), "{}", statements[0].1);
+        assert_eq!(statements[1], (6, "DROP TABLE y".to_string()));
+    }
+
+    #[test]
+    fn strings_comments_and_non_ascii_text_do_not_split_or_shift() {
+        let sql = "INSERT INTO t VALUES ('a;b', 'straße');  /* ; */ -- ;\nCOMMENT ON TABLE t IS 'ünïcode; text';\n-- only a comment;\n";
+        assert_eq!(
+            texts(sql, Dialect::Postgres),
+            [
+                (1, "INSERT INTO t VALUES ('a;b', 'straße')".to_string()),
+                (2, "COMMENT ON TABLE t IS 'ünïcode; text'".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn mysql_end_if_closes_nothing_counted() {
+        let sql = "CREATE TRIGGER t BEFORE UPDATE ON x FOR EACH ROW\nBEGIN\n  IF NEW.a <> OLD.a THEN\n    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'x';\n  END IF;\nEND;\nSELECT 1;";
+        let statements = texts(sql, Dialect::Mysql);
+        assert_eq!(statements.len(), 2, "{statements:#?}");
+        assert_eq!(statements[1], (7, "SELECT 1".to_string()));
+    }
+}
