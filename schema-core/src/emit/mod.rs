@@ -28,6 +28,7 @@ pub mod relations;
 pub mod review;
 pub mod rls;
 pub mod seed;
+pub mod select;
 pub mod snapshot;
 pub mod sql;
 pub mod typeorm;
@@ -36,6 +37,7 @@ pub mod types;
 pub use context::Context;
 pub use erd::ErdOptions;
 pub use rls::{TenancyMode, TenancyOptions};
+pub use select::{DIALECT_LIMITS, DialectLimit, Selection, Target};
 
 /// One output file: a path relative to the output directory, and its bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,6 +68,9 @@ pub struct EmitOptions {
     pub seed: crate::seed::SeedOptions,
     /// The schema review: which rules fail the build (see [`crate::lint::LintOptions`]).
     pub lint: crate::lint::LintOptions,
+    /// The dialects and targets written and the dialect limits accepted
+    /// (see [`Selection`]).
+    pub selection: Selection,
 }
 
 impl Default for EmitOptions {
@@ -76,6 +81,7 @@ impl Default for EmitOptions {
             erd: ErdOptions::default(),
             seed: Default::default(),
             lint: Default::default(),
+            selection: Selection::default(),
         }
     }
 }
