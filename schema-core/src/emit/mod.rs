@@ -16,6 +16,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::Schema;
 
 pub mod alembic;
+pub mod clients;
 mod context;
 pub mod drizzle;
 pub mod erd;
@@ -118,6 +119,7 @@ pub fn targets() -> Vec<Box<dyn Emitter>> {
         Box::new(types::TypeDefinitions),
         Box::new(typeorm::TypeOrm),
         Box::new(alembic::Alembic),
+        Box::new(clients::Clients),
     ]
 }
 
