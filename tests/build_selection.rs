@@ -174,3 +174,40 @@ fn the_readme_lists_every_dialect_limit() {
         assert!(readme.contains(&format!("| `{}` |", limit.code)), "README.md does not list `{}`", limit.code);
     }
 }
+
+/// Everything the builder's methods take and return is named by the
+/// facade's `tablewright::build`, so a build script needs no other crate.
+#[test]
+fn the_facade_names_what_the_builder_takes_and_returns() {
+    use tablewright::build::{
+        Artifact, Diagnostic, EmitOptions, ErdOptions, LintOptions, Location, SeedOptions, Severity, TenancyOptions,
+        WriteSummary,
+    };
+    let options = EmitOptions { lint: LintOptions::default(), ..EmitOptions::default() };
+    let krate = showcase_copy();
+    let artifacts = Builder::new()
+        .with_crate_dir(krate.path())
+        .with_emit_options(options)
+        .with_seed(SeedOptions::default().with_seed(7))
+        .with_erd(ErdOptions::default().hide_columns())
+        .with_tenancy(TenancyOptions::default())
+        .with_dialects([Dialect::Sqlite])
+        .with_targets([Target::Seed])
+        .generate()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let seed: &Artifact = artifacts.get("seed/seed.sqlite.sql").expect("the SQLite seed");
+    assert!(!seed.contents.is_empty());
+    let warnings: Vec<&Diagnostic> =
+        artifacts.diagnostics().iter().filter(|d| d.severity == Severity::Warning).collect();
+    let _: Vec<&Location> = warnings.iter().map(|d| &d.location).collect();
+    let out = tempfile::tempdir().unwrap();
+    let summary: WriteSummary = Builder::new()
+        .with_crate_dir(krate.path())
+        .with_out_dir(out.path())
+        .with_targets(Vec::<Target>::new())
+        .generate()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .write()
+        .unwrap();
+    assert!(summary.written.iter().all(|p| Target::of_path(p).is_none()), "{:?}", summary.written);
+}
