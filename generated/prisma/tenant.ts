@@ -89,7 +89,7 @@ export class VersionConflictError extends Error {
   override readonly name = "VersionConflictError";
   /** The table, key and versions. */
   readonly details: VersionConflictDetails;
-  /** The error Prisma raised. */
+  /** The error the client raised. */
   readonly original: unknown;
 
   constructor(details: VersionConflictDetails, original: unknown) {

@@ -91,7 +91,7 @@ export class VersionConflictError extends Error {
   override readonly name = "VersionConflictError";
   /** The table, key and versions. */
   readonly details: VersionConflictDetails;
-  /** The error drizzle-orm raised (a `DrizzleQueryError` around the driver's). */
+  /** The error the client raised. */
   readonly original: unknown;
 
   constructor(details: VersionConflictDetails, original: unknown) {

@@ -18,34 +18,8 @@
 import { isNull, sql, type AnyColumn, type SQL, type TablesRelationalConfig } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 
-/** Who a unit of work runs as. */
-export interface TenantContext {
-  /** `__TENANT_SETTING_TEXT__`: the tenant whose rows are visible (setting mode). */
-  readonly tenantId?: string | null;
-  /** `__USER_SETTING_TEXT__`: the acting user (membership mode, the audit actor, userstamps). */
-  readonly userId?: string | null;
-}
-
-/** The settings the policies read. */
-export const TENANT_SETTING = __TENANT_SETTING__;
-export const USER_SETTING = __USER_SETTING__;
-
-__VERSION_CONFLICT__
-/** An update made from a stale version: re-read the row and apply the change again. */
-export class VersionConflictError extends Error {
-  override readonly name = "VersionConflictError";
-  /** The table, key and versions. */
-  readonly details: VersionConflictDetails;
-  /** The error drizzle-orm raised (a `DrizzleQueryError` around the driver's). */
-  readonly original: unknown;
-
-  constructor(details: VersionConflictDetails, original: unknown) {
-    super(conflictMessage(details));
-    this.details = details;
-    this.original = original;
-  }
-}
-
+__COMMON__
+__ERROR_CLASS__
 /**
  * Runs `work` in a transaction of `db` (PostgreSQL) after
  * `SELECT set_config(TENANT_SETTING, tenantId, true), set_config(USER_SETTING, userId, true)`;

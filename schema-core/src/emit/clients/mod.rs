@@ -21,9 +21,13 @@ pub const DRIZZLE_PATH: &str = "drizzle/tenant.ts";
 pub const TYPEORM_PATH: &str = "typeorm/tenant.ts";
 pub const SQLALCHEMY_PATH: &str = "alembic/tenant.py";
 
-/// The TypeScript shared by the three TypeScript clients: the details of a
-/// version conflict and how to find one in an error.
-const VERSION_CONFLICT_TS: &str = include_str!("version_conflict.ts");
+/// The TypeScript shared by the three TypeScript clients: the context, the
+/// settings, the details of a version conflict and how to find one in an
+/// error.
+const COMMON_TS: &str = include_str!("common.ts");
+/// The error class of the clients whose ecosystem has no optimistic-lock
+/// error of its own (Prisma, Drizzle).
+const ERROR_CLASS_TS: &str = include_str!("error_class.ts");
 
 /// Writes the four client files.
 pub struct Clients;
@@ -36,7 +40,8 @@ impl Emitter for Clients {
     fn emit(&self, cx: &Context<'_>, out: &mut Emitted) {
         let tenancy = &cx.options().tenancy;
         let ts = |template: &str| {
-            fill(&template.replace("__VERSION_CONFLICT__", VERSION_CONFLICT_TS), super::js::string_literal, tenancy)
+            let template = template.replace("__COMMON__", COMMON_TS).replace("__ERROR_CLASS__", ERROR_CLASS_TS);
+            fill(&template, super::js::string_literal, tenancy)
         };
         out.artifacts.push(Artifact::text(PRISMA_PATH, ts(include_str!("prisma.ts"))));
         out.artifacts.push(Artifact::text(DRIZZLE_PATH, ts(include_str!("drizzle.ts"))));

@@ -18,19 +18,7 @@
 // See docs/targets/typeorm.md, "The runtime contract".
 import { type DataSource, type EntityManager, OptimisticLockVersionMismatchError } from "typeorm";
 
-/** Who a unit of work runs as. */
-export interface TenantContext {
-  /** `__TENANT_SETTING_TEXT__`: the tenant whose rows are visible (setting mode). */
-  readonly tenantId?: string | null;
-  /** `__USER_SETTING_TEXT__`: the acting user (membership mode, the audit actor, userstamps). */
-  readonly userId?: string | null;
-}
-
-/** The settings the policies read. */
-export const TENANT_SETTING = __TENANT_SETTING__;
-export const USER_SETTING = __USER_SETTING__;
-
-__VERSION_CONFLICT__
+__COMMON__
 /**
  * An update made from a stale version: re-read the row and apply the
  * change again. TypeORM's own optimistic-lock error, so code that handles

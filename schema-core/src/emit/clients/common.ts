@@ -1,3 +1,15 @@
+/** Who a unit of work runs as. */
+export interface TenantContext {
+  /** `__TENANT_SETTING_TEXT__`: the tenant whose rows are visible (setting mode). */
+  readonly tenantId?: string | null;
+  /** `__USER_SETTING_TEXT__`: the acting user (membership mode, the audit actor, userstamps). */
+  readonly userId?: string | null;
+}
+
+/** The settings the policies read. */
+export const TENANT_SETTING = __TENANT_SETTING__;
+export const USER_SETTING = __USER_SETTING__;
+
 /** What a version conflict says about the row (see `versionConflictDetails`). */
 export interface VersionConflictDetails {
   /** The table of the row. */
