@@ -8,7 +8,7 @@
 // does (MySQL, SQLite, tables outside row-level security).
 //
 //   import { withTenant, VersionConflictError } from "./tenant";
-//   const title = await withTenant(db, { tenantId, userId }, async (tx) => {
+//   await withTenant(db, { tenantId, userId }, async (tx) => {
 //     const [task] = await tx.select().from(tasks).where(eq(tasks.id, id));
 //     // A versioned update writes the version it read; the database bumps it.
 //     await tx.update(tasks).set({ title, version: task.version }).where(eq(tasks.id, id));
