@@ -314,10 +314,23 @@ impl Builder {
     /// always written.
     ///
     /// ```
+    /// use std::fs;
     /// use tablewright_core::build::{Builder, Dialect, Target};
+    ///
+    /// let krate = std::env::temp_dir().join(format!("tw-targets-doc-{}", std::process::id()));
+    /// fs::create_dir_all(krate.join("src")).unwrap();
+    /// fs::write(krate.join("src/lib.rs"), "use tablewright::prelude::*;\n#[entity]\npub struct Note {\n    #[id]\n    pub id: Uuid,\n}\n").unwrap();
+    ///
     /// // A PostgreSQL service with a Prisma client and TypeScript types only.
-    /// let builder = Builder::new().with_dialects([Dialect::Postgres]).with_targets([Target::Prisma, Target::Types]);
-    /// # drop(builder);
+    /// let artifacts = Builder::new()
+    ///     .with_crate_dir(&krate)
+    ///     .with_dialects([Dialect::Postgres])
+    ///     .with_targets([Target::Prisma, Target::Types])
+    ///     .generate()
+    ///     .unwrap();
+    /// assert!(artifacts.get("prisma/schema.prisma").is_some() && artifacts.get("types/schema.ts").is_some());
+    /// assert!(artifacts.artifacts().iter().all(|a| !a.path.starts_with("drizzle") && !a.path.starts_with("alembic")));
+    /// # fs::remove_dir_all(&krate).unwrap();
     /// ```
     pub fn with_targets(mut self, targets: impl IntoIterator<Item = Target>) -> Self {
         let mut targets: Vec<Target> = targets.into_iter().collect();
@@ -334,10 +347,23 @@ impl Builder {
     /// unknown name fails the build with the list of valid ones.
     ///
     /// ```
+    /// use std::fs;
     /// use tablewright_core::build::Builder;
+    ///
+    /// let krate = std::env::temp_dir().join(format!("tw-limits-doc-{}", std::process::id()));
+    /// fs::create_dir_all(krate.join("src")).unwrap();
+    /// fs::write(
+    ///     krate.join("src/lib.rs"),
+    ///     "use tablewright::prelude::*;\n#[entity]\n#[soft_delete]\npub struct Tag {\n    #[id]\n    pub id: Uuid,\n    #[unique]\n    #[column(max_len = 40)]\n    pub name: String,\n}\n",
+    /// )
+    /// .unwrap();
+    /// let codes = |builder: Builder| -> Vec<&'static str> {
+    ///     builder.with_crate_dir(&krate).generate().unwrap().diagnostics().iter().filter_map(|d| d.code).collect()
+    /// };
+    /// assert!(codes(Builder::new()).contains(&"mysql_partial_index"));
     /// // Soft-deleted rows keep their unique values on MySQL: known and accepted.
-    /// let builder = Builder::new().accept_dialect_limits(["mysql_partial_index", "no_row_level_security"]);
-    /// # drop(builder);
+    /// assert!(!codes(Builder::new().accept_dialect_limits(["mysql_partial_index"])).contains(&"mysql_partial_index"));
+    /// # fs::remove_dir_all(&krate).unwrap();
     /// ```
     pub fn accept_dialect_limits<I, S>(mut self, limits: I) -> Self
     where
