@@ -100,14 +100,15 @@ impl DbUrl {
                 let opts = mysql::Opts::from_url(&self.target)
                     .map_err(|e| DbError(format!("`{}` is not a MySQL URL: {e}", self.shown)))?;
                 let opts = mysql::OptsBuilder::from_opts(opts).tcp_connect_timeout(Some(Duration::from_secs(10)));
-                let conn =
-                    mysql::Conn::new(opts).map_err(|e| DbError(format!("cannot connect to {}: {e}", self.shown)))?;
+                let conn = mysql::Conn::new(opts)
+                    .map_err(|e| DbError(format!("cannot connect to {}: {e}", self.shown)))?;
                 Inner::Mysql(Box::new(conn))
             }
             Dialect::Sqlite => {
                 let conn = rusqlite::Connection::open(&self.target)
                     .map_err(|e| DbError(format!("cannot open {}: {e}", self.shown)))?;
-                conn.execute_batch("PRAGMA foreign_keys = ON").map_err(|e| DbError(format!("{}: {e}", self.shown)))?;
+                conn.execute_batch("PRAGMA foreign_keys = ON")
+                    .map_err(|e| DbError(format!("{}: {e}", self.shown)))?;
                 Inner::Sqlite(conn)
             }
         };
