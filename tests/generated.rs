@@ -55,3 +55,52 @@ fn generation_is_deterministic() {
         }
     }
 }
+
+/// The inverse side of a key is named after what the key means, the same in
+/// every ORM target: the comments a user wrote are `authorComments` (from
+/// `comments.author_id`), the tasks they created `createdByTasks`; not a
+/// bare `comments`/`tasks`, which would read as all of them.
+#[test]
+fn inverse_relations_say_what_the_key_means_in_every_orm() {
+    let generated = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("generated");
+    let read = |path: &str| std::fs::read_to_string(generated.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let cases = [
+        ("prisma/schema.prisma", ["authorComments ", "createdByTasks "], ["  comments ", "  tasks "]),
+        (
+            "drizzle/schema.ts",
+            ["authorComments: many(comments", "createdByTasks: many(tasks"],
+            ["  comments: many(", "  tasks: many("],
+        ),
+        (
+            "typeorm/entities/User.ts",
+            ["authorComments!: Comment[]", "createdByTasks!: Task[]"],
+            ["  comments!:", "  tasks!:"],
+        ),
+        (
+            "alembic/models.py",
+            ["author_comments: Mapped[list[Comment]]", "created_by_tasks: Mapped[list[Task]]"],
+            ["    comments: Mapped[list[Comment]]", "    tasks: Mapped[list[Task]]"],
+        ),
+    ];
+    for (path, present, absent) in cases {
+        let text = read(path);
+        // The User model/class only: from its header to the next one.
+        let start = ["model User {", "export const usersRelations", "export class User ", "class User("]
+            .iter()
+            .find_map(|h| text.find(h))
+            .unwrap_or_else(|| panic!("{path}: no User"));
+        let rest = &text[start..];
+        let end = rest[1..]
+            .find("\nmodel ")
+            .or_else(|| rest[1..].find("\nexport const "))
+            .or_else(|| rest[1..].find("\nclass "))
+            .map_or(rest.len(), |i| i + 1);
+        let user = &rest[..end];
+        for name in present {
+            assert!(user.contains(name), "{path}: User lacks `{name}`:\n{user}");
+        }
+        for name in absent {
+            assert!(!user.contains(name), "{path}: User has the bare `{}`:\n{user}", name.trim());
+        }
+    }
+}

@@ -10,7 +10,8 @@
 
 use std::error::Error as _;
 use std::fmt;
-use std::time::Duration;
+use std::fmt::Write as _;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use mysql::prelude::Queryable;
 pub use tablewright_core::types::Dialect;
@@ -77,6 +78,12 @@ impl DbUrl {
         &self.shown
     }
 
+    /// The URL the driver connects with (`mariadb://` spelled `mysql://`;
+    /// for SQLite, the file path). It holds the password: not for messages.
+    pub fn driver_url(&self) -> &str {
+        &self.target
+    }
+
     /// For SQLite, the database file (`:memory:` for an in-memory one).
     pub fn sqlite_path(&self) -> Option<&str> {
         (self.dialect == Dialect::Sqlite).then_some(self.target.as_str())
@@ -100,15 +107,14 @@ impl DbUrl {
                 let opts = mysql::Opts::from_url(&self.target)
                     .map_err(|e| DbError(format!("`{}` is not a MySQL URL: {e}", self.shown)))?;
                 let opts = mysql::OptsBuilder::from_opts(opts).tcp_connect_timeout(Some(Duration::from_secs(10)));
-                let conn = mysql::Conn::new(opts)
-                    .map_err(|e| DbError(format!("cannot connect to {}: {e}", self.shown)))?;
+                let conn =
+                    mysql::Conn::new(opts).map_err(|e| DbError(format!("cannot connect to {}: {e}", self.shown)))?;
                 Inner::Mysql(Box::new(conn))
             }
             Dialect::Sqlite => {
                 let conn = rusqlite::Connection::open(&self.target)
                     .map_err(|e| DbError(format!("cannot open {}: {e}", self.shown)))?;
-                conn.execute_batch("PRAGMA foreign_keys = ON")
-                    .map_err(|e| DbError(format!("{}: {e}", self.shown)))?;
+                conn.execute_batch("PRAGMA foreign_keys = ON").map_err(|e| DbError(format!("{}: {e}", self.shown)))?;
                 Inner::Sqlite(conn)
             }
         };
@@ -181,7 +187,7 @@ impl Connection {
         match &mut self.inner {
             Inner::Postgres(client) => client.batch_execute(sql).map_err(|e| DbError(pg_error_text(&e))),
             Inner::Mysql(conn) => conn.query_drop(sql).map_err(|e| DbError(e.to_string())),
-            Inner::Sqlite(conn) => conn.execute_batch(sql).map_err(|e| DbError(e.to_string())),
+            Inner::Sqlite(conn) => conn.execute_batch(sql).map_err(|e| DbError(sqlite_error_text(&e, sql))),
         }
     }
 
@@ -242,6 +248,17 @@ impl Connection {
     }
 }
 
+/// rusqlite's message without the statement it appends (`... in CREATE TABLE ...`):
+/// the caller names the statement, and the message stays on one line.
+fn sqlite_error_text(error: &rusqlite::Error, sql: &str) -> String {
+    let text = error.to_string();
+    let head: String = sql.trim_start().chars().take(12).collect();
+    match text.find(&format!(" in {head}")) {
+        Some(at) if !head.is_empty() => text[..at].to_string(),
+        _ => text.lines().next().unwrap_or_default().to_string(),
+    }
+}
+
 fn mysql_text(value: mysql::Value) -> Option<String> {
     match value {
         mysql::Value::NULL => None,
@@ -257,5 +274,89 @@ fn sqlite_text(value: rusqlite::types::ValueRef<'_>) -> Option<String> {
         ValueRef::Integer(i) => Some(i.to_string()),
         ValueRef::Real(r) => Some(r.to_string()),
         ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
+    }
+}
+
+/// A throwaway database on the server a URL names (SQLite: a temporary
+/// file), dropped (removed) on drop: for `migrations verify` and tests.
+pub struct Scratch {
+    url: DbUrl,
+    admin: Option<DbUrl>,
+    name: String,
+}
+
+impl Scratch {
+    /// The throwaway database's URL.
+    pub fn url(&self) -> &DbUrl {
+        &self.url
+    }
+
+    /// Creates it; the user of `url` needs CREATEDB (PostgreSQL) or CREATE (MySQL).
+    pub fn create(url: &DbUrl) -> Result<Scratch, DbError> {
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        let name = format!("tw_verify_{}_{nanos}", std::process::id());
+        if url.dialect == Dialect::Sqlite {
+            let path = std::env::temp_dir().join(format!("{name}.db"));
+            let scratch = DbUrl::parse(&format!("sqlite:{}", path.display()))?;
+            return Ok(Scratch { url: scratch, admin: None, name: path.display().to_string() });
+        }
+        let mut admin = url.connect()?;
+        let create = match url.dialect {
+            Dialect::Postgres => format!("CREATE DATABASE \"{name}\""),
+            _ => format!("CREATE DATABASE `{name}`"),
+        };
+        admin.execute(&create).map_err(|e| {
+            DbError(format!("cannot create a throwaway database on {}: {e} (the user needs CREATEDB)", url.shown()))
+        })?;
+        let scratch = DbUrl::parse(&with_database(url.driver_url(), &name))?;
+        Ok(Scratch { url: scratch, admin: Some(url.clone()), name })
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        match &self.admin {
+            None => {
+                let _ = std::fs::remove_file(&self.name);
+            }
+            Some(admin) => {
+                let drop = match admin.dialect {
+                    Dialect::Postgres => format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name),
+                    _ => format!("DROP DATABASE IF EXISTS `{}`", self.name),
+                };
+                if let Err(e) = admin.connect().and_then(|mut c| c.execute(&drop)) {
+                    eprintln!("warning: could not drop the throwaway database {}: {e}", self.name);
+                }
+            }
+        }
+    }
+}
+
+/// `scheme://user@host:port/db?query` with another database name.
+pub fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority_start = base.find("://").map_or(0, |i| i + 3);
+    let path_start = base[authority_start..].find('/').map_or(base.len(), |i| authority_start + i);
+    let mut out = format!("{}/{name}", &base[..path_start]);
+    if let Some(query) = query {
+        let _ = write!(out, "?{query}");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn a_scratch_database_keeps_the_server_and_the_options() {
+        assert_eq!(
+            with_database("postgres://u:p@h:5432/app?sslmode=disable", "x"),
+            "postgres://u:p@h:5432/x?sslmode=disable"
+        );
+        assert_eq!(with_database("mysql://root@127.0.0.1:3306", "x"), "mysql://root@127.0.0.1:3306/x");
     }
 }

@@ -7,6 +7,9 @@
 //! - [`import`]: a model (from a database or a Prisma schema) written as
 //!   `#[entity]` Rust source.
 
+pub mod commands;
 pub mod db;
+pub mod drift;
 pub mod import;
 pub mod introspect;
+pub mod migrate;

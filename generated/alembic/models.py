@@ -90,7 +90,7 @@ class Attachment(Base):
     updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
 
     organization: Mapped[Organization] = relationship(back_populates="attachments")
-    uploaded_by: Mapped[User] = relationship(back_populates="attachments")
+    uploaded_by: Mapped[User] = relationship(back_populates="uploaded_by_attachments")
 
 
 class AuditLog(Base):
@@ -140,7 +140,7 @@ class Comment(Base):
     updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True), comment="When the row was soft-deleted; NULL while it is live.")
 
-    author: Mapped[User] = relationship(back_populates="comments")
+    author: Mapped[User] = relationship(back_populates="author_comments")
     organization: Mapped[Organization] = relationship(back_populates="comments")
     task: Mapped[Task] = relationship(back_populates="comments", primaryjoin="and_(Comment.organization_id == Task.organization_id, foreign(Comment.task_id) == Task.id)")
 
@@ -365,7 +365,7 @@ class Task(Base):
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
-    created_by: Mapped[User] = relationship(back_populates="tasks")
+    created_by: Mapped[User] = relationship(back_populates="created_by_tasks")
     organization: Mapped[Organization] = relationship(back_populates="tasks")
     parent: Mapped[Task | None] = relationship(back_populates="children", primaryjoin="and_(Task.organization_id == remote(Task.organization_id), foreign(Task.parent_id) == remote(Task.id))")
     project: Mapped[Project] = relationship(back_populates="tasks", primaryjoin="and_(Task.organization_id == Project.organization_id, foreign(Task.project_id) == Project.id)")
@@ -393,12 +393,12 @@ class User(Base):
     created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
     updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
 
-    attachments: Mapped[list[Attachment]] = relationship(back_populates="uploaded_by")
-    comments: Mapped[list[Comment]] = relationship(back_populates="author")
+    uploaded_by_attachments: Mapped[list[Attachment]] = relationship(back_populates="uploaded_by")
+    author_comments: Mapped[list[Comment]] = relationship(back_populates="author")
     organization_members: Mapped[list[OrganizationMember]] = relationship(back_populates="user")
     creator_projects: Mapped[list[Project]] = relationship(back_populates="creator", foreign_keys="Project.created_by")
     lead_projects: Mapped[list[Project]] = relationship(back_populates="lead", foreign_keys="Project.lead_id")
     updater_projects: Mapped[list[Project]] = relationship(back_populates="updater", foreign_keys="Project.updated_by")
     assigned_by_task_assignments: Mapped[list[TaskAssignment]] = relationship(back_populates="assigned_by", foreign_keys="TaskAssignment.assigned_by_id")
     user_task_assignments: Mapped[list[TaskAssignment]] = relationship(back_populates="user", foreign_keys="TaskAssignment.user_id")
-    tasks: Mapped[list[Task]] = relationship(back_populates="created_by")
+    created_by_tasks: Mapped[list[Task]] = relationship(back_populates="created_by")

@@ -783,15 +783,15 @@ export const labelsRelations = relations(labels, ({ one, many }) => ({
 }));
 
 export const usersRelations = relations(users, ({ many }) => ({
-  attachments: many(attachments),
-  comments: many(comments),
+  uploadedByAttachments: many(attachments),
+  authorComments: many(comments),
   organizationMembers: many(organizationMembers),
   creatorProjects: many(projects, { relationName: "ProjectCreator" }),
   leadProjects: many(projects, { relationName: "ProjectLead" }),
   updaterProjects: many(projects, { relationName: "ProjectUpdater" }),
   assignedByTaskAssignments: many(taskAssignments, { relationName: "TaskAssignmentAssignedBy" }),
   userTaskAssignments: many(taskAssignments, { relationName: "TaskAssignmentUser" }),
-  tasks: many(tasks),
+  createdByTasks: many(tasks),
 }));
 
 export const attachmentsRelations = relations(attachments, ({ one }) => ({

@@ -53,15 +53,15 @@ pub mod audit;
 pub mod query;
 
 /// The build-script API (feature `build`): the [`Builder`](build::Builder),
-/// every type its methods take and return, and the planner for tools that
-/// drive migrations. The writer's and the stamp's internals stay in
+/// every type its methods take and return, the keys of `tablewright.toml`
+/// (`build::config`), and the planner for tools that drive migrations. The writer's and the stamp's internals stay in
 /// tablewright-core.
 #[cfg(feature = "build")]
 pub mod build {
     pub use tablewright_core::build::{
         Artifact, Artifacts, Builder, CHECK_ENV, CheckReport, DIALECT_LIMITS, Diagnostic, Dialect, DialectLimit,
         EmitOptions, ErdOptions, Error, LintOptions, Location, SeedOptions, Selection, Severity, Target, TenancyMode,
-        TenancyOptions, WARNINGS_PER_KIND, WriteSummary, evolve, model, pipeline,
+        TenancyOptions, WARNINGS_PER_KIND, WriteSummary, config, evolve, model, pipeline,
     };
 }
 

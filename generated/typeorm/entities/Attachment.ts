@@ -89,7 +89,7 @@ export class Attachment {
   organization!: Relation<Organization>;
 
   /** Key `fk_attachments_uploaded_by_id` (uploaded_by_id) to `users`. */
-  @ManyToOne(() => User, (user) => user.attachments, { nullable: false })
+  @ManyToOne(() => User, (user) => user.uploadedByAttachments, { nullable: false })
   @JoinColumn({
     name: "uploaded_by_id",
     referencedColumnName: "id",

@@ -67,7 +67,7 @@ export class Comment {
   deletedAt!: Date | null;
 
   /** Key `fk_comments_author_id` (author_id) to `users`. */
-  @ManyToOne(() => User, (user) => user.comments, { nullable: false })
+  @ManyToOne(() => User, (user) => user.authorComments, { nullable: false })
   @JoinColumn({
     name: "author_id",
     referencedColumnName: "id",

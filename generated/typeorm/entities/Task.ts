@@ -135,7 +135,7 @@ export class Task {
   version!: number;
 
   /** Key `fk_tasks_created_by_id` (created_by_id) to `users`. */
-  @ManyToOne(() => User, (user) => user.tasks, { nullable: false })
+  @ManyToOne(() => User, (user) => user.createdByTasks, { nullable: false })
   @JoinColumn({
     name: "created_by_id",
     referencedColumnName: "id",

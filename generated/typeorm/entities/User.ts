@@ -55,11 +55,11 @@ export class User {
 
   /** The `attachments` rows whose key `fk_attachments_uploaded_by_id` points here. */
   @OneToMany(() => Attachment, (attachment) => attachment.uploadedBy)
-  attachments!: Attachment[];
+  uploadedByAttachments!: Attachment[];
 
   /** The `comments` rows whose key `fk_comments_author_id` points here. */
   @OneToMany(() => Comment, (comment) => comment.author)
-  comments!: Comment[];
+  authorComments!: Comment[];
 
   /** The `organization_members` rows whose key `fk_organization_members_user_id` points here. */
   @OneToMany(() => OrganizationMember, (organizationMember) => organizationMember.user)
@@ -87,5 +87,5 @@ export class User {
 
   /** The `tasks` rows whose key `fk_tasks_created_by_id` points here. */
   @OneToMany(() => Task, (task) => task.createdBy)
-  tasks!: Task[];
+  createdByTasks!: Task[];
 }

@@ -45,6 +45,13 @@ pub enum Error {
         /// The builder option that replaces it.
         help: &'static str,
     },
+    /// `tablewright.toml` cannot be read as the builder's settings.
+    Config {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, with the line and column.
+        message: String,
+    },
     /// Check mode found generated files that differ from what the schema
     /// produces.
     Stale {
@@ -91,6 +98,11 @@ impl fmt::Display for Error {
                 f,
                 "the environment variable {var} is not set: tablewright::build::Builder runs in build scripts, \
                  where cargo sets it\n  help: outside a build script, call {help}"
+            ),
+            Error::Config { path, message } => write!(
+                f,
+                "{}: {message}\n  help: see the keys tablewright.toml takes in the docs of `tablewright::build::config`",
+                path.display()
             ),
             Error::Stale { out_dir, report } => {
                 write!(

@@ -20,6 +20,7 @@ use std::env;
 use std::path::{Path, PathBuf};
 
 mod artifacts;
+pub mod config;
 mod error;
 pub mod pipeline;
 pub mod stamp;
@@ -374,6 +375,27 @@ impl Builder {
         self
     }
 
+    /// Makes [`Builder::generate`] a check, as `TABLEWRIGHT_CHECK=1` makes
+    /// [`Builder::run`] one: a schema change without its recorded migration
+    /// (a pending draft) is an error. Compare the result with
+    /// [`Artifacts::check`].
+    pub fn check_only(mut self) -> Self {
+        self.history.check = true;
+        self
+    }
+
+    /// The emitters' options, `tablewright.toml` included: what tools that
+    /// plan migrations outside a build need (the roles the policies name).
+    pub fn resolved_emit_options(&self) -> Result<EmitOptions, Error> {
+        Ok(self.resolve()?.1)
+    }
+
+    /// The directory this builder writes to, `tablewright.toml` included:
+    /// where tools find the migrations.
+    pub fn resolved_out_dir(&self) -> Result<PathBuf, Error> {
+        Ok(self.resolve()?.0.out_dir)
+    }
+
     /// Scans the sources, applies the transforms, runs every emitter and
     /// returns the artifacts in memory ([`pipeline::generate`]).
     ///
@@ -381,7 +403,8 @@ impl Builder {
     /// when the schema has errors, and with [`Error::Io`] when the sources
     /// cannot be read.
     pub fn generate(self) -> Result<Artifacts, Error> {
-        pipeline::generate(&self.input()?, &self.emit_options)
+        let (input, options) = self.resolve()?;
+        pipeline::generate(&input, &options)
     }
 
     /// The whole build script ([`pipeline::run`]): generates, prints the
@@ -416,8 +439,12 @@ impl Builder {
             self.history.one_step = true;
         }
         let stamp = env::var_os("OUT_DIR").map(|dir| PathBuf::from(dir).join(stamp::STAMP_FILE));
-        let result = self.input().and_then(|input| {
-            let outcome = pipeline::run(&input, &self.emit_options, mode, stamp.as_deref())?;
+        let result = self.resolve().and_then(|(input, options)| {
+            let config = input.crate_dir.join(config::CONFIG_FILE);
+            if config.is_file() {
+                println!("cargo::rerun-if-changed={}", config.display());
+            }
+            let outcome = pipeline::run(&input, &options, mode, stamp.as_deref())?;
             Ok((input, outcome))
         });
         match result {
@@ -460,9 +487,25 @@ impl Builder {
         }
     }
 
-    /// The directories of this build.
-    fn input(&self) -> Result<pipeline::Input, Error> {
+    /// The directories and options of this build: the builder's, completed
+    /// by `tablewright.toml` when the crate has one ([`config`]).
+    fn resolve(&self) -> Result<(pipeline::Input, EmitOptions), Error> {
         let crate_dir = self.crate_dir()?;
+        let mut builder = self.clone();
+        if let Some(file) = config::Config::load(&crate_dir)? {
+            file.apply(&mut builder.emit_options, &mut builder.history);
+            if builder.src_dir.is_none() {
+                builder.src_dir = file.src_dir.clone();
+            }
+            if let (OutDir::Generated, Some(dir)) = (&builder.out_dir, &file.out_dir) {
+                builder.out_dir = OutDir::Path(dir.clone());
+            }
+        }
+        Ok((builder.input(crate_dir)?, builder.emit_options))
+    }
+
+    /// The directories of this build.
+    fn input(&self, crate_dir: PathBuf) -> Result<pipeline::Input, Error> {
         let src_dir = resolve(&crate_dir, self.src_dir.as_deref(), "src");
         let out_dir = match &self.out_dir {
             OutDir::Generated => crate_dir.join("generated"),

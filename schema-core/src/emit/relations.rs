@@ -12,11 +12,15 @@
 //!   `assignee_id` -> `assignee`. A tenant key is named after the tenant:
 //!   `organization`; the keys of `#[userstamps(User)]` are `creator` and
 //!   `updater`.
-//! - The has-many side is the plural of the holding entity: `tasks`. When the
-//!   holder has more than one key to the same target (two keys to `users`),
-//!   or points at itself, the name is qualified with the belongs-to name:
-//!   `assignee_tasks`, `created_by_tasks`; a self-reference named `parent`
-//!   gets `children`. A one-to-one (the key columns are unique) is singular.
+//! - The has-many side is the plural of the holding entity, qualified with
+//!   what the key means when its name says more than the target's: a key
+//!   named after the target (`project_id` to `projects`, a tenant key) gives
+//!   `tasks`; `lead_id` to `users` gives `lead_projects` on `User`, the
+//!   projects that user leads, not all projects; the userstamps give
+//!   `creator_tasks` and `updater_tasks`. The same qualification applies
+//!   whenever the holder has more than one key to the same target or points
+//!   at itself; a self-reference named `parent` gets `children`. A
+//!   one-to-one (the key columns are unique) is singular.
 //! - A relation gets an explicit name (Prisma's `@relation("...")`,
 //!   Drizzle's `relationName`) when two relations join the same pair of
 //!   entities, self-references included: `<Holder><BelongsToPascal>`, for
@@ -133,7 +137,10 @@ impl<'s> Relations<'s> {
             let plural = if one_to_one { snake_case(&holder.name) } else { pluralize(&snake_case(&holder.name)) };
             let inverse = if self_reference && belongs_to == "parent" && !one_to_one {
                 "children".to_string()
-            } else if self_reference || same_target_count(&holder.name, &target.name) > 1 {
+            } else if self_reference
+                || same_target_count(&holder.name, &target.name) > 1
+                || belongs_to != snake_case(&target.name)
+            {
                 format!("{belongs_to}_{plural}")
             } else {
                 plural

@@ -270,6 +270,10 @@ pub fn plan(old: &Schema, new: &Schema, options: &EmitOptions, one_step: bool) -
         }
     }
     let mut backfill = step_between(&before, &backfilled, options);
+    // PostgreSQL: the constraints the backfill adds NOT VALID, which the
+    // contract validates; its down adds them back NOT VALID, so that it
+    // restores the schema the backfill left.
+    let mut added_not_valid: Vec<String> = Vec::new();
     for (dialect, scripts) in &mut backfill.scripts {
         let d = *dialect;
         let mut up: Vec<String> = stages.backfill_statements(d, &needs);
@@ -288,6 +292,7 @@ pub fn plan(old: &Schema, new: &Schema, options: &EmitOptions, one_step: bool) -
                     ident(d, c)
                 )
             }));
+            added_not_valid = up.iter().filter(|s| s.ends_with(" NOT VALID")).cloned().collect();
             let mut down: Vec<String> = not_null_checks(&needs)
                 .iter()
                 .map(|(t, _, name)| format!("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}", ident(d, t), ident(d, name)))
@@ -346,6 +351,9 @@ pub fn plan(old: &Schema, new: &Schema, options: &EmitOptions, one_step: bool) -
         let mut down = back.scripts(d).up.clone();
         down.extend(triggers.create(d));
         down.extend(stages.refill_statements(d, &needs, false));
+        if d == Dialect::Postgres {
+            down.extend(not_valid_again(&added_not_valid, &needs));
+        }
         scripts.up = up;
         scripts.down = down;
         scripts.up_no_transaction = d == Dialect::Sqlite && sqlite.scripts(d).up_no_transaction;
@@ -844,6 +852,28 @@ fn not_null_checks(needs: &Needs) -> Vec<(String, String, String)> {
     }
     for dual in needs.duals.iter().filter(|d| d.not_null) {
         push(&dual.table, &dual.column);
+    }
+    out
+}
+
+/// The contract's down, on PostgreSQL: the constraints it validated back
+/// to NOT VALID (dropped and added again; PostgreSQL cannot un-validate)
+/// and the NOT NULL checks it dropped added again, as the backfill left them.
+fn not_valid_again(added: &[String], needs: &Needs) -> Vec<String> {
+    let d = Dialect::Postgres;
+    let mut out = Vec::new();
+    for statement in added {
+        let validated = needs.constraints.iter().find(|(t, name)| {
+            statement.starts_with(&format!("ALTER TABLE {} ADD CONSTRAINT {} ", ident(d, t), ident(d, name)))
+        });
+        if let Some((t, name)) = validated {
+            out.push(format!("ALTER TABLE {} DROP CONSTRAINT {}", ident(d, t), ident(d, name)));
+            out.push(statement.clone());
+        } else if not_null_checks(needs).iter().any(|(t, _, name)| {
+            statement.starts_with(&format!("ALTER TABLE {} ADD CONSTRAINT {} ", ident(d, t), ident(d, name)))
+        }) {
+            out.push(statement.clone());
+        }
     }
     out
 }

@@ -63,6 +63,25 @@ fn a_plain_rename_stays_one_step_though_its_checks_are_recreated() {
     assert_eq!(kinds(&plan), [""]);
 }
 
+/// The contract validates what the backfill added NOT VALID; its down must
+/// leave them NOT VALID again, or up, down, up does not compare equal
+/// (`tablewright migrations verify` found it on a real database).
+#[test]
+fn the_contract_down_restores_the_not_valid_constraints_of_the_backfill() {
+    let plan = plan(&schema(SINGLE), &schema(MULTI), &EmitOptions::default(), false);
+    let backfill = &plan.phases[4].step.scripts(Dialect::Postgres).up;
+    let contract = plan.phases[5].step.scripts(Dialect::Postgres);
+    let not_valid: Vec<&String> = backfill.iter().filter(|s| s.ends_with(" NOT VALID")).collect();
+    assert!(not_valid.iter().any(|s| s.contains("FOREIGN KEY")), "{backfill:#?}");
+    assert!(not_valid.iter().any(|s| s.contains("CHECK (\"organization_id\" IS NOT NULL)")), "{backfill:#?}");
+    for statement in not_valid {
+        assert!(contract.down.contains(statement), "the contract's down lacks `{statement}`:\n{:#?}", contract.down);
+    }
+    let readded = contract.down.iter().position(|s| s.contains("ADD CONSTRAINT \"fk_tasks_project_id\""));
+    let dropped = contract.down.iter().position(|s| s.ends_with("DROP CONSTRAINT \"fk_tasks_project_id\""));
+    assert!(dropped.is_some() && dropped < readded, "dropped, then added NOT VALID:\n{:#?}", contract.down);
+}
+
 const SINGLE: &str = r#"
 #[entity]
 pub struct Project {

@@ -29,7 +29,7 @@ use crate::model::Location;
 mod cycles;
 mod rules;
 
-// The migration review (feature `emit`) silences findings the same way.
+// For the migration review (`evolve`), which exists with the emitters.
 #[cfg(feature = "emit")]
 pub(crate) use rules::silenced;
 #[cfg(all(test, feature = "frontend"))]

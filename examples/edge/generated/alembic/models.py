@@ -101,7 +101,7 @@ class Author(Base_):
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
-    favorite_book: _Mapped[Book | None] = relationship(back_populates="authors", foreign_keys="Author.favorite_book_id")
+    favorite_book: _Mapped[Book | None] = relationship(back_populates="favorite_book_authors", foreign_keys="Author.favorite_book_id")
     books: _Mapped[list[Book]] = relationship(back_populates="author", foreign_keys="Book.author_id")
 
 
@@ -160,7 +160,7 @@ class Book(Base_):
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     author: _Mapped[Author] = relationship(back_populates="books", foreign_keys="Book.author_id")
-    authors: _Mapped[list[Author]] = relationship(back_populates="favorite_book", foreign_keys="Author.favorite_book_id")
+    favorite_book_authors: _Mapped[list[Author]] = relationship(back_populates="favorite_book", foreign_keys="Author.favorite_book_id")
 
 
 class Category(Base_):
@@ -325,7 +325,7 @@ class Player(Base_):
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     team: _Mapped[Team] = relationship(back_populates="players", foreign_keys="Player.team_id")
-    teams: _Mapped[list[Team]] = relationship(back_populates="captain", foreign_keys="Team.captain_id")
+    captain_teams: _Mapped[list[Team]] = relationship(back_populates="captain", foreign_keys="Team.captain_id")
 
 
 class Straße(Base_):
@@ -368,7 +368,7 @@ class Team(Base_):
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
-    captain: _Mapped[Player] = relationship(back_populates="teams", foreign_keys="Team.captain_id")
+    captain: _Mapped[Player] = relationship(back_populates="captain_teams", foreign_keys="Team.captain_id")
     players: _Mapped[list[Player]] = relationship(back_populates="team", foreign_keys="Player.team_id")
 
 

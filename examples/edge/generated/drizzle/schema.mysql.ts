@@ -504,7 +504,7 @@ export const booksRelations = relations(books, ({ one, many }) => ({
     references: [authors.id],
     relationName: "BookAuthor",
   }),
-  authors: many(authors, { relationName: "AuthorFavoriteBook" }),
+  favoriteBookAuthors: many(authors, { relationName: "AuthorFavoriteBook" }),
 }));
 
 export const playersRelations = relations(players, ({ one, many }) => ({
@@ -513,7 +513,7 @@ export const playersRelations = relations(players, ({ one, many }) => ({
     references: [teams.id],
     relationName: "PlayerTeam",
   }),
-  teams: many(teams, { relationName: "TeamCaptain" }),
+  captainTeams: many(teams, { relationName: "TeamCaptain" }),
 }));
 
 export const teamsRelations = relations(teams, ({ one, many }) => ({

@@ -84,7 +84,8 @@ fn relations_have_both_sides_and_real_names() {
     // The self-reference is named, on both sides.
     assert!(user.contains("manager User? @relation(\"UserManager\", fields: [managerId]"), "{user}");
     assert!(user.contains("managerUsers User[] @relation(\"UserManager\")"), "{user}");
-    assert!(user.contains("tasks Task[]\n"), "{user}");
+    // The key says what the tasks are to the user: the ones they created.
+    assert!(user.contains("createdByTasks Task[]\n"), "{user}");
     // A composite primary key.
     let labels = model_block(&prisma, "TaskLabel");
     assert!(labels.contains("@@id([taskId, label], map: \"pk_task_labels\")"), "{labels}");

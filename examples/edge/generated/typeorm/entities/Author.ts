@@ -52,7 +52,7 @@ export class Author {
   version!: number;
 
   /** Key `fk_authors_favorite_book_id` (favorite_book_id) to `books`. */
-  @ManyToOne(() => Book, (book) => book.authors, { nullable: true, onDelete: "SET NULL" })
+  @ManyToOne(() => Book, (book) => book.favoriteBookAuthors, { nullable: true, onDelete: "SET NULL" })
   @JoinColumn({
     name: "favorite_book_id",
     referencedColumnName: "id",

@@ -55,5 +55,5 @@ export class Book {
 
   /** The `authors` rows whose key `fk_authors_favorite_book_id` points here. */
   @OneToMany(() => Author, (author) => author.favoriteBook)
-  authors!: Author[];
+  favoriteBookAuthors!: Author[];
 }

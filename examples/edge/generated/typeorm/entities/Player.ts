@@ -52,5 +52,5 @@ export class Player {
 
   /** The `teams` rows whose key `fk_teams_captain_id` points here. */
   @OneToMany(() => Team, (team) => team.captain)
-  teams!: Team[];
+  captainTeams!: Team[];
 }

@@ -53,7 +53,10 @@ export class Team {
 
   /** Key `fk_teams_captain_id` (captain_id) to `players`. */
   // On a cycle of NOT NULL keys, which TypeORM refuses: declared nullable here only.
-  @ManyToOne(() => Player, (player) => player.teams, { nullable: true, deferrable: "INITIALLY DEFERRED" })
+  @ManyToOne(() => Player, (player) => player.captainTeams, {
+    nullable: true,
+    deferrable: "INITIALLY DEFERRED",
+  })
   @JoinColumn({
     name: "captain_id",
     referencedColumnName: "id",
