@@ -2,6 +2,7 @@
 //! scripts as `path:line:col: message`.
 
 use crate::model::Location;
+use crate::types::Dialect;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -20,6 +21,10 @@ pub struct Diagnostic {
     /// What kind of finding it is (a schema-review rule, `mysql_partial_index`):
     /// the build's console shows a few of each kind and counts the rest.
     pub code: Option<&'static str>,
+    /// The dialects the finding is about (a limit of MySQL, SQL that fails on
+    /// SQLite); empty when it is about the schema whatever the dialect. A
+    /// build that generates none of them does not show it.
+    pub dialects: Vec<Dialect>,
 }
 
 impl Diagnostic {
@@ -32,7 +37,14 @@ impl Diagnostic {
     }
 
     pub fn new(severity: Severity, location: &Location, message: impl Into<String>) -> Self {
-        Diagnostic { severity, location: location.clone(), message: message.into(), help: None, code: None }
+        Diagnostic {
+            severity,
+            location: location.clone(),
+            message: message.into(),
+            help: None,
+            code: None,
+            dialects: Vec::new(),
+        }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -43,6 +55,12 @@ impl Diagnostic {
     /// Tags the diagnostic with its kind (see [`Diagnostic::code`]).
     pub fn with_code(mut self, code: &'static str) -> Self {
         self.code = Some(code);
+        self
+    }
+
+    /// Says which dialects the finding is about (see [`Diagnostic::dialects`]).
+    pub fn with_dialects(mut self, dialects: impl IntoIterator<Item = Dialect>) -> Self {
+        self.dialects = dialects.into_iter().collect();
         self
     }
 

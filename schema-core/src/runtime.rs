@@ -1,6 +1,13 @@
 //! What the `#[entity]` and `#[db_enum]` macros implement, and what
 //! application code reads at run time. Compiled without syn.
 
+/// The SQLSTATE the PostgreSQL trigger of a `#[versioned]` table raises for
+/// an update made from a stale version.
+pub const VERSION_CONFLICT_SQLSTATE: &str = "TW409";
+/// How every version-conflict message starts, on every database (the
+/// triggers write it, the clients recognize it).
+pub const VERSION_CONFLICT_PREFIX: &str = "tablewright: version conflict on ";
+
 /// A struct marked `#[entity]`: one table.
 ///
 /// The macro implements it; application code uses the constants and the

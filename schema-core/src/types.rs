@@ -24,6 +24,15 @@ impl Dialect {
             Dialect::Sqlite => "sqlite",
         }
     }
+
+    /// The name messages use: `PostgreSQL`, `MySQL/MariaDB`, `SQLite`.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "PostgreSQL",
+            Dialect::Mysql => "MySQL/MariaDB",
+            Dialect::Sqlite => "SQLite",
+        }
+    }
 }
 
 /// The length of the `VARCHAR` MySQL gives an unsized `String` that is part

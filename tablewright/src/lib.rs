@@ -52,8 +52,18 @@ pub use tablewright_core::runtime::{DbEnum, Entity};
 pub mod audit;
 pub mod query;
 
+/// The build-script API (feature `build`): the [`Builder`](build::Builder),
+/// every type its methods take and return, the keys of `tablewright.toml`
+/// (`build::config`), and the planner for tools that drive migrations. The writer's and the stamp's internals stay in
+/// tablewright-core.
 #[cfg(feature = "build")]
-pub use tablewright_core::build;
+pub mod build {
+    pub use tablewright_core::build::{
+        Artifact, Artifacts, Builder, CHECK_ENV, CheckReport, DIALECT_LIMITS, Diagnostic, Dialect, DialectLimit,
+        EmitOptions, ErdOptions, Error, LintOptions, Location, SeedOptions, Selection, Severity, Target, TenancyMode,
+        TenancyOptions, WARNINGS_PER_KIND, WriteSummary, config, evolve, model, pipeline,
+    };
+}
 
 #[cfg(feature = "seed")]
 pub mod seed;

@@ -80,9 +80,9 @@ pub const USER_SETTING: &str = tablewright_core::audit::USER_SETTING;
 /// from (without the `@`).
 pub const MYSQL_USER_VARIABLE: &str = tablewright_core::audit::MYSQL_USER_VARIABLE;
 /// The SQLSTATE PostgreSQL reports for a stale `version`.
-pub const VERSION_CONFLICT_SQLSTATE: &str = "TW409";
+pub const VERSION_CONFLICT_SQLSTATE: &str = tablewright_core::runtime::VERSION_CONFLICT_SQLSTATE;
 /// How every version-conflict message starts, on every database.
-pub const VERSION_CONFLICT_PREFIX: &str = "tablewright: version conflict on ";
+pub const VERSION_CONFLICT_PREFIX: &str = tablewright_core::runtime::VERSION_CONFLICT_PREFIX;
 
 /// `SELECT set_config(<setting>, <value>, true)`: sets a Postgres setting for
 /// the rest of the current transaction only (like `SET LOCAL`, but the value

@@ -135,6 +135,19 @@ impl Artifacts {
                 None => format!("cargo::warning=... and {more} more warnings"),
             });
         }
+        // Dialect limits are known once read: say how to stop reading them.
+        let limits: Vec<String> = kinds
+            .iter()
+            .filter_map(|(code, _)| code.filter(|c| crate::emit::select::dialect_limit(c).is_some()))
+            .map(|c| format!("\"{c}\""))
+            .collect();
+        if !limits.is_empty() {
+            lines.push(format!(
+                "cargo::warning=tablewright: to accept these dialect limits once instead of on every build: \
+                 `Builder::new().accept_dialect_limits([{}])` in build.rs, or `with_dialects([...])` to leave a dialect out",
+                limits.join(", ")
+            ));
+        }
         if hidden > 0 {
             lines.push(format!(
                 "cargo::warning=tablewright: {} warnings, {hidden} not shown (at most {WARNINGS_PER_KIND} of each kind); every review finding is in {review}",

@@ -26,10 +26,17 @@ pub mod pipeline;
 pub mod stamp;
 pub mod writer;
 
+/// The findings of a build ([`Artifacts::diagnostics`], [`Error::Diagnostics`]).
+pub use crate::diagnostics::{Diagnostic, Severity};
+/// One generated file ([`Artifacts::get`]).
+pub use crate::emit::Artifact;
 /// The options every emitter reads ([`Builder::with_emit_options`]).
 pub use crate::emit::EmitOptions;
 /// The ERD options of [`Builder::with_erd`].
 pub use crate::emit::ErdOptions;
+/// What a build writes: [`Builder::with_dialects`], [`Builder::with_targets`],
+/// [`Builder::accept_dialect_limits`].
+pub use crate::emit::{DIALECT_LIMITS, DialectLimit, Selection, Target};
 pub use crate::emit::{TenancyMode, TenancyOptions};
 /// The migration planner and history, for tools that drive migrations
 /// (a CLI, a benchmark): `plan`, `Diff`, `history`.
@@ -38,6 +45,12 @@ pub use crate::evolve;
 pub use crate::lint::LintOptions;
 /// The schema model the planner and the emitters read.
 pub use crate::model;
+/// Where a diagnostic points.
+pub use crate::model::Location;
+/// The seed options of [`Builder::with_seed`].
+pub use crate::seed::SeedOptions;
+/// A database dialect ([`Builder::with_dialects`]).
+pub use crate::types::Dialect;
 pub use artifacts::{Artifacts, WARNINGS_PER_KIND};
 pub use error::Error;
 pub use writer::{CheckReport, WriteSummary};
@@ -255,6 +268,110 @@ impl Builder {
         S: Into<String>,
     {
         self.history.acknowledged.extend(changes.into_iter().map(Into::into));
+        self
+    }
+
+    /// Writes only these dialects: their migrations (and drafts), seed
+    /// files and dialect files (`drizzle/schema.mysql.ts`,
+    /// `postgres/rls.sql`), and only their warnings. The default is all
+    /// three. A dialect left out writes nothing and is never mentioned:
+    /// its files from an earlier build are removed like any file the build
+    /// no longer writes (recorded migrations of a dialect added later are
+    /// not regenerated: restore them from version control).
+    ///
+    /// ```
+    /// use std::fs;
+    /// use tablewright_core::build::{Builder, Dialect};
+    ///
+    /// let krate = std::env::temp_dir().join(format!("tw-dialects-doc-{}", std::process::id()));
+    /// fs::create_dir_all(krate.join("src")).unwrap();
+    /// fs::write(
+    ///     krate.join("src/lib.rs"),
+    ///     "use tablewright::prelude::*;\n\
+    ///      #[entity]\n#[tenant]\n#[soft_delete]\npub struct Organization {\n    #[id]\n    pub id: Uuid,\n    #[unique]\n    pub slug: String,\n}\n",
+    /// )
+    /// .unwrap();
+    ///
+    /// let artifacts = Builder::new().with_crate_dir(&krate).with_dialects([Dialect::Postgres]).generate().unwrap();
+    /// assert!(artifacts.get("migrations/postgres/0001_initial.up.sql").is_some());
+    /// assert!(artifacts.get("postgres/rls.sql").is_some());
+    /// let paths: Vec<String> = artifacts.artifacts().iter().map(|a| a.path.display().to_string()).collect();
+    /// assert!(!paths.iter().any(|p| p.contains("mysql") || p.contains("sqlite")), "{paths:?}");
+    /// // No word about MySQL's partial indexes or SQLite's row-level security.
+    /// assert!(artifacts.diagnostics().iter().all(|d| d.dialects.is_empty()), "{:?}", artifacts.diagnostics());
+    /// # fs::remove_dir_all(&krate).unwrap();
+    /// ```
+    pub fn with_dialects(mut self, dialects: impl IntoIterator<Item = Dialect>) -> Self {
+        let mut dialects: Vec<Dialect> = dialects.into_iter().collect();
+        dialects.sort();
+        dialects.dedup();
+        self.emit_options.selection.dialects = dialects;
+        self
+    }
+
+    /// Writes only these ecosystem targets (see [`Target`]); the default is
+    /// every one. The migrations of the selected dialects, the schema
+    /// snapshot, the row-level-security files and the schema review are
+    /// always written.
+    ///
+    /// ```
+    /// use std::fs;
+    /// use tablewright_core::build::{Builder, Dialect, Target};
+    ///
+    /// let krate = std::env::temp_dir().join(format!("tw-targets-doc-{}", std::process::id()));
+    /// fs::create_dir_all(krate.join("src")).unwrap();
+    /// fs::write(krate.join("src/lib.rs"), "use tablewright::prelude::*;\n#[entity]\npub struct Note {\n    #[id]\n    pub id: Uuid,\n}\n").unwrap();
+    ///
+    /// // A PostgreSQL service with a Prisma client and TypeScript types only.
+    /// let artifacts = Builder::new()
+    ///     .with_crate_dir(&krate)
+    ///     .with_dialects([Dialect::Postgres])
+    ///     .with_targets([Target::Prisma, Target::Types])
+    ///     .generate()
+    ///     .unwrap();
+    /// assert!(artifacts.get("prisma/schema.prisma").is_some() && artifacts.get("types/schema.ts").is_some());
+    /// assert!(artifacts.artifacts().iter().all(|a| !a.path.starts_with("drizzle") && !a.path.starts_with("alembic")));
+    /// # fs::remove_dir_all(&krate).unwrap();
+    /// ```
+    pub fn with_targets(mut self, targets: impl IntoIterator<Item = Target>) -> Self {
+        let mut targets: Vec<Target> = targets.into_iter().collect();
+        targets.sort();
+        targets.dedup();
+        self.emit_options.selection.targets = targets;
+        self
+    }
+
+    /// Accepts dialect limits the project knows about (codes of
+    /// [`DIALECT_LIMITS`], the names the warnings end with:
+    /// `mysql_partial_index`, `no_row_level_security`, ...): their warnings
+    /// are no longer printed, while the migrations stay as they are. An
+    /// unknown name fails the build with the list of valid ones.
+    ///
+    /// ```
+    /// use std::fs;
+    /// use tablewright_core::build::Builder;
+    ///
+    /// let krate = std::env::temp_dir().join(format!("tw-limits-doc-{}", std::process::id()));
+    /// fs::create_dir_all(krate.join("src")).unwrap();
+    /// fs::write(
+    ///     krate.join("src/lib.rs"),
+    ///     "use tablewright::prelude::*;\n#[entity]\n#[soft_delete]\npub struct Tag {\n    #[id]\n    pub id: Uuid,\n    #[unique]\n    #[column(max_len = 40)]\n    pub name: String,\n}\n",
+    /// )
+    /// .unwrap();
+    /// let codes = |builder: Builder| -> Vec<&'static str> {
+    ///     builder.with_crate_dir(&krate).generate().unwrap().diagnostics().iter().filter_map(|d| d.code).collect()
+    /// };
+    /// assert!(codes(Builder::new()).contains(&"mysql_partial_index"));
+    /// // Soft-deleted rows keep their unique values on MySQL: known and accepted.
+    /// assert!(!codes(Builder::new().accept_dialect_limits(["mysql_partial_index"])).contains(&"mysql_partial_index"));
+    /// # fs::remove_dir_all(&krate).unwrap();
+    /// ```
+    pub fn accept_dialect_limits<I, S>(mut self, limits: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.emit_options.selection.accepted_limits.extend(limits.into_iter().map(Into::into));
         self
     }
 

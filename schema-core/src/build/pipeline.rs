@@ -156,9 +156,17 @@ pub fn model(schema: &mut Schema) -> Vec<Diagnostic> {
 pub fn emit(schema: &Schema, options: &EmitOptions) -> Emitted {
     let cx = Context::new(schema, options);
     let mut out = Emitted::default();
+    // A selection that names no dialect or an unknown limit: reported at the build script.
+    out.diagnostics.extend(options.selection.check(&crate::model::Location {
+        file: "build.rs".into(),
+        line: 1,
+        column: 1,
+    }));
     emit::review::SchemaReview.emit(&cx, &mut out);
     if !out.diagnostics.iter().any(Diagnostic::is_error) {
-        let targets = emit::run(&cx, &emit::targets());
+        let mut targets = emit::targets();
+        targets.retain(|e| options.selection.runs(e.name()));
+        let targets = emit::run(&cx, &targets);
         out.artifacts.extend(targets.artifacts);
         out.diagnostics.extend(targets.diagnostics);
     }
@@ -192,6 +200,9 @@ fn generate_scanned(input: &Input, options: &EmitOptions, scanned: Scanned) -> R
     let history = crate::evolve::history::apply(&input.out_dir, &schema, options, &input.history, &mut emitted)
         .map_err(|errors| Error::Diagnostics(finish(diagnostics.iter().cloned().chain(errors).collect())))?;
     diagnostics.extend(emitted.diagnostics);
+    // Only the selected dialects and targets reach the disk and the console.
+    emitted.artifacts.retain(|a| options.selection.generates(&a.path));
+    diagnostics.retain(|d| options.selection.keeps(d));
     emitted.artifacts.sort_by(|a, b| a.path.cmp(&b.path));
     writer::validate_paths(&emitted.artifacts)?;
     Ok(Artifacts {

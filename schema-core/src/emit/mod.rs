@@ -16,6 +16,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::Schema;
 
 pub mod alembic;
+pub mod clients;
 mod context;
 pub mod drizzle;
 pub mod erd;
@@ -28,6 +29,7 @@ pub mod relations;
 pub mod review;
 pub mod rls;
 pub mod seed;
+pub mod select;
 pub mod snapshot;
 pub mod sql;
 pub mod typeorm;
@@ -36,6 +38,7 @@ pub mod types;
 pub use context::Context;
 pub use erd::ErdOptions;
 pub use rls::{TenancyMode, TenancyOptions};
+pub use select::{DIALECT_LIMITS, DialectLimit, Selection, Target};
 
 /// One output file: a path relative to the output directory, and its bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,6 +69,9 @@ pub struct EmitOptions {
     pub seed: crate::seed::SeedOptions,
     /// The schema review: which rules fail the build (see [`crate::lint::LintOptions`]).
     pub lint: crate::lint::LintOptions,
+    /// The dialects and targets written and the dialect limits accepted
+    /// (see [`Selection`]).
+    pub selection: Selection,
 }
 
 impl Default for EmitOptions {
@@ -76,6 +82,7 @@ impl Default for EmitOptions {
             erd: ErdOptions::default(),
             seed: Default::default(),
             lint: Default::default(),
+            selection: Selection::default(),
         }
     }
 }
@@ -112,6 +119,7 @@ pub fn targets() -> Vec<Box<dyn Emitter>> {
         Box::new(types::TypeDefinitions),
         Box::new(typeorm::TypeOrm),
         Box::new(alembic::Alembic),
+        Box::new(clients::Clients),
     ]
 }
 

@@ -10,6 +10,7 @@ use super::sql::HEADER;
 use super::sql::rls::{RlsStatements, statements};
 use super::{Artifact, Context, Emitted, Emitter};
 use crate::diagnostics::Diagnostic;
+use crate::types::Dialect;
 
 pub use crate::security::{TenancyMode, TenancyOptions};
 
@@ -29,18 +30,27 @@ impl Emitter for RlsArtifacts {
         if rls.up.is_empty() {
             return;
         }
-        out.diagnostics.push(
-            Diagnostic::warning(
-                &tenant.location,
-                format!(
-                    "MySQL/MariaDB and SQLite have no row-level security: on those databases `{}` isolation is up to the application (same-tenant foreign keys are still enforced)",
-                    tenant.name
-                ),
-            )
-            .with_help(
-                "use PostgreSQL for database-enforced isolation, or filter every query by the tenant column; see README \"Row-level security\"",
-            ),
-        );
+        // Once, at the tenant, naming the generated dialects that lack it.
+        let without = options.selection.among(&[Dialect::Mysql, Dialect::Sqlite]);
+        if !without.is_empty() {
+            let names: Vec<&str> = without.iter().map(|d| d.display_name()).collect();
+            let (names, have) = (names.join(" and "), if without.len() == 1 { "has" } else { "have" });
+            out.diagnostics.push(
+                Diagnostic::warning(
+                    &tenant.location,
+                    format!(
+                        "{names} {have} no row-level security: on {} `{}` isolation is up to the application (same-tenant foreign keys are still enforced)",
+                        if without.len() == 1 { "that database" } else { "those databases" },
+                        tenant.name
+                    ),
+                )
+                .with_help(
+                    "use PostgreSQL for database-enforced isolation, or filter every query by the tenant column; see README \"Row-level security\"",
+                )
+                .with_code("no_row_level_security")
+                .with_dialects(without),
+            );
+        }
         out.artifacts.push(Artifact::text("postgres/rls.sql", rls_sql(&rls)));
         if let Some(suite) = super::pgtap::suite(schema, &options.tenancy) {
             out.artifacts.push(Artifact::text("postgres/rls_test.sql", suite));

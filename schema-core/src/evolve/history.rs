@@ -249,7 +249,7 @@ pub fn apply(
     emitted.artifacts.retain(|a| !is_history_file(&a.path));
     let mut problems = Vec::new();
     for step in &history.steps {
-        for path in step_files(step.number, &step.name) {
+        for path in step_files(step.number, &step.name).into_iter().filter(|p| options.selection.generates(p)) {
             let file = out_dir.join(&path);
             match fs::read(&file) {
                 Ok(contents) => emitted.artifacts.push(Artifact { path, contents }),

@@ -60,11 +60,7 @@ pub struct DialectOnly {
 }
 
 fn display(d: Dialect) -> &'static str {
-    match d {
-        Dialect::Postgres => "PostgreSQL",
-        Dialect::Mysql => "MySQL/MariaDB",
-        Dialect::Sqlite => "SQLite",
-    }
+    d.display_name()
 }
 
 fn and_list(names: &[&str]) -> String {
@@ -76,11 +72,16 @@ fn and_list(names: &[&str]) -> String {
 }
 
 impl DialectOnly {
+    /// The dialects that lack it: their migrations fail on it.
+    pub fn missing(&self) -> Vec<Dialect> {
+        Dialect::ALL.into_iter().filter(|d| !self.dialects.contains(d)).collect()
+    }
+
     /// `` the function `gen_random_uuid` exists only on PostgreSQL: the
     /// MySQL/MariaDB and SQLite migrations will fail on it ``.
     pub fn message(&self) -> String {
         let on: Vec<&str> = self.dialects.iter().map(|d| display(*d)).collect();
-        let off: Vec<&str> = Dialect::ALL.iter().filter(|d| !self.dialects.contains(d)).map(|d| display(*d)).collect();
+        let off: Vec<&str> = self.missing().into_iter().map(display).collect();
         format!(
             "{} exists only on {}: the {} migration{} will fail on it",
             self.what,

@@ -247,7 +247,8 @@ pub fn check_schema(schema: &crate::model::Schema, diagnostics: &mut Vec<crate::
                         format!("{} of `{}`: {}", site.what, entity.name, only.message()),
                     )
                     .with_help(only.help())
-                    .with_code("dialect_only_sql"),
+                    .with_code("dialect_only_sql")
+                    .with_dialects(only.missing()),
                 );
             }
         }

@@ -101,8 +101,12 @@ pub(super) fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, di
             } else {
                 "the `where` predicate applies on PostgreSQL and SQLite only"
             };
-            diagnostics
-                .push(Diagnostic::warning(&index.location, message).with_help(help).with_code("mysql_partial_index"));
+            diagnostics.push(
+                Diagnostic::warning(&index.location, message)
+                    .with_help(help)
+                    .with_code("mysql_partial_index")
+                    .with_dialects([Dialect::Mysql]),
+            );
         }
         if !index.include.is_empty() {
             diagnostics.push(
@@ -117,7 +121,8 @@ pub(super) fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, di
                     ),
                 )
                 .with_help("list them as index columns if MySQL queries need them covered")
-                .with_code("mysql_no_covering_index"),
+                .with_code("mysql_no_covering_index")
+                .with_dialects([Dialect::Mysql]),
             );
         }
         let parts = IndexParts { predicate: None, include: false };
@@ -279,7 +284,8 @@ fn comment_text(
             format!("{what} is longer than MySQL's {max}-character limit for comments; it is cut there"),
         )
         .with_help("shorten the doc comment, or accept the cut comment on MySQL/MariaDB")
-        .with_code("mysql_comment_cut"),
+        .with_code("mysql_comment_cut")
+        .with_dialects([Dialect::Mysql]),
     );
     text.chars().take(max).collect()
 }

@@ -84,7 +84,8 @@ pub(super) fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, di
                     ),
                 )
                 .with_help("use #[id(auto)] on the only key column, with type i64 or i32")
-                .with_code("sqlite_key_not_generated"),
+                .with_code("sqlite_key_not_generated")
+                .with_dialects([Dialect::Sqlite]),
             );
         }
         apply_default(c, &mut def);
@@ -154,7 +155,8 @@ pub(super) fn create_table(plan: &Plan<'_>, entity: &Entity, up: &mut Script, di
                     ),
                 )
                 .with_help("list them as index columns if SQLite queries need them covered")
-                .with_code("sqlite_no_covering_index"),
+                .with_code("sqlite_no_covering_index")
+                .with_dialects([Dialect::Sqlite]),
             );
         }
         let parts = IndexParts { predicate: Some(Dialect::Sqlite), include: false };

@@ -42,10 +42,9 @@ use crate::quote::{dialect_string_literal, ident, string_literal};
 use crate::transform::{USERSTAMP_CREATED_BY, USERSTAMP_UPDATED_BY};
 use crate::types::Dialect;
 
-/// The SQLSTATE Postgres raises for a stale `version`.
-pub const VERSION_CONFLICT_SQLSTATE: &str = "TW409";
-/// The start of every version-conflict message, on every dialect.
-pub const VERSION_CONFLICT_PREFIX: &str = "tablewright: version conflict on ";
+/// The SQLSTATE Postgres raises for a stale `version`, and the start of
+/// every version-conflict message, on every dialect.
+pub use crate::runtime::{VERSION_CONFLICT_PREFIX, VERSION_CONFLICT_SQLSTATE};
 
 /// The shared Postgres trigger functions.
 const PG_UPDATED_AT: &str = "tablewright_set_updated_at";
