@@ -4,9 +4,12 @@
 //! - tsc `--strict --noEmit` compiles `drizzle/schema.ts`, `schema.mysql.ts`
 //!   and `schema.sqlite.ts` against drizzle-orm 0.45 (and rejects a broken copy);
 //! - drizzle-kit generates non-empty SQL from each of the three;
-//! - equivalence on PostgreSQL: the database built from our migration (A)
-//!   and the one built from drizzle-kit's SQL plus `drizzle/behavior.sql` (B)
-//!   have the same normalized `pg_dump`, up to the differences the docs list;
+//! - on a fresh PostgreSQL database, drizzle-kit's own commands as the docs
+//!   prescribe (`generate --custom` filled with `drizzle/prelude.sql`,
+//!   `generate` from `schema.ts`, `generate --custom` filled with
+//!   `drizzle/behavior.sql`, `migrate`) build a database (B) whose normalized
+//!   `pg_dump` equals that of the one our migration builds (A), up to the
+//!   differences the docs list; after them `drizzle-kit generate` plans nothing;
 //! - after our migrations folder (journal + `meta/0000_snapshot.json`),
 //!   `drizzle-kit generate` plans no change, and our snapshot is byte-equal
 //!   to the one drizzle-kit writes (its random id aside); an edited copy of
@@ -182,14 +185,6 @@ fn database() -> Option<PgDatabase> {
     }
 }
 
-/// Runs statements one by one, so an error names its statement.
-fn execute_each(db: &mut PgDatabase, statements: &[String], source: &str) -> Result<(), String> {
-    for statement in statements {
-        db.execute_batch(statement).map_err(|e| format!("{source}: {e}"))?;
-    }
-    Ok(())
-}
-
 /// A `pg_dump` as statements (a statement ends with a line ending in `;`).
 fn statements_of(dump: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -224,48 +219,109 @@ fn normalize(dump: &str) -> String {
         .collect()
 }
 
-/// Database B: drizzle-kit's statements in drizzle-kit's order, our behavior
-/// statements, and the policies after them (in membership mode they call
-/// functions the behavior statements create), then the policy comments.
-fn build_from_drizzle(db: &mut PgDatabase, drizzle: &[String], behavior: &[String]) -> Result<(), String> {
-    let (policies, rest): (Vec<String>, Vec<String>) =
-        drizzle.iter().cloned().partition(|s| s.starts_with("CREATE POLICY"));
-    let (comments, plumbing): (Vec<String>, Vec<String>) =
-        behavior.iter().cloned().partition(|s| s.starts_with("COMMENT ON POLICY"));
-    execute_each(db, &rest, "drizzle-kit SQL")?;
-    execute_each(db, &plumbing, "drizzle/behavior.sql")?;
-    execute_each(db, &policies, "drizzle-kit SQL (policies)")?;
-    execute_each(db, &comments, "drizzle/behavior.sql (policy comments)")
-}
-
-/// The statements of `drizzle/behavior.sql` (the header comment is dropped).
-fn behavior_statements(generated: &Path) -> Vec<String> {
-    read(&drizzle_dir(generated).join("behavior.sql"))
+/// The statements of a custom-migration file of `drizzle/` (`prelude.sql`,
+/// `behavior.sql`), its header comment dropped.
+fn custom_statements(generated: &Path, file: &str) -> Vec<String> {
+    read(&drizzle_dir(generated).join(file))
         .split(BREAKPOINT)
         .map(|chunk| chunk.lines().filter(|l| !l.starts_with("--")).collect::<Vec<_>>().join("\n").trim().to_string())
         .filter(|s| !s.is_empty())
         .collect()
 }
 
-/// Builds A from our SQL and B from drizzle-kit's; their normalized dumps.
+/// `drizzle-kit <args>` in `project` (its `drizzle.config.js`); what it printed.
+fn drizzle_kit(project: &Path, args: &[&str], url: &str) -> Result<String, String> {
+    let mut cmd = Command::new(node_bin("drizzle-kit"));
+    cmd.args(args).env("DATABASE_URL", url);
+    let output = run(cmd, project)?;
+    Ok(format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr)))
+}
+
+/// `drizzle-kit generate --custom --name=<name>`, then `file` of `drizzle/`
+/// appended to the migration it prepared, as the docs tell a user to do.
+fn custom_migration(project: &Path, name: &str, generated: &Path, file: &str, url: &str) -> Result<(), String> {
+    drizzle_kit(project, &["generate", "--custom", &format!("--name={name}")], url)?;
+    let journal: serde_json::Value = serde_json::from_str(&read(&project.join("out/meta/_journal.json")))
+        .map_err(|e| format!("drizzle-kit's journal: {e}"))?;
+    let tag = journal["entries"].as_array().and_then(|e| e.last()).and_then(|e| e["tag"].as_str()).unwrap_or("");
+    if !tag.ends_with(name) {
+        return Err(format!("drizzle-kit generate --custom --name={name} journaled `{tag}`"));
+    }
+    let migration = project.join(format!("out/{tag}.sql"));
+    // drizzle-kit prepares it with one comment line ("put your code below").
+    let prepared = read(&migration);
+    if prepared.lines().any(|l| !l.trim().is_empty() && !l.starts_with("--")) {
+        return Err(format!("{}: drizzle-kit's custom migration is not empty:\n{prepared}", migration.display()));
+    }
+    write(&migration, &format!("{prepared}{}", read(&drizzle_dir(generated).join(file))));
+    Ok(())
+}
+
+/// A Drizzle user's fresh database, built by drizzle-kit's own commands the
+/// way docs/targets/drizzle.md prescribes: a custom migration holding
+/// `drizzle/prelude.sql`, drizzle-kit's migration of `schema.ts`, a custom
+/// migration holding `drizzle/behavior.sql` (each custom one only when its
+/// file has statements), then `drizzle-kit migrate`. After that,
+/// `drizzle-kit generate` must find nothing to do.
+fn build_with_drizzle_kit(db: &mut PgDatabase, generated: &Path, schema_ts: &str, label: &str) -> Result<(), String> {
+    let project = ts_project(label);
+    let dir = project.path();
+    write(&dir.join("schema.ts"), schema_ts);
+    write(
+        &dir.join("drizzle.config.js"),
+        "module.exports = {\n  dialect: \"postgresql\",\n  schema: \"./schema.ts\",\n  out: \"./out\",\n  \
+         dbCredentials: { url: process.env.DATABASE_URL },\n};\n",
+    );
+    let url = db.url();
+    let prelude = custom_statements(generated, "prelude.sql");
+    if !prelude.is_empty() {
+        custom_migration(dir, "prelude", generated, "prelude.sql", &url)?;
+    }
+    let printed = drizzle_kit(dir, &["generate"], &url)?;
+    let journal = read(&dir.join("out/meta/_journal.json"));
+    if printed.contains(NO_CHANGES) || journal.matches("\"tag\"").count() != usize::from(!prelude.is_empty()) + 1 {
+        return Err(format!("drizzle-kit generate wrote no migration of schema.ts:\n{printed}"));
+    }
+    let behavior = custom_statements(generated, "behavior.sql");
+    if !behavior.is_empty() {
+        custom_migration(dir, "behavior", generated, "behavior.sql", &url)?;
+    }
+    let printed = drizzle_kit(dir, &["migrate"], &url)?;
+    if !printed.contains("migrations applied successfully") {
+        return Err(format!("drizzle-kit migrate:\n{printed}"));
+    }
+    let printed = drizzle_kit(dir, &["generate"], &url)?;
+    if !printed.contains(NO_CHANGES) {
+        return Err(format!("after drizzle-kit's own migrations, drizzle-kit generate still plans:\n{printed}"));
+    }
+    // drizzle's bookkeeping schema is not part of the application schema.
+    db.execute_batch("DROP SCHEMA drizzle CASCADE")
+}
+
+/// Builds A from our SQL and B with drizzle-kit's own commands; their
+/// normalized dumps.
 fn dumps(generated: &Path, schema_ts: &str, label: &str) -> Result<Option<(String, String)>, String> {
-    let drizzle = drizzle_kit_sql(schema_ts, "postgresql", label)?;
-    let behavior = behavior_statements(generated);
     let up = postgres_up_sql(generated);
-    for statement in &behavior {
+    let custom = [custom_statements(generated, "prelude.sql"), custom_statements(generated, "behavior.sql")].concat();
+    for statement in &custom {
         // A deferrable key: our migration declares it inline (`... DEFERRABLE
         // INITIALLY DEFERRED`), drizzle/behavior.sql alters the key drizzle-kit made.
         let deferral = statement.starts_with("ALTER TABLE ")
             && statement.ends_with(" DEFERRABLE INITIALLY DEFERRED;")
             && up.contains(" DEFERRABLE INITIALLY DEFERRED");
-        if !deferral && !up.contains(statement.as_str()) {
-            return Err(format!("drizzle/behavior.sql has a statement our migration lacks:\n{statement}"));
+        // The prelude creates the functions before the tables they read.
+        let unchecked =
+            ["SET check_function_bodies = off;", "RESET check_function_bodies;"].contains(&statement.as_str());
+        if !deferral && !unchecked && !up.contains(statement.as_str()) {
+            return Err(format!(
+                "drizzle/prelude.sql or behavior.sql has a statement our migration lacks:\n{statement}"
+            ));
         }
     }
     let Some(mut a) = database() else { return Ok(None) };
     let Some(mut b) = database() else { return Ok(None) };
     a.execute_batch(&up).map_err(|e| format!("our migration: {e}"))?;
-    build_from_drizzle(&mut b, &drizzle, &behavior)?;
+    build_with_drizzle_kit(&mut b, generated, schema_ts, label)?;
     Ok(Some((normalize(&a.dump_schema()?), normalize(&b.dump_schema()?))))
 }
 
@@ -280,27 +336,37 @@ fn sorted_lines(dump: &str) -> String {
 }
 
 #[test]
-fn drizzle_kit_sql_is_equivalent_to_our_migration() {
-    let mut failures = Vec::new();
-    for case in cases() {
-        let (name, dir) = (&case.name, case.generated.as_path());
-        let schema_ts = read(&drizzle_dir(dir).join("schema.ts"));
-        let steps = common::load_migrations(&dir.join("migrations/postgres")).map(|m| m.len()).unwrap_or(1);
-        let dumps = dumps(dir, &schema_ts, "drizzle-kit-pg")
-            .map(|d| d.map(|(a, b)| if steps > 1 { (sorted_lines(&a), sorted_lines(&b)) } else { (a, b) }));
-        match dumps {
-            Ok(Some((ours, theirs))) if ours == theirs => {
-                eprintln!("{name}: drizzle-kit's database equals ours ({} dump lines)", ours.lines().count())
-            }
-            Ok(Some((ours, theirs))) => failures.push(format!(
-                "{name}: pg_dump differs (- ours, + drizzle-kit):\n{}",
-                common::diff_lines(&ours, &theirs)
-            )),
-            Ok(None) => eprintln!("{name}: skipped (no PostgreSQL)"),
-            Err(e) => failures.push(format!("{name}: {e}")),
-        }
-    }
+fn drizzle_kits_own_commands_build_our_database() {
+    let cases = cases();
+    // One thread per case: each waits on drizzle-kit processes and databases.
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = cases.iter().map(|case| scope.spawn(|| fresh_database_case(case))).collect();
+        handles.into_iter().filter_map(|h| h.join().expect("a case thread panicked")).collect()
+    });
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// One case of the fresh-database check: its failure, if any.
+fn fresh_database_case(case: &Case) -> Option<String> {
+    let (name, dir) = (&case.name, case.generated.as_path());
+    let schema_ts = read(&drizzle_dir(dir).join("schema.ts"));
+    let steps = common::load_migrations(&dir.join("migrations/postgres")).map(|m| m.len()).unwrap_or(1);
+    let dumps = dumps(dir, &schema_ts, "drizzle-kit-pg")
+        .map(|d| d.map(|(a, b)| if steps > 1 { (sorted_lines(&a), sorted_lines(&b)) } else { (a, b) }));
+    match dumps {
+        Ok(Some((ours, theirs))) if ours == theirs => {
+            eprintln!("{name}: drizzle-kit's database equals ours ({} dump lines)", ours.lines().count());
+            None
+        }
+        Ok(Some((ours, theirs))) => {
+            Some(format!("{name}: pg_dump differs (- ours, + drizzle-kit):\n{}", common::diff_lines(&ours, &theirs)))
+        }
+        Ok(None) => {
+            eprintln!("{name}: skipped (no PostgreSQL)");
+            None
+        }
+        Err(e) => Some(format!("{name}: {e}")),
+    }
 }
 
 /// The comparison can fail: a column made nullable in a copy of the schema shows up.
@@ -316,6 +382,28 @@ fn equivalence_detects_a_changed_column() {
         Ok(None) => eprintln!("skipped (no PostgreSQL)"),
         Err(e) => panic!("{e}"),
     }
+}
+
+/// The fresh-database path can fail: without the prelude, drizzle-kit's own
+/// migration of the showcase's `schema.ts` stops at its first policy (the
+/// roles it names do not exist), which is what a Drizzle user hit before.
+#[test]
+fn drizzle_kit_migrate_needs_the_prelude() {
+    let showcase = common::tools::root().join("generated");
+    let copy = TempDir::new("drizzle-no-prelude");
+    std::fs::create_dir_all(drizzle_dir(copy.path())).expect("mkdir");
+    let header: String = read(&drizzle_dir(&showcase).join("prelude.sql"))
+        .lines()
+        .take_while(|l| l.starts_with("--"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    write(&drizzle_dir(copy.path()).join("prelude.sql"), &header);
+    write(&drizzle_dir(copy.path()).join("behavior.sql"), &read(&drizzle_dir(&showcase).join("behavior.sql")));
+    let Some(mut db) = database() else { return };
+    let schema_ts = read(&drizzle_dir(&showcase).join("schema.ts"));
+    let err = build_with_drizzle_kit(&mut db, copy.path(), &schema_ts, "drizzle-kit-no-prelude")
+        .expect_err("drizzle-kit migrate must fail without the roles");
+    assert!(err.contains("drizzle-kit\" \"migrate\" failed"), "it failed elsewhere:\n{err}");
 }
 
 /// Runs JavaScript under Node in `dir` with `client`, a pg `Client`

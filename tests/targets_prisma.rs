@@ -17,9 +17,10 @@
 //!   index of the database is described by Prisma; a schema with a wrong
 //!   foreign-key name or column length fails this.
 //!
-//! `prisma migrate diff` would be the direct check but needs Prisma's
-//! schema-engine binary, which is not on the npm registry: Prisma downloads
-//! it from its own binaries server (see docs/targets/prisma.md).
+//! - Prisma's own schema engine (`@prisma/schema-engine-wasm`, through
+//!   `tools/node/prisma-diff.mjs`), diffing the database our migrations built
+//!   against `schema.prisma`, plans no change (what `prisma migrate diff`
+//!   asks); with one column length changed it plans exactly that change.
 
 mod common;
 
@@ -352,6 +353,109 @@ fn prisma_migrations_build_our_database_and_the_dmmf_matches_it() {
     }
 }
 
+/// What `tools/node/prisma-diff.mjs` reports: Prisma's schema engine
+/// (WASM) diffing the database at `url` against `schema`.
+fn prisma_diff(schema: &Path, url: &str) -> Result<(i64, String), String> {
+    let engine = node_dir().join("node_modules/@prisma/schema-engine-wasm");
+    assert!(
+        engine.is_dir(),
+        "{} is missing\nhelp: run `scripts/test` (it installs the Node tools), or `npm ci --ignore-scripts` in tools/node",
+        engine.display()
+    );
+    let mut cmd = Command::new("node");
+    cmd.arg(node_dir().join("prisma-diff.mjs")).arg(schema).arg(url);
+    let output = run(cmd, &node_dir())?;
+    let report: Value =
+        serde_json::from_slice(&output.stdout).map_err(|e| format!("prisma-diff.mjs printed no JSON report: {e}"))?;
+    Ok((report["exitCode"].as_i64().unwrap_or(-1), str_of(&report, "script").to_string()))
+}
+
+/// What Prisma's schema engine is known to plan for a subject, and why:
+/// it compares a `dbgenerated(...)` default and an index's `where: raw(...)`
+/// as text with PostgreSQL's deparsed form of the expression, and the
+/// reserved-words fixture writes a `#[default(sql = ...)]` and an index
+/// `where` otherwise (`lower('It''s')`, printed back as
+/// `lower('It''s'::text)`; see docs/targets/prisma.md). Each must be
+/// planned, and nothing else.
+fn raw_sql_objects(name: &str) -> &'static [&'static str] {
+    match name {
+        "fixture reserved" => &[r#"ALTER COLUMN "label" SET DEFAULT lower('It''s')"#, r#""idx_order_order_partial""#],
+        _ => &[],
+    }
+}
+
+/// Whether every statement of `script` touches one of `raw`, and each of
+/// `raw` is touched.
+fn only_raw_sql(script: &str, raw: &[&str]) -> bool {
+    let statements: Vec<String> = script
+        .split(";\n")
+        .map(|s| s.lines().filter(|l| !l.starts_with("--")).collect::<Vec<_>>().join("\n"))
+        .filter(|s| !s.trim().is_empty())
+        .collect();
+    !raw.is_empty()
+        && statements.iter().all(|s| raw.iter().any(|r| s.contains(r)))
+        && raw.iter().all(|r| statements.iter().any(|s| s.contains(r)))
+}
+
+/// Prisma's own planner agrees: its schema engine, diffing the database our
+/// migrations built against our `schema.prisma` (what `prisma migrate diff
+/// --from-config-datasource --to-schema` asks), plans no change. One thread
+/// per subject.
+#[test]
+fn prismas_schema_engine_plans_no_change_after_our_migrations() {
+    let (subjects, _guards) = subjects();
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = subjects
+            .iter()
+            .map(|(name, dir)| {
+                scope.spawn(move || {
+                    let mut db = PgDatabase::create().unwrap_or_else(|e| panic!("{e}"))?;
+                    for migration in load_migrations(&dir.join("migrations/postgres")).unwrap_or_else(|e| panic!("{e}"))
+                    {
+                        db.execute_batch(&read(&migration.up)).unwrap_or_else(|e| panic!("{name}: {e}"));
+                    }
+                    let raw = raw_sql_objects(name);
+                    match prisma_diff(&dir.join("prisma/schema.prisma"), &db.url()) {
+                        Ok((0, _)) if raw.is_empty() => {
+                            eprintln!("{name}: Prisma's schema engine plans no change");
+                            None
+                        }
+                        Ok((2, script)) if only_raw_sql(&script, raw) => {
+                            eprintln!("{name}: Prisma's schema engine plans only the raw SQL it compares as text");
+                            None
+                        }
+                        Ok((code, script)) => {
+                            Some(format!("{name}: Prisma's schema engine wants (exit code {code}):\n{script}"))
+                        }
+                        Err(e) => Some(format!("{name}: {e}")),
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().filter_map(|h| h.join().expect("a subject thread panicked")).collect()
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The engine check can fail: with one VARCHAR length changed in a copy of
+/// the showcase's schema, Prisma plans exactly that column's change.
+#[test]
+fn prismas_schema_engine_sees_a_changed_column() {
+    let generated = common::tools::root().join("generated");
+    let text = read(&generated.join("prisma/schema.prisma"));
+    assert!(text.contains("@db.VarChar(500)"), "the showcase's tasks.title is no longer VARCHAR(500)");
+    let tmp = TempDir::new("prisma-diff-changed");
+    let path = tmp.path().join("schema.prisma");
+    fs::write(&path, text.replacen("@db.VarChar(500)", "@db.VarChar(501)", 1)).expect("write");
+    let Some(mut db) = PgDatabase::create().unwrap_or_else(|e| panic!("{e}")) else { return };
+    for migration in load_migrations(&generated.join("migrations/postgres")).unwrap_or_else(|e| panic!("{e}")) {
+        db.execute_batch(&read(&migration.up)).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let (code, script) = prisma_diff(&path, &db.url()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(code, 2, "{script}");
+    assert!(script.contains(r#"ALTER TABLE "tasks" ALTER COLUMN "title" SET DATA TYPE VARCHAR(501)"#), "{script}");
+}
+
 fn check_dmmf_against_database(name: &str, report: &Value, db: &mut postgres::Client) {
     for e in report["enums"].as_array().into_iter().flatten() {
         let labels: Vec<String> = db
@@ -452,13 +556,15 @@ fn check_dmmf_against_database(name: &str, report: &Value, db: &mut postgres::Cl
 
         // Keys and indexes: each DMMF index is one of the table's, with the
         // same columns, order and uniqueness; each of the table's is in the DMMF.
+        // A covering index's INCLUDE columns come last, ascending: the schema
+        // lists them as key columns, which is how Prisma's engine reads them.
         let indexes = db
             .query(
                 "SELECT i.relname::text, x.indisunique, x.indisprimary, \
                    ARRAY(SELECT a.attname::text FROM unnest(x.indkey::int2[]) WITH ORDINALITY k(n, o) \
-                         JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.n \
-                         WHERE k.o <= x.indnkeyatts ORDER BY k.o), \
-                   ARRAY(SELECT (k.opt & 1) = 1 FROM unnest(x.indoption::int2[]) WITH ORDINALITY k(opt, o) ORDER BY k.o) \
+                         JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.n ORDER BY k.o), \
+                   ARRAY(SELECT k.o <= x.indnkeyatts AND (x.indoption[k.o - 1] & 1) = 1 \
+                         FROM generate_series(1, x.indnatts) k(o) ORDER BY k.o) \
                  FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid \
                  JOIN pg_namespace n ON n.oid = c.relnamespace \
                  WHERE n.nspname = current_schema() AND c.relname = $1",

@@ -44,7 +44,7 @@ export const taskPriorityEnum = pgEnum("task_priority", ["low", "medium", "high"
 /** Where a task is in its life. */
 export const taskStatusEnum = pgEnum("task_status", ["backlog", "todo", "in_progress", "in_review", "done", "canceled"]);
 
-/** Created by the migration's row-level-security statements (drizzle/behavior.sql). */
+/** Created by our migration, or by drizzle/prelude.sql before drizzle-kit's own. */
 export const appAdminRole = pgRole("app_admin").existing();
 
 /** What happened to the rows of #[audited] tables: who, when, and the row before and after. Written by triggers only. */

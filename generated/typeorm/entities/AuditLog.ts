@@ -8,10 +8,10 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
   name: "audit_logs",
   comment: "What happened to the rows of #[audited] tables: who, when, and the row before and after. Written by triggers only.",
 })
-// Our SQL sorts occurred_at DESC; TypeORM indexes have no order.
-@Index("idx_audit_logs_tenant_id_occurred_at", ["tenantId", "occurredAt"])
-// Our SQL sorts occurred_at DESC; TypeORM indexes have no order.
-@Index("idx_audit_logs_entity_type_entity_id_occurred_at", ["entityType", "entityId", "occurredAt"])
+// Our SQL: (tenant_id, occurred_at DESC). TypeORM cannot declare a sort order: the migration owns this index.
+@Index("idx_audit_logs_tenant_id_occurred_at", { synchronize: false })
+// Our SQL: (entity_type, entity_id, occurred_at DESC). TypeORM cannot declare a sort order: the migration owns this index.
+@Index("idx_audit_logs_entity_type_entity_id_occurred_at", { synchronize: false })
 export class AuditLog {
   /**
    * The event's number.

@@ -22,8 +22,8 @@ import { User } from "./User";
 @Index("idx_tasks_due_date", ["dueDate"], { where: "deleted_at IS NULL" })
 // Our SQL: (project_id) INCLUDE (title). TypeORM cannot declare INCLUDE: the migration owns this index.
 @Index("idx_tasks_project_id", { synchronize: false })
-// Our SQL sorts created_at DESC; TypeORM indexes have no order.
-@Index("idx_tasks_created_at", ["createdAt"], { where: "deleted_at IS NULL" })
+// Our SQL: (created_at DESC). TypeORM cannot declare a sort order: the migration owns this index.
+@Index("idx_tasks_created_at", { synchronize: false })
 @Unique("uq_tasks_organization_id_id", ["organizationId", "id"])
 @Check("ck_tasks_estimate_hours", "estimate_hours >= 0")
 export class Task {

@@ -31,7 +31,7 @@ import {
 /** Where an order is in fulfilment. */
 export const orderStatusEnum = pgEnum("order_status", ["pending", "paid", "shipped", "delivered", "refunded"]);
 
-/** Created by the migration's row-level-security statements (drizzle/behavior.sql). */
+/** Created by our migration, or by drizzle/prelude.sql before drizzle-kit's own. */
 export const appAdminRole = pgRole("app_admin").existing();
 
 /** What happened to the rows of #[audited] tables: who, when, and the row before and after. Written by triggers only. */

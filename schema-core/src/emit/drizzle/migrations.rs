@@ -6,6 +6,7 @@
 //! drizzle/migrations/0000_initial.sql       our up statements, split by `--> statement-breakpoint`
 //! drizzle/migrations/meta/_journal.json     { version, dialect, entries: [{ idx, version, when, tag, breakpoints }] }
 //! drizzle/migrations/meta/0000_snapshot.json drizzle-kit's snapshot of schema.ts at that migration
+//! drizzle/prelude.sql                       the roles and functions schema.ts's policies need first
 //! drizzle/behavior.sql                      the triggers and RLS plumbing schema.ts cannot express
 //! ```
 //!
@@ -19,7 +20,7 @@
 
 use super::snapshot::{snapshot, snapshot_path};
 use super::{Artifact, Context, Emitted};
-use crate::emit::sql::{HEADER, behavior_statements, migration_statements};
+use crate::emit::sql::{HEADER, behavior_statements, migration_statements, rls};
 use crate::types::Dialect;
 
 /// drizzle-kit's statement separator.
@@ -50,12 +51,21 @@ pub(super) fn emit(cx: &Context<'_>, out: &mut Emitted) {
     ));
     out.artifacts.push(Artifact::text("drizzle/migrations/meta/_journal.json", journal(&[tag])));
 
+    // drizzle-kit's own migration of schema.ts creates the tables and their
+    // policies; the policies name our roles and (in membership mode) call
+    // our helper functions. So what schema.ts cannot express is split in
+    // two custom migrations: the prelude (roles, functions) before it, the
+    // behavior (triggers, grants, FORCE, comments) after it.
+    let prelude: Vec<String> = rls::statements_before_tables(cx.schema(), &options.tenancy, &mut Vec::new())
+        .into_iter()
+        .map(|s| s + ";")
+        .collect();
     // The policies are in schema.ts (pgPolicy); everything else of the
     // behavior statements is carried as raw SQL.
     let mut behavior: Vec<String> = behavior_statements(cx, Dialect::Postgres)
         .up
         .into_iter()
-        .filter(|s| !s.starts_with("CREATE POLICY "))
+        .filter(|s| !s.starts_with("CREATE POLICY ") && !prelude.contains(s))
         .collect();
     // Drizzle's foreignKey() has no deferral: `#[belongs_to(X, deferrable)]`
     // keys are made deferrable here, as our migration creates them.
@@ -64,16 +74,39 @@ pub(super) fn emit(cx: &Context<'_>, out: &mut Emitted) {
             behavior.push(deferrable_statement(&entity.table, &fk.name));
         }
     }
-    let mut text = format!(
-        "{HEADER}\n-- What drizzle/schema.ts cannot express: triggers, row-level-security roles, grants,\n\
-         -- functions, FORCE ROW LEVEL SECURITY and policy comments. Run it after the tables exist\n\
-         -- (a `drizzle-kit generate --custom` migration); the policies themselves are in schema.ts.\n"
+    let mut prelude_text = format!(
+        "{HEADER}\n-- What drizzle-kit's migration of drizzle/schema.ts needs before it runs: the\n\
+         -- row-level-security roles its policies name and the helper functions they call.\n\
+         -- Run it first, as a `drizzle-kit generate --custom` migration made before the one\n\
+         -- drizzle-kit generates from schema.ts (docs/targets/drizzle.md).\n"
     );
-    if !behavior.is_empty() {
-        text.push_str(&behavior.join(&format!("\n{BREAKPOINT}\n")));
+    let functions = prelude.iter().any(|s| s.contains("FUNCTION"));
+    // The functions read tables drizzle-kit creates later: PostgreSQL checks
+    // an SQL function's body at CREATE unless told not to (as pg_dump does).
+    let statements: Vec<String> = functions
+        .then(|| "SET check_function_bodies = off;".to_string())
+        .into_iter()
+        .chain(prelude)
+        .chain(functions.then(|| "RESET check_function_bodies;".to_string()))
+        .collect();
+    push_statements(&mut prelude_text, &statements);
+    out.artifacts.push(Artifact::text("drizzle/prelude.sql", prelude_text));
+
+    let mut text = format!(
+        "{HEADER}\n-- What drizzle/schema.ts cannot express: triggers, grants, FORCE ROW LEVEL SECURITY\n\
+         -- and policy comments. Run it after drizzle-kit's migration of schema.ts, as a\n\
+         -- `drizzle-kit generate --custom` migration (drizzle/prelude.sql runs before it).\n"
+    );
+    push_statements(&mut text, &behavior);
+    out.artifacts.push(Artifact::text("drizzle/behavior.sql", text));
+}
+
+/// Appends statements split by drizzle-kit's breakpoint, one per chunk.
+fn push_statements(text: &mut String, statements: &[String]) {
+    if !statements.is_empty() {
+        text.push_str(&statements.join(&format!("\n{BREAKPOINT}\n")));
         text.push('\n');
     }
-    out.artifacts.push(Artifact::text("drizzle/behavior.sql", text));
 }
 
 /// `ALTER TABLE ... ALTER CONSTRAINT ... DEFERRABLE INITIALLY DEFERRED;`:

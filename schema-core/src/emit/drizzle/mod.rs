@@ -11,7 +11,9 @@
 //! `$inferSelect` / `$inferInsert` row types. What Drizzle cannot say
 //! (covering `INCLUDE` columns, comments, triggers, `FORCE ROW LEVEL
 //! SECURITY`, the membership functions) is listed in docs/targets/drizzle.md;
-//! the triggers and RLS plumbing travel as `drizzle/behavior.sql`.
+//! the roles and membership functions travel as `drizzle/prelude.sql` (run
+//! before drizzle-kit's own migration), the triggers and the rest of the RLS
+//! plumbing as `drizzle/behavior.sql` (after it).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -202,7 +204,7 @@ fn write_roles(file: &mut File<'_>, out: &mut String, policies: &BTreeMap<String
     for role in roles {
         file.core.insert("pgRole");
         out.push_str(&format!(
-            "\n/** Created by the migration's row-level-security statements (drizzle/behavior.sql). */\n\
+            "\n/** Created by our migration, or by drizzle/prelude.sql before drizzle-kit's own. */\n\
              export const {} = pgRole({}).existing();\n",
             role_var(role),
             js::string_literal(role)

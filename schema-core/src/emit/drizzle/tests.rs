@@ -170,9 +170,11 @@ fn migrations_folder_carries_our_postgres_migration() {
     assert_eq!(value["entries"][0]["tag"], "0000_initial");
     assert_eq!(value["entries"][0]["when"], migrations::JOURNAL_EPOCH_MS);
     assert_eq!(value["entries"][0]["breakpoints"], true);
-    let behavior = artifact(&out, "drizzle/behavior.sql");
-    // The fixture has no triggers and no tenant: the file is just its header.
-    assert!(behavior.lines().all(|l| l.starts_with("-- ")), "{behavior}");
+    // The fixture has no triggers and no tenant: each file is just its header.
+    for path in ["drizzle/prelude.sql", "drizzle/behavior.sql"] {
+        let text = artifact(&out, path);
+        assert!(text.lines().all(|l| l.starts_with("-- ")), "{path}:\n{text}");
+    }
 }
 
 #[test]

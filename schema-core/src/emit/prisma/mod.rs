@@ -441,8 +441,9 @@ fn default_value(analysis: &Analysis<'_>, column: &Column) -> Option<String> {
         DefaultValue::Bool(b) => b.to_string(),
         DefaultValue::Int(i) => i.to_string(),
         DefaultValue::Float(f) if is_prisma_number(f) => f.clone(),
-        // Prisma's number literals have no exponent: keep the SQL as written.
-        DefaultValue::Float(f) => db_generated(f),
+        // Prisma's number literals have no exponent: the same number written
+        // out (`1.5e3` is 1500), which is also how PostgreSQL stores it.
+        DefaultValue::Float(f) => without_exponent(f).unwrap_or_else(|| db_generated(f)),
         DefaultValue::String(s) => match column.ty {
             ColumnType::String | ColumnType::Uuid | ColumnType::Json => string_literal(s),
             _ => db_generated(&crate::quote::string_literal(s)),
@@ -456,12 +457,72 @@ fn default_value(analysis: &Analysis<'_>, column: &Column) -> Option<String> {
             ColumnType::NaiveTime => db_generated("LOCALTIME"),
             _ => "now()".into(),
         },
-        // A JSON literal written as SQL (`'{}'`) is Prisma's `@default("{}")`.
-        DefaultValue::Sql(sql) if column.ty == ColumnType::Json && sql_string(sql).is_some() => {
-            string_literal(&sql_string(sql).unwrap_or_default())
+        // A JSON literal written as SQL (`'{}'`, `'{}'::jsonb`) is Prisma's
+        // `@default("{}")`: Prisma's schema engine reads such a database
+        // default as a string, and would see a `dbgenerated` as a change.
+        DefaultValue::Sql(sql) if column.ty == ColumnType::Json && json_literal(sql).is_some() => {
+            string_literal(&json_literal(sql).unwrap_or_default())
+        }
+        // `sql = "FALSE"` on a boolean is Prisma's `false`, for the same reason.
+        DefaultValue::Sql(sql) if column.ty == ColumnType::Bool && bool_literal(sql).is_some() => {
+            bool_literal(sql).unwrap_or_default().to_string()
         }
         DefaultValue::Sql(sql) => db_generated(sql),
     })
+}
+
+/// A SQL string literal, bare or cast to `json`/`jsonb`: its text.
+fn json_literal(sql: &str) -> Option<String> {
+    let sql = sql.trim();
+    let lower = sql.to_ascii_lowercase();
+    let bare =
+        ["::jsonb", "::json"].iter().find_map(|cast| lower.ends_with(cast).then(|| &sql[..sql.len() - cast.len()]));
+    sql_string(bare.unwrap_or(sql))
+}
+
+/// `TRUE` / `FALSE` in any case.
+fn bool_literal(sql: &str) -> Option<bool> {
+    let sql = sql.trim();
+    if sql.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if sql.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// A float literal with an exponent written out as Prisma's plain number,
+/// exactly, by moving the decimal point in the digits (`1.5e3` -> `1500`,
+/// `-2.5E-2` -> `-0.025`); `None` when it is not such a literal, or its
+/// exponent is beyond any float's.
+fn without_exponent(text: &str) -> Option<String> {
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (mantissa, exponent) = rest.split_once(['e', 'E'])?;
+    let exponent: i32 = exponent.parse().ok().filter(|e: &i32| e.abs() <= 400)?;
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if int.is_empty() && frac.is_empty() || !int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let digits = format!("{int}{frac}");
+    let point = int.len() as i32 + exponent;
+    let (int, frac) = if point <= 0 {
+        (String::new(), format!("{}{digits}", "0".repeat(point.unsigned_abs() as usize)))
+    } else if point as usize >= digits.len() {
+        (format!("{digits}{}", "0".repeat(point as usize - digits.len())), String::new())
+    } else {
+        (digits[..point as usize].to_string(), digits[point as usize..].to_string())
+    };
+    let int = match int.trim_start_matches('0') {
+        "" => "0",
+        int => int,
+    };
+    let frac = frac.trim_end_matches('0');
+    let sign = if int == "0" && frac.is_empty() { "" } else { sign };
+    Some(if frac.is_empty() { format!("{sign}{int}") } else { format!("{sign}{int}.{frac}") })
 }
 
 /// The text of a SQL string literal (`'it''s'` is `it's`), or `None` when
@@ -579,6 +640,11 @@ fn block_attributes(entity: &Entity) -> Vec<(Vec<String>, String)> {
     out
 }
 
+/// `@@index` / `@@unique` of an index. Prisma has no covering indexes, and
+/// its schema engine reads an index's `INCLUDE` columns as key columns after
+/// the others (as `prisma db pull` writes them): they are listed so, or
+/// `prisma migrate diff` against our database would drop and re-create the
+/// index. Prisma's own migration would make them key columns.
 fn index_attribute(entity: &Entity, index: &Index) -> (Vec<String>, String) {
     let fields: Vec<String> = index
         .columns
@@ -587,8 +653,10 @@ fn index_attribute(entity: &Entity, index: &Index) -> (Vec<String>, String) {
             let name = field_of(entity, &c.name);
             if c.desc { format!("{name}(sort: Desc)") } else { name }
         })
+        .chain(index.include.iter().map(|c| field_of(entity, c)))
         .collect();
-    let names: Vec<&str> = index.columns.iter().map(|c| c.name.as_str()).collect();
+    let names: Vec<&str> =
+        index.columns.iter().map(|c| c.name.as_str()).chain(index.include.iter().map(String::as_str)).collect();
     let suffix = if index.unique { "key" } else { "idx" };
     let prisma_default = format!("{}_{}_{suffix}", entity.table, names.join("_"));
     let map = map_arg(&index.name, &prisma_default);
@@ -602,7 +670,10 @@ fn index_attribute(entity: &Entity, index: &Index) -> (Vec<String>, String) {
         vec![]
     } else {
         let quoted: Vec<String> = index.include.iter().map(|c| crate::quote::ident(Dialect::Postgres, c)).collect();
-        vec![format!("INCLUDE ({}) is in the migration SQL only: Prisma has no covering indexes.", quoted.join(", "))]
+        vec![format!(
+            "Our SQL has INCLUDE ({}): Prisma has no covering indexes and reads them as the last key columns.",
+            quoted.join(", ")
+        )]
     };
     (comments, text)
 }

@@ -98,8 +98,8 @@ fn indexes_keep_names_order_predicates_and_say_what_is_lost() {
     for expected in [
         "@@unique([organizationId, title], map: \"uq_tasks_organization_id_title\", where: raw(\"deleted_at IS NULL\"))",
         "@@index([dueDate], map: \"idx_tasks_due_date\", where: raw(\"deleted_at IS NULL\"))",
-        "  // INCLUDE (\"title\") is in the migration SQL only: Prisma has no covering indexes.\n  \
-         @@index([createdById], map: \"idx_tasks_created_by_id\")",
+        "  // Our SQL has INCLUDE (\"title\"): Prisma has no covering indexes and reads them as the last key columns.\n  \
+         @@index([createdById, title], map: \"idx_tasks_created_by_id\")",
         "@@index([updatedAt(sort: Desc)], map: \"idx_tasks_updated_at\")",
     ] {
         assert!(tasks.contains(expected), "missing {expected:?} in\n{tasks}");
@@ -135,6 +135,34 @@ fn strings_and_numbers() {
     assert_eq!(string_literal("a \"b\" \\ c\nd"), r#""a \"b\" \\ c\nd""#);
     assert!(is_prisma_number("0.0") && is_prisma_number("-12") && is_prisma_number("3.25"));
     assert!(!is_prisma_number("1.5e3") && !is_prisma_number(".5") && !is_prisma_number("1."));
+    for (literal, plain) in [
+        ("1.5e3", "1500"),
+        ("1e3", "1000"),
+        ("-2.5E-2", "-0.025"),
+        ("12.34e1", "123.4"),
+        ("1.5e0", "1.5"),
+        ("+3e-1", "0.3"),
+        ("0e5", "0"),
+        ("-0.0e2", "0"),
+        ("001.50e1", "15"),
+    ] {
+        assert_eq!(without_exponent(literal).as_deref(), Some(plain), "{literal}");
+        assert!(is_prisma_number(plain), "{plain}");
+    }
+    for not_one in ["1.5", "e3", "1e", "1.5e3.0", "0x1e3", "1e9999"] {
+        assert_eq!(without_exponent(not_one), None, "{not_one}");
+    }
+}
+
+#[test]
+fn sql_literals_prisma_reads_as_values() {
+    assert_eq!(json_literal("'{\"a\": 1}'::jsonb").as_deref(), Some("{\"a\": 1}"));
+    assert_eq!(json_literal(" '[]'::JSON ").as_deref(), Some("[]"));
+    assert_eq!(json_literal("'{}'").as_deref(), Some("{}"));
+    assert_eq!(json_literal("jsonb_build_object()"), None);
+    assert_eq!(bool_literal("FALSE"), Some(false));
+    assert_eq!(bool_literal(" true "), Some(true));
+    assert_eq!(bool_literal("1 = 1"), None);
 }
 
 #[test]

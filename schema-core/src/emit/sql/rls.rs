@@ -46,15 +46,61 @@ pub fn statements(schema: &Schema, options: &TenancyOptions, diagnostics: &mut V
     }
 }
 
-/// The statements of a security plan.
-pub fn render(plan: &SecurityPlan<'_>) -> RlsStatements {
+/// The statements of `schema`'s [`statements`] that need no table: the
+/// roles, the schema grant and the helper functions with their privileges.
+/// A tool that creates the tables and their policies itself (drizzle-kit)
+/// runs these first, because its policies name the roles and call the
+/// functions. The functions read tables, so they must be created with
+/// `check_function_bodies` off when the tables do not exist yet.
+///
+/// ```
+/// use tablewright_core::security::TenancyOptions;
+/// use tablewright_core::emit::sql::rls::statements_before_tables;
+/// let schema = tablewright_core::model::Schema::default();
+/// assert!(statements_before_tables(&schema, &TenancyOptions::default(), &mut Vec::new()).is_empty());
+/// ```
+pub fn statements_before_tables(
+    schema: &Schema,
+    options: &TenancyOptions,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    match plan(schema, options, diagnostics) {
+        Some(plan) => {
+            let mut out = role_statements(&plan);
+            out.extend(function_statements(&plan));
+            out
+        }
+        None => Vec::new(),
+    }
+}
+
+/// The roles and the schema grant.
+fn role_statements(plan: &SecurityPlan<'_>) -> Vec<String> {
     let options = plan.tenancy.options;
     let role = &options.role;
-    let mut up = vec![
+    vec![
         create_role(role, None),
         create_role(&options.admin_role, Some(role)),
         on_current_schema("GRANT USAGE ON SCHEMA %I TO %I", role),
-    ];
+    ]
+}
+
+/// Each helper function, its `REVOKE` from `PUBLIC` and its `GRANT EXECUTE`.
+fn function_statements(plan: &SecurityPlan<'_>) -> Vec<String> {
+    let role = &plan.tenancy.options.role;
+    let mut out = Vec::new();
+    for function in &plan.functions {
+        out.push(create_function(function));
+        out.push(format!("REVOKE ALL ON FUNCTION {}() FROM PUBLIC", function.name));
+        out.push(format!("GRANT EXECUTE ON FUNCTION {}() TO {}", function.name, ident(D, role)));
+    }
+    out
+}
+
+/// The statements of a security plan.
+pub fn render(plan: &SecurityPlan<'_>) -> RlsStatements {
+    let role = &plan.tenancy.options.role;
+    let mut up = role_statements(plan);
     for grant in &plan.grants {
         let privileges: Vec<&str> = grant.privileges.iter().map(|c| c.sql()).collect();
         up.push(format!(
@@ -72,11 +118,7 @@ pub fn render(plan: &SecurityPlan<'_>) -> RlsStatements {
             ));
         }
     }
-    for function in &plan.functions {
-        up.push(create_function(function));
-        up.push(format!("REVOKE ALL ON FUNCTION {}() FROM PUBLIC", function.name));
-        up.push(format!("GRANT EXECUTE ON FUNCTION {}() TO {}", function.name, ident(D, role)));
-    }
+    up.extend(function_statements(plan));
     for table in &plan.tables {
         up.extend(table_statements(table));
     }

@@ -317,30 +317,29 @@ fn sorted_imports<'a>(names: &BTreeSet<&'a str>) -> Vec<&'a str> {
 }
 
 /// `@Index("name", ["prop", ...], { unique, where })`. TypeORM's index has
-/// no sort order and no covering columns: a `DESC` column is declared
-/// ascending (TypeORM compares an index's name, columns and uniqueness, so
-/// it sees no change), and an index with `INCLUDE` columns is declared
-/// `@Index("name", { synchronize: false })`, TypeORM's way of saying the
-/// index exists and is managed elsewhere (our migration).
+/// no sort order and no covering columns: an index with a `DESC` column or
+/// `INCLUDE` columns is declared `@Index("name", { synchronize: false })`,
+/// TypeORM's documented way of saying the index exists and is managed
+/// elsewhere (our migration), so neither `synchronize` nor
+/// `migration:generate` drops it, re-creates it ascending, or re-creates it
+/// when a column it holds changes.
 fn index_lines(entity: &Entity, index: &crate::model::Index) -> Vec<String> {
     let mut lines = Vec::new();
-    let desc: Vec<&str> = index.columns.iter().filter(|c| c.desc).map(|c| c.name.as_str()).collect();
-    if !desc.is_empty() {
-        lines.push(format!("// Our SQL sorts {} DESC; TypeORM indexes have no order.", desc.join(", ")));
-    }
-    if !index.include.is_empty() {
+    let desc = index.columns.iter().any(|c| c.desc);
+    if desc || !index.include.is_empty() {
+        let columns: Vec<String> =
+            index.columns.iter().map(|c| if c.desc { format!("{} DESC", c.name) } else { c.name.clone() }).collect();
+        let include =
+            if index.include.is_empty() { String::new() } else { format!(" INCLUDE ({})", index.include.join(", ")) };
+        let cannot = match (desc, index.include.is_empty()) {
+            (true, true) => "a sort order",
+            (false, _) => "INCLUDE",
+            (true, false) => "a sort order or INCLUDE",
+        };
         lines.push(format!(
-            "// Our SQL: ({}) INCLUDE ({}). TypeORM cannot declare INCLUDE: the migration owns this index.",
-            index
-                .columns
-                .iter()
-                .map(|c| if c.desc { format!("{} DESC", c.name) } else { c.name.clone() })
-                .collect::<Vec<_>>()
-                .join(", "),
-            index.include.join(", ")
+            "// Our SQL: ({}){include}. TypeORM cannot declare {cannot}: the migration owns this index.",
+            columns.join(", ")
         ));
-    }
-    if !index.include.is_empty() {
         // TypeORM's documented form for an index it must not touch: name only.
         let options = vec![("synchronize", "false".to_string())];
         lines.extend(Decorator::new("Index").arg(string(&index.name)).options(options).lines(""));

@@ -11,8 +11,8 @@ import { Store } from "./Store";
   name: "orders",
   comment: "A customer's order. (`order` is a reserved word; the table is `orders`.)",
 })
-// Our SQL sorts placed_at DESC; TypeORM indexes have no order.
-@Index("idx_orders_store_id_placed_at", ["storeId", "placedAt"])
+// Our SQL: (store_id, placed_at DESC). TypeORM cannot declare a sort order: the migration owns this index.
+@Index("idx_orders_store_id_placed_at", { synchronize: false })
 @Unique("uq_orders_store_id_id", ["storeId", "id"])
 export class Order {
   @PrimaryGeneratedColumn("uuid", { name: "id", primaryKeyConstraintName: "pk_orders" })
