@@ -185,6 +185,20 @@ fn the_config_file_is_read_and_a_wrong_key_is_an_error() {
     assert!(findings.as_array().unwrap().iter().any(|f| f["rule"] == rule && f["severity"] == "error"), "{findings}");
     tw(dir).arg("generate").assert().code(2).stderr(predicate::str::contains(rule));
 
+    // Dialects and targets chosen in the file: the build writes nothing else.
+    fs::write(dir.join("tablewright.toml"), "dialects = [\"postgres\"]\ntargets = [\"prisma\"]\n").unwrap();
+    tw(dir).arg("generate").assert().success();
+    let generated = dir.join("generated");
+    assert!(generated.join("migrations/postgres/0001_initial.up.sql").is_file());
+    assert!(generated.join("prisma/schema.prisma").is_file());
+    for absent in ["migrations/mysql", "migrations/sqlite", "drizzle", "typeorm", "alembic", "types", "erd"] {
+        assert!(!generated.join(absent).exists(), "{absent} is not selected");
+    }
+    fs::write(dir.join("tablewright.toml"), "dialects = [\"postgres\", \"oracle\"]\n").unwrap();
+    tw(dir).arg("check").assert().code(2).stderr(predicate::str::contains(
+        "`dialects` names `oracle`, which does not exist: write some of postgres, mysql, sqlite",
+    ));
+
     fs::write(dir.join("tablewright.toml"), "lint_erors = []\n").unwrap();
     tw(dir).arg("generate").assert().code(2).stderr(
         predicate::str::contains("tablewright.toml").and(predicate::str::contains("unknown field `lint_erors`")),

@@ -9,6 +9,9 @@
 //! lint_errors = ["float_money"]    # review rules that fail the build
 //! acknowledge = ["drop column tasks.notes"]
 //! one_step_migrations = false
+//! dialects = ["postgres"]          # postgres | mysql | sqlite; default: all three
+//! targets = ["types", "prisma"]    # types | prisma | drizzle | typeorm | alembic | erd | seed; default: all
+//! accept_dialect_limits = ["mysql_partial_index"]
 //!
 //! [tenancy]
 //! role = "app_user"
@@ -51,6 +54,13 @@ pub struct Config {
     pub acknowledge: Vec<String>,
     #[serde(default)]
     pub one_step_migrations: bool,
+    /// `Builder::with_dialects`, by folder name: `postgres`, `mysql`, `sqlite`.
+    pub dialects: Option<Vec<String>>,
+    /// `Builder::with_targets`, by folder name: `prisma`, `typeorm`, ...
+    pub targets: Option<Vec<String>>,
+    /// `Builder::accept_dialect_limits`.
+    #[serde(default)]
+    pub accept_dialect_limits: Vec<String>,
     pub tenancy: Option<TenancyConfig>,
     pub seed: Option<SeedConfig>,
 }
@@ -112,8 +122,32 @@ impl Config {
             .map_err(|e| Error::Config { path, message: e.to_string().trim_end().replace('\n', "\n  ") })
     }
 
-    /// Fills what `options` leaves at its default from the file, and merges the lists.
-    pub(super) fn apply(&self, options: &mut EmitOptions, history: &mut crate::evolve::history::Request) {
+    /// Fills what `options` leaves at its default from the file, and merges
+    /// the lists. A dialect or target name that does not exist is an error
+    /// naming the ones that do.
+    pub(super) fn apply(
+        &self,
+        path: &Path,
+        options: &mut EmitOptions,
+        history: &mut crate::evolve::history::Request,
+    ) -> Result<(), Error> {
+        let defaults = crate::emit::select::Selection::default();
+        let selection = &mut options.selection;
+        if let Some(names) = &self.dialects
+            && selection.dialects == defaults.dialects
+        {
+            selection.dialects = by_name(path, "dialects", names, &crate::types::Dialect::ALL, |d| d.dir_name())?;
+        }
+        if let Some(names) = &self.targets
+            && selection.targets == defaults.targets
+        {
+            selection.targets = by_name(path, "targets", names, &crate::emit::select::Target::ALL, |t| t.dir_name())?;
+        }
+        for limit in &self.accept_dialect_limits {
+            if !selection.accepted_limits.contains(limit) {
+                selection.accepted_limits.push(limit.clone());
+            }
+        }
         for rule in &self.lint_errors {
             options.lint.errors.insert(rule.clone());
         }
@@ -148,7 +182,26 @@ impl Config {
             fill(&mut s.rows_per_tenant, &defaults.rows_per_tenant, &seed.rows_per_tenant);
             fill(&mut s.rows, &defaults.rows, &seed.rows);
         }
+        Ok(())
     }
+}
+
+/// The values of `all` named in `names`, in `all`'s order.
+fn by_name<T: Copy + PartialEq>(
+    path: &Path,
+    key: &str,
+    names: &[String],
+    all: &[T],
+    name: impl Fn(T) -> &'static str,
+) -> Result<Vec<T>, Error> {
+    if let Some(unknown) = names.iter().find(|n| !all.iter().any(|v| name(*v) == n.as_str())) {
+        let valid: Vec<&str> = all.iter().map(|v| name(*v)).collect();
+        return Err(Error::Config {
+            path: path.to_path_buf(),
+            message: format!("`{key}` names `{unknown}`, which does not exist: write some of {}", valid.join(", ")),
+        });
+    }
+    Ok(all.iter().copied().filter(|v| names.iter().any(|n| n == name(*v))).collect())
 }
 
 /// `value = file` when `value` is still the default and the file sets it.

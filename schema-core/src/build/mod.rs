@@ -493,7 +493,7 @@ impl Builder {
         let crate_dir = self.crate_dir()?;
         let mut builder = self.clone();
         if let Some(file) = config::Config::load(&crate_dir)? {
-            file.apply(&mut builder.emit_options, &mut builder.history);
+            file.apply(&crate_dir.join(config::CONFIG_FILE), &mut builder.emit_options, &mut builder.history)?;
             if builder.src_dir.is_none() {
                 builder.src_dir = file.src_dir.clone();
             }
