@@ -211,3 +211,33 @@ fn the_facade_names_what_the_builder_takes_and_returns() {
         .unwrap();
     assert!(summary.written.iter().all(|p| Target::of_path(p).is_none()), "{:?}", summary.written);
 }
+
+/// SQL that exists on only some dialects warns about the others; a build
+/// that generates none of the dialects that have it fails, at the attribute.
+#[test]
+fn a_dialect_only_function_is_an_error_when_no_generated_dialect_has_it() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("src")).unwrap();
+    fs::write(
+        dir.path().join("src/lib.rs"),
+        "use tablewright::prelude::*;\n#[entity]\npub struct Slot {\n    #[id]\n    pub id: Uuid,\n    \
+         #[column(check = \"date_trunc('day', starts_at) = starts_at\")]\n    pub starts_at: DateTime<Utc>,\n}\n",
+    )
+    .unwrap();
+    let build =
+        |dialects: &[Dialect]| Builder::new().with_crate_dir(dir.path()).with_dialects(dialects.to_vec()).generate();
+    let everywhere = build(&Dialect::ALL).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        warnings(&everywhere).iter().any(|l| l.contains("`date_trunc` exists only on PostgreSQL")),
+        "{:#?}",
+        warnings(&everywhere)
+    );
+    let postgres = build(&[Dialect::Postgres]).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!warnings(&postgres).iter().any(|l| l.contains("exists only on")), "{:#?}", warnings(&postgres));
+    let error =
+        build(&[Dialect::Mysql, Dialect::Sqlite]).err().expect("no generated dialect has date_trunc").to_string();
+    assert!(
+        error.contains("src/lib.rs:6:22: error:") && error.contains("and this build generates only mysql, sqlite"),
+        "{error}"
+    );
+}

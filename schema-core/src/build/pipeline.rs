@@ -187,6 +187,7 @@ fn generate_scanned(input: &Input, options: &EmitOptions, scanned: Scanned) -> R
     let files_read = scanned.files;
     if !diagnostics.iter().any(Diagnostic::is_error) {
         diagnostics.extend(model(&mut schema));
+        options.selection.escalate(&mut diagnostics);
     }
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Error::Diagnostics(finish(diagnostics)));

@@ -191,6 +191,26 @@ impl Selection {
         about_generated && !accepted
     }
 
+    /// SQL in the schema that exists on none of the generated dialects
+    /// (a PostgreSQL-only function in a MySQL-only build) is an error, not
+    /// a warning: every migration of the build would fail on it.
+    pub fn escalate(&self, diagnostics: &mut [Diagnostic]) {
+        for d in diagnostics.iter_mut() {
+            let nowhere = d.code == Some("dialect_only_sql")
+                && !d.dialects.is_empty()
+                && self.dialects.iter().all(|selected| d.dialects.contains(selected));
+            if nowhere && !d.is_error() {
+                let names: Vec<&str> = self.dialects.iter().map(|d| d.dir_name()).collect();
+                d.severity = crate::diagnostics::Severity::Error;
+                d.message = format!("{}, and this build generates only {}", d.message, names.join(", "));
+                d.help = Some(
+                    "write SQL every generated dialect has, or generate a dialect that has this function                      (`with_dialects`, or `dialects` in tablewright.toml)"
+                        .to_string(),
+                );
+            }
+        }
+    }
+
     /// The selected dialects among `dialects`, in [`Dialect::ALL`] order.
     pub fn among(&self, dialects: &[Dialect]) -> Vec<Dialect> {
         Dialect::ALL.into_iter().filter(|d| dialects.contains(d) && self.has_dialect(*d)).collect()
