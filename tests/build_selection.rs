@@ -234,8 +234,8 @@ fn a_dialect_only_function_is_an_error_when_no_generated_dialect_has_it() {
     );
     let postgres = build(&[Dialect::Postgres]).unwrap_or_else(|e| panic!("{e}"));
     assert!(!warnings(&postgres).iter().any(|l| l.contains("exists only on")), "{:#?}", warnings(&postgres));
-    let error =
-        build(&[Dialect::Mysql, Dialect::Sqlite]).err().expect("no generated dialect has date_trunc").to_string();
+    let Err(error) = build(&[Dialect::Mysql, Dialect::Sqlite]) else { panic!("no generated dialect has date_trunc") };
+    let error = error.to_string();
     assert!(
         error.contains("src/lib.rs:6:22: error:") && error.contains("and this build generates only mysql, sqlite"),
         "{error}"
