@@ -88,7 +88,7 @@ pub fn expand_entity(args: TokenStream, input: TokenStream, file: Option<PathBuf
         (Some(path), _) => Some(Tenant { name: attr::path_name(&path), path }),
         (None, Some(name)) => {
             let span = bare_tenant_span.unwrap_or_else(Span::call_site);
-            Some(Tenant { name: name.clone(), path: syn::Path::from(syn::Ident::new(name, span)) })
+            Some(Tenant { name: name.clone(), path: syn::Path::from(frontend::rust_ident(name, span)) })
         }
         (None, None) => None,
     };
@@ -142,7 +142,7 @@ fn added_field_type(column: &model::Column, entity: &model::Entity, tenant: Opti
         }
         (ColumnOrigin::Userstamps, _) => match user_entity(entity) {
             Some(user) => {
-                let user = syn::Ident::new(&user, Span::call_site());
+                let user = frontend::rust_ident(&user, Span::call_site());
                 quote!(<#user as ::tablewright::Entity>::PrimaryKey)
             }
             None => quote!(::std::string::String),
@@ -284,7 +284,7 @@ impl VisitMut for ReplaceSelf<'_> {
         if let Some(first) = path.segments.first_mut()
             && first.ident == "Self"
         {
-            first.ident = syn::Ident::new(&self.0.to_string(), first.ident.span());
+            first.ident = frontend::rust_ident(&self.0.to_string(), first.ident.span());
         }
         syn::visit_mut::visit_path_mut(self, path);
     }
