@@ -565,4 +565,26 @@ mod tests {
         .to_string();
         assert!(out.contains("compile_error") && out.contains("pub enum E"), "{out}");
     }
+
+    /// Found by the fuzz target: `Self` in a raw-named struct, and a raw-named
+    /// userstamps user, built `Ident::new("r#match")`, which panics.
+    #[test]
+    fn raw_names_expand() {
+        let file = expand(
+            TokenStream::new(),
+            quote! {
+                #[userstamps(r#type)]
+                pub struct r#match {
+                    #[id]
+                    pub id: Uuid,
+                    #[belongs_to(Self)]
+                    pub parent_id: Option<Uuid>,
+                }
+            },
+        );
+        let text = quote!(#file).to_string();
+        assert!(text.contains("assert_references :: < r#match , Uuid >"), "{text}");
+        assert!(text.contains("< r#type as :: tablewright :: Entity > :: PrimaryKey"), "{text}");
+        assert!(!text.contains("compile_error"), "{text}");
+    }
 }
