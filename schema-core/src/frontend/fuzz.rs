@@ -19,8 +19,8 @@
 //!
 //! Each goes through the front end's entries: the ones the macros call
 //! ([`super::parse_entity_with`], [`super::parse_db_enum_with`]) and the build
-//! script's ([`super::scan::Sources::scan`], then the whole-schema stages and
-//! the seed generator). The macro crate runs the same inputs through its
+//! script's ([`super::scan::Sources::scan`], then the whole-schema stages,
+//! the review and every emitter, the seed generator among them). The macro crate runs the same inputs through its
 //! own expansion functions (`schema-macros/src/fuzz.rs`).
 //!
 //! CI runs 64 cases of each (a few seconds). `PROPTEST_CASES=n` runs n
@@ -659,8 +659,8 @@ pub fn crate_sources() -> impl Strategy<Value = Vec<String>> {
 }
 
 /// The build script's path: scan the files (as the build script reads
-/// them), then the whole-schema stages and the seed generator when the scan
-/// was clean.
+/// them), then the whole-schema stages and, when those were clean, the
+/// review and every emitter (the seed generator among them).
 pub fn through_the_build_script(files: &[String]) {
     let texts = files.iter().enumerate().map(|(i, text)| (format!("src/f{i}.rs"), text.clone())).collect();
     let scanned = super::scan::Sources { files: Vec::new(), texts }.scan();
@@ -674,7 +674,8 @@ pub fn through_the_build_script(files: &[String]) {
     let mut schema = scanned.schema;
     let diagnostics = crate::build::pipeline::model(&mut schema);
     if !diagnostics.iter().any(|d| d.is_error()) {
-        let _ = crate::seed::generate_all(&schema, &crate::seed::SeedOptions::default());
+        // The review and every target, the seed generator among them.
+        let _ = crate::build::pipeline::emit(&schema, &crate::emit::EmitOptions::default());
     }
 }
 
