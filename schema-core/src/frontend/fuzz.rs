@@ -20,13 +20,15 @@
 //! Each goes through the front end's entries: the ones the macros call
 //! ([`super::parse_entity_with`], [`super::parse_db_enum_with`]) and the build
 //! script's ([`super::scan::Sources::scan`], then the whole-schema stages,
-//! the review and every emitter, the seed generator among them). The macro crate runs the same inputs through its
-//! own expansion functions (`schema-macros/src/fuzz.rs`).
+//! the review and every emitter, the seed generator among them). The macro
+//! crate runs the same inputs through its own expansion functions
+//! (`schema-macros/src/fuzz.rs`).
 //!
 //! CI runs 64 cases of each (a few seconds). `PROPTEST_CASES=n` runs n
 //! cases; `TABLEWRIGHT_FUZZ_SECS=s` runs each target for s seconds (new seeds
 //! every 256 cases) and prints how many inputs it tried:
-//! `TABLEWRIGHT_FUZZ_SECS=3600 cargo test -p tablewright-core --features fuzzing --lib frontend::fuzz -- --nocapture`.
+//! `TABLEWRIGHT_FUZZ_SECS=3600 cargo test -p tablewright-core --features fuzzing --lib frontend::fuzz -- --nocapture --test-threads=16`
+//! (all targets at once; libtest runs as many as there are cores otherwise).
 //! A failure is shrunk by proptest and its seed kept in
 //! `schema-core/proptest-regressions/frontend/fuzz.txt` (replayed first
 //! by every later run); turn it into a UI or unit test.

@@ -611,7 +611,8 @@ pub fn typeorm_cannot_read(kind: crate::limits::NameKind, name: &str) -> String 
         format!(
             "the {what} name `{}` holds `'`, `\"` or `.`, which TypeORM cannot read back (it splices {what} names \
              into its schema queries unescaped, and reads `a.b` as `b` in schema `a`)",
-            name.escape_debug()
+            // The quotes as written: they are the point of the message.
+            name.escape_debug().to_string().replace("\\'", "'").replace("\\\"", "\"")
         ),
         format!("use other characters: {}", kind.fix(&cleaned)),
     )
