@@ -89,12 +89,23 @@ pub fn constraint_name(prefix: &str, table: &str, columns: &[&str]) -> String {
 
 /// Shortens an identifier past [`MAX_IDENT_LEN`] to a prefix plus an 8-hex-digit
 /// FNV-1a hash of the whole name, so distinct long names stay distinct.
+/// Quotes (`"`, `` ` ``, `'`) become `_`: a generated name is made from
+/// table and column names, which may hold them, and sea-query writes index
+/// and constraint names between quotes without escaping them (a given name
+/// with a quote is refused by the front end instead).
+///
+/// ```
+/// use tablewright_core::naming::shorten;
+/// assert_eq!(shorten("pk_say \"hi\""), "pk_say _hi_");
+/// ```
 pub fn shorten(name: &str) -> String {
+    let hash_of = name;
+    let name: String = name.chars().map(|c| if matches!(c, '"' | '`' | '\'') { '_' } else { c }).collect();
     if name.len() <= MAX_IDENT_LEN {
-        return name.to_string();
+        return name;
     }
     let mut hash: u32 = 0x811c_9dc5;
-    for b in name.bytes() {
+    for b in hash_of.bytes() {
         hash ^= u32::from(b);
         hash = hash.wrapping_mul(0x0100_0193);
     }

@@ -88,7 +88,7 @@ pub fn expand_entity(args: TokenStream, input: TokenStream, file: Option<PathBuf
         (Some(path), _) => Some(Tenant { name: attr::path_name(&path), path }),
         (None, Some(name)) => {
             let span = bare_tenant_span.unwrap_or_else(Span::call_site);
-            Some(Tenant { name: name.clone(), path: syn::Path::from(syn::Ident::new(name, span)) })
+            Some(Tenant { name: name.clone(), path: syn::Path::from(frontend::rust_ident(name, span)) })
         }
         (None, None) => None,
     };
@@ -142,7 +142,7 @@ fn added_field_type(column: &model::Column, entity: &model::Entity, tenant: Opti
         }
         (ColumnOrigin::Userstamps, _) => match user_entity(entity) {
             Some(user) => {
-                let user = syn::Ident::new(&user, Span::call_site());
+                let user = frontend::rust_ident(&user, Span::call_site());
                 quote!(<#user as ::tablewright::Entity>::PrimaryKey)
             }
             None => quote!(::std::string::String),
@@ -284,7 +284,7 @@ impl VisitMut for ReplaceSelf<'_> {
         if let Some(first) = path.segments.first_mut()
             && first.ident == "Self"
         {
-            first.ident = syn::Ident::new(&self.0.to_string(), first.ident.span());
+            first.ident = frontend::rust_ident(&self.0.to_string(), first.ident.span());
         }
         syn::visit_mut::visit_path_mut(self, path);
     }
@@ -564,5 +564,27 @@ mod tests {
         )
         .to_string();
         assert!(out.contains("compile_error") && out.contains("pub enum E"), "{out}");
+    }
+
+    /// Found by the fuzz target: `Self` in a raw-named struct, and a raw-named
+    /// userstamps user, built `Ident::new("r#match")`, which panics.
+    #[test]
+    fn raw_names_expand() {
+        let file = expand(
+            TokenStream::new(),
+            quote! {
+                #[userstamps(r#type)]
+                pub struct r#match {
+                    #[id]
+                    pub id: Uuid,
+                    #[belongs_to(Self)]
+                    pub parent_id: Option<Uuid>,
+                }
+            },
+        );
+        let text = quote!(#file).to_string();
+        assert!(text.contains("assert_references :: < r#match , Uuid >"), "{text}");
+        assert!(text.contains("< r#type as :: tablewright :: Entity > :: PrimaryKey"), "{text}");
+        assert!(!text.contains("compile_error"), "{text}");
     }
 }

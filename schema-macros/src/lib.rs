@@ -17,6 +17,8 @@ mod enum_expand;
 mod expand;
 mod fallback;
 mod forward;
+#[cfg(test)]
+mod fuzz;
 mod iden;
 mod partial;
 mod tenant;

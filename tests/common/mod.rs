@@ -24,6 +24,7 @@ pub mod history;
 mod mysql_db;
 mod pg;
 mod sqlite_db;
+pub mod targets;
 pub mod tools;
 
 use std::collections::hash_map::RandomState;

@@ -57,9 +57,33 @@ pub(crate) const RESERVED: &[&str] = &[
 ];
 
 /// TypeScript's predefined type names: no interface, type alias or class
-/// may take one.
-pub(crate) const PREDEFINED_TYPES: &[&str] =
-    &["any", "bigint", "boolean", "never", "number", "object", "string", "symbol", "undefined", "unknown", "void"];
+/// may take one. `Object` is not predefined, but a class of that name is
+/// refused in a CommonJS module (TypeORM's entities compile to one).
+pub(crate) const PREDEFINED_TYPES: &[&str] = &[
+    "any",
+    "bigint",
+    "boolean",
+    "never",
+    "number",
+    "object",
+    "string",
+    "symbol",
+    "undefined",
+    "unknown",
+    "void",
+    "Object",
+];
+
+/// A SQL name (a table, an enum type) as `_`-separated words that make an
+/// identifier once camelCased: every character that cannot be part of one
+/// (quotes, spaces, `$`, `.`, ...) becomes `_`, a separator.
+///
+/// ```text
+/// it's "x"  ->  it_s__x_  (camelCased: itSX)
+/// ```
+pub(crate) fn identifier_words(name: &str) -> String {
+    name.chars().map(|c| if c.is_alphabetic() || c.is_ascii_digit() { c } else { '_' }).collect()
+}
 
 /// The TypeScript name of a type the schema declares (an entity's row type,
 /// an enum, a TypeORM class): its Rust name, with `_` appended when
@@ -112,6 +136,16 @@ pub(crate) fn write_jsdoc(out: &mut String, indent: &str, lines: &[String]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by tests/property_names.rs: TypeORM's entity class `Object`
+    /// is refused in a CommonJS module.
+    #[test]
+    fn declared_types_avoid_reserved_and_predefined_names() {
+        assert_eq!(type_name("Object"), "Object_");
+        assert_eq!(type_name("string"), "string_");
+        assert_eq!(type_name("Task"), "Task");
+        assert_eq!(identifier_words("it's \"x\""), "it_s__x_");
+    }
 
     #[test]
     fn literals_escape_what_would_end_them() {

@@ -270,16 +270,43 @@ pub fn properties(entity: &Entity) -> Vec<(String, String)> {
     out
 }
 
+/// The members of JavaScript's `Object.prototype`: no property takes one.
+const OBJECT_MEMBERS: &[&str] = &[
+    "constructor",
+    "hasOwnProperty",
+    "isPrototypeOf",
+    "propertyIsEnumerable",
+    "toLocaleString",
+    "toString",
+    "valueOf",
+];
+
 /// The property of a column with Rust field `field`, the earlier columns'
 /// properties being `taken`.
 fn next_property(field: &str, taken: &HashSet<String>) -> String {
     let camel = camel_case(field);
-    if camel.is_empty() || taken.contains(&camel) { super::names::free(field, |n| taken.contains(n)) } else { camel }
+    // A class (TypeORM's entities) cannot declare a property `constructor`,
+    // and TypeORM's decorators refuse one that retypes a method every
+    // object has (`toString: string`).
+    let taken = |n: &str| taken.contains(n) || OBJECT_MEMBERS.contains(&n);
+    if camel.is_empty() || taken(&camel) { super::names::free(field, taken) } else { camel }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by tests/property_names.rs: TypeORM's entity classes cannot
+    /// declare `constructor`, and its decorators refuse `toString: string`.
+    #[test]
+    fn properties_avoid_the_members_of_every_object() {
+        let mut entity = crate::emit::sql::test_fixture().entities[0].clone();
+        for (i, field) in ["constructor", "to_string", "value_of", "title"].iter().enumerate() {
+            entity.columns[i].field = field.to_string();
+        }
+        let props: Vec<String> = properties(&entity).into_iter().map(|(_, p)| p).take(4).collect();
+        assert_eq!(props, ["constructor_", "to_string", "value_of", "title"]);
+    }
 
     #[test]
     fn case_conversions() {

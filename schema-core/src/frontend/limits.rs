@@ -36,6 +36,12 @@ fn column_blame(f: &Field) -> proc_macro2::TokenStream {
     f.attrs.column.name.as_ref().map_or_else(|| f.ident.to_token_stream(), |n| n.to_token_stream())
 }
 
+/// Characters a table or enum type name cannot hold because TypeORM
+/// splices those names into its schema queries unescaped (`'...'` literals,
+/// `"..."` identifiers built by concatenation) and reads `a.b` as table `b`
+/// of schema `a`: every database takes them, TypeORM cannot read them back.
+const TYPEORM_UNREADABLE: &[char] = &['\'', '"', '.'];
+
 /// Index and constraint names are written between quotes by sea-query
 /// without escaping, so a quote in one would break the statement.
 fn check_quotes(kind: NameKind, lit: &LitStr, cx: &Ctxt) -> bool {
@@ -57,6 +63,8 @@ pub fn check_names(cont: &Container, cx: &Ctxt) {
     };
     if let Some(v) = limits::identifier_described(NameKind::Table, &cont.table, &described) {
         report(cx, table_blame, v);
+    } else if cont.table.contains(TYPEORM_UNREADABLE) {
+        cx.error_spanned_by(table_blame, messages::typeorm_cannot_read(NameKind::Table, &cont.table));
     }
     for f in cont.columns() {
         if let Some(v) = limits::identifier(NameKind::Column, &f.column) {
@@ -341,9 +349,11 @@ pub fn decimal_digits(text: &str) -> Option<(usize, usize)> {
 pub fn check_enum_limits(item: &syn::ItemEnum, name: Option<&LitStr>, cx: &Ctxt) {
     let rust = item.ident.to_string().trim_start_matches("r#").to_string();
     let sql_name = name.map_or_else(|| crate::naming::snake_case(&rust), LitStr::value);
+    let blame = name.map_or_else(|| item.ident.to_token_stream(), |n| n.to_token_stream());
     if let Some(v) = limits::identifier(NameKind::EnumType, &sql_name) {
-        let blame = name.map_or_else(|| item.ident.to_token_stream(), |n| n.to_token_stream());
         report(cx, blame, v);
+    } else if sql_name.contains(TYPEORM_UNREADABLE) {
+        cx.error_spanned_by(blame, messages::typeorm_cannot_read(NameKind::EnumType, &sql_name));
     }
     for variant in &item.variants {
         let value = crate::naming::snake_case(variant.ident.to_string().trim_start_matches("r#"));

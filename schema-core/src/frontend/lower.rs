@@ -103,7 +103,7 @@ fn unraw(ident: &syn::Ident) -> String {
 /// `Self` replaced by the struct's name, keeping the span of `Self`.
 fn resolve_self(path: &syn::Path, own: &syn::Ident) -> syn::Path {
     if path.is_ident("Self") {
-        let ident = syn::Ident::new(&own.to_string(), span_of(path));
+        let ident = super::rust_ident(&own.to_string(), span_of(path));
         return syn::Path::from(ident);
     }
     path.clone()
@@ -669,5 +669,33 @@ pub enum Status {
         assert_eq!(parsed.enum_types.len(), 1);
         assert_eq!(parsed.default_variants.len(), 1);
         assert!(parsed.explicit_tenant.is_none());
+    }
+
+    /// Found by the fuzz target: `Self` in a struct with a raw name made
+    /// `syn::Ident::new("r#match")`, which panics.
+    #[test]
+    fn self_in_a_struct_with_a_raw_name() {
+        let src = "#[entity] #[userstamps(Self)] pub struct r#match { #[id] pub id: Uuid, \
+                   #[belongs_to(Self)] pub parent_id: Option<Uuid> }";
+        let s = scan_source("src/lib.rs", src);
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        let e = &s.schema.entities[0];
+        assert_eq!((e.name.as_str(), e.table.as_str()), ("match", "matches"));
+        assert_eq!(e.foreign_keys[0].target, "match");
+        let item: syn::ItemStruct = syn::parse_str(src).unwrap();
+        let cx = crate::frontend::Ctxt::new();
+        let parsed = crate::frontend::parse_entity(proc_macro2::TokenStream::new(), &item, &cx);
+        cx.check().unwrap();
+        let target = &parsed.unwrap().relations[0].target;
+        assert_eq!(quote::ToTokens::to_token_stream(target).to_string(), "r#match");
+    }
+
+    #[test]
+    fn rust_idents_are_raw_where_plain_would_be_a_keyword() {
+        let ident = |n| crate::frontend::rust_ident(n, proc_macro2::Span::call_site()).to_string();
+        assert_eq!(
+            [ident("type"), ident("r#type"), ident("Task"), ident("r#Task"), ident("café")],
+            ["r#type", "r#type", "Task", "Task", "café"]
+        );
     }
 }

@@ -601,6 +601,23 @@ pub fn quote_in_name(kind: crate::limits::NameKind, name: &str) -> String {
     )
 }
 
+/// A table or enum type name with `'`, `"` or `.`: every database takes
+/// it quoted, but TypeORM splices these names into its schema queries
+/// unescaped, and reads `a.b` as table `b` of schema `a`.
+pub fn typeorm_cannot_read(kind: crate::limits::NameKind, name: &str) -> String {
+    let cleaned: String = name.chars().filter(|c| !matches!(c, '\'' | '"' | '.')).collect();
+    let what = if kind == crate::limits::NameKind::Table { "table" } else { "enum type" };
+    with_help(
+        format!(
+            "the {what} name `{}` holds `'`, `\"` or `.`, which TypeORM cannot read back (it splices {what} names \
+             into its schema queries unescaped, and reads `a.b` as `b` in schema `a`)",
+            // The quotes as written: they are the point of the message.
+            name.escape_debug().to_string().replace("\\'", "'").replace("\\\"", "\"")
+        ),
+        format!("use other characters: {}", kind.fix(&cleaned)),
+    )
+}
+
 /// The same index written twice: same columns, options and name.
 pub fn repeated_index(name: &str) -> String {
     with_help(

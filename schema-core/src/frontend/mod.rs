@@ -15,8 +15,9 @@ pub mod attr;
 pub mod check;
 pub mod ctxt;
 pub mod fragments;
-#[cfg(all(test, feature = "build"))]
-mod fuzz;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzz;
 pub mod limits;
 pub mod lint_attr;
 pub mod lower;
@@ -86,6 +87,17 @@ pub fn strip_struct(item: &syn::ItemStruct) -> syn::ItemStruct {
 /// The enum with every tablewright attribute removed.
 pub fn strip_enum(item: &syn::ItemEnum) -> syn::ItemEnum {
     attr::strip_enum(item)
+}
+
+/// The Rust identifier of a name the model keeps (`type` for `r#type`) or
+/// a source spells (`r#type`): raw where a plain one would be a keyword, so
+/// generated code can name an item whatever the user called it.
+/// (`syn::Ident::new("r#type", ..)` panics.)
+pub fn rust_ident(name: &str, span: proc_macro2::Span) -> syn::Ident {
+    let bare = name.strip_prefix("r#").unwrap_or(name);
+    // `self`, `Self`, `super`, `crate` and `_` cannot be raw; no item has them as its name.
+    let plain = syn::parse_str::<syn::Ident>(bare).is_ok() || matches!(bare, "self" | "Self" | "super" | "crate" | "_");
+    if plain { syn::Ident::new(bare, span) } else { syn::Ident::new_raw(bare, span) }
 }
 
 /// An `#[entity]` struct after parsing and the per-item checks.

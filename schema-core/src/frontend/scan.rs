@@ -106,7 +106,7 @@ fn scan_sources(sources: &[(String, String)]) -> Scanned {
                 if let Item::Struct(s) = item
                     && is_tenant(s)
                 {
-                    tenants.push(s.ident.to_string());
+                    tenants.push(syn::ext::IdentExt::unraw(&s.ident).to_string());
                 }
             });
         }
@@ -209,7 +209,7 @@ pub fn find_tenants(file_source: &str) -> Vec<String> {
         if let Item::Struct(s) = item
             && is_tenant(s)
         {
-            out.push(s.ident.to_string());
+            out.push(syn::ext::IdentExt::unraw(&s.ident).to_string());
         }
     });
     out
@@ -267,6 +267,17 @@ pub struct NotAnEntity { pub x: u32 }
         let src = "#[entity]\n#[tenant]\npub struct Store { #[id] pub id: Uuid }\n#[tenant]\npub struct Nope;\nmod m { #[tenant] #[entity] pub struct Org { #[id] pub id: Uuid } }";
         assert_eq!(find_tenants(src), ["Store", "Org"]);
         assert!(find_tenants("not rust {").is_empty());
+    }
+
+    /// A raw-named tenant keys its scoped tables by its name without `r#`
+    /// (the column was `r#type_id`, which no target can name).
+    #[test]
+    fn a_raw_named_tenant_keys_by_its_bare_name() {
+        let src = "#[entity] #[tenant] pub struct r#type { #[id] pub id: Uuid }\n\
+                   #[entity] #[tenant_scoped] #[index(type_id)] pub struct Task { #[id] pub id: Uuid }";
+        assert_eq!(find_tenants(src), ["type"]);
+        let s = scan_source("src/lib.rs", src);
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
     }
 
     #[test]

@@ -154,24 +154,29 @@ fn check_names(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) -> bool {
 
 /// The Python attribute holding a column: its Rust field, with a trailing
 /// `_` when that is a Python keyword or a name declarative reserves.
-fn attribute(column: &Column) -> String {
-    py_name(&column.field)
+/// `classes` are the classes the module declares.
+fn attribute(column: &Column, classes: &BTreeSet<String>) -> String {
+    py_name(&column.field, classes)
 }
 
-/// A class attribute name: `name`, or `name_` when that is a Python keyword,
-/// a name declarative reserves or one the module imports.
-fn py_name(name: &str) -> String {
-    if super::python::KEYWORDS.contains(&name) || RESERVED_ATTRIBUTES.contains(&name) || MODULE_NAMES.contains(&name) {
-        format!("{name}_")
-    } else {
-        name.to_string()
-    }
+/// A class attribute name: `name`, or `name_` (more `_` while taken) when
+/// that is a Python keyword, a name declarative reserves, one the module
+/// imports, or one the annotations after it name: a built-in type (`str`)
+/// or a class of the module (`classes`; a relationship's `Mapped[list[x]]`).
+fn py_name(name: &str, classes: &BTreeSet<String>) -> String {
+    super::names::free(name, |n| {
+        super::python::KEYWORDS.contains(&n)
+            || super::python::BUILTINS.contains(&n)
+            || RESERVED_ATTRIBUTES.contains(&n)
+            || MODULE_NAMES.contains(&n)
+            || classes.contains(n)
+    })
 }
 
 /// The attribute of the column named `name` on `entity` (the column name
 /// itself if there is no such column, which validation rules out).
-fn attribute_of(entity: &Entity, name: &str) -> String {
-    entity.column(name).map_or_else(|| name.to_string(), attribute)
+fn attribute_of(entity: &Entity, name: &str, classes: &BTreeSet<String>) -> String {
+    entity.column(name).map_or_else(|| name.to_string(), |c| attribute(c, classes))
 }
 
 /// The Python constant or class name of an enum member: `InProgress` ->

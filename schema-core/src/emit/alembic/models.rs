@@ -150,7 +150,7 @@ fn write_class(
     {
         out.push_str(&format!(
             "\n    __mapper_args__ = {{\"version_id_col\": {}, \"version_id_generator\": False}}\n",
-            attribute(version)
+            attribute(version, &imports.declared)
         ));
     }
 
@@ -174,7 +174,7 @@ fn column_line(analysis: &Analysis<'_>, entity: &Entity, column: &Column, import
         ty.push_str(" | None");
     }
     let mut args: Vec<String> = Vec::new();
-    let attr = attribute(column);
+    let attr = attribute(column, &imports.declared);
     if attr != column.name {
         args.push(py_str(&column.name));
     }
@@ -227,18 +227,18 @@ fn relationship_line(r: &Relation<'_>, side: Side, imports: &Imports) -> String 
     // its other columns are written through this relationship.
     let shared_tenant = fk.columns.len() > 1 && tenant.is_some_and(|t| fk.columns.iter().any(|c| c == t));
     let (holder_class, target_class) = (class_name(&holder.name), class_name(&target.name));
-    let holder_col = |c: &str| format!("{holder_class}.{}", attribute_of(holder, c));
-    let target_col = |c: &str| format!("{target_class}.{}", attribute_of(target, c));
+    let holder_col = |c: &str| format!("{holder_class}.{}", attribute_of(holder, c, &imports.declared));
+    let target_col = |c: &str| format!("{target_class}.{}", attribute_of(target, c, &imports.declared));
     let list = |cols: Vec<String>| if cols.len() == 1 { cols[0].clone() } else { format!("[{}]", cols.join(", ")) };
 
     let (name, other, annotation) = match side {
         Side::BelongsTo => {
             let ty = if r.optional { format!("{target_class} | None") } else { target_class.clone() };
-            (py_name(&r.belongs_to), py_name(&r.inverse), ty)
+            (py_name(&r.belongs_to, &imports.declared), py_name(&r.inverse, &imports.declared), ty)
         }
         Side::Inverse => {
             let ty = if r.one_to_one { format!("{holder_class} | None") } else { format!("list[{holder_class}]") };
-            (py_name(&r.inverse), py_name(&r.belongs_to), ty)
+            (py_name(&r.inverse, &imports.declared), py_name(&r.belongs_to, &imports.declared), ty)
         }
     };
     let mut args = vec![format!("back_populates={}", py_str(&other))];

@@ -202,3 +202,23 @@ fn a_custom_sql_type_is_written_verbatim() {
         assert!(text.contains("SqlType(\"CITEXT\")"), "{path}");
     }
 }
+
+/// Found by tests/property_names.rs: a field `str` (or named like a class
+/// of the module, `generator`) shadowed that type in the annotations after
+/// it, which mypy refuses.
+#[test]
+fn attributes_never_shadow_a_type_the_class_names() {
+    let src = "#[entity] pub struct generator { #[id] pub id: Uuid }\n\
+               #[entity] pub struct model { #[id] pub id: Uuid, pub str: String, pub generator: Option<String>, \
+               #[belongs_to(generator)] pub generator_id: Option<Uuid> }";
+    let scanned = crate::frontend::scan::scan_source("src/schema.rs", src);
+    assert!(scanned.diagnostics.is_empty(), "{:?}", scanned.diagnostics);
+    let mut schema = scanned.schema;
+    assert!(crate::transform::apply(&mut schema).iter().all(|d| !d.is_error()));
+    let out = emitted(&schema);
+    let models = file(&out, "alembic/models.py");
+    assert!(line_of(models, "str_:").contains("mapped_column(\"str\", sa.Text())"), "{models}");
+    assert!(line_of(models, "generator_:").contains("mapped_column(\"generator\", sa.Text())"), "{models}");
+    assert!(line_of(models, "generator_id:").starts_with("    generator_id: Mapped[uuid.UUID | None]"), "{models}");
+    assert!(models.contains(": Mapped[generator | None] = relationship("), "{models}");
+}

@@ -538,16 +538,18 @@ fn extra_config_type(dialect: Dialect) -> &'static str {
     }
 }
 
-/// The const holding a table: its name camelCased (`task_labels` -> `taskLabels`).
+/// The const holding a table: its name camelCased (`task_labels` -> `taskLabels`),
+/// characters no identifier holds dropped (`it's` -> `itS`).
 pub fn table_var(table: &str) -> String {
-    let name = camel_case(table);
-    let name = if name.starts_with(|c: char| c.is_ascii_digit()) { format!("t{name}") } else { name };
+    let name = camel_case(&js::identifier_words(table));
+    let name =
+        if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) { format!("t{name}") } else { name };
     if js::RESERVED.contains(&name.as_str()) { format!("{name}Table") } else { name }
 }
 
 /// `task_status` -> `taskStatusEnum`.
 fn enum_var(sql_name: &str) -> String {
-    format!("{}Enum", camel_case(sql_name))
+    format!("{}Enum", camel_case(&js::identifier_words(sql_name)))
 }
 
 /// `app_admin` -> `appAdminRole`.

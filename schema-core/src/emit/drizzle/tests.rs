@@ -339,3 +339,16 @@ fn later_snapshots_chain_on_their_predecessor() {
     assert_eq!(second["tables"], first["tables"]);
     assert_eq!(snapshot::snapshot_path("0001_next"), "meta/0001_snapshot.json");
 }
+
+/// Found by tests/property_names.rs: a table named `it's` gave
+/// `export const it's = pgTable(...)`.
+#[test]
+fn table_consts_are_identifiers_whatever_the_table_name() {
+    assert_eq!(table_var("it's"), "itS");
+    assert_eq!(table_var("say \"hi\""), "sayHi");
+    assert_eq!(table_var("$1"), "t1");
+    assert_eq!(table_var("'"), "t");
+    assert_eq!(table_var("données"), "données");
+    assert_eq!(table_var("delete"), "deleteTable");
+    assert_eq!(enum_var("mood `it`\\"), "moodItEnum");
+}

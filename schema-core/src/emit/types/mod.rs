@@ -137,7 +137,10 @@ pub(crate) fn python_field_name(column: &str) -> String {
     let leading_digit = name.starts_with(|c: char| c.is_ascii_digit());
     // Pydantic treats `_x` as a private attribute, not a field.
     let private = name.starts_with('_');
+    // A field named like a built-in type (`str`) would shadow it in the
+    // annotations of the fields after it.
     let reserved = crate::emit::python::KEYWORDS.contains(&name.as_str())
+        || crate::emit::python::BUILTINS.contains(&name.as_str())
         || PYDANTIC_RESERVED.contains(&name.as_str())
         || name.starts_with("model_");
     if name != column || leading_digit || private || reserved || name.is_empty() {
@@ -146,6 +149,11 @@ pub(crate) fn python_field_name(column: &str) -> String {
             name.insert_str(0, "column_");
         }
         name.push('_');
+    }
+    // Pydantic warns of a field that merely starts with one of its method
+    // prefixes (`model_dump_`), a trailing `_` does not help.
+    if name.starts_with("model_dump") || name.starts_with("model_validate") {
+        name.insert_str(0, "column_");
     }
     name
 }

@@ -119,6 +119,13 @@ fn python_field_names_avoid_keywords_and_pydantic_methods() {
     assert_eq!(python_field_name("_secret"), "secret_");
     assert_eq!(python_field_name("my col"), "my_col_");
     assert_eq!(python_field_name("2fa"), "column_2fa_");
+    // Found by tests/property_names.rs: a field named like a built-in type
+    // shadowed it in the annotations after it (mypy refuses), and Pydantic
+    // warns of `model_dump_`, which starts with its `model_dump` prefix.
+    assert_eq!(python_field_name("str"), "str_");
+    assert_eq!(python_field_name("list"), "list_");
+    assert_eq!(python_field_name("model_dump"), "column_model_dump_");
+    assert_eq!(python_field_name("model_validate_json"), "column_model_validate_json_");
 }
 
 #[test]
