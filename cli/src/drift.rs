@@ -15,7 +15,7 @@
 //! Reading both sides with the same code means what introspection
 //! normalizes (type spellings, recognised attributes) cancels out.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 use tablewright_core::build::EmitOptions;
@@ -86,11 +86,12 @@ fn summarize(have: &[String], want: &[String]) -> Vec<String> {
         have: Vec<String>,
         want: Vec<String>,
     }
+    let (have_set, want_set): (HashSet<&String>, HashSet<&String>) = (have.iter().collect(), want.iter().collect());
     let mut objects: BTreeMap<String, Sides> = BTreeMap::new();
-    for line in have.iter().filter(|l| !want.contains(l)) {
+    for line in have.iter().filter(|l| !want_set.contains(l)) {
         objects.entry(object(line)).or_default().have.push(line.clone());
     }
-    for line in want.iter().filter(|l| !have.contains(l)) {
+    for line in want.iter().filter(|l| !have_set.contains(l)) {
         objects.entry(object(line)).or_default().want.push(line.clone());
     }
     let mut out = Vec::new();

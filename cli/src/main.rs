@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use tablewright_cli::commands::{self, Outcome, Project};
+use tablewright_cli::commands::{self, CommandError, Outcome, Project};
 
 /// Write your database schema once, in Rust; tablewright generates and runs the rest.
 ///
@@ -176,39 +176,7 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let project = Project::new(&cli.crate_dir);
-    let result = match cli.command {
-        Command::Generate => commands::generate(&project),
-        Command::Check => commands::check(&project),
-        Command::Lint { format } => commands::lint(&project, format == Format::Json),
-        Command::Erd { open } => commands::erd(&project, open),
-        Command::Seed { database, tenants, rows, seed } => {
-            commands::seed(&project, &database.database_url, tenants, rows, seed)
-        }
-        Command::Migrations(Migrations::Status { database_url }) => {
-            commands::migrations_status(&project, database_url.as_deref())
-        }
-        Command::Migrations(Migrations::Record { name, one_step, acknowledge }) => {
-            commands::migrations_record(&project, &name, one_step, acknowledge)
-        }
-        Command::Migrations(Migrations::Apply { database }) => {
-            commands::migrations_apply(&project, &database.database_url)
-        }
-        Command::Migrations(Migrations::Down { database }) => {
-            commands::migrations_down(&project, &database.database_url)
-        }
-        Command::Migrations(Migrations::Baseline { database, repair }) => {
-            commands::migrations_baseline(&project, &database.database_url, repair)
-        }
-        Command::Migrations(Migrations::Verify { database }) => {
-            commands::migrations_verify(&project, &database.database_url)
-        }
-        Command::Drift { database } => commands::drift(&project, &database.database_url),
-        Command::Import(Import::Database { database, out }) => {
-            commands::import_database(&project, &database.database_url, &out.out, out.force)
-        }
-        Command::Import(Import::Prisma { path, out }) => commands::import_prisma(&project, &path, &out.out, out.force),
-    };
+    let result = run(&Project::new(&cli.crate_dir), cli.command);
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Differs) => ExitCode::from(1),
@@ -222,5 +190,41 @@ fn main() -> ExitCode {
             }
             ExitCode::from(2)
         }
+    }
+}
+
+/// Runs one command on the crate.
+fn run(project: &Project, command: Command) -> Result<Outcome, CommandError> {
+    match command {
+        Command::Generate => commands::generate(project),
+        Command::Check => commands::check(project),
+        Command::Lint { format } => commands::lint(project, format == Format::Json),
+        Command::Erd { open } => commands::erd(project, open),
+        Command::Seed { database, tenants, rows, seed } => {
+            commands::seed(project, &database.database_url, tenants, rows, seed)
+        }
+        Command::Migrations(Migrations::Status { database_url }) => {
+            commands::migrations_status(project, database_url.as_deref())
+        }
+        Command::Migrations(Migrations::Record { name, one_step, acknowledge }) => {
+            commands::migrations_record(project, &name, one_step, acknowledge)
+        }
+        Command::Migrations(Migrations::Apply { database }) => {
+            commands::migrations_apply(project, &database.database_url)
+        }
+        Command::Migrations(Migrations::Down { database }) => {
+            commands::migrations_down(project, &database.database_url)
+        }
+        Command::Migrations(Migrations::Baseline { database, repair }) => {
+            commands::migrations_baseline(project, &database.database_url, repair)
+        }
+        Command::Migrations(Migrations::Verify { database }) => {
+            commands::migrations_verify(project, &database.database_url)
+        }
+        Command::Drift { database } => commands::drift(project, &database.database_url),
+        Command::Import(Import::Database { database, out }) => {
+            commands::import_database(project, &database.database_url, &out.out, out.force)
+        }
+        Command::Import(Import::Prisma { path, out }) => commands::import_prisma(project, &path, &out.out, out.force),
     }
 }

@@ -76,8 +76,11 @@ pub struct Project {
 
 impl Project {
     /// The crate in `dir` (made absolute against the working directory).
+    /// Warns once when its build.rs configures the builder in code, which
+    /// the CLI cannot see.
     pub fn new(dir: &Path) -> Project {
         let dir = std::env::current_dir().map(|cwd| cwd.join(dir)).unwrap_or_else(|_| dir.to_path_buf());
+        warn_about_code_settings(&dir);
         Project { dir }
     }
 
@@ -89,7 +92,6 @@ impl Project {
                 self.dir.display()
             )));
         }
-        warn_about_code_settings(&self.dir);
         Ok(Builder::new().with_crate_dir(&self.dir))
     }
 

@@ -7,6 +7,8 @@
 //! Column positions are ranks among the live columns, so a column dropped
 //! by a down migration and added again by the next up compares equal.
 
+use std::collections::HashSet;
+
 use crate::db::{Connection, DbError, Dialect};
 
 const POSTGRES: &[(&str, &str)] = &[
@@ -158,7 +160,9 @@ fn equivalent(value: String) -> String {
 
 /// The lines only in `before` (`-`) and only in `after` (`+`), at most `limit` of each.
 pub fn difference(before: &[String], after: &[String], limit: usize) -> Vec<String> {
-    let gone = before.iter().filter(|l| !after.contains(l)).take(limit).map(|l| format!("- {l}"));
-    let new = after.iter().filter(|l| !before.contains(l)).take(limit).map(|l| format!("+ {l}"));
+    let (before_set, after_set): (HashSet<&String>, HashSet<&String>) =
+        (before.iter().collect(), after.iter().collect());
+    let gone = before.iter().filter(|l| !after_set.contains(l)).take(limit).map(|l| format!("- {l}"));
+    let new = after.iter().filter(|l| !before_set.contains(l)).take(limit).map(|l| format!("+ {l}"));
     gone.chain(new).collect()
 }

@@ -299,8 +299,7 @@ pub fn mark_applied(conn: &mut Connection, m: &Migration) -> Result<(), MigrateE
 
 /// Runs `statements` in one transaction (where the dialect allows).
 pub fn run_statements(conn: &mut Connection, statements: &[String]) -> Result<(), MigrateError> {
-    let begin = if conn.dialect() == Dialect::Mysql { "START TRANSACTION" } else { "BEGIN" };
-    conn.execute(begin)?;
+    conn.execute(begin(conn.dialect()))?;
     for (i, statement) in statements.iter().enumerate() {
         if let Err(e) = conn.execute(statement) {
             let _ = conn.execute("ROLLBACK");
@@ -333,12 +332,8 @@ fn run_file(conn: &mut Connection, file: &Path, record: Option<&Migration>) -> R
     let dialect = conn.dialect();
     let statements = split::split(&sql, dialect).map_err(|e| MigrateError(format!("{}: {e}", file.display())))?;
     let transactional = sql.lines().next().is_none_or(|l| l.trim() != NO_TRANSACTION);
-    let begin = match dialect {
-        Dialect::Mysql => "START TRANSACTION",
-        Dialect::Postgres | Dialect::Sqlite => "BEGIN",
-    };
     if transactional {
-        conn.execute(begin)?;
+        conn.execute(begin(dialect))?;
     }
     let started = Instant::now();
     for (i, statement) in statements.iter().enumerate() {
@@ -379,6 +374,14 @@ fn run_file(conn: &mut Connection, file: &Path, record: Option<&Migration>) -> R
         conn.execute("COMMIT").map_err(|e| MigrateError(format!("{}: COMMIT failed: {e}", file.display())))?;
     }
     Ok(())
+}
+
+/// The statement that opens a transaction.
+fn begin(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Mysql => "START TRANSACTION",
+        Dialect::Postgres | Dialect::Sqlite => "BEGIN",
+    }
 }
 
 fn to_hex(bytes: &[u8]) -> String {
