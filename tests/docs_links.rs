@@ -213,3 +213,63 @@ fn the_attribute_references_name_every_attribute() {
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
+
+/// A command line as words, a URL given to `--database-url` as `URL`.
+fn normalized<'a>(words: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in words {
+        let url = out.last().is_some_and(|w| w == "--database-url");
+        out.push(if url { "URL".to_string() } else { word.to_string() });
+    }
+    out
+}
+
+/// The `tablewright` commands of the README's walkthrough, each as words.
+fn readme_walkthrough() -> Vec<Vec<String>> {
+    let readme = fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme.find("**Walkthrough:").expect("the README has its walkthrough");
+    let block = &readme[start..];
+    let block = &block[block.find("```sh\n").expect("a sh block") + 6..];
+    let block = &block[..block.find("```").unwrap()];
+    block
+        .lines()
+        .filter_map(|line| line.split('#').next().unwrap().trim().strip_prefix("tablewright "))
+        .map(|command| normalized(command.split_whitespace()))
+        .collect()
+}
+
+/// The commands `the_readme_walkthrough_runs_as_written` (cli/tests/cli.rs)
+/// runs, each as words: the string literals of its `step(&[...])` calls,
+/// `&url` and `&server` standing for URLs.
+fn tested_walkthrough() -> Vec<Vec<String>> {
+    let test = fs::read_to_string(root().join("cli/tests/cli.rs")).unwrap();
+    let start = test.find("fn the_readme_walkthrough_runs_as_written").expect("the CLI test of the walkthrough");
+    let body = &test[start..];
+    let body = &body[..body.find("\n}\n").unwrap()];
+    body.split("step(&[")
+        .skip(1)
+        .map(|call| {
+            let args = &call[..call.find(']').unwrap()];
+            normalized(args.split(',').map(|a| a.trim().trim_matches('"')).filter(|a| !a.is_empty()))
+        })
+        .collect()
+}
+
+/// The walkthrough the README shows is the one the CLI test runs: each of
+/// its commands, with its options, among the test's steps and in the same
+/// order (the test runs more: the baseline refused without `--repair`, a
+/// drift check after it).
+#[test]
+fn the_readme_walkthrough_is_the_tested_one() {
+    let readme = readme_walkthrough();
+    let tested = tested_walkthrough();
+    assert!(readme.len() >= 7, "README walkthrough: {readme:?}");
+    let mut steps = tested.iter();
+    for command in &readme {
+        assert!(
+            steps.any(|step| step == command),
+            "the README's `tablewright {}` is not a step of the_readme_walkthrough_runs_as_written (in order):\n{tested:?}",
+            command.join(" ")
+        );
+    }
+}
