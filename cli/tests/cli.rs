@@ -284,6 +284,31 @@ fn migrations_apply_status_down_verify_and_seed_on_each_database() {
     }
 }
 
+/// `tablewright seed` takes its counts from `[seed]` in tablewright.toml,
+/// as the build's seed files do; a flag overrides the file.
+#[test]
+fn seed_reads_the_config_file_and_its_flags_override_it() {
+    let krate = krate(SCHEMA);
+    let dir = krate.path();
+    fs::write(dir.join("tablewright.toml"), "[seed]\nrows = 3\n").unwrap();
+    generate(dir);
+    let sqlite_file = tempfile::NamedTempFile::new().unwrap();
+    let url = format!("sqlite:{}", sqlite_file.path().display());
+    let tw_db = |args: &[&str]| {
+        let mut cmd = tw(dir);
+        cmd.args(args).arg("--database-url").arg(&url);
+        cmd
+    };
+    tw_db(&["migrations", "apply"]).assert().success();
+    tw_db(&["seed"]).assert().success();
+    let mut conn = DbUrl::parse(&url).unwrap().connect().unwrap();
+    assert_eq!(scalar(&mut conn, "SELECT COUNT(*) FROM customers"), "3", "[seed] rows = 3");
+    conn.execute("DELETE FROM orders").unwrap();
+    conn.execute("DELETE FROM customers").unwrap();
+    tw_db(&["seed", "--rows", "5"]).assert().success();
+    assert_eq!(scalar(&mut conn, "SELECT COUNT(*) FROM customers"), "5", "--rows 5 over [seed] rows = 3");
+}
+
 #[test]
 fn verify_finds_a_down_migration_that_does_not_restore_the_schema() {
     let krate = krate(SCHEMA);

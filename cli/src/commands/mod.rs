@@ -267,12 +267,15 @@ pub fn seed(
     seed: Option<u64>,
 ) -> Result<Outcome> {
     use tablewright::seed as loader;
-    let artifacts = project.generate(project.builder()?)?;
+    let builder = project.builder()?;
+    // `[seed]` in tablewright.toml first, as the build's seed files have it;
+    // the flags override it.
+    let mut options = builder.resolved_emit_options().map_err(|e| CommandError(describe_build_error(&e)))?.seed;
+    let artifacts = project.generate(builder)?;
     let snapshot = artifacts
         .get("migrations/schema.snapshot.json")
         .ok_or("the build wrote no schema snapshot (migrations/schema.snapshot.json)")?;
     let schema: Schema = serde_json::from_slice(&snapshot.contents).map_err(|e| format!("the schema snapshot: {e}"))?;
-    let mut options = loader::SeedOptions::default();
     if let Some(tenants) = tenants {
         options.tenants = tenants;
     }
