@@ -14,6 +14,7 @@ use syn::{Attribute, Ident, LitInt, LitStr, Meta, Token};
 
 use super::Ctxt;
 use super::messages;
+use super::symbols::{self as sym, Place};
 use crate::model::{PolymorphicAction, ReferentialAction};
 
 // ---- the argument grammar ------------------------------------------------------
@@ -168,67 +169,15 @@ pub(super) fn unraw(ident: &Ident) -> String {
 
 // ---- which attributes are ours ------------------------------------------------
 
-/// Attributes that go on the struct only (and `db_enum`, which goes on enums).
-pub const ENTITY_ATTRS: &[&str] = &[
-    "entity",
-    "tenant",
-    "tenant_scoped",
-    "global",
-    "soft_delete",
-    "timestamps",
-    "userstamps",
-    "audited",
-    "versioned",
-    "many_to_many",
-    "check",
-    "policy",
-];
-/// Attributes that go on fields only.
-pub const FIELD_ATTRS: &[&str] = &["id", "default", "belongs_to", "column", "polymorphic", "skip"];
-/// Attributes valid on both (`#[index]`, `#[unique]`, `#[allow_lint]`, `#[seed]`).
-pub const SHARED_ATTRS: &[&str] = &["index", "unique", "allow_lint", "seed"];
-
-const OTHER_TOOLS: &[&str] = &[
-    "doc",
-    "cfg",
-    "cfg_attr",
-    "allow",
-    "warn",
-    "deny",
-    "forbid",
-    "expect",
-    "derive",
-    "must_use",
-    "deprecated",
-    "non_exhaustive",
-    "repr",
-    "inline",
-    "serde",
-    "track_caller",
-    "automatically_derived",
-    "rustfmt",
-    "clippy",
-    "test",
-    "ignore",
-    "diagnostic",
-    "doc_cfg",
-    "schemars",
-    "validate",
-    "sqlx",
-    "diesel",
-    "sea_orm",
-];
-
 /// The tablewright attribute this is (`#[id]`, `#[tablewright::id]`), if any.
 pub fn tw_name(attr: &Attribute) -> Option<&'static str> {
     let segs = &attr.path().segments;
     let last = segs.last()?;
-    let ours = segs.len() == 1 || segs.first().is_some_and(|s| s.ident == "tablewright");
+    let ours = segs.len() == 1 || segs.first().is_some_and(|s| s.ident == sym::CRATE);
     if !ours {
         return None;
     }
-    let name = last.ident.to_string();
-    ENTITY_ATTRS.iter().chain(FIELD_ATTRS).chain(SHARED_ATTRS).chain(&["db_enum"]).find(|n| **n == name).copied()
+    sym::attribute(&last.ident.to_string()).map(|a| a.name)
 }
 
 /// The message for a misspelled or foreign-idiom attribute (`#[soft_delet]`,
@@ -236,22 +185,13 @@ pub fn tw_name(attr: &Attribute) -> Option<&'static str> {
 pub fn near_miss(attr: &Attribute) -> Option<String> {
     let ident = attr.path().get_ident()?;
     let name = ident.to_string();
-    if tw_name(attr).is_some() || OTHER_TOOLS.contains(&name.as_str()) {
+    if tw_name(attr).is_some() || sym::OTHER_TOOLS.contains(&name.as_str()) {
         return None;
     }
-    let alias = match name.as_str() {
-        "primary_key" | "pk" | "primary" => Some("mark the key field `#[id]`: `#[id] pub id: Uuid,`"),
-        "foreign_key" | "references" | "fk" => Some("write `#[belongs_to(Project)] pub project_id: Uuid,`"),
-        "auto_increment" | "autoincrement" | "serial" => Some("write `#[id(auto)] pub id: i64,`"),
-        "nullable" => Some("make the field an `Option<T>`: `pub note: Option<String>,`"),
-        "table" | "table_name" => Some("write `#[entity(table = \"orgs\")]`"),
-        _ => None,
-    };
-    if let Some(help) = alias {
+    if let Some(help) = sym::alias(&name) {
         return Some(messages::alias_attribute(&name, help));
     }
-    let all = ENTITY_ATTRS.iter().chain(FIELD_ATTRS).chain(SHARED_ATTRS).chain(&["db_enum"]).copied();
-    messages::closest_typo(&name, all).map(|s| messages::unknown_attribute(&name, s))
+    messages::closest_typo(&name, sym::attribute_names()).map(|s| messages::unknown_attribute(&name, s))
 }
 
 /// Whether [`strip_struct`] removes this attribute.
@@ -459,7 +399,7 @@ impl EntityAttrs {
     /// Reads the `#[entity(...)]` arguments and the struct's attributes.
     pub fn from_syn(args: TokenStream, attrs: &[Attribute], cx: &Ctxt) -> EntityAttrs {
         let mut out = EntityAttrs { doc: doc(attrs), ..Default::default() };
-        if let Some(args) = tokens_args(args, "entity", "entity", cx) {
+        if let Some(args) = tokens_args(args, sym::ENTITY, sym::ENTITY, cx) {
             out.read_entity_args(args, cx);
         }
         for attr in attrs {
@@ -471,8 +411,8 @@ impl EntityAttrs {
             };
             let path = attr.path().clone();
             match name {
-                "entity" => {}
-                "tenant" if matches!(&attr.meta, Meta::List(list) if !list.tokens.is_empty()) => {
+                sym::ENTITY => {}
+                sym::TENANT if matches!(&attr.meta, Meta::List(list) if !list.tokens.is_empty()) => {
                     // Membership mode; a bare `#[tenant]` is setting mode.
                     let Meta::List(list) = &attr.meta else { continue };
                     if first_use(&out.tenant, attr, name, name, cx) {
@@ -480,7 +420,7 @@ impl EntityAttrs {
                         out.tenant = Some(path);
                     }
                 }
-                "audited" => {
+                sym::AUDITED => {
                     if first_use(&out.audited, attr, name, name, cx)
                         && let Some(readable) = super::access_attr::parse_audited(attr, cx)
                     {
@@ -488,57 +428,57 @@ impl EntityAttrs {
                         out.audit_readable = readable;
                     }
                 }
-                "userstamps" => {
+                sym::USERSTAMPS => {
                     if first_use(&out.userstamps, attr, name, name, cx) {
                         out.userstamps = super::access_attr::parse_userstamps(attr, cx);
                     }
                 }
-                "policy" => {
+                sym::POLICY => {
                     if let Some(policy) = super::access_attr::parse_policy(attr, cx) {
                         out.policies.push(policy);
                     }
                 }
-                "tenant" | "soft_delete" | "timestamps" | "versioned" | "global" => {
+                sym::TENANT | sym::SOFT_DELETE | sym::TIMESTAMPS | sym::VERSIONED | sym::GLOBAL => {
                     let slot = match name {
-                        "tenant" => &mut out.tenant,
-                        "soft_delete" => &mut out.soft_delete,
-                        "timestamps" => &mut out.timestamps,
-                        "global" => &mut out.global,
+                        sym::TENANT => &mut out.tenant,
+                        sym::SOFT_DELETE => &mut out.soft_delete,
+                        sym::TIMESTAMPS => &mut out.timestamps,
+                        sym::GLOBAL => &mut out.global,
                         _ => &mut out.versioned,
                     };
                     if first_use(slot, attr, name, name, cx) && no_args(attr, name, cx) {
                         *slot = Some(path);
                     }
                 }
-                "tenant_scoped" => {
+                sym::TENANT_SCOPED => {
                     if !first_use(&out.tenant_scoped, attr, name, name, cx) {
                         continue;
                     }
                     let Some(args) = attr_args(attr, name, name, cx) else { continue };
                     out.tenant_scoped = parse_tenant_scoped(path, args, cx);
                 }
-                "index" | "unique" => {
+                sym::INDEX | sym::UNIQUE => {
                     let Some(args) = attr_args(attr, name, name, cx) else { continue };
                     if let Some(index) = parse_entity_index(name, path, args, cx) {
                         out.indexes.push(index);
                     }
                 }
-                "many_to_many" => {
+                sym::MANY_TO_MANY => {
                     if !first_use(&out.many_to_many, attr, name, name, cx) {
                         continue;
                     }
                     let Some(args) = attr_args(attr, name, name, cx) else { continue };
                     out.many_to_many = parse_many_to_many(path, args, cx);
                 }
-                "check" => {
+                sym::CHECK => {
                     let Some(args) = attr_args(attr, name, name, cx) else { continue };
                     if let Some(check) = parse_check(path, args, cx) {
                         out.checks.push(check);
                     }
                 }
-                "allow_lint" => super::lint_attr::parse_allow_lint(attr, &mut out.allow_lint, cx),
-                "seed" => super::seed_attr::parse_entity_seed(attr, &mut out.seed, cx),
-                "db_enum" => cx.error_spanned_by(attr, messages::db_enum_on_struct()),
+                sym::ALLOW_LINT => super::lint_attr::parse_allow_lint(attr, &mut out.allow_lint, cx),
+                sym::SEED => super::seed_attr::parse_entity_seed(attr, &mut out.seed, cx),
+                sym::DB_ENUM => cx.error_spanned_by(attr, messages::db_enum_on_struct()),
                 field_attr => cx.error_spanned_by(attr, messages::field_attr_on_entity(field_attr)),
             }
         }
@@ -546,30 +486,32 @@ impl EntityAttrs {
     }
 
     fn read_entity_args(&mut self, args: Vec<Arg>, cx: &Ctxt) {
-        let mut keys = Keys::new("entity");
+        let mut keys = Keys::new(sym::ENTITY);
+        let valid = sym::option_names(sym::ENTITY, Place::Entity);
         for arg in args {
             match arg {
                 Arg::KeyValue { key, value } if key == "table" || key == "renamed_from" => {
                     if keys.fresh(&key, cx) {
                         let slot = if key == "table" { &mut self.table } else { &mut self.renamed_from };
-                        *slot = lit_str(&value, "entity", &unraw(&key), "entity", cx);
+                        *slot = lit_str(&value, sym::ENTITY, &unraw(&key), sym::ENTITY, cx);
                     }
                 }
                 Arg::KeyValue { key, .. } | Arg::List { key, .. } => {
-                    unknown_key("entity", &key, ENTITY_KEYS, "entity", cx)
+                    unknown_key(sym::ENTITY, &key, &valid, sym::ENTITY, cx)
                 }
                 Arg::Word { path, .. } => match word_ident(&path) {
-                    Some(key) => unknown_key("entity", key, ENTITY_KEYS, "entity", cx),
-                    None => cx.error_spanned_by(&path, messages::expected("`table = \"...\"`", "entity", "entity")),
+                    Some(key) => unknown_key(sym::ENTITY, key, &valid, sym::ENTITY, cx),
+                    None => {
+                        cx.error_spanned_by(&path, messages::expected("`table = \"...\"`", sym::ENTITY, sym::ENTITY))
+                    }
                 },
-                Arg::Lit(lit) => cx.error_spanned_by(lit, messages::expected("`table = \"...\"`", "entity", "entity")),
+                Arg::Lit(lit) => {
+                    cx.error_spanned_by(lit, messages::expected("`table = \"...\"`", sym::ENTITY, sym::ENTITY))
+                }
             }
         }
     }
 }
-
-/// The options of `#[entity(...)]`.
-const ENTITY_KEYS: &[&str] = &["table", "renamed_from"];
 
 fn plain_path(arg: &Arg) -> Option<&syn::Path> {
     match arg {
@@ -585,7 +527,7 @@ fn parse_tenant_scoped(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> Option<Ten
         [first, ..] => {
             let what = if plain_path(first).is_some() { "one tenant entity" } else { "the tenant entity" };
             let bad = if plain_path(first).is_some() { &args[1] } else { first };
-            cx.error_spanned_by(bad, messages::expected(what, "tenant_scoped", "tenant_scoped"));
+            cx.error_spanned_by(bad, messages::expected(what, sym::TENANT_SCOPED, sym::TENANT_SCOPED));
             None
         }
     }
@@ -601,14 +543,18 @@ fn parse_many_to_many(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> Option<Many
             } else {
                 args.iter().map(|a| a.to_token_stream()).collect()
             };
-            cx.error_spanned_by(blame, messages::expected("exactly two entities", "many_to_many", "many_to_many"));
+            cx.error_spanned_by(
+                blame,
+                messages::expected("exactly two entities", sym::MANY_TO_MANY, sym::MANY_TO_MANY),
+            );
             None
         }
     }
 }
 
 fn parse_check(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> Option<CheckAttr> {
-    let mut keys = Keys::new("check");
+    let mut keys = Keys::new(sym::CHECK);
+    let valid = sym::option_names(sym::CHECK, Place::Entity);
     let mut name = None;
     let mut expr: Option<LitStr> = None;
     let mut ok = true;
@@ -616,7 +562,7 @@ fn parse_check(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> Option<CheckAttr> 
         match arg {
             Arg::KeyValue { key, value } if key == "name" => {
                 if keys.fresh(&key, cx) {
-                    name = lit_str(&value, "check", "name", "check", cx);
+                    name = lit_str(&value, sym::CHECK, "name", sym::CHECK, cx);
                 }
             }
             Arg::Lit(LitArg { neg: None, lit: syn::Lit::Str(s) }) => {
@@ -624,14 +570,14 @@ fn parse_check(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> Option<CheckAttr> 
                     cx.error_spanned_by(&s, messages::check_one_expr());
                     ok = false;
                 } else if s.value().trim().is_empty() {
-                    cx.error_spanned_by(&s, messages::empty_string("check", "expression"));
+                    cx.error_spanned_by(&s, messages::empty_string(sym::CHECK, "expression"));
                     ok = false;
                 } else {
                     expr = Some(s);
                 }
             }
             Arg::KeyValue { key, .. } | Arg::List { key, .. } => {
-                unknown_key("check", &key, &["name"], "check", cx);
+                unknown_key(sym::CHECK, &key, &valid, sym::CHECK, cx);
                 ok = false;
             }
             other => {
@@ -673,13 +619,12 @@ fn column_ref(arg: &Arg, attr: &str, cx: &Ctxt) -> Option<(Ident, bool)> {
 }
 
 fn parse_entity_index(attr: &'static str, path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> Option<IndexAttr> {
-    let valid: &[&str] =
-        if attr == "index" { &["unique", "where", "include", "name"] } else { &["where", "include", "name"] };
+    let valid = sym::option_names(attr, Place::Entity);
     let mut keys = Keys::new(attr);
     let mut index = IndexAttr {
         path,
         columns: Vec::new(),
-        unique: attr == "unique",
+        unique: attr == sym::UNIQUE,
         predicate: None,
         include: Vec::new(),
         name: None,
@@ -687,7 +632,7 @@ fn parse_entity_index(attr: &'static str, path: syn::Path, args: Vec<Arg>, cx: &
     let errors = cx.error_count();
     for arg in &args {
         match arg {
-            Arg::Word { path, modifier: None } if attr == "index" && path.is_ident("unique") => {
+            Arg::Word { path, modifier: None } if attr == sym::INDEX && path.is_ident("unique") => {
                 if keys.fresh(path.get_ident().expect("is_ident"), cx) {
                     index.unique = true;
                 }
@@ -716,7 +661,7 @@ fn parse_entity_index(attr: &'static str, path: syn::Path, args: Vec<Arg>, cx: &
                     }
                 }
             }
-            Arg::KeyValue { key, .. } | Arg::List { key, .. } => unknown_key(attr, key, valid, attr, cx),
+            Arg::KeyValue { key, .. } | Arg::List { key, .. } => unknown_key(attr, key, &valid, attr, cx),
             word => {
                 if let Some(col) = column_ref(word, attr, cx) {
                     index.columns.push(col);
@@ -848,52 +793,52 @@ impl FieldAttrs {
             };
             let path = attr.path().clone();
             match name {
-                "id" => {
+                sym::ID => {
                     if first_use(&out.id, attr, name, name, cx) {
                         let Some(args) = attr_args(attr, name, name, cx) else { continue };
                         out.id = parse_id(path, args, cx);
                     }
                 }
-                "unique" | "index" => {
-                    let example = if name == "unique" { "field_unique" } else { "field_index" };
-                    let slot = if name == "unique" { &mut out.unique } else { &mut out.index };
+                sym::UNIQUE | sym::INDEX => {
+                    let example = if name == sym::UNIQUE { "field_unique" } else { "field_index" };
+                    let slot = if name == sym::UNIQUE { &mut out.unique } else { &mut out.index };
                     if first_use(slot, attr, name, example, cx) {
                         let Some(args) = attr_args(attr, name, example, cx) else { continue };
                         *slot = parse_field_index(name, path, args, cx);
                     }
                 }
-                "default" => {
+                sym::DEFAULT => {
                     if first_use(&out.default, attr, name, name, cx) {
                         let Some(args) = attr_args(attr, name, name, cx) else { continue };
                         out.default = parse_default(path, args, cx);
                     }
                 }
-                "belongs_to" => {
+                sym::BELONGS_TO => {
                     if first_use(&out.belongs_to, attr, name, name, cx) {
                         let Some(args) = attr_args(attr, name, name, cx) else { continue };
                         out.belongs_to = parse_belongs_to(path, args, cx);
                     }
                 }
-                "column" => {
+                sym::COLUMN => {
                     if first_use(&out.column.path, attr, name, name, cx) {
                         let Some(args) = attr_args(attr, name, name, cx) else { continue };
                         out.column = parse_column(path, args, cx);
                     }
                 }
-                "polymorphic" => {
+                sym::POLYMORPHIC => {
                     if first_use(&out.polymorphic, attr, name, name, cx) {
                         let Some(args) = attr_args(attr, name, name, cx) else { continue };
                         out.polymorphic = parse_polymorphic(path, args, cx);
                     }
                 }
-                "skip" => {
+                sym::SKIP => {
                     if first_use(&out.skip, attr, name, name, cx) && no_args(attr, name, cx) {
                         out.skip = Some(path);
                     }
                 }
-                "allow_lint" => super::lint_attr::parse_allow_lint(attr, &mut out.allow_lint, cx),
-                "seed" => super::seed_attr::parse_field_seed(attr, &mut out.seed, cx),
-                "db_enum" => cx.error_spanned_by(attr, messages::db_enum_on_struct()),
+                sym::ALLOW_LINT => super::lint_attr::parse_allow_lint(attr, &mut out.allow_lint, cx),
+                sym::SEED => super::seed_attr::parse_field_seed(attr, &mut out.seed, cx),
+                sym::DB_ENUM => cx.error_spanned_by(attr, messages::db_enum_on_struct()),
                 entity_attr => cx.error_spanned_by(attr, messages::entity_attr_on_field(entity_attr)),
             }
         }
@@ -903,13 +848,13 @@ impl FieldAttrs {
     /// The tablewright attributes present besides `#[skip]`, for the skip check.
     pub fn column_attr_paths(&self) -> Vec<(&'static str, &syn::Path)> {
         [
-            ("id", self.id.as_ref().map(|a| &a.path)),
-            ("unique", self.unique.as_ref().map(|a| &a.path)),
-            ("index", self.index.as_ref().map(|a| &a.path)),
-            ("default", self.default.as_ref().map(|a| &a.path)),
-            ("belongs_to", self.belongs_to.as_ref().map(|a| &a.path)),
-            ("column", self.column.path.as_ref()),
-            ("polymorphic", self.polymorphic.as_ref().map(|a| &a.path)),
+            (sym::ID, self.id.as_ref().map(|a| &a.path)),
+            (sym::UNIQUE, self.unique.as_ref().map(|a| &a.path)),
+            (sym::INDEX, self.index.as_ref().map(|a| &a.path)),
+            (sym::DEFAULT, self.default.as_ref().map(|a| &a.path)),
+            (sym::BELONGS_TO, self.belongs_to.as_ref().map(|a| &a.path)),
+            (sym::COLUMN, self.column.path.as_ref()),
+            (sym::POLYMORPHIC, self.polymorphic.as_ref().map(|a| &a.path)),
         ]
         .into_iter()
         .filter_map(|(name, p)| p.map(|p| (name, p)))
@@ -934,16 +879,17 @@ fn parse_id(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> Option<IdAttr> {
         }
         [first, ..] => {
             let blame = if args.len() > 1 { &args[1] } else { first };
-            cx.error_spanned_by(blame, messages::expected("`auto` or `cuid` (or nothing)", "id", "id"));
+            cx.error_spanned_by(blame, messages::expected("`auto` or `cuid` (or nothing)", sym::ID, sym::ID));
             None
         }
     }
 }
 
 fn parse_field_index(attr: &'static str, path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> Option<FieldIndexAttr> {
-    let example = if attr == "unique" { "field_unique" } else { "field_index" };
+    let example = if attr == sym::UNIQUE { "field_unique" } else { "field_index" };
     let mut keys = Keys::new(attr);
     let mut out = FieldIndexAttr { path, name: None };
+    let valid = sym::option_names(attr, Place::Field);
     let errors = cx.error_count();
     for arg in args {
         match arg {
@@ -952,9 +898,9 @@ fn parse_field_index(attr: &'static str, path: syn::Path, args: Vec<Arg>, cx: &C
                     out.name = lit_str(&value, attr, "name", example, cx);
                 }
             }
-            Arg::KeyValue { key, .. } | Arg::List { key, .. } => unknown_key(attr, &key, &["name"], example, cx),
+            Arg::KeyValue { key, .. } | Arg::List { key, .. } => unknown_key(attr, &key, &valid, example, cx),
             Arg::Word { path, .. } if path.get_ident().is_some() => {
-                unknown_key(attr, path.get_ident().expect("checked"), &["name"], example, cx)
+                unknown_key(attr, path.get_ident().expect("checked"), &valid, example, cx)
             }
             other => cx.error_spanned_by(&other, messages::expected("`name = \"...\"` or nothing", attr, example)),
         }
@@ -975,15 +921,15 @@ fn parse_default(path: syn::Path, mut args: Vec<Arg>, cx: &Ctxt) -> Option<Defau
     let value = match args.remove(0) {
         Arg::Lit(lit) => DefaultArg::Lit(lit),
         Arg::Word { path: word, modifier: None } => match word.get_ident() {
-            Some(ident) if ident == "now" => DefaultArg::Now(ident.clone()),
+            Some(ident) if ident == sym::NOW => DefaultArg::Now(ident.clone()),
             Some(ident) => DefaultArg::Bare(ident.clone()),
             None => DefaultArg::Variant(word),
         },
         Arg::KeyValue { key, value } if key == "sql" => {
-            DefaultArg::Sql(lit_str(&value, "default", "sql", "default", cx)?)
+            DefaultArg::Sql(lit_str(&value, sym::DEFAULT, "sql", sym::DEFAULT, cx)?)
         }
         Arg::KeyValue { key, .. } | Arg::List { key, .. } => {
-            unknown_key("default", &key, &["sql"], "default", cx);
+            unknown_key(sym::DEFAULT, &key, &sym::option_names(sym::DEFAULT, Place::Field), sym::DEFAULT, cx);
             return None;
         }
         other => {
@@ -994,8 +940,6 @@ fn parse_default(path: syn::Path, mut args: Vec<Arg>, cx: &Ctxt) -> Option<Defau
     Some(DefaultAttr { path, value })
 }
 
-const ACTIONS: &[&str] = &["cascade", "restrict", "set_null", "set_default", "no_action"];
-
 fn parse_action(key: &Ident, value: &Value, cx: &Ctxt) -> Option<ActionArg> {
     let ident = match value {
         Value::Path(p) => p.get_ident(),
@@ -1004,7 +948,7 @@ fn parse_action(key: &Ident, value: &Value, cx: &Ctxt) -> Option<ActionArg> {
     let Some(ident) = ident else {
         cx.error_spanned_by(
             value,
-            messages::unknown_value("belongs_to", &unraw(key), &value.to_token_stream().to_string(), ACTIONS),
+            messages::unknown_value(sym::BELONGS_TO, &unraw(key), &value.to_token_stream().to_string(), sym::ACTIONS),
         );
         return None;
     };
@@ -1015,7 +959,7 @@ fn parse_action(key: &Ident, value: &Value, cx: &Ctxt) -> Option<ActionArg> {
         "set_default" => ReferentialAction::SetDefault,
         "no_action" => ReferentialAction::NoAction,
         other => {
-            cx.error_spanned_by(ident, messages::unknown_value("belongs_to", &unraw(key), other, ACTIONS));
+            cx.error_spanned_by(ident, messages::unknown_value(sym::BELONGS_TO, &unraw(key), other, sym::ACTIONS));
             return None;
         }
     };
@@ -1035,8 +979,8 @@ fn parse_belongs_to(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> Option<Belong
             return None;
         }
     };
-    let valid = ["on_delete", "on_update", "deferrable"];
-    let mut keys = Keys::new("belongs_to");
+    let valid = sym::option_names(sym::BELONGS_TO, Place::Field);
+    let mut keys = Keys::new(sym::BELONGS_TO);
     let mut out = BelongsToAttr { path, target, on_delete: None, on_update: None, deferrable: None };
     let errors = cx.error_count();
     for arg in iter {
@@ -1052,7 +996,7 @@ fn parse_belongs_to(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> Option<Belong
                 }
             }
             Arg::KeyValue { key, .. } | Arg::List { key, .. } => {
-                unknown_key("belongs_to", &key, &valid, "belongs_to", cx)
+                unknown_key(sym::BELONGS_TO, &key, &valid, sym::BELONGS_TO, cx)
             }
             Arg::Word { path, modifier: None } if path.is_ident("deferrable") => {
                 let ident = path.get_ident().expect("checked").clone();
@@ -1061,11 +1005,11 @@ fn parse_belongs_to(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> Option<Belong
                 }
             }
             Arg::Word { path, .. } if path.get_ident().is_some() => {
-                unknown_key("belongs_to", path.get_ident().expect("checked"), &valid, "belongs_to", cx)
+                unknown_key(sym::BELONGS_TO, path.get_ident().expect("checked"), &valid, sym::BELONGS_TO, cx)
             }
             other => cx.error_spanned_by(
                 &other,
-                messages::expected("`on_delete = ...` or `on_update = ...`", "belongs_to", "belongs_to"),
+                messages::expected("`on_delete = ...` or `on_update = ...`", sym::BELONGS_TO, sym::BELONGS_TO),
             ),
         }
     }
@@ -1073,19 +1017,8 @@ fn parse_belongs_to(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> Option<Belong
 }
 
 fn parse_column(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> ColumnAttr {
-    let valid = [
-        "name",
-        "max_len",
-        "precision",
-        "scale",
-        "check",
-        "sql_type",
-        "renamed_from",
-        "backfill",
-        "using",
-        "dual_write",
-    ];
-    let mut keys = Keys::new("column");
+    let valid = sym::option_names(sym::COLUMN, Place::Field);
+    let mut keys = Keys::new(sym::COLUMN);
     let mut out = ColumnAttr { path: Some(path), ..Default::default() };
     for arg in args {
         match arg {
@@ -1095,18 +1028,20 @@ fn parse_column(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> ColumnAttr {
                 }
                 let k = unraw(&key);
                 match k.as_str() {
-                    "name" => out.name = lit_str(&value, "column", &k, "column", cx),
-                    "check" => out.check = lit_str(&value, "column", &k, "column", cx),
-                    "sql_type" => out.sql_type = lit_str(&value, "column", &k, "column", cx),
-                    "renamed_from" => out.renamed_from = lit_str(&value, "column", &k, "column", cx),
-                    "backfill" => out.backfill = lit_str(&value, "column", &k, "column", cx),
-                    "using" => out.using = lit_str(&value, "column", &k, "column", cx),
-                    "max_len" => out.max_len = lit_u32(&value, "column", &k, "column", cx),
-                    "precision" => out.precision = lit_u32(&value, "column", &k, "column", cx),
-                    _ => out.scale = lit_u32(&value, "column", &k, "column", cx),
+                    "name" => out.name = lit_str(&value, sym::COLUMN, &k, sym::COLUMN, cx),
+                    "check" => out.check = lit_str(&value, sym::COLUMN, &k, sym::COLUMN, cx),
+                    "sql_type" => out.sql_type = lit_str(&value, sym::COLUMN, &k, sym::COLUMN, cx),
+                    "renamed_from" => out.renamed_from = lit_str(&value, sym::COLUMN, &k, sym::COLUMN, cx),
+                    "backfill" => out.backfill = lit_str(&value, sym::COLUMN, &k, sym::COLUMN, cx),
+                    "using" => out.using = lit_str(&value, sym::COLUMN, &k, sym::COLUMN, cx),
+                    "max_len" => out.max_len = lit_u32(&value, sym::COLUMN, &k, sym::COLUMN, cx),
+                    "precision" => out.precision = lit_u32(&value, sym::COLUMN, &k, sym::COLUMN, cx),
+                    _ => out.scale = lit_u32(&value, sym::COLUMN, &k, sym::COLUMN, cx),
                 }
             }
-            Arg::KeyValue { key, .. } | Arg::List { key, .. } => unknown_key("column", &key, &valid, "column", cx),
+            Arg::KeyValue { key, .. } | Arg::List { key, .. } => {
+                unknown_key(sym::COLUMN, &key, &valid, sym::COLUMN, cx)
+            }
             Arg::Word { path, .. } if path.is_ident("dual_write") => {
                 let key = path.get_ident().expect("checked");
                 if keys.fresh(key, cx) {
@@ -1114,9 +1049,9 @@ fn parse_column(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> ColumnAttr {
                 }
             }
             Arg::Word { path, .. } if path.get_ident().is_some() => {
-                unknown_key("column", path.get_ident().expect("checked"), &valid, "column", cx)
+                unknown_key(sym::COLUMN, path.get_ident().expect("checked"), &valid, sym::COLUMN, cx)
             }
-            other => cx.error_spanned_by(&other, messages::expected("`key = value` options", "column", "column")),
+            other => cx.error_spanned_by(&other, messages::expected("`key = value` options", sym::COLUMN, sym::COLUMN)),
         }
     }
     if let (Some(span), None) = (out.dual_write, &out.renamed_from) {
@@ -1135,17 +1070,17 @@ fn parse_column(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> ColumnAttr {
 fn parse_polymorphic(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> Option<PolymorphicAttr> {
     let mut targets = Vec::new();
     let mut on_delete = None;
-    let mut keys = Keys::new("polymorphic");
+    let mut keys = Keys::new(sym::POLYMORPHIC);
+    let keys_valid = sym::option_names(sym::POLYMORPHIC, Place::Field);
     for arg in &args {
         if let Arg::KeyValue { key, value } = arg {
             if key != "on_delete" {
-                unknown_key("polymorphic", key, &["on_delete"], "polymorphic", cx);
+                unknown_key(sym::POLYMORPHIC, key, &keys_valid, sym::POLYMORPHIC, cx);
                 return None;
             }
             if !keys.fresh(key, cx) {
                 return None;
             }
-            let valid = ["cascade", "restrict"];
             let written = value.to_token_stream().to_string();
             let ident = match value {
                 Value::Path(p) => p.get_ident(),
@@ -1155,7 +1090,10 @@ fn parse_polymorphic(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> Option<Polym
                 Some("cascade") => PolymorphicAction::Cascade,
                 Some("restrict") => PolymorphicAction::Restrict,
                 _ => {
-                    cx.error_spanned_by(value, messages::unknown_value("polymorphic", "on_delete", &written, &valid));
+                    cx.error_spanned_by(
+                        value,
+                        messages::unknown_value(sym::POLYMORPHIC, "on_delete", &written, sym::POLYMORPHIC_ACTIONS),
+                    );
                     return None;
                 }
             };
@@ -1165,7 +1103,7 @@ fn parse_polymorphic(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> Option<Polym
         match plain_path(arg) {
             Some(p) => targets.push(p.clone()),
             None => {
-                cx.error_spanned_by(arg, messages::expected("target entities", "polymorphic", "polymorphic"));
+                cx.error_spanned_by(arg, messages::expected("target entities", sym::POLYMORPHIC, sym::POLYMORPHIC));
                 return None;
             }
         }
@@ -1177,21 +1115,24 @@ fn parse_polymorphic(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> Option<Polym
 
 /// The arguments of `#[db_enum(...)]`.
 pub fn parse_db_enum_args(args: TokenStream, cx: &Ctxt) -> Option<LitStr> {
-    let args = tokens_args(args, "db_enum", "db_enum", cx)?;
-    let mut keys = Keys::new("db_enum");
+    let args = tokens_args(args, sym::DB_ENUM, sym::DB_ENUM, cx)?;
+    let mut keys = Keys::new(sym::DB_ENUM);
+    let valid = sym::option_names(sym::DB_ENUM, Place::Enum);
     let mut name = None;
     for arg in args {
         match arg {
             Arg::KeyValue { key, value } if key == "name" => {
                 if keys.fresh(&key, cx) {
-                    name = lit_str(&value, "db_enum", "name", "db_enum", cx);
+                    name = lit_str(&value, sym::DB_ENUM, "name", sym::DB_ENUM, cx);
                 }
             }
-            Arg::KeyValue { key, .. } | Arg::List { key, .. } => unknown_key("db_enum", &key, &["name"], "db_enum", cx),
-            Arg::Word { path, .. } if path.get_ident().is_some() => {
-                unknown_key("db_enum", path.get_ident().expect("checked"), &["name"], "db_enum", cx)
+            Arg::KeyValue { key, .. } | Arg::List { key, .. } => {
+                unknown_key(sym::DB_ENUM, &key, &valid, sym::DB_ENUM, cx)
             }
-            other => cx.error_spanned_by(&other, messages::expected("`name = \"...\"`", "db_enum", "db_enum")),
+            Arg::Word { path, .. } if path.get_ident().is_some() => {
+                unknown_key(sym::DB_ENUM, path.get_ident().expect("checked"), &valid, sym::DB_ENUM, cx)
+            }
+            other => cx.error_spanned_by(&other, messages::expected("`name = \"...\"`", sym::DB_ENUM, sym::DB_ENUM)),
         }
     }
     name
@@ -1201,7 +1142,7 @@ pub fn parse_db_enum_args(args: TokenStream, cx: &Ctxt) -> Option<LitStr> {
 pub fn check_enum_attrs(attrs: &[Attribute], cx: &Ctxt) {
     for attr in attrs {
         match tw_name(attr) {
-            Some("db_enum") => {}
+            Some(sym::DB_ENUM) => {}
             Some(other) => cx.error_spanned_by(attr, messages::entity_attr_on_enum(other)),
             None => {
                 if let Some(msg) = near_miss(attr) {
@@ -1284,35 +1225,35 @@ impl<'a> Container<'a> {
         let mut out = Vec::new();
         if let Some(scoped) = &self.attrs.tenant_scoped {
             match &scoped.tenant {
-                Some(t) => out.push((crate::naming::key_column(&path_name(t)), "tenant_scoped")),
+                Some(t) => out.push((crate::naming::key_column(&path_name(t)), sym::TENANT_SCOPED)),
                 // Bare: named after the tenant(s) the caller knows, else the default.
-                None if self.tenants.is_empty() => out.push(("organization_id".to_string(), "tenant_scoped")),
+                None if self.tenants.is_empty() => out.push(("organization_id".to_string(), sym::TENANT_SCOPED)),
                 None => {
                     for t in self.tenants {
-                        out.push((crate::naming::key_column(t), "tenant_scoped"));
+                        out.push((crate::naming::key_column(t), sym::TENANT_SCOPED));
                     }
                 }
             }
         }
         if self.attrs.soft_delete.is_some() {
-            out.push(("deleted_at".into(), "soft_delete"));
+            out.push(("deleted_at".into(), sym::SOFT_DELETE));
         }
         if self.attrs.timestamps.is_some() {
-            out.push(("created_at".into(), "timestamps"));
-            out.push(("updated_at".into(), "timestamps"));
+            out.push(("created_at".into(), sym::TIMESTAMPS));
+            out.push(("updated_at".into(), sym::TIMESTAMPS));
         }
         if self.attrs.versioned.is_some() {
-            out.push(("version".into(), "versioned"));
+            out.push(("version".into(), sym::VERSIONED));
         }
         if self.attrs.userstamps.is_some() {
-            out.push(("created_by".into(), "userstamps"));
-            out.push(("updated_by".into(), "userstamps"));
+            out.push(("created_by".into(), sym::USERSTAMPS));
+            out.push(("updated_by".into(), sym::USERSTAMPS));
         }
         for f in self.columns() {
             if f.attrs.polymorphic.is_some()
                 && let Some(stem) = f.column.strip_suffix("_id")
             {
-                out.push((format!("{stem}_type"), "polymorphic"));
+                out.push((format!("{stem}_type"), sym::POLYMORPHIC));
             }
         }
         out

@@ -15,7 +15,7 @@ pub fn check_fragments(cont: &Container, cx: &Ctxt) {
     let valid: Vec<&str> = valid.iter().map(String::as_str).collect();
     let mut sites: Vec<(&str, &syn::LitStr)> = Vec::new();
     for c in &cont.attrs.checks {
-        sites.push(("check", &c.expr));
+        sites.push((super::symbols::CHECK, &c.expr));
     }
     for f in cont.columns() {
         if let Some(c) = &f.attrs.column.check {

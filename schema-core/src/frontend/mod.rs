@@ -24,6 +24,7 @@ pub mod lower;
 pub mod messages;
 pub mod scan;
 pub mod seed_attr;
+pub mod symbols;
 pub mod tenant_attr;
 pub mod types;
 

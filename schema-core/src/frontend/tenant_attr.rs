@@ -17,10 +17,9 @@ use syn::{Ident, LitStr, Token};
 
 use super::Ctxt;
 use super::messages;
+use super::symbols::{self as sym, Place};
 
-/// The options of `#[tenant(...)]`.
-const KEYS: &[&str] = &["membership", "role", "admin_roles", "read_only_roles", "user"];
-const ATTR: &str = "tenant";
+const ATTR: &str = sym::TENANT;
 const EXAMPLE: &str = "tenant_membership";
 
 /// A parsed `#[tenant(membership = ..., ...)]`.
@@ -103,17 +102,18 @@ pub fn parse(path: &syn::Path, tokens: TokenStream, cx: &Ctxt) -> Option<TenantM
         }
     };
     let errors = cx.error_count();
+    let keys = sym::option_names(ATTR, Place::Entity);
     let mut seen: Vec<String> = Vec::new();
     let (mut membership, mut role, mut user, mut admin_roles) = (None, None, None, None);
     let mut read_only_roles: Vec<LitStr> = Vec::new();
     for Arg { key, value } in args {
         let name = key.unraw().to_string();
         let Some(value) = value else {
-            cx.error_spanned_by(&key, messages::unknown_option(ATTR, &name, KEYS, EXAMPLE));
+            cx.error_spanned_by(&key, messages::unknown_option(ATTR, &name, &keys, EXAMPLE));
             continue;
         };
-        if !KEYS.contains(&name.as_str()) {
-            cx.error_spanned_by(&key, messages::unknown_option(ATTR, &name, KEYS, EXAMPLE));
+        if !keys.contains(&name.as_str()) {
+            cx.error_spanned_by(&key, messages::unknown_option(ATTR, &name, &keys, EXAMPLE));
             continue;
         }
         if seen.contains(&name) {
