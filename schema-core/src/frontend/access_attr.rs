@@ -17,7 +17,7 @@
 use syn::{Attribute, Ident, LitStr};
 
 use super::Ctxt;
-use super::attr::{Arg, Value, attr_args, lit_str, unknown_key, unraw};
+use super::grammar::{Arg, Value, attr_args, lit_str, unknown_key, unraw};
 use super::messages;
 use super::symbols::{self as sym, Place};
 use crate::model::PolicyCommand;

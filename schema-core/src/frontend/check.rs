@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use quote::ToTokens;
 
 use super::Ctxt;
-use super::attr::{Container, DefaultArg, Field, IdKind, LitArg, path_name};
+use super::field_attr::{DefaultArg, IdKind};
+use super::grammar::LitArg;
+use super::item::{Container, Field, path_name};
 use super::messages;
 use super::symbols as sym;
 use super::types::{FieldType, describe, type_string};

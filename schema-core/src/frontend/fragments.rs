@@ -3,7 +3,8 @@
 //! reports it at the attribute's string and a build script reports the same.
 
 use super::Ctxt;
-use super::attr::{Container, DefaultArg};
+use super::field_attr::DefaultArg;
+use super::item::Container;
 use super::messages;
 
 /// The SQL written inside the attributes (`#[check]`, `#[column(check)]`,

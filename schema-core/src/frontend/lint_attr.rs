@@ -6,7 +6,7 @@ use syn::Attribute;
 use syn::ext::IdentExt;
 
 use super::Ctxt;
-use super::attr::{Arg, parse_args};
+use super::grammar::{Arg, parse_args};
 use super::messages;
 use super::symbols as sym;
 use crate::lint;
