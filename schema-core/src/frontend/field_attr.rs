@@ -281,7 +281,7 @@ fn parse_default(path: syn::Path, mut args: Vec<Arg>, cx: &Ctxt) -> Option<Defau
 fn parse_action(key: &Ident, value: &Value, cx: &Ctxt) -> Option<ActionArg> {
     let ident = match value {
         Value::Path(p) => p.get_ident(),
-        Value::Lit(_) => None,
+        _ => None,
     };
     let Some(ident) = ident else {
         cx.error_spanned_by(
@@ -422,7 +422,7 @@ fn parse_polymorphic(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> Option<Polym
             let written = value.to_token_stream().to_string();
             let ident = match value {
                 Value::Path(p) => p.get_ident(),
-                Value::Lit(_) => None,
+                _ => None,
             };
             let action = match ident.map(unraw).as_deref() {
                 Some("cascade") => PolymorphicAction::Cascade,

@@ -20,6 +20,7 @@ use syn::{Attribute, Ident, LitInt, LitStr, Meta, Token};
 
 use super::Ctxt;
 use super::messages;
+use super::symbols::{self, Place, Takes};
 
 /// A literal, possibly negated: `"text"`, `3`, `-1`, `0.5`, `true`.
 #[derive(Clone, Debug)]
@@ -40,6 +41,14 @@ impl ToTokens for LitArg {
 pub enum Value {
     Lit(LitArg),
     Path(syn::Path),
+    /// `["owner", "admin"]`, where [`Syntax::lists`].
+    List(syn::token::Bracket, Vec<Value>),
+    /// `1..100`, `0..=10` (either end may be missing), where [`Syntax::ranges`].
+    Range {
+        start: Option<Box<Value>>,
+        limits: syn::RangeLimits,
+        end: Option<Box<Value>>,
+    },
 }
 
 impl ToTokens for Value {
@@ -47,7 +56,48 @@ impl ToTokens for Value {
         match self {
             Value::Lit(l) => l.to_tokens(tokens),
             Value::Path(p) => p.to_tokens(tokens),
+            Value::List(bracket, values) => bracket.surround(tokens, |t| {
+                for v in values {
+                    v.to_tokens(t);
+                }
+            }),
+            Value::Range { start, limits, end } => {
+                start.to_tokens(tokens);
+                limits.to_tokens(tokens);
+                end.to_tokens(tokens);
+            }
         }
+    }
+}
+
+/// The value forms an attribute's options take beyond literals and paths.
+/// Only the attributes that need them parse them, so a `[` or `..` anywhere
+/// else is the syntax error it always was.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Syntax {
+    /// Bracketed lists: `admin_roles = ["owner"]`, `values = ["a", 3]`.
+    pub lists: bool,
+    /// Ranges: `range = 1..100`.
+    pub ranges: bool,
+    /// Parentheses around a value, which mean nothing: `count = (3)`
+    /// (`#[seed]`'s values were once read as Rust expressions).
+    pub parens: bool,
+}
+
+impl Syntax {
+    /// What the options of `attr` at `place` take, from the symbol table.
+    pub fn of(attr: &str, place: Place) -> Syntax {
+        let mut syntax = Syntax::default();
+        for opt in symbols::attribute(attr).map_or(&[][..], |a| a.options(place)) {
+            match opt.takes {
+                Takes::Strings => syntax.lists = true,
+                Takes::Literals => (syntax.lists, syntax.parens) = (true, true),
+                Takes::Range => (syntax.ranges, syntax.parens) = (true, true),
+                Takes::Count => syntax.parens = true,
+                _ => {}
+            }
+        }
+        syntax
     }
 }
 
@@ -101,7 +151,46 @@ fn parse_lit_arg(input: ParseStream) -> syn::Result<LitArg> {
     Ok(LitArg { neg: input.parse()?, lit: input.parse()? })
 }
 
-fn parse_arg(input: ParseStream) -> syn::Result<Arg> {
+/// A literal or a path, or where `syntax` allows, a list or a range.
+fn parse_value(input: ParseStream, syntax: Syntax) -> syn::Result<Value> {
+    if syntax.ranges && input.peek(Token![..]) {
+        return parse_range_end(input, None, syntax);
+    }
+    let value = if syntax.parens && input.peek(syn::token::Paren) {
+        let content;
+        syn::parenthesized!(content in input);
+        let value = parse_value(&content, syntax)?;
+        if !content.is_empty() {
+            return Err(content.error("expected `)`"));
+        }
+        value
+    } else if syntax.lists && input.peek(syn::token::Bracket) {
+        let content;
+        let bracket = syn::bracketed!(content in input);
+        Value::List(bracket, comma_separated(&content, |i| parse_value(i, syntax))?)
+    } else if input.peek(Token![-]) || input.peek(syn::Lit) {
+        Value::Lit(parse_lit_arg(input)?)
+    } else {
+        Value::Path(parse_any_path(input)?)
+    };
+    if syntax.ranges && input.peek(Token![..]) {
+        return parse_range_end(input, Some(value), syntax);
+    }
+    Ok(value)
+}
+
+/// `..end`, `..=end` or `..` after `start`.
+fn parse_range_end(input: ParseStream, start: Option<Value>, syntax: Syntax) -> syn::Result<Value> {
+    let limits: syn::RangeLimits = input.parse()?;
+    let end = if input.is_empty() || input.peek(Token![,]) {
+        None
+    } else {
+        Some(Box::new(parse_value(input, Syntax { ranges: false, ..syntax })?))
+    };
+    Ok(Value::Range { start: start.map(Box::new), limits, end })
+}
+
+fn parse_arg(input: ParseStream, syntax: Syntax) -> syn::Result<Arg> {
     if input.peek(Token![-]) || input.peek(syn::Lit) {
         return Ok(Arg::Lit(parse_lit_arg(input)?));
     }
@@ -112,11 +201,7 @@ fn parse_arg(input: ParseStream) -> syn::Result<Arg> {
             .cloned()
             .ok_or_else(|| syn::Error::new_spanned(&path, "expected an option name before `=`"))?;
         input.parse::<Token![=]>()?;
-        let value = if input.peek(Token![-]) || input.peek(syn::Lit) {
-            Value::Lit(parse_lit_arg(input)?)
-        } else {
-            Value::Path(parse_any_path(input)?)
-        };
+        let value = parse_value(input, syntax)?;
         return Ok(Arg::KeyValue { key, value });
     }
     if input.peek(syn::token::Paren) {
@@ -126,17 +211,36 @@ fn parse_arg(input: ParseStream) -> syn::Result<Arg> {
             .ok_or_else(|| syn::Error::new_spanned(&path, "expected an option name before `(`"))?;
         let content;
         syn::parenthesized!(content in input);
-        let args = Punctuated::<Arg, Token![,]>::parse_terminated_with(&content, parse_arg)?;
-        return Ok(Arg::List { key, args: args.into_iter().collect() });
+        let args = comma_separated(&content, |i| parse_arg(i, syntax))?;
+        return Ok(Arg::List { key, args });
     }
     let modifier = if input.peek(Ident::peek_any) { Some(input.call(Ident::parse_any)?) } else { None };
     Ok(Arg::Word { path, modifier })
 }
 
-/// Parses comma-separated [`Arg`]s.
+/// Parses comma-separated [`Arg`]s whose values are literals and paths.
 pub fn parse_args(tokens: TokenStream) -> syn::Result<Vec<Arg>> {
-    let parser = |input: ParseStream| Punctuated::<Arg, Token![,]>::parse_terminated_with(input, parse_arg);
-    Ok(parser.parse2(tokens)?.into_iter().collect())
+    parse_args_with(tokens, Syntax::default())
+}
+
+/// Parses comma-separated [`Arg`]s whose values may also take the forms
+/// `syntax` allows.
+pub fn parse_args_with(tokens: TokenStream, syntax: Syntax) -> syn::Result<Vec<Arg>> {
+    (|input: ParseStream| comma_separated(input, |i| parse_arg(i, syntax))).parse2(tokens)
+}
+
+/// `item, item, ...` with an optional trailing comma, to the end of `input`
+/// (what `Punctuated::parse_terminated_with` does, for a closure).
+fn comma_separated<T>(input: ParseStream, mut item: impl FnMut(ParseStream) -> syn::Result<T>) -> syn::Result<Vec<T>> {
+    let mut out = Vec::new();
+    while !input.is_empty() {
+        out.push(item(input)?);
+        if input.is_empty() {
+            break;
+        }
+        input.parse::<Token![,]>()?;
+    }
+    Ok(out)
 }
 
 /// The arguments of one attribute; `None` (error recorded) when they do not parse.
@@ -260,5 +364,36 @@ pub(super) fn plain_path(arg: &Arg) -> Option<&syn::Path> {
     match arg {
         Arg::Word { path, modifier: None } => Some(path),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(src: &str, syntax: Syntax) -> Result<String, String> {
+        let tokens: TokenStream = src.parse().unwrap();
+        parse_args_with(tokens, syntax)
+            .map(|args| args.iter().map(|a| a.to_token_stream().to_string()).collect::<Vec<_>>().join(" | "))
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn lists_ranges_and_parens_only_where_the_options_take_them() {
+        let seed = Syntax::of(symbols::SEED, Place::Field);
+        assert_eq!(seed, Syntax { lists: true, ranges: true, parens: true });
+        assert_eq!(Syntax::of(symbols::TENANT, Place::Entity), Syntax { lists: true, ..Syntax::default() });
+        assert_eq!(Syntax::of(symbols::COLUMN, Place::Field), Syntax::default());
+        assert_eq!(
+            parse(r#"values = ["a", -2, 1.5,], range = 1..=9"#, seed).unwrap(),
+            r#"values ["a" - 2 1.5] | range 1 ..= 9"#
+        );
+        assert_eq!(parse("range = ..5, count = (3)", seed).unwrap(), "range .. 5 | count 3");
+        assert_eq!(parse("name = [\"a\"]", Syntax::default()).unwrap_err(), "expected ident");
+        assert_eq!(parse("name = 1..2", Syntax::default()).unwrap_err(), "expected `,`");
+        assert_eq!(
+            parse("a desc, b = x::Y, include(c, d)", Syntax::default()).unwrap(),
+            "a desc | b x :: Y | include c d"
+        );
     }
 }
