@@ -33,6 +33,18 @@ pub fn tw_name(attr: &Attribute) -> Option<&'static str> {
     sym::attribute(&last.ident.to_string()).map(|a| a.name)
 }
 
+/// The tablewright attribute this is; a misspelled one (see [`near_miss`])
+/// is reported in `cx`, and like any foreign attribute gives `None`.
+pub(super) fn ours(attr: &Attribute, cx: &Ctxt) -> Option<&'static str> {
+    let name = tw_name(attr);
+    if name.is_none()
+        && let Some(msg) = near_miss(attr)
+    {
+        cx.error_spanned_by(attr.path(), msg);
+    }
+    name
+}
+
 /// The message for a misspelled or foreign-idiom attribute (`#[soft_delet]`,
 /// `#[primary_key]`), if this attribute looks like one.
 pub fn near_miss(attr: &Attribute) -> Option<String> {
@@ -149,12 +161,7 @@ impl EntityAttrs {
             out.read_entity_args(args, cx);
         }
         for attr in attrs {
-            let Some(name) = tw_name(attr) else {
-                if let Some(msg) = near_miss(attr) {
-                    cx.error_spanned_by(attr.path(), msg);
-                }
-                continue;
-            };
+            let Some(name) = ours(attr, cx) else { continue };
             let path = attr.path().clone();
             match name {
                 sym::ENTITY => {}
@@ -444,14 +451,9 @@ pub fn parse_db_enum_args(args: TokenStream, cx: &Ctxt) -> Option<LitStr> {
 /// Reports tablewright attributes on a `#[db_enum]` other than `#[db_enum]` itself.
 pub fn check_enum_attrs(attrs: &[Attribute], cx: &Ctxt) {
     for attr in attrs {
-        match tw_name(attr) {
-            Some(sym::DB_ENUM) => {}
+        match ours(attr, cx) {
+            Some(sym::DB_ENUM) | None => {}
             Some(other) => cx.error_spanned_by(attr, messages::entity_attr_on_enum(other)),
-            None => {
-                if let Some(msg) = near_miss(attr) {
-                    cx.error_spanned_by(attr.path(), msg);
-                }
-            }
         }
     }
 }

@@ -7,7 +7,7 @@ use quote::ToTokens;
 use syn::{Attribute, Ident, LitInt, LitStr};
 
 use super::Ctxt;
-use super::attr::{doc, near_miss, tw_name};
+use super::attr::{doc, ours};
 use super::grammar::{
     Arg, Keys, LitArg, Value, attr_args, first_use, lit_str, lit_u32, no_args, plain_path, unknown_key, unraw,
 };
@@ -123,20 +123,10 @@ impl FieldAttrs {
     pub fn from_syn(attrs: &[Attribute], cx: &Ctxt) -> FieldAttrs {
         let mut out = FieldAttrs { doc: doc(attrs), ..Default::default() };
         for attr in attrs {
-            let Some(name) = tw_name(attr) else {
-                if let Some(msg) = near_miss(attr) {
-                    cx.error_spanned_by(attr.path(), msg);
-                }
-                continue;
-            };
+            let Some(name) = ours(attr, cx) else { continue };
             let path = attr.path().clone();
             match name {
-                sym::ID => {
-                    if first_use(&out.id, attr, name, name, cx) {
-                        let Some(args) = attr_args(attr, name, name, cx) else { continue };
-                        out.id = parse_id(path, args, cx);
-                    }
-                }
+                sym::ID => read_once(&mut out.id, attr, name, cx, parse_id),
                 sym::UNIQUE | sym::INDEX => {
                     let example = if name == sym::UNIQUE { "field_unique" } else { "field_index" };
                     let slot = if name == sym::UNIQUE { &mut out.unique } else { &mut out.index };
@@ -145,30 +135,15 @@ impl FieldAttrs {
                         *slot = parse_field_index(name, path, args, cx);
                     }
                 }
-                sym::DEFAULT => {
-                    if first_use(&out.default, attr, name, name, cx) {
-                        let Some(args) = attr_args(attr, name, name, cx) else { continue };
-                        out.default = parse_default(path, args, cx);
-                    }
-                }
-                sym::BELONGS_TO => {
-                    if first_use(&out.belongs_to, attr, name, name, cx) {
-                        let Some(args) = attr_args(attr, name, name, cx) else { continue };
-                        out.belongs_to = parse_belongs_to(path, args, cx);
-                    }
-                }
+                sym::DEFAULT => read_once(&mut out.default, attr, name, cx, parse_default),
+                sym::BELONGS_TO => read_once(&mut out.belongs_to, attr, name, cx, parse_belongs_to),
                 sym::COLUMN => {
                     if first_use(&out.column.path, attr, name, name, cx) {
                         let Some(args) = attr_args(attr, name, name, cx) else { continue };
                         out.column = parse_column(path, args, cx);
                     }
                 }
-                sym::POLYMORPHIC => {
-                    if first_use(&out.polymorphic, attr, name, name, cx) {
-                        let Some(args) = attr_args(attr, name, name, cx) else { continue };
-                        out.polymorphic = parse_polymorphic(path, args, cx);
-                    }
-                }
+                sym::POLYMORPHIC => read_once(&mut out.polymorphic, attr, name, cx, parse_polymorphic),
                 sym::SKIP => {
                     if first_use(&out.skip, attr, name, name, cx) && no_args(attr, name, cx) {
                         out.skip = Some(path);
@@ -197,6 +172,22 @@ impl FieldAttrs {
         .into_iter()
         .filter_map(|(name, p)| p.map(|p| (name, p)))
         .collect()
+    }
+}
+
+/// Reads a single-use attribute into `slot` with `parse`; a second one is
+/// reported and its arguments left unread.
+fn read_once<T>(
+    slot: &mut Option<T>,
+    attr: &Attribute,
+    name: &str,
+    cx: &Ctxt,
+    parse: fn(syn::Path, Vec<Arg>, &Ctxt) -> Option<T>,
+) {
+    if first_use(slot, attr, name, name, cx)
+        && let Some(args) = attr_args(attr, name, name, cx)
+    {
+        *slot = parse(attr.path().clone(), args, cx);
     }
 }
 
