@@ -166,12 +166,12 @@ fn a_mistaken_selection_fails_at_the_build_script() {
     );
 }
 
-/// The README's table of dialect limits names every limit the build accepts.
+/// The docs' table of dialect limits names every limit the build accepts.
 #[test]
-fn the_readme_lists_every_dialect_limit() {
-    let readme = common::tools::read(&common::tools::root().join("README.md"));
+fn the_docs_list_every_dialect_limit() {
+    let readme = common::tools::read(&common::tools::root().join("docs/generated.md"));
     for limit in tablewright::build::DIALECT_LIMITS {
-        assert!(readme.contains(&format!("| `{}` |", limit.code)), "README.md does not list `{}`", limit.code);
+        assert!(readme.contains(&format!("| `{}` |", limit.code)), "docs/generated.md does not list `{}`", limit.code);
     }
 }
 

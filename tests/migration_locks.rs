@@ -8,7 +8,7 @@
 //!
 //! It asserts behaviour, not timings: updates keep completing while each
 //! phased migration runs. The figures are printed (run with
-//! `--nocapture`) and reported in the README.
+//! `--nocapture`) and reported in docs/evolution.md.
 
 mod common;
 
@@ -150,7 +150,7 @@ fn single_row_updates_keep_completing_while_the_phased_index_and_not_null_run() 
         assert!(m.completed > 0, "{}: no update completed during its {:.2} s", m.name, m.took.as_secs_f64());
     }
 
-    // The one-step plan, measured the same way for the README's comparison.
+    // The one-step plan, measured the same way for docs/evolution.md's comparison.
     let (_dir, one_step) = recorded(true);
     assert_eq!(one_step.len(), 2);
     if let Some(measured) = measure(&one_step) {

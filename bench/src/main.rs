@@ -14,7 +14,7 @@
 //!
 //! - the build script's full generation, in the dev profile (what `cargo
 //!   build` runs: cargo compiles build scripts at `opt-level = 0`), in the
-//!   dev profile with the package overrides the README recommends for large
+//!   dev profile with the package overrides docs/build-speed.md recommends for large
 //!   schemas ([`RECOMMENDED_OVERRIDES`], the `dev-tuned` profile of the
 //!   work dir) and optimized (`--release`, `build-override` at
 //!   `opt-level = 3`), by running the compiled build script as cargo does,
@@ -42,7 +42,7 @@ use std::time::{Duration, Instant};
 
 use tablewright_bench::synthetic;
 
-/// The packages the README recommends optimizing in the dev profile
+/// The packages docs/build-speed.md recommends optimizing in the dev profile
 /// (`[profile.dev.package.<name>] opt-level = 3`): tablewright's generator,
 /// the parser it reads the schema with, and the JSON and SQL writers it
 /// renders with. The benchmark's `dev-tuned` profile is the dev profile
@@ -212,7 +212,7 @@ impl Bench {
         let list = members.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(", ");
         let mut manifest = format!(
             "# Written by tablewright-bench; do not edit.\n[workspace]\nmembers = [{list}]\nresolver = \"3\"\n\n\
-             # The dev profile with the overrides the README recommends for large schemas.\n\
+             # The dev profile with the overrides docs/build-speed.md recommends for large schemas.\n\
              [profile.dev-tuned]\ninherits = \"dev\"\n"
         );
         for package in RECOMMENDED_OVERRIDES {

@@ -505,7 +505,8 @@ fn drift_reports_hand_made_changes_and_its_sql_repairs_them() {
     }
 }
 
-/// The README's walkthrough, step by step: an existing single-tenant
+/// The README's walkthrough, step by step (tests/docs_links.rs checks the
+/// README shows these commands, in this order): an existing single-tenant
 /// PostgreSQL database imported, adopted, made multi-tenant through the
 /// breaking-change planner, verified, migrated, and left without drift; the
 /// rows keep their tenants and the application role sees one tenant at a time.

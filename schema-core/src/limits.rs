@@ -262,7 +262,7 @@ pub const POSTGRES_TYPE_NAMES: &[&str] = &[
     "xml",
 ];
 
-/// The limits of every dialect, in [`Dialect::ALL`] order. The README prints
+/// The limits of every dialect, in [`Dialect::ALL`] order. docs/dialects.md prints
 /// this table ([`markdown_table`]; a test keeps the copy identical).
 pub const LIMITS: [DialectLimits; 3] = [
     DialectLimits {
@@ -686,7 +686,7 @@ pub fn folding(pick: impl Fn(&CaseFolding) -> bool) -> Vec<&'static str> {
     databases_where(|l| pick(&l.case_folding))
 }
 
-/// The limits table as Markdown, for the README (a test keeps the copy identical).
+/// The limits table as Markdown, for docs/dialects.md (a test keeps the copy identical).
 pub fn markdown_table() -> String {
     let cell = |o: Option<String>| o.unwrap_or_else(|| "no limit".to_string());
     let num = |n: Option<u32>| n.map(|n| n.to_string());
@@ -802,11 +802,11 @@ mod tests {
     }
 
     #[test]
-    fn readme_prints_the_limits_table() {
-        let readme = include_str!("../../README.md");
+    fn docs_print_the_limits_table() {
+        let readme = include_str!("../../docs/dialects.md");
         assert!(
             readme.contains(&markdown_table()),
-            "README.md's limits table differs from limits::LIMITS; paste this in:\n{}",
+            "docs/dialects.md's limits table differs from limits::LIMITS; paste this in:\n{}",
             markdown_table()
         );
     }

@@ -1,6 +1,6 @@
 //! The one table of type mappings: each DSL type's column type per dialect,
 //! its TypeScript type and its Python type. Emitters take their types from
-//! here, and the README prints [`markdown_table`], so they cannot drift.
+//! here, and docs/types.md prints [`markdown_table`], so they cannot drift.
 
 use crate::model::{Column, ColumnType};
 
@@ -176,8 +176,8 @@ pub fn sql_type(dialect: Dialect, column: &Column, enum_values: Option<(&str, &[
     }
 }
 
-/// The SQL columns of the mapping table as Markdown, for the README (a test
-/// keeps the README's copy identical).
+/// The SQL columns of the mapping table as Markdown, for docs/types.md (a
+/// test keeps that copy identical).
 pub fn markdown_table() -> String {
     let mut out = String::from("| Rust | PostgreSQL | MySQL / MariaDB | SQLite |\n|---|---|---|---|\n");
     for r in TYPE_TABLE {
@@ -191,11 +191,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn readme_prints_the_type_table() {
-        let readme = include_str!("../../README.md");
+    fn docs_print_the_type_table() {
+        let readme = include_str!("../../docs/types.md");
         assert!(
             readme.contains(&markdown_table()),
-            "README.md's type table differs from types::TYPE_TABLE; paste this in:\n{}",
+            "docs/types.md's type table differs from types::TYPE_TABLE; paste this in:\n{}",
             markdown_table()
         );
     }

@@ -2,8 +2,17 @@
 //!
 //! Write your database schema once, as Rust structs. The compiler checks the
 //! relations; `cargo build` writes migrations for PostgreSQL, MySQL/MariaDB
-//! and SQLite (and, as they land, RLS policies, types for other languages,
-//! ORM files, an ERD, seed data and a schema review).
+//! and SQLite, row-level-security policies with a pgTAP suite, TypeScript
+//! and Python types, Prisma, Drizzle, TypeORM and SQLAlchemy/Alembic files,
+//! an ERD, seed data and a schema review.
+//!
+//! The schema file needs the [`prelude`]: the attributes, the runtime traits
+//! ([`Entity`], [`DbEnum`]) and the column types. [The attributes](#the-attributes)
+//! below lists every attribute with an example; [`query`] builds the
+//! statements the attributes mean at run time (tenant, soft delete,
+//! optimistic locking), [`audit`] names the audit log's columns, `build` is
+//! the build-script API (feature `build`) and `seed` the seed loaders
+//! (features `seed-postgres`, `seed-mysql`, `seed-sqlite`).
 //!
 //! ```
 //! use tablewright::prelude::*;
@@ -42,7 +51,8 @@
 //!     tablewright::build::Builder::new().run();
 //! }
 //! ```
-
+//!
+#![doc = include_str!("attributes.md")]
 // The build-script example shows a whole build.rs, `fn main` included.
 #![allow(clippy::needless_doctest_main)]
 

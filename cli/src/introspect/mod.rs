@@ -1,7 +1,7 @@
 //! Reading a live database back into [`tablewright_core::model::Schema`].
 //!
 //! Each dialect module reads its catalog into a raw model: one entity per
-//! table with its columns (types mapped back through the README's type
+//! table with its columns (types mapped back through docs/types.md's type
 //! table, anything else kept as `sql_type`), primary and foreign keys,
 //! indexes, checks, enums and comments, plus [`Facts`] about what
 //! tablewright itself generates around tables (its triggers, row-level

@@ -125,7 +125,7 @@ fn read_columns(
     Ok(())
 }
 
-/// `COLUMN_TYPE` back to the model (README table, MySQL column).
+/// `COLUMN_TYPE` back to the model (docs/types.md, MySQL column).
 fn map_type(data_type: &str, column_type: &str, c: &mut Column) {
     let args: Vec<u32> = column_type
         .split_once('(')

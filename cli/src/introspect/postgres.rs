@@ -304,7 +304,7 @@ fn read_columns(conn: &mut Connection, schema: &mut Schema, report: &mut Vec<Str
     Ok(())
 }
 
-/// `format_type` back to the model: the README's table read in reverse.
+/// `format_type` back to the model: docs/types.md's table read in reverse.
 fn map_type(sql: &str, c: &mut Column) {
     let lower = sql.to_ascii_lowercase();
     let args = |s: &str| -> Vec<u32> {

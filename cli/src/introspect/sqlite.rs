@@ -193,7 +193,7 @@ fn read_table(
     Ok(e)
 }
 
-/// The declared type back to the model (README table, SQLite column).
+/// The declared type back to the model (docs/types.md, SQLite column).
 fn map_type(declared: &str, c: &mut Column) {
     let upper = declared.trim().to_ascii_uppercase();
     let args: Vec<u32> = upper

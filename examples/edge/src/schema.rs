@@ -4,8 +4,8 @@
 //!   `Column` and `Relation`, Pydantic's `BaseModel` and `Field`,
 //!   SQLAlchemy's `Mapped` and our `Base`, TypeScript's `Date` and our
 //!   `JsonValue`, Prisma's `Int`, a table named like Drizzle's `text`.
-//!   Each target avoids the clash by construction (README, "Ecosystem
-//!   targets").
+//!   Each target avoids the clash by construction (docs/targets/README.md,
+//!   "Ecosystem targets").
 //! - Names and sizes at the dialect limits: 63-byte table, column and enum
 //!   value names, a 16-column index, a 3072-byte MySQL index key,
 //!   DECIMAL(65, 30), an identity column leading a composite key, non-ASCII

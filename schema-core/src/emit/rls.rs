@@ -45,7 +45,7 @@ impl Emitter for RlsArtifacts {
                     ),
                 )
                 .with_help(
-                    "use PostgreSQL for database-enforced isolation, or filter every query by the tenant column; see README \"Row-level security\"",
+                    "use PostgreSQL for database-enforced isolation, or filter every query by the tenant column; see docs/rls.md",
                 )
                 .with_code("no_row_level_security")
                 .with_dialects(without),
