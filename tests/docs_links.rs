@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use tablewright_core::frontend::attr::{ENTITY_ATTRS, FIELD_ATTRS, SHARED_ATTRS};
+use tablewright_core::frontend::symbols;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -203,7 +203,7 @@ fn the_attribute_references_name_every_attribute() {
     let rustdoc = fs::read_to_string(root().join("tablewright/src/attributes.md")).unwrap();
     let reference = fs::read_to_string(root().join("docs/attributes.md")).unwrap();
     let mut missing = Vec::new();
-    for name in ENTITY_ATTRS.iter().chain(FIELD_ATTRS).chain(SHARED_ATTRS).chain(&["db_enum"]) {
+    for name in symbols::attribute_names() {
         if !rustdoc.contains(&format!("#### `#[{name}]`")) && !rustdoc.contains(&format!("#### `#[{name}(")) {
             missing.push(format!("tablewright/src/attributes.md has no section `#### `#[{name}]``"));
         }

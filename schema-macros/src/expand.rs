@@ -9,7 +9,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
-use tablewright_core::frontend::{self, Ctxt, ParseOptions, ParsedEntity, RelationKind, attr, messages};
+use tablewright_core::frontend::{self, Ctxt, ParseOptions, ParsedEntity, RelationKind, item, messages, symbols};
 use tablewright_core::model::{self, ColumnOrigin, ColumnType};
 use tablewright_core::naming;
 use tablewright_core::transform::{self, TenantInfo};
@@ -85,7 +85,7 @@ pub fn expand_entity(args: TokenStream, input: TokenStream, file: Option<PathBuf
 
     let tenant = match (explicit, tenants.first()) {
         _ if !entity.traits.tenant_scoped => None,
-        (Some(path), _) => Some(Tenant { name: attr::path_name(&path), path }),
+        (Some(path), _) => Some(Tenant { name: item::path_name(&path), path }),
         (None, Some(name)) => {
             let span = bare_tenant_span.unwrap_or_else(Span::call_site);
             Some(Tenant { name: name.clone(), path: syn::Path::from(frontend::rust_ident(name, span)) })
@@ -120,10 +120,10 @@ pub fn expand_entity(args: TokenStream, input: TokenStream, file: Option<PathBuf
 /// itself the tenant (that conflict is the front end's to report).
 fn bare_tenant_scoped(item: &syn::ItemStruct) -> Option<&syn::Attribute> {
     let named = |a: &syn::Attribute, n: &str| a.path().segments.last().is_some_and(|s| s.ident == n);
-    if item.attrs.iter().any(|a| named(a, "tenant")) {
+    if item.attrs.iter().any(|a| named(a, symbols::TENANT)) {
         return None;
     }
-    item.attrs.iter().find(|a| named(a, "tenant_scoped") && matches!(a.meta, syn::Meta::Path(_)))
+    item.attrs.iter().find(|a| named(a, symbols::TENANT_SCOPED) && matches!(a.meta, syn::Meta::Path(_)))
 }
 
 fn resolve_tenant(attr: &syn::Attribute, file: Option<PathBuf>) -> syn::Result<String> {

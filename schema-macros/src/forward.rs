@@ -10,31 +10,17 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
 
-use tablewright_core::frontend::messages;
+use tablewright_core::frontend::{messages, symbols};
 
 use crate::fallback;
 
-/// The entity-level attributes that forward themselves.
-pub const FORWARDED: &[&str] = &[
-    "tenant",
-    "tenant_scoped",
-    "global",
-    "soft_delete",
-    "timestamps",
-    "userstamps",
-    "audited",
-    "versioned",
-    "index",
-    "unique",
-    "check",
-    "policy",
-    "many_to_many",
-    "allow_lint",
-    "seed",
-];
+/// Whether the attribute's last path segment satisfies `name`.
+fn last_ident_is(attr: &syn::Attribute, name: impl Fn(&str) -> bool) -> bool {
+    attr.path().segments.last().is_some_and(|s| name(&s.ident.to_string()))
+}
 
-fn last_ident_is(attr: &syn::Attribute, names: &[&str]) -> bool {
-    attr.path().segments.last().is_some_and(|s| names.iter().any(|n| s.ident == n))
+fn is_entity(attr: &syn::Attribute) -> bool {
+    last_ident_is(attr, |n| n == symbols::ENTITY)
 }
 
 fn attrs_mut(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
@@ -64,7 +50,7 @@ pub fn forward(name: &str, args: TokenStream, input: TokenStream) -> TokenStream
     let Some(attrs) = attrs_mut(&mut item) else {
         return fallback::with_errors(input, Some(misplaced(name)));
     };
-    let Some(at) = attrs.iter().position(|a| last_ident_is(a, &["entity"])) else {
+    let Some(at) = attrs.iter().position(is_entity) else {
         fallback::strip_item(&mut item);
         return fallback::with_errors(item, Some(misplaced(name)));
     };
@@ -80,13 +66,13 @@ pub fn forward(name: &str, args: TokenStream, input: TokenStream) -> TokenStream
     let mut moved = vec![this];
     let mut kept = Vec::with_capacity(attrs.len());
     for (i, attr) in attrs.drain(..).enumerate() {
-        if i < at && last_ident_is(&attr, FORWARDED) {
+        if i < at && last_ident_is(&attr, symbols::forwards) {
             moved.push(attr);
         } else {
             kept.push(attr);
         }
     }
-    let entity_at = kept.iter().position(|a| last_ident_is(a, &["entity"])).unwrap_or(0);
+    let entity_at = kept.iter().position(is_entity).unwrap_or(0);
     kept.splice(entity_at + 1..entity_at + 1, moved);
     *attrs = kept;
     quote!(#item)

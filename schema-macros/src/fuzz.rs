@@ -12,14 +12,16 @@ use tablewright_core::frontend::fuzz::{fuzz, mutated_source, plausible, source, 
 
 use crate::enum_expand::expand_db_enum;
 use crate::expand::expand_entity;
-use crate::forward::{FORWARDED, forward};
+use tablewright_core::frontend::symbols;
+
+use crate::forward::forward;
 
 /// Expands `item` with the macro `name` (`entity`, `db_enum` or a forwarded
 /// attribute) given `args`, as rustc would call it.
 fn expand(name: &str, args: TokenStream, item: TokenStream) -> TokenStream {
     match name {
-        "entity" => expand_entity(args, item, None),
-        "db_enum" => expand_db_enum(args, item),
+        symbols::ENTITY => expand_entity(args, item, None),
+        symbols::DB_ENUM => expand_db_enum(args, item),
         _ => forward(name, args, item),
     }
 }
@@ -28,7 +30,7 @@ fn expand(name: &str, args: TokenStream, item: TokenStream) -> TokenStream {
 /// as items.
 fn expand_everywhere(args: &TokenStream, item: &TokenStream) {
     let is_item = syn::parse2::<syn::Item>(item.clone()).is_ok();
-    for name in ["entity", "db_enum"].iter().chain(FORWARDED) {
+    for name in symbols::macro_names() {
         let out = expand(name, args.clone(), item.clone());
         if is_item && let Err(e) = syn::parse2::<syn::File>(out.clone()) {
             panic!("#[{name}({args})] returned tokens that do not parse ({e}):\n{out}");
@@ -48,11 +50,7 @@ fn expand_file(src: &str) {
             _ => continue,
         };
         let ours = |a: &syn::Attribute| {
-            a.path()
-                .segments
-                .last()
-                .map(|s| s.ident.to_string())
-                .filter(|n| n == "entity" || n == "db_enum" || FORWARDED.contains(&n.as_str()))
+            a.path().segments.last().map(|s| s.ident.to_string()).filter(|n| symbols::macro_names().any(|m| m == n))
         };
         let Some((at, name)) = attrs.iter().enumerate().find_map(|(i, a)| ours(a).map(|n| (i, n))) else { continue };
         let args = match &attrs[at].meta {

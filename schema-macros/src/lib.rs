@@ -91,3 +91,32 @@ forwarders! {
     /// `#[seed(range = a..b)]` on a field: how the seed generator fills it.
     seed,
 }
+
+/// The macros are spelled as identifiers here and in the facade's prelude;
+/// the front end's symbol table is the list they must match.
+#[cfg(test)]
+mod symbol_table {
+    use tablewright_core::frontend::symbols;
+
+    fn sorted<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+        let mut names: Vec<&str> = names.into_iter().collect();
+        names.sort_unstable();
+        names
+    }
+
+    #[test]
+    fn the_forwarders_are_the_tables() {
+        let src = include_str!("lib.rs");
+        let block = src.split("forwarders! {\n").nth(1).and_then(|s| s.split("\n}").next()).unwrap();
+        let names = block.lines().map(str::trim).filter(|l| !l.starts_with("///")).map(|l| l.trim_end_matches(','));
+        assert_eq!(sorted(names), sorted(symbols::forwarded()));
+    }
+
+    #[test]
+    fn the_prelude_exports_every_macro() {
+        let src = include_str!("../../tablewright/src/lib.rs");
+        let list = src.split("pub use tablewright_macros::{").nth(1).and_then(|s| s.split("};").next()).unwrap();
+        let names = list.split(',').map(str::trim).filter(|n| !n.is_empty());
+        assert_eq!(sorted(names), sorted(symbols::macro_names()));
+    }
+}

@@ -5,7 +5,7 @@
 
 use proc_macro2::TokenStream;
 use tablewright_core::frontend::Ctxt;
-use tablewright_core::frontend::attr::{Container, path_name};
+use tablewright_core::frontend::item::{Container, path_name};
 use tablewright_core::model::*;
 use tablewright_core::naming;
 

@@ -17,12 +17,12 @@
 use syn::{Attribute, Ident, LitStr};
 
 use super::Ctxt;
-use super::attr::{Arg, Value, attr_args, lit_str, unknown_key, unraw};
+use super::grammar::{Arg, Value, attr_args, lit_str, unknown_key, unraw};
 use super::messages;
+use super::symbols::{self as sym, Place};
 use crate::model::PolicyCommand;
 
-const POLICY: &str = "policy";
-const POLICY_KEYS: &[&str] = &["select", "insert", "update", "delete", "name", "using", "check"];
+const POLICY: &str = sym::POLICY;
 
 /// A parsed `#[policy(...)]`.
 #[derive(Clone, Debug)]
@@ -61,6 +61,7 @@ pub fn parse_policy(attr: &Attribute, cx: &Ctxt) -> Option<PolicyAttr> {
     let path = attr.path().clone();
     let args = attr_args(attr, POLICY, POLICY, cx)?;
     let errors = cx.error_count();
+    let keys = sym::option_names(POLICY, Place::Entity);
     let mut out = PolicyAttr { path: path.clone(), commands: Vec::new(), name: None, using: None, check: None };
     for arg in args {
         match arg {
@@ -86,9 +87,9 @@ pub fn parse_policy(attr: &Attribute, cx: &Ctxt) -> Option<PolicyAttr> {
                 }
                 *slot = lit_str(&value, POLICY, &key_name, POLICY, cx);
             }
-            Arg::KeyValue { key, .. } | Arg::List { key, .. } => unknown_key(POLICY, &key, POLICY_KEYS, POLICY, cx),
+            Arg::KeyValue { key, .. } | Arg::List { key, .. } => unknown_key(POLICY, &key, &keys, POLICY, cx),
             Arg::Word { path: word, .. } => match word.get_ident() {
-                Some(key) => unknown_key(POLICY, key, POLICY_KEYS, POLICY, cx),
+                Some(key) => unknown_key(POLICY, key, &keys, POLICY, cx),
                 None => cx.error_spanned_by(&word, messages::policy_expected()),
             },
             Arg::Lit(lit) => cx.error_spanned_by(&lit, messages::policy_expected()),
@@ -134,13 +135,13 @@ fn is_identifier(name: &str) -> bool {
 /// Parses `#[userstamps]` / `#[userstamps(User)]`.
 pub fn parse_userstamps(attr: &Attribute, cx: &Ctxt) -> Option<UserstampsAttr> {
     let path = attr.path().clone();
-    let args = attr_args(attr, "userstamps", "userstamps", cx)?;
+    let args = attr_args(attr, sym::USERSTAMPS, sym::USERSTAMPS, cx)?;
     match args.as_slice() {
         [] => Some(UserstampsAttr { path, user: None }),
         [Arg::Word { path: user, modifier: None }] => Some(UserstampsAttr { path, user: Some(user.clone()) }),
         [first, ..] => {
             let bad = if matches!(first, Arg::Word { modifier: None, .. }) { &args[1] } else { first };
-            cx.error_spanned_by(bad, messages::expected("one user entity", "userstamps", "userstamps"));
+            cx.error_spanned_by(bad, messages::expected("one user entity", sym::USERSTAMPS, sym::USERSTAMPS));
             None
         }
     }
@@ -149,21 +150,22 @@ pub fn parse_userstamps(attr: &Attribute, cx: &Ctxt) -> Option<UserstampsAttr> {
 /// Parses the arguments of `#[audited]`: none, or `readable`. Returns
 /// whether `readable` was given; `None` after an error.
 pub fn parse_audited(attr: &Attribute, cx: &Ctxt) -> Option<bool> {
-    let args = attr_args(attr, "audited", "audited", cx)?;
+    let args = attr_args(attr, sym::AUDITED, sym::AUDITED, cx)?;
+    let valid = sym::option_names(sym::AUDITED, Place::Entity);
     match args.as_slice() {
         [] => Some(false),
         [Arg::Word { path, modifier: None }] if path.is_ident("readable") => Some(true),
         [Arg::Word { path, .. }, ..] if path.get_ident().is_some() => {
             let key = path.get_ident().expect("checked above");
-            unknown_key("audited", key, &["readable"], "audited", cx);
+            unknown_key(sym::AUDITED, key, &valid, sym::AUDITED, cx);
             None
         }
         [Arg::KeyValue { key, value: Value::Lit(_) | Value::Path(_) }, ..] | [Arg::List { key, .. }, ..] => {
-            unknown_key("audited", key, &["readable"], "audited", cx);
+            unknown_key(sym::AUDITED, key, &valid, sym::AUDITED, cx);
             None
         }
         [other, ..] => {
-            cx.error_spanned_by(other, messages::expected("`readable`", "audited", "audited"));
+            cx.error_spanned_by(other, messages::expected("`readable`", sym::AUDITED, sym::AUDITED));
             None
         }
     }

@@ -8,8 +8,11 @@ use std::collections::BTreeMap;
 use quote::ToTokens;
 
 use super::Ctxt;
-use super::attr::{Container, DefaultArg, Field, IdKind, LitArg, path_name};
+use super::field_attr::{DefaultArg, IdKind};
+use super::grammar::LitArg;
+use super::item::{Container, Field, path_name};
 use super::messages;
+use super::symbols as sym;
 use super::types::{FieldType, describe, type_string};
 use crate::model::{ColumnType, ReferentialAction};
 use crate::naming;
@@ -39,7 +42,7 @@ pub fn check_entity(cont: &Container, cx: &Ctxt) {
 pub fn check_shape(cont: &Container, cx: &Ctxt) {
     let item = cont.item;
     if !item.generics.params.is_empty() || item.generics.where_clause.is_some() {
-        cx.error_spanned_by(&item.generics, messages::generic_entity("entity"));
+        cx.error_spanned_by(&item.generics, messages::generic_entity(sym::ENTITY));
     }
     match &item.fields {
         syn::Fields::Named(_) => {}
@@ -76,9 +79,9 @@ pub fn check_tenant_conflict(cont: &Container, cx: &Ctxt) {
     }
     if let Some(global) = &cont.attrs.global {
         if cont.attrs.tenant.is_some() {
-            cx.error_spanned_by(global, messages::global_and("tenant"));
+            cx.error_spanned_by(global, messages::global_and(sym::TENANT));
         } else if cont.attrs.tenant_scoped.is_some() {
-            cx.error_spanned_by(global, messages::global_and("tenant_scoped"));
+            cx.error_spanned_by(global, messages::global_and(sym::TENANT_SCOPED));
         }
     }
 }
@@ -299,7 +302,7 @@ pub fn check_index_columns(cont: &Container, cx: &Ctxt) {
             // A Rust field name whose column was renamed: point at the SQL name.
             let renamed = cont.columns().find(|f| f.name == name).map(|f| f.column.as_str());
             let mut candidates = valid_refs.clone();
-            if attr == "index" {
+            if attr == sym::INDEX {
                 candidates.push("unique");
             }
             let suggestion = renamed.or_else(|| messages::closest(&name, candidates.iter().copied()));
@@ -330,12 +333,12 @@ pub fn check_cross_cutting_types(cont: &Container, cx: &Ctxt) {
         let Ok(ft) = &f.ty else { continue };
         let Some((_, attr)) = added.iter().find(|(c, _)| *c == f.column) else { continue };
         let expected = match *attr {
-            "soft_delete" => (!(ft.nullable && ft.ty == T::DateTimeUtc)).then_some("Option<DateTime<Utc>>"),
-            "timestamps" => (ft.nullable || ft.ty != T::DateTimeUtc).then_some("DateTime<Utc>"),
-            "versioned" => (ft.nullable || !matches!(ft.ty, T::I32 | T::I64)).then_some("i32"),
-            "polymorphic" => (ft.nullable || ft.ty != T::String).then_some("String"),
-            "tenant_scoped" => ft.nullable.then_some("the tenant's key type (not an Option)"),
-            "userstamps" => (!ft.nullable).then_some(""),
+            sym::SOFT_DELETE => (!(ft.nullable && ft.ty == T::DateTimeUtc)).then_some("Option<DateTime<Utc>>"),
+            sym::TIMESTAMPS => (ft.nullable || ft.ty != T::DateTimeUtc).then_some("DateTime<Utc>"),
+            sym::VERSIONED => (ft.nullable || !matches!(ft.ty, T::I32 | T::I64)).then_some("i32"),
+            sym::POLYMORPHIC => (ft.nullable || ft.ty != T::String).then_some("String"),
+            sym::TENANT_SCOPED => ft.nullable.then_some("the tenant's key type (not an Option)"),
+            sym::USERSTAMPS => (!ft.nullable).then_some(""),
             _ => None,
         };
         // The userstamps' type follows `#[userstamps(User)]`.
@@ -343,7 +346,7 @@ pub fn check_cross_cutting_types(cont: &Container, cx: &Ctxt) {
             Some(user) => format!("Option<{}'s key type>", path_name(user)),
             None => "Option<String>".to_string(),
         };
-        let expected = expected.map(|e| if *attr == "userstamps" { userstamp_type() } else { e.to_string() });
+        let expected = expected.map(|e| if *attr == sym::USERSTAMPS { userstamp_type() } else { e.to_string() });
         if let Some(expected) = expected.as_deref() {
             cx.error_spanned_by(
                 &f.syn.ty,
@@ -414,7 +417,7 @@ pub fn check_polymorphic(cont: &Container, cx: &Ctxt) {
 /// A `#[db_enum]` is a non-generic enum of plain variants with distinct stored values.
 pub fn check_enum(item: &syn::ItemEnum, cx: &Ctxt) {
     if !item.generics.params.is_empty() || item.generics.where_clause.is_some() {
-        cx.error_spanned_by(&item.generics, messages::generic_entity("db_enum"));
+        cx.error_spanned_by(&item.generics, messages::generic_entity(sym::DB_ENUM));
     }
     if item.variants.is_empty() {
         cx.error_spanned_by(&item.ident, messages::enum_empty(&item.ident.to_string()));

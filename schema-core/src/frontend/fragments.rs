@@ -3,7 +3,8 @@
 //! reports it at the attribute's string and a build script reports the same.
 
 use super::Ctxt;
-use super::attr::{Container, DefaultArg};
+use super::field_attr::DefaultArg;
+use super::item::Container;
 use super::messages;
 
 /// The SQL written inside the attributes (`#[check]`, `#[column(check)]`,
@@ -15,7 +16,7 @@ pub fn check_fragments(cont: &Container, cx: &Ctxt) {
     let valid: Vec<&str> = valid.iter().map(String::as_str).collect();
     let mut sites: Vec<(&str, &syn::LitStr)> = Vec::new();
     for c in &cont.attrs.checks {
-        sites.push(("check", &c.expr));
+        sites.push((super::symbols::CHECK, &c.expr));
     }
     for f in cont.columns() {
         if let Some(c) = &f.attrs.column.check {

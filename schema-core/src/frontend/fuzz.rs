@@ -40,63 +40,16 @@ use proptest::prelude::*;
 
 use super::{Ctxt, ParseOptions};
 
-const WORDS: &[&str] = &[
-    "entity",
-    "tenant",
-    "tenant_scoped",
-    "soft_delete",
-    "timestamps",
-    "audited",
-    "versioned",
-    "index",
-    "unique",
-    "check",
-    "many_to_many",
-    "seed",
-    "global",
-    "policy",
-    "userstamps",
-    "id",
-    "default",
-    "belongs_to",
-    "column",
-    "polymorphic",
-    "skip",
-    "allow_lint",
-    "db_enum",
-    "table",
-    "name",
-    "where",
-    "include",
-    "desc",
-    "on_delete",
-    "on_update",
-    "cascade",
-    "set_null",
-    "restrict",
-    "deferrable",
-    "max_len",
-    "precision",
-    "scale",
-    "sql_type",
-    "renamed_from",
-    "backfill",
-    "using",
-    "count",
-    "per_parent",
-    "values",
-    "range",
-    "auto",
-    "cuid",
-    "now",
-    "sql",
-    "membership",
-    "role",
-    "admin_roles",
-    "select",
-    "insert",
-    "update",
-    "delete",
+/// The words the inputs are made of: every attribute, option and option
+/// value of the DSL (from the symbol table), then names schemas use.
+fn words() -> Vec<&'static str> {
+    let mut words = super::symbols::words();
+    words.extend(SCHEMA_WORDS);
+    words
+}
+
+/// Names of types, columns and entities, keywords among them.
+const SCHEMA_WORDS: &[&str] = &[
     "Self",
     "Uuid",
     "String",
@@ -190,7 +143,7 @@ const SQL_PIECES: &[&str] = &[
 pub fn soup() -> impl Strategy<Value = String> {
     let sql = prop::collection::vec(prop::sample::select(SQL_PIECES), 0..8).prop_map(|p| format!("{:?}", p.join(" ")));
     let leaf = prop_oneof![
-        4 => prop::sample::select(WORDS).prop_map(str::to_string),
+        4 => prop::sample::select(words()).prop_map(str::to_string),
         2 => prop::sample::select(PUNCT).prop_map(str::to_string),
         2 => sql,
         1 => any::<i64>().prop_map(|i| i.to_string()),
@@ -213,7 +166,7 @@ pub fn soup() -> impl Strategy<Value = String> {
 }
 
 pub fn attribute() -> impl Strategy<Value = String> {
-    (prop::sample::select(WORDS), soup(), any::<bool>())
+    (prop::sample::select(words()), soup(), any::<bool>())
         .prop_map(|(name, args, bare)| if bare { format!("#[{name}]") } else { format!("#[{name}({args})]") })
 }
 
@@ -237,7 +190,7 @@ pub fn field() -> impl Strategy<Value = String> {
         "Foo<Bar>",
         "(i32, i32)",
     ]);
-    (prop::collection::vec(attribute(), 0..4), prop::sample::select(WORDS), ty)
+    (prop::collection::vec(attribute(), 0..4), prop::sample::select(words()), ty)
         .prop_map(|(attrs, name, ty)| format!("{} pub {}: {ty},", attrs.join(" "), name.trim_start_matches("r#")))
 }
 
@@ -342,7 +295,7 @@ pub fn plausible() -> impl Strategy<Value = String> {
     })
 }
 
-/// Identifiers beyond [`WORDS`]: non-ASCII, raw, and the odd ones Rust allows.
+/// Identifiers beyond [`words`]: non-ASCII, raw, and the odd ones Rust allows.
 const IDENTS: &[&str] = &[
     "café", "straße", "名前", "Ωmega", "_", "_x", "a1", "Table", "Iden", "self", "crate", "super", "r#match", "r#fn",
     "r#struct", "r#None", "None", "True", "class", "model", "enum", "async",
@@ -408,7 +361,7 @@ fn literal() -> impl Strategy<Value = TokenTree> {
 /// kind, and nested groups of the four delimiters.
 pub fn token_stream() -> impl Strategy<Value = TokenStream> {
     let leaf = prop_oneof![
-        4 => prop::sample::select(WORDS).prop_map(|w| TokenTree::Ident(ident(w))),
+        4 => prop::sample::select(words()).prop_map(|w| TokenTree::Ident(ident(w))),
         1 => prop::sample::select(IDENTS).prop_map(|w| TokenTree::Ident(ident(w))),
         1 => "[a-zA-Z_][a-zA-Z0-9_]{0,12}".prop_map(|w| TokenTree::Ident(ident(&w))),
         3 => (prop::sample::select(PUNCT_CHARS), any::<bool>()).prop_map(|(c, joint)| {
@@ -428,7 +381,7 @@ pub fn token_stream() -> impl Strategy<Value = TokenStream> {
 /// token streams, with some field types made of arbitrary tokens too: the
 /// `TokenStream` is the `#[entity(...)]` / `#[db_enum(...)]` argument list.
 pub fn token_item() -> impl Strategy<Value = (TokenStream, syn::Item)> {
-    let attrs = prop::collection::vec((prop::sample::select(WORDS), token_stream(), 0..4usize, any::<bool>()), 0..6);
+    let attrs = prop::collection::vec((prop::sample::select(words()), token_stream(), 0..4usize, any::<bool>()), 0..6);
     let types = prop::collection::vec(prop::option::weighted(0.3, token_stream()), 3);
     (prop::bool::weighted(0.25), token_stream(), attrs, types).prop_map(|(is_enum, args, attrs, types)| {
         let mut item: syn::Item = if is_enum {
@@ -562,7 +515,8 @@ enum Mutation {
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
-    let text = || prop_oneof![prop::sample::select(WORDS), prop::sample::select(INSERTS), prop::sample::select(IDENTS)];
+    let text =
+        || prop_oneof![prop::sample::select(words()), prop::sample::select(INSERTS), prop::sample::select(IDENTS)];
     prop_oneof![
         2 => any::<usize>().prop_map(Mutation::DeletePiece),
         3 => (any::<usize>(), text()).prop_map(|(i, t)| Mutation::ReplacePiece(i, t)),

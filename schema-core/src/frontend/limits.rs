@@ -11,7 +11,9 @@ use quote::ToTokens;
 use syn::LitStr;
 
 use super::Ctxt;
-use super::attr::{Container, DefaultArg, Field, IdKind, LitArg};
+use super::field_attr::{DefaultArg, IdKind};
+use super::grammar::LitArg;
+use super::item::{Container, Field};
 use super::messages;
 use crate::limits::{self, NameKind, Violation};
 use crate::model::ColumnType;
@@ -160,7 +162,7 @@ pub fn check_key_columns(cont: &Container, cx: &Ctxt) {
         report(cx, &id.path, v);
     }
     for index in &cont.attrs.indexes {
-        let what = format!("`#[{}(...)]`", super::attr::path_name(&index.path));
+        let what = format!("`#[{}(...)]`", super::item::path_name(&index.path));
         if let Some(v) = limits::index_columns(&what, index.columns.len(), index.include.len()) {
             report(cx, &index.path, v);
         }
@@ -229,7 +231,7 @@ pub fn check_indexable(cont: &Container, cx: &Ctxt) {
         for (ident, _) in &index.columns {
             let name = ident.to_string().trim_start_matches("r#").to_string();
             let Some(f) = cont.columns().find(|f| f.column == name) else { continue };
-            let what = format!("`#[{}(...)]`", super::attr::path_name(&index.path));
+            let what = format!("`#[{}(...)]`", super::item::path_name(&index.path));
             if let Some(kind) = blob(f)
                 && let Some(v) = limits::unindexable(&what, &f.column, kind)
             {

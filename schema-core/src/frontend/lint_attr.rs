@@ -6,8 +6,9 @@ use syn::Attribute;
 use syn::ext::IdentExt;
 
 use super::Ctxt;
-use super::attr::{Arg, parse_args};
+use super::grammar::{Arg, parse_args};
 use super::messages;
+use super::symbols as sym;
 use crate::lint;
 
 /// Reads one `#[allow_lint(...)]` and appends its rule names to `out`
@@ -23,7 +24,7 @@ pub fn parse_allow_lint(attr: &Attribute, out: &mut Vec<String>, cx: &Ctxt) {
     let args = match parse_args(tokens) {
         Ok(args) => args,
         Err(e) => {
-            cx.error_at(e.span(), messages::bad_arguments("allow_lint", &e, "allow_lint"));
+            cx.error_at(e.span(), messages::bad_arguments(sym::ALLOW_LINT, &e, sym::ALLOW_LINT));
             return;
         }
     };

@@ -17,8 +17,9 @@
 use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 
-use super::attr::{Container, DefaultArg, IdKind, path_name};
 use super::check::{self, int_value};
+use super::field_attr::{DefaultArg, IdKind};
+use super::item::{Container, path_name};
 use super::{Ctxt, ParseOptions, ParsedEntity, ParsedEnum, Relation, RelationKind};
 use crate::model::{
     Check, Column, ColumnOrigin, ColumnType, DefaultValue, Entity, EntityTraits, EnumType, EnumVariant, ForeignKey,
@@ -317,7 +318,7 @@ fn lower_entity(cont: &Container, file: &str) -> ParsedEntity {
     };
     ParsedEntity {
         model,
-        item: super::attr::strip_struct(cont.item),
+        item: super::item::strip_struct(cont.item),
         relations,
         enum_types,
         explicit_tenant,
@@ -355,7 +356,7 @@ pub(super) fn parse_db_enum_with(
         doc: super::attr::doc(&item.attrs),
         location: location(&options.file, item.ident.span()),
     };
-    Some(ParsedEnum { model, item: super::attr::strip_enum(item) })
+    Some(ParsedEnum { model, item: super::item::strip_enum(item) })
 }
 
 #[cfg(test)]

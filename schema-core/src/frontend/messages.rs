@@ -7,6 +7,8 @@
 
 use std::fmt::Display;
 
+use super::symbols::{self as sym, Place};
+
 /// Separates a message from its help text.
 pub const HELP_SEP: &str = "\n  = help: ";
 
@@ -95,36 +97,38 @@ fn did_you_mean(word: &str, candidates: &[&str]) -> String {
 /// A correct use of each tablewright attribute, for help lines.
 pub fn example(attr: &str) -> &'static str {
     match attr {
-        "entity" => "#[entity(table = \"orgs\")]",
-        "tenant" => "#[entity] #[tenant] pub struct Organization { ... }",
+        sym::ENTITY => "#[entity(table = \"orgs\")]",
+        sym::TENANT => "#[entity] #[tenant] pub struct Organization { ... }",
         "tenant_membership" => {
             "#[tenant(membership = OrganizationMember, role = role, admin_roles = [\"owner\", \"admin\"])]"
         }
-        "tenant_scoped" => "#[tenant_scoped] or #[tenant_scoped(Organization)]",
-        "soft_delete" => "#[entity] #[soft_delete] pub struct Task { ... }",
-        "timestamps" => "#[entity] #[timestamps] pub struct Task { ... }",
-        "audited" => "#[entity] #[audited] pub struct Task { ... }, or #[audited(readable)] on a #[global] entity",
-        "global" => "#[entity] #[global] pub struct User { ... }",
-        "userstamps" => "#[userstamps] or #[userstamps(User)]",
-        "policy" => "#[policy(delete, using = \"author_id = tw_current_user()\")]",
-        "versioned" => "#[entity] #[versioned] pub struct Task { ... }",
-        "index" => "#[index(project_id, created_at desc, where = \"deleted_at IS NULL\", include(title))]",
-        "unique" => "#[unique(project_id, slug)]",
-        "many_to_many" => "#[many_to_many(Task, Label)] pub struct TaskLabel { pub task_id: Uuid, pub label_id: Uuid }",
-        "check" => "#[check(name = \"ck_tasks_position\", \"position >= 0\")]",
-        "id" => "#[id] pub id: Uuid, or #[id(auto)] pub id: i64, or #[id(cuid)] pub id: String",
+        sym::TENANT_SCOPED => "#[tenant_scoped] or #[tenant_scoped(Organization)]",
+        sym::SOFT_DELETE => "#[entity] #[soft_delete] pub struct Task { ... }",
+        sym::TIMESTAMPS => "#[entity] #[timestamps] pub struct Task { ... }",
+        sym::AUDITED => "#[entity] #[audited] pub struct Task { ... }, or #[audited(readable)] on a #[global] entity",
+        sym::GLOBAL => "#[entity] #[global] pub struct User { ... }",
+        sym::USERSTAMPS => "#[userstamps] or #[userstamps(User)]",
+        sym::POLICY => "#[policy(delete, using = \"author_id = tw_current_user()\")]",
+        sym::VERSIONED => "#[entity] #[versioned] pub struct Task { ... }",
+        sym::INDEX => "#[index(project_id, created_at desc, where = \"deleted_at IS NULL\", include(title))]",
+        sym::UNIQUE => "#[unique(project_id, slug)]",
+        sym::MANY_TO_MANY => {
+            "#[many_to_many(Task, Label)] pub struct TaskLabel { pub task_id: Uuid, pub label_id: Uuid }"
+        }
+        sym::CHECK => "#[check(name = \"ck_tasks_position\", \"position >= 0\")]",
+        sym::ID => "#[id] pub id: Uuid, or #[id(auto)] pub id: i64, or #[id(cuid)] pub id: String",
         "field_unique" => "#[unique] pub slug: String,",
         "field_index" => "#[index] pub email: String,",
-        "default" => {
+        sym::DEFAULT => {
             "#[default(0)], #[default(\"text\")], #[default(TaskStatus::Todo)], #[default(now)] or #[default(sql = \"now()\")]"
         }
-        "belongs_to" => "#[belongs_to(Project, on_delete = cascade)] pub project_id: Uuid,",
-        "column" => "#[column(name = \"title\", max_len = 200, check = \"length(title) > 0\")]",
-        "polymorphic" => "#[polymorphic(Task, Comment)] pub entity_id: Uuid,",
-        "skip" => "#[skip] pub cached: Option<String>,",
-        "db_enum" => "#[db_enum(name = \"task_status\")] pub enum TaskStatus { Todo, Done }",
-        "allow_lint" => "#[allow_lint(unindexed_foreign_key)]",
-        "seed" => "#[seed(values = [\"draft\", \"live\"])]",
+        sym::BELONGS_TO => "#[belongs_to(Project, on_delete = cascade)] pub project_id: Uuid,",
+        sym::COLUMN => "#[column(name = \"title\", max_len = 200, check = \"length(title) > 0\")]",
+        sym::POLYMORPHIC => "#[polymorphic(Task, Comment)] pub entity_id: Uuid,",
+        sym::SKIP => "#[skip] pub cached: Option<String>,",
+        sym::DB_ENUM => "#[db_enum(name = \"task_status\")] pub enum TaskStatus { Todo, Done }",
+        sym::ALLOW_LINT => "#[allow_lint(unindexed_foreign_key)]",
+        sym::SEED => "#[seed(values = [\"draft\", \"live\"])]",
         _ => "",
     }
 }
@@ -206,7 +210,7 @@ pub fn alias_attribute(name: &str, instead: &str) -> String {
 }
 
 pub fn entity_attr_on_field(attr: &str) -> String {
-    let help = if attr == "check" {
+    let help = if attr == sym::CHECK {
         "put it on the struct below `#[entity]`, or for a check on this column write `#[column(check = \"price >= 0\")]`".to_string()
     } else {
         format!("put it on the struct, below `#[entity]`: {}", example(attr))
@@ -257,7 +261,7 @@ pub fn expected_column_name(attr: &str, example_attr: &str) -> String {
 
 pub fn bad_sort_order(word: &str) -> String {
     with_help(
-        format!("unknown sort order `{word}`{}", did_you_mean(word, &["asc", "desc"])),
+        format!("unknown sort order `{word}`{}", did_you_mean(word, sym::SORT_ORDERS)),
         "write `asc` or `desc` after the column: #[index(created_at desc)]",
     )
 }
@@ -394,7 +398,7 @@ pub fn id_cuid_type(ty: &str) -> String {
 }
 
 pub fn unknown_id_kind(word: &str) -> String {
-    with_help(format!("unknown key kind `{word}` in `#[id]`{}", did_you_mean(word, &["auto", "cuid"])), example("id"))
+    with_help(format!("unknown key kind `{word}` in `#[id]`{}", did_you_mean(word, sym::ID_KINDS)), example("id"))
 }
 
 // ---- defaults --------------------------------------------------------------
@@ -464,7 +468,7 @@ fn did_you_mean_now(word: &str) -> String {
     if lower.contains("timestamp") || lower.contains("now") || lower.starts_with("current") {
         ": did you mean `now`?".to_string()
     } else {
-        did_you_mean(word, &["now"])
+        did_you_mean(word, &[sym::NOW])
     }
 }
 
@@ -752,9 +756,9 @@ pub fn seed_expected(on_field: bool) -> String {
 
 /// An unknown key in `#[seed(...)]`.
 pub fn seed_unknown_key(key: &str, on_field: bool) -> String {
-    let valid: &[&str] = if on_field { &["values", "range"] } else { &["count", "per_parent"] };
+    let valid = sym::option_names(sym::SEED, if on_field { Place::Field } else { Place::Entity });
     with_help(
-        format!("unknown `#[seed]` option `{key}`{}", did_you_mean(key, valid)),
+        format!("unknown `#[seed]` option `{key}`{}", did_you_mean(key, &valid)),
         format!(
             "{} `#[seed]` takes {}",
             if on_field { "a field's" } else { "an entity's" },

@@ -14,16 +14,20 @@ pub mod access_attr;
 pub mod attr;
 pub mod check;
 pub mod ctxt;
+pub mod field_attr;
 pub mod fragments;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzz;
+pub mod grammar;
+pub mod item;
 pub mod limits;
 pub mod lint_attr;
 pub mod lower;
 pub mod messages;
 pub mod scan;
 pub mod seed_attr;
+pub mod symbols;
 pub mod tenant_attr;
 pub mod types;
 
@@ -81,12 +85,12 @@ pub fn parse_db_enum_with(
 /// fields, misspelled ones that were reported included): what a macro
 /// re-emits beside `compile_error!` when parsing failed.
 pub fn strip_struct(item: &syn::ItemStruct) -> syn::ItemStruct {
-    attr::strip_struct(item)
+    item::strip_struct(item)
 }
 
 /// The enum with every tablewright attribute removed.
 pub fn strip_enum(item: &syn::ItemEnum) -> syn::ItemEnum {
-    attr::strip_enum(item)
+    item::strip_enum(item)
 }
 
 /// The Rust identifier of a name the model keeps (`type` for `r#type`) or

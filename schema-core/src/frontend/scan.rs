@@ -7,6 +7,7 @@ use proc_macro2::TokenStream;
 use syn::{Attribute, Item, Meta};
 
 use super::attr::tw_name;
+use super::symbols as sym;
 use super::{Ctxt, ParseOptions, messages, parse_db_enum_with, parse_entity_with};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Location, Schema};
@@ -138,11 +139,11 @@ fn find_attr<'a>(attrs: &'a [Attribute], name: &str) -> Option<&'a Attribute> {
 }
 
 fn is_tenant(s: &syn::ItemStruct) -> bool {
-    entity_attr(&s.attrs).is_some() && s.attrs.iter().any(|a| tw_name(a) == Some("tenant"))
+    entity_attr(&s.attrs).is_some() && s.attrs.iter().any(|a| tw_name(a) == Some(sym::TENANT))
 }
 
 fn entity_attr(attrs: &[Attribute]) -> Option<&Attribute> {
-    find_attr(attrs, "entity")
+    find_attr(attrs, sym::ENTITY)
 }
 
 /// The tokens inside `#[x(...)]` (empty for `#[x]`); `Err` for `#[x = ...]`.
@@ -172,7 +173,7 @@ fn scan_item(item: &Item, options: &ParseOptions, out: &mut Scanned) {
             }
         }
         Item::Enum(e) => {
-            let Some(attr) = find_attr(&e.attrs, "db_enum") else { return cx.check().unwrap_or(()) };
+            let Some(attr) = find_attr(&e.attrs, sym::DB_ENUM) else { return cx.check().unwrap_or(()) };
             match attr_tokens(attr) {
                 Ok(args) => {
                     if let Some(parsed) = parse_db_enum_with(args, e, &cx, options) {

@@ -3,24 +3,21 @@
 //! table), optionally with `read_only_roles = ["viewer"]` (members who only
 //! read). A bare `#[tenant]` keeps setting mode.
 //!
-//! The arguments have their own small grammar (`key = value` where a value is
-//! a path or a bracketed list of strings), since `admin_roles` takes a list.
+//! The arguments go through the shared grammar ([`super::grammar`]) with
+//! bracketed lists allowed, since `admin_roles` takes one.
 //! Whether the entity and columns named here exist is checked over the whole
 //! schema ([`crate::validate::check_membership`]).
 
 use proc_macro2::TokenStream;
-use quote::ToTokens;
 use syn::ext::IdentExt;
-use syn::parse::{ParseStream, Parser};
-use syn::punctuated::Punctuated;
-use syn::{Ident, LitStr, Token};
+use syn::{Ident, LitStr};
 
 use super::Ctxt;
+use super::grammar::{Arg, LitArg, Syntax, Value, parse_args_with};
 use super::messages;
+use super::symbols::{self as sym, Place};
 
-/// The options of `#[tenant(...)]`.
-const KEYS: &[&str] = &["membership", "role", "admin_roles", "read_only_roles", "user"];
-const ATTR: &str = "tenant";
+const ATTR: &str = sym::TENANT;
 const EXAMPLE: &str = "tenant_membership";
 
 /// A parsed `#[tenant(membership = ..., ...)]`.
@@ -47,55 +44,10 @@ impl TenantMembershipAttr {
     }
 }
 
-enum Value {
-    Path(syn::Path),
-    List(syn::token::Bracket, Vec<syn::Lit>),
-    Lit(syn::Lit),
-}
-
-impl ToTokens for Value {
-    fn to_tokens(&self, tokens: &mut TokenStream) {
-        match self {
-            Value::Path(p) => p.to_tokens(tokens),
-            Value::List(b, lits) => b.surround(tokens, |t| {
-                for l in lits {
-                    l.to_tokens(t);
-                }
-            }),
-            Value::Lit(l) => l.to_tokens(tokens),
-        }
-    }
-}
-
-struct Arg {
-    key: Ident,
-    value: Option<Value>,
-}
-
-fn parse_arg(input: ParseStream) -> syn::Result<Arg> {
-    let key = input.call(Ident::parse_any)?;
-    if !input.peek(Token![=]) {
-        return Ok(Arg { key, value: None });
-    }
-    input.parse::<Token![=]>()?;
-    let value = if input.peek(syn::token::Bracket) {
-        let content;
-        let bracket = syn::bracketed!(content in input);
-        let lits = Punctuated::<syn::Lit, Token![,]>::parse_terminated(&content)?;
-        Value::List(bracket, lits.into_iter().collect())
-    } else if input.peek(syn::Lit) {
-        Value::Lit(input.parse()?)
-    } else {
-        Value::Path(input.call(syn::Path::parse_mod_style)?)
-    };
-    Ok(Arg { key, value: Some(value) })
-}
-
 /// Parses the tokens inside `#[tenant(...)]` (not empty). Records every
 /// mistake in `cx`; `None` when there was one.
 pub fn parse(path: &syn::Path, tokens: TokenStream, cx: &Ctxt) -> Option<TenantMembershipAttr> {
-    let parser = |input: ParseStream| Punctuated::<Arg, Token![,]>::parse_terminated_with(input, parse_arg);
-    let args = match parser.parse2(tokens.clone()) {
+    let args = match parse_args_with(tokens.clone(), Syntax::of(ATTR, Place::Entity)) {
         Ok(args) => args,
         Err(e) => {
             cx.error_at(e.span(), messages::bad_arguments(ATTR, &e, EXAMPLE));
@@ -103,17 +55,31 @@ pub fn parse(path: &syn::Path, tokens: TokenStream, cx: &Ctxt) -> Option<TenantM
         }
     };
     let errors = cx.error_count();
+    let keys = sym::option_names(ATTR, Place::Entity);
     let mut seen: Vec<String> = Vec::new();
     let (mut membership, mut role, mut user, mut admin_roles) = (None, None, None, None);
     let mut read_only_roles: Vec<LitStr> = Vec::new();
-    for Arg { key, value } in args {
-        let name = key.unraw().to_string();
-        let Some(value) = value else {
-            cx.error_spanned_by(&key, messages::unknown_option(ATTR, &name, KEYS, EXAMPLE));
-            continue;
+    for arg in args {
+        let (key, value) = match arg {
+            Arg::KeyValue { key, value } => (key, value),
+            // A bare word or `key(...)`: an option without its value.
+            Arg::Word { path, modifier: None } if path.get_ident().is_some() => {
+                let key = path.get_ident().expect("checked");
+                cx.error_spanned_by(key, messages::unknown_option(ATTR, &key.unraw().to_string(), &keys, EXAMPLE));
+                continue;
+            }
+            Arg::List { key, .. } => {
+                cx.error_spanned_by(&key, messages::unknown_option(ATTR, &key.unraw().to_string(), &keys, EXAMPLE));
+                continue;
+            }
+            other => {
+                cx.error_spanned_by(&other, messages::expected("`key = value` options", ATTR, EXAMPLE));
+                continue;
+            }
         };
-        if !KEYS.contains(&name.as_str()) {
-            cx.error_spanned_by(&key, messages::unknown_option(ATTR, &name, KEYS, EXAMPLE));
+        let name = key.unraw().to_string();
+        if !keys.contains(&name.as_str()) {
+            cx.error_spanned_by(&key, messages::unknown_option(ATTR, &name, &keys, EXAMPLE));
             continue;
         }
         if seen.contains(&name) {
@@ -127,11 +93,13 @@ pub fn parse(path: &syn::Path, tokens: TokenStream, cx: &Ctxt) -> Option<TenantM
                 let ident = p.get_ident().cloned();
                 if name == "role" { role = ident } else { user = ident }
             }
-            ("admin_roles" | "read_only_roles", Value::List(_, lits)) => {
+            ("admin_roles" | "read_only_roles", Value::List(_, values)) => {
                 let mut roles = Vec::new();
-                for lit in lits {
-                    match lit {
-                        syn::Lit::Str(s) if !s.value().trim().is_empty() => roles.push(s),
+                for value in values {
+                    match value {
+                        Value::Lit(LitArg { neg: None, lit: syn::Lit::Str(s) }) if !s.value().trim().is_empty() => {
+                            roles.push(s)
+                        }
                         other => cx.error_spanned_by(other, messages::expected("a role name string", ATTR, EXAMPLE)),
                     }
                 }
