@@ -351,7 +351,9 @@ fn parse_column(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> ColumnAttr {
     let mut out = ColumnAttr { path: Some(path), ..Default::default() };
     for arg in args {
         match arg {
-            Arg::KeyValue { key, value } if valid.contains(&unraw(&key).as_str()) => {
+            // `dual_write` is a flag: `dual_write = ...` falls to the arm below,
+            // which says the option is not written that way.
+            Arg::KeyValue { key, value } if key != "dual_write" && valid.contains(&unraw(&key).as_str()) => {
                 if !keys.fresh(&key, cx) {
                     continue;
                 }
@@ -365,7 +367,8 @@ fn parse_column(path: syn::Path, args: Vec<Arg>, cx: &Ctxt) -> ColumnAttr {
                     "using" => out.using = lit_str(&value, sym::COLUMN, &k, sym::COLUMN, cx),
                     "max_len" => out.max_len = lit_u32(&value, sym::COLUMN, &k, sym::COLUMN, cx),
                     "precision" => out.precision = lit_u32(&value, sym::COLUMN, &k, sym::COLUMN, cx),
-                    _ => out.scale = lit_u32(&value, sym::COLUMN, &k, sym::COLUMN, cx),
+                    "scale" => out.scale = lit_u32(&value, sym::COLUMN, &k, sym::COLUMN, cx),
+                    _ => unknown_key(sym::COLUMN, &key, &valid, sym::COLUMN, cx),
                 }
             }
             Arg::KeyValue { key, .. } | Arg::List { key, .. } => {
