@@ -86,8 +86,8 @@ class Attachment(Base):
     size_bytes: Mapped[int] = mapped_column(sa.BigInteger())
     uploaded_by_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid())
     checksum: Mapped[bytes | None] = mapped_column(sa.LargeBinary(), comment="SHA-256 of the content, when known.")
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
 
     organization: Mapped[Organization] = relationship(back_populates="attachments")
     uploaded_by: Mapped[User] = relationship(back_populates="uploaded_by_attachments")
@@ -112,7 +112,7 @@ class AuditLog(Base):
     entity_id: Mapped[str] = mapped_column(sa.String(255), comment="The primary key of the changed row, as text.")
     before: Mapped[Any | None] = mapped_column(postgresql.JSONB(), comment="The row before the change; NULL for an insert.")
     after: Mapped[Any | None] = mapped_column(postgresql.JSONB(), comment="The row after the change; NULL for a delete.")
-    occurred_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the change was written.")
+    occurred_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the change was written.")
 
 
 class Comment(Base):
@@ -136,8 +136,8 @@ class Comment(Base):
     author_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid())
     body: Mapped[str] = mapped_column(sa.Text())
     edited_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True), comment="When the row was soft-deleted; NULL while it is live.")
 
     author: Mapped[User] = relationship(back_populates="author_comments")
@@ -162,8 +162,8 @@ class Label(Base):
     organization_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid(), comment="The organization this row belongs to.")
     name: Mapped[str] = mapped_column(sa.String(50))
     color: Mapped[str] = mapped_column(sa.String(7), server_default=sa.text("'#6b7280'"), comment="A CSS hex color such as '#6b7280'.")
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
 
     organization: Mapped[Organization] = relationship(back_populates="labels")
     task_labels: Mapped[list[TaskLabel]] = relationship(back_populates="label", primaryjoin="and_(TaskLabel.organization_id == Label.organization_id, foreign(TaskLabel.label_id) == Label.id)")
@@ -186,8 +186,8 @@ class OrganizationMember(Base):
     organization_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid(), comment="The organization this row belongs to.")
     user_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid())
     role: Mapped[MemberRole] = mapped_column(sa.Enum(MemberRole, name="member_role", values_callable=_enum_values), server_default=sa.text("'member'"))
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
 
     organization: Mapped[Organization] = relationship(back_populates="organization_members")
     user: Mapped[User] = relationship(back_populates="organization_members")
@@ -212,8 +212,8 @@ class Organization(Base):
     slug: Mapped[str] = mapped_column(sa.String(100), comment="URL-safe handle, unique among live organizations.")
     plan: Mapped[Plan] = mapped_column(sa.Enum(Plan, name="plan", values_callable=_enum_values), server_default=sa.text("'free'"))
     settings: Mapped[Any] = mapped_column(postgresql.JSONB(), server_default=sa.text("('{}')"), comment="Free-form settings; the app validates their shape.")
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True), comment="When the row was soft-deleted; NULL while it is live.")
 
     attachments: Mapped[list[Attachment]] = relationship(back_populates="organization")
@@ -252,8 +252,8 @@ class Project(Base):
     description: Mapped[str | None] = mapped_column(sa.Text())
     lead_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid(), comment="The person answerable for the project; kept when they leave (set to NULL).")
     archived_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     created_by: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid(), comment="Who created the row (the user setting when it was inserted); set by the database.")
     updated_by: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid(), comment="Who last changed the row (the user setting of the last write); set by the database.")
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True), comment="When the row was soft-deleted; NULL while it is live.")
@@ -290,8 +290,8 @@ class TaskAssignment(Base):
     task_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid())
     user_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid())
     assigned_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid())
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
 
     assigned_by: Mapped[User | None] = relationship(back_populates="assigned_by_task_assignments", foreign_keys="TaskAssignment.assigned_by_id")
     organization: Mapped[Organization] = relationship(back_populates="task_assignments")
@@ -357,8 +357,8 @@ class Task(Base):
     position: Mapped[float] = mapped_column(sa.Double(), server_default=sa.text("0.0"), comment="Order within its column on the board; fractional so a move touches one row.")
     estimate_hours: Mapped[decimal.Decimal | None] = mapped_column(sa.Numeric(6, 2))
     created_by_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid())
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True), comment="When the row was soft-deleted; NULL while it is live.")
     version: Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
@@ -389,8 +389,8 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(sa.String(200))
     avatar_url: Mapped[str | None] = mapped_column(sa.Text())
     last_seen_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
 
     uploaded_by_attachments: Mapped[list[Attachment]] = relationship(back_populates="uploaded_by")
     author_comments: Mapped[list[Comment]] = relationship(back_populates="author")

@@ -68,7 +68,7 @@ export const auditLogs = pgTable(
     /** The row after the change; NULL for a delete. */
     after: jsonb("after"),
     /** When the change was written. */
-    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [
     primaryKey({ name: "pk_audit_logs", columns: [t.id] }),
@@ -108,9 +108,9 @@ export const organizations = pgTable(
     /** Free-form settings; the app validates their shape. */
     settings: jsonb("settings").notNull().default(sql`'{}'`),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was soft-deleted; NULL while it is live. */
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
   },
@@ -164,9 +164,9 @@ export const labels = pgTable(
     /** A CSS hex color such as '#6b7280'. */
     color: varchar("color", { length: 7 }).notNull().default("#6b7280"),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [
     primaryKey({ name: "pk_labels", columns: [t.id] }),
@@ -215,9 +215,9 @@ export const users = pgTable(
     avatarUrl: text("avatar_url"),
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [
     primaryKey({ name: "pk_users", columns: [t.id] }),
@@ -261,9 +261,9 @@ export const attachments = pgTable(
     /** SHA-256 of the content, when known. */
     checksum: bytea("checksum"),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [
     primaryKey({ name: "pk_attachments", columns: [t.id] }),
@@ -319,9 +319,9 @@ export const organizationMembers = pgTable(
     userId: uuid("user_id").notNull(),
     role: memberRoleEnum("role").notNull().default("member"),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [
     primaryKey({ name: "pk_organization_members", columns: [t.id] }),
@@ -379,9 +379,9 @@ export const projects = pgTable(
     leadId: uuid("lead_id"),
     archivedAt: timestamp("archived_at", { withTimezone: true }),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** Who created the row (the user setting when it was inserted); set by the database. */
     createdBy: uuid("created_by"),
     /** Who last changed the row (the user setting of the last write); set by the database. */
@@ -482,9 +482,9 @@ export const tasks = pgTable(
     estimateHours: numeric("estimate_hours", { precision: 6, scale: 2 }),
     createdById: uuid("created_by_id").notNull(),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was soft-deleted; NULL while it is live. */
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
     /** Optimistic-locking version, bumped on every update. */
@@ -573,9 +573,9 @@ export const comments = pgTable(
     body: text("body").notNull(),
     editedAt: timestamp("edited_at", { withTimezone: true }),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was soft-deleted; NULL while it is live. */
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
   },
@@ -650,9 +650,9 @@ export const taskAssignments = pgTable(
     userId: uuid("user_id").notNull(),
     assignedById: uuid("assigned_by_id"),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [
     primaryKey({ name: "pk_task_assignments", columns: [t.id] }),

@@ -62,7 +62,7 @@ export class Organization {
   @CreateDateColumn({
     name: "created_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was created.",
   })
   createdAt!: Date;
@@ -73,7 +73,7 @@ export class Organization {
   @UpdateDateColumn({
     name: "updated_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was last changed.",
   })
   updatedAt!: Date;

@@ -64,7 +64,7 @@ export class Project {
   @CreateDateColumn({
     name: "created_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was created.",
   })
   createdAt!: Date;
@@ -75,7 +75,7 @@ export class Project {
   @UpdateDateColumn({
     name: "updated_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was last changed.",
   })
   updatedAt!: Date;

@@ -95,7 +95,7 @@ export class Task {
   @CreateDateColumn({
     name: "created_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was created.",
   })
   createdAt!: Date;
@@ -106,7 +106,7 @@ export class Task {
   @UpdateDateColumn({
     name: "updated_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was last changed.",
   })
   updatedAt!: Date;

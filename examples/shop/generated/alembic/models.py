@@ -52,7 +52,7 @@ class AuditLog(Base):
     entity_id: Mapped[str] = mapped_column(sa.String(255), comment="The primary key of the changed row, as text.")
     before: Mapped[Any | None] = mapped_column(postgresql.JSONB(), comment="The row before the change; NULL for an insert.")
     after: Mapped[Any | None] = mapped_column(postgresql.JSONB(), comment="The row after the change; NULL for a delete.")
-    occurred_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the change was written.")
+    occurred_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the change was written.")
 
 
 class OrderLine(Base):
@@ -105,8 +105,8 @@ class Order(Base):
     ship_by: Mapped[datetime.date | None] = mapped_column(sa.Date())
     pickup_slot: Mapped[datetime.time | None] = mapped_column(sa.Time())
     total: Mapped[decimal.Decimal] = mapped_column(sa.Numeric(12, 2))
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
 
     store: Mapped[Store] = relationship(back_populates="orders")
     order_lines: Mapped[list[OrderLine]] = relationship(back_populates="order", primaryjoin="and_(OrderLine.store_id == Order.store_id, foreign(OrderLine.order_id) == Order.id)")
@@ -135,8 +135,8 @@ class Product(Base):
     tags: Mapped[list[str]] = mapped_column(postgresql.ARRAY(sa.Text()))
     attributes: Mapped[Any | None] = mapped_column(postgresql.JSONB())
     active: Mapped[bool] = mapped_column(sa.Boolean(), server_default=sa.text("TRUE"))
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     created_by: Mapped[str | None] = mapped_column(sa.Text(), comment="Who created the row (the user setting when it was inserted); set by the database.")
     updated_by: Mapped[str | None] = mapped_column(sa.Text(), comment="Who last changed the row (the user setting of the last write); set by the database.")
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True), comment="When the row was soft-deleted; NULL while it is live.")
@@ -163,8 +163,8 @@ class Store(Base):
     name: Mapped[str] = mapped_column(sa.String(120))
     subdomain: Mapped[str] = mapped_column(sa.String(63))
     currency: Mapped[str] = mapped_column(sa.String(3), server_default=sa.text("'EUR'"), comment="ISO 4217 code of the store's currency.")
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
 
     order_lines: Mapped[list[OrderLine]] = relationship(back_populates="store")
     orders: Mapped[list[Order]] = relationship(back_populates="store")
@@ -189,5 +189,5 @@ class TaxRate(Base):
     country_code: Mapped[str] = mapped_column(sa.String(2), comment="ISO 3166-1 alpha-2.")
     category: Mapped[str] = mapped_column(sa.String(40))
     rate: Mapped[decimal.Decimal] = mapped_column(sa.Numeric(5, 4))
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")

@@ -55,7 +55,7 @@ export const auditLogs = pgTable(
     /** The row after the change; NULL for a delete. */
     after: jsonb("after"),
     /** When the change was written. */
-    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [
     primaryKey({ name: "pk_audit_logs", columns: [t.id] }),
@@ -88,9 +88,9 @@ export const stores = pgTable(
     /** ISO 4217 code of the store's currency. */
     currency: varchar("currency", { length: 3 }).notNull().default("EUR"),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [
     primaryKey({ name: "pk_stores", columns: [t.id] }),
@@ -137,9 +137,9 @@ export const orders = pgTable(
     pickupSlot: time("pickup_slot"),
     total: numeric("total", { precision: 12, scale: 2 }).notNull(),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [
     primaryKey({ name: "pk_orders", columns: [t.id] }),
@@ -194,9 +194,9 @@ export const products = pgTable(
     attributes: jsonb("attributes"),
     active: boolean("active").notNull().default(true),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** Who created the row (the user setting when it was inserted); set by the database. */
     createdBy: text("created_by"),
     /** Who last changed the row (the user setting of the last write); set by the database. */
@@ -331,9 +331,9 @@ export const taxRates = pgTable(
     category: varchar("category", { length: 40 }).notNull(),
     rate: numeric("rate", { precision: 5, scale: 4 }).notNull(),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [
     primaryKey({ name: "pk_tax_rates", columns: [t.id] }),

@@ -70,8 +70,8 @@ fn pg_schema_maps_every_type_default_and_constraint() {
             "settings: jsonb(\"settings\").notNull().default(\"{}\"),",
             "tags: text(\"tags\").array(),",
             "avatar: bytea(\"avatar\"),",
-            "createdAt: timestamp(\"created_at\", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),",
-            "seenAt: timestamp(\"seen_at\").notNull().default(sql`CURRENT_TIMESTAMP`),",
+            "createdAt: timestamp(\"created_at\", { withTimezone: true }).notNull().default(sql`now()`),",
+            "seenAt: timestamp(\"seen_at\").notNull().default(sql`now()`),",
             "joinedOn: date(\"joined_on\").notNull().default(sql`CURRENT_DATE`),",
             "wakeTime: time(\"wake_time\"),",
             "id: uuid(\"id\").notNull().defaultRandom(),",
@@ -250,7 +250,7 @@ fn snapshot_records_schema_ts_as_drizzle_kit_does() {
     assert_eq!(column("balance")["type"], "numeric(12, 2)");
     assert_eq!(column("balance")["default"], "0");
     assert_eq!(column("created_at")["type"], "timestamp with time zone");
-    assert_eq!(column("created_at")["default"], "CURRENT_TIMESTAMP");
+    assert_eq!(column("created_at")["default"], "now()");
     assert_eq!(column("tags")["type"], "text[]");
     assert_eq!(column("avatar")["type"], "bytea");
     assert_eq!(column("email")["notNull"], true);

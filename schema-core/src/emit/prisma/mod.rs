@@ -88,9 +88,9 @@ pub fn migration_id(number: u32, options: &EmitOptions) -> String {
 /// };
 /// let mut id = column("id", ColumnType::Uuid);
 /// id.generated = Generated::RandomUuid;
-/// let mut schema = Schema {
-///     enums: vec![],
-///     entities: vec![Entity {
+/// let mut schema = Schema::new(
+///     vec![],
+///     vec![Entity {
 ///         name: "User".into(), table: "users".into(), doc: Some("Who signs in.".into()),
 ///         columns: vec![id, column("display_name", ColumnType::String)],
 ///         primary_key: PrimaryKey { name: "pk_users".into(), columns: vec!["id".into()] },
@@ -98,7 +98,7 @@ pub fn migration_id(number: u32, options: &EmitOptions) -> String {
 ///         traits: EntityTraits::default(), tenant_scope: None, junction: None,
 ///         polymorphic: vec![], seed: Default::default(), allowed_lints: vec![], renamed_from: None, location: Location::default(),
 ///     }],
-/// };
+/// );
 /// let prisma = schema_prisma(&Context::new(&schema, &EmitOptions::default()));
 /// assert!(prisma.contains(
 ///     "/// Who signs in.\n\

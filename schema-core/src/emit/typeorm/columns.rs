@@ -261,7 +261,7 @@ pub(super) fn default_option(column: &Column, default: &DefaultValue, ty: &OrmTy
             raw(&crate::quote::string_literal(s))
         }
         DefaultValue::String(s) | DefaultValue::EnumValue(s) => string(s),
-        DefaultValue::Now => raw(crate::emit::sql::postgres_now(&column.ty)),
+        DefaultValue::Now => raw(crate::emit::sql::postgres_now(&column.ty, crate::model::PostgresNow::default())),
         DefaultValue::Sql(sql) => raw(sql),
     }
 }

@@ -74,7 +74,7 @@ export class Post {
   @CreateDateColumn({
     name: "created_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was created.",
   })
   createdAt!: Date;
@@ -85,7 +85,7 @@ export class Post {
   @UpdateDateColumn({
     name: "updated_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was last changed.",
   })
   updatedAt!: Date;

@@ -38,7 +38,7 @@ export class Store {
   @CreateDateColumn({
     name: "created_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was created.",
   })
   createdAt!: Date;
@@ -49,7 +49,7 @@ export class Store {
   @UpdateDateColumn({
     name: "updated_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was last changed.",
   })
   updatedAt!: Date;
