@@ -69,8 +69,8 @@ class Attachment(Base):
         sa.PrimaryKeyConstraint("id", name="pk_attachments"),
         sa.ForeignKeyConstraint(["uploaded_by_id"], ["users.id"], name="fk_attachments_uploaded_by_id"),
         sa.ForeignKeyConstraint(["organization_id"], ["organizations.id"], name="fk_attachments_organization_id", ondelete="CASCADE"),
-        sa.CheckConstraint("size_bytes >= 0", name="ck_attachments_size_bytes"),
-        sa.CheckConstraint("entity_type IN ('task', 'comment')", name="ck_attachments_entity_type"),
+        sa.CheckConstraint("\"size_bytes\" >= 0", name="ck_attachments_size_bytes"),
+        sa.CheckConstraint("\"entity_type\" IN ('task', 'comment')", name="ck_attachments_entity_type"),
         sa.Index("idx_attachments_uploaded_by_id", "uploaded_by_id"),
         sa.Index("idx_attachments_organization_id", "organization_id"),
         sa.Index("idx_attachments_entity_type_entity_id", "entity_type", "entity_id"),
@@ -152,7 +152,7 @@ class Label(Base):
     __table_args__ = (
         sa.PrimaryKeyConstraint("id", name="pk_labels"),
         sa.ForeignKeyConstraint(["organization_id"], ["organizations.id"], name="fk_labels_organization_id", ondelete="CASCADE"),
-        sa.CheckConstraint("color LIKE '#%'", name="ck_labels_color"),
+        sa.CheckConstraint("\"color\" LIKE '#%'", name="ck_labels_color"),
         sa.UniqueConstraint("organization_id", "id", name="uq_labels_organization_id_id"),
         sa.Index("uq_labels_organization_id_name", "organization_id", "name", unique=True),
         {"comment": "A colored tag for tasks, per organization."},
@@ -202,8 +202,8 @@ class Organization(Base):
     __tablename__ = "organizations"
     __table_args__ = (
         sa.PrimaryKeyConstraint("id", name="pk_organizations"),
-        sa.CheckConstraint("slug = lower(slug)", name="ck_organizations_slug"),
-        sa.Index("uq_organizations_slug", "slug", unique=True, postgresql_where=sa.text("deleted_at IS NULL")),
+        sa.CheckConstraint("\"slug\" = lower(\"slug\")", name="ck_organizations_slug"),
+        sa.Index("uq_organizations_slug", "slug", unique=True, postgresql_where=sa.text("\"deleted_at\" IS NULL")),
         {"comment": "A customer account: the tenant every workspace row belongs to. Users see\nthe organizations they are members of; owners and admins may delete rows\nand change memberships (row-level security's membership mode)."},
     )
 
@@ -236,10 +236,10 @@ class Project(Base):
         sa.ForeignKeyConstraint(["organization_id"], ["organizations.id"], name="fk_projects_organization_id", ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["created_by"], ["users.id"], name="fk_projects_created_by", ondelete="SET NULL"),
         sa.ForeignKeyConstraint(["updated_by"], ["users.id"], name="fk_projects_updated_by", ondelete="SET NULL"),
-        sa.CheckConstraint("code = upper(code)", name="ck_projects_code"),
+        sa.CheckConstraint("\"code\" = upper(\"code\")", name="ck_projects_code"),
         sa.UniqueConstraint("organization_id", "id", name="uq_projects_organization_id_id"),
         sa.Index("idx_projects_lead_id", "lead_id"),
-        sa.Index("uq_projects_organization_id_code", "organization_id", "code", unique=True, postgresql_where=sa.text("deleted_at IS NULL")),
+        sa.Index("uq_projects_organization_id_code", "organization_id", "code", unique=True, postgresql_where=sa.text("\"deleted_at\" IS NULL")),
         sa.Index("idx_projects_created_by", "created_by"),
         sa.Index("idx_projects_updated_by", "updated_by"),
         {"comment": "A body of work inside an organization."},
@@ -334,14 +334,14 @@ class Task(Base):
         sa.ForeignKeyConstraint(["organization_id", "parent_id"], ["tasks.organization_id", "tasks.id"], name="fk_tasks_parent_id", ondelete="CASCADE", use_alter=True),
         sa.ForeignKeyConstraint(["created_by_id"], ["users.id"], name="fk_tasks_created_by_id"),
         sa.ForeignKeyConstraint(["organization_id"], ["organizations.id"], name="fk_tasks_organization_id", ondelete="CASCADE"),
-        sa.CheckConstraint("estimate_hours >= 0", name="ck_tasks_estimate_hours"),
+        sa.CheckConstraint("\"estimate_hours\" >= 0", name="ck_tasks_estimate_hours"),
         sa.UniqueConstraint("organization_id", "id", name="uq_tasks_organization_id_id"),
         sa.Index("idx_tasks_parent_id", "parent_id"),
         sa.Index("idx_tasks_created_by_id", "created_by_id"),
-        sa.Index("idx_tasks_project_id_status", "project_id", "status", postgresql_where=sa.text("deleted_at IS NULL")),
-        sa.Index("idx_tasks_due_date", "due_date", postgresql_where=sa.text("deleted_at IS NULL")),
+        sa.Index("idx_tasks_project_id_status", "project_id", "status", postgresql_where=sa.text("\"deleted_at\" IS NULL")),
+        sa.Index("idx_tasks_due_date", "due_date", postgresql_where=sa.text("\"deleted_at\" IS NULL")),
         sa.Index("idx_tasks_project_id", "project_id", postgresql_include=["title"]),
-        sa.Index("idx_tasks_created_at", sa.text("\"created_at\" DESC"), postgresql_where=sa.text("deleted_at IS NULL")),
+        sa.Index("idx_tasks_created_at", sa.text("\"created_at\" DESC"), postgresql_where=sa.text("\"deleted_at\" IS NULL")),
         {"comment": "A unit of work. Edited concurrently, so it is versioned: an update made\nfrom a stale copy is rejected."},
     )
 

@@ -116,8 +116,8 @@ export const organizations = pgTable(
   },
   (t) => [
     primaryKey({ name: "pk_organizations", columns: [t.id] }),
-    uniqueIndex("uq_organizations_slug").on(t.slug).where(sql`deleted_at IS NULL`),
-    check("ck_organizations_slug", sql`slug = lower(slug)`),
+    uniqueIndex("uq_organizations_slug").on(t.slug).where(sql`"deleted_at" IS NULL`),
+    check("ck_organizations_slug", sql`"slug" = lower("slug")`),
     pgPolicy("tenant_select", {
       as: "permissive",
       for: "select",
@@ -177,7 +177,7 @@ export const labels = pgTable(
     }).onDelete("cascade"),
     uniqueIndex("uq_labels_organization_id_name").on(t.organizationId, t.name),
     unique("uq_labels_organization_id_id").on(t.organizationId, t.id),
-    check("ck_labels_color", sql`color LIKE '#%'`),
+    check("ck_labels_color", sql`"color" LIKE '#%'`),
     pgPolicy("tenant_select", {
       as: "permissive",
       for: "select",
@@ -280,8 +280,8 @@ export const attachments = pgTable(
     index("idx_attachments_uploaded_by_id").on(t.uploadedById),
     index("idx_attachments_organization_id").on(t.organizationId),
     index("idx_attachments_entity_type_entity_id").on(t.entityType, t.entityId),
-    check("ck_attachments_size_bytes", sql`size_bytes >= 0`),
-    check("ck_attachments_entity_type", sql`entity_type IN ('task', 'comment')`),
+    check("ck_attachments_size_bytes", sql`"size_bytes" >= 0`),
+    check("ck_attachments_entity_type", sql`"entity_type" IN ('task', 'comment')`),
     pgPolicy("tenant_select", {
       as: "permissive",
       for: "select",
@@ -414,11 +414,11 @@ export const projects = pgTable(
       foreignColumns: [users.id],
     }).onDelete("set null"),
     index("idx_projects_lead_id").on(t.leadId),
-    uniqueIndex("uq_projects_organization_id_code").on(t.organizationId, t.code).where(sql`deleted_at IS NULL`),
+    uniqueIndex("uq_projects_organization_id_code").on(t.organizationId, t.code).where(sql`"deleted_at" IS NULL`),
     index("idx_projects_created_by").on(t.createdBy),
     index("idx_projects_updated_by").on(t.updatedBy),
     unique("uq_projects_organization_id_id").on(t.organizationId, t.id),
-    check("ck_projects_code", sql`code = upper(code)`),
+    check("ck_projects_code", sql`"code" = upper("code")`),
     pgPolicy("tenant_select", {
       as: "permissive",
       for: "select",
@@ -514,13 +514,13 @@ export const tasks = pgTable(
     }).onDelete("cascade"),
     index("idx_tasks_parent_id").on(t.parentId),
     index("idx_tasks_created_by_id").on(t.createdById),
-    index("idx_tasks_project_id_status").on(t.projectId, t.status).where(sql`deleted_at IS NULL`),
-    index("idx_tasks_due_date").on(t.dueDate).where(sql`deleted_at IS NULL`),
+    index("idx_tasks_project_id_status").on(t.projectId, t.status).where(sql`"deleted_at" IS NULL`),
+    index("idx_tasks_due_date").on(t.dueDate).where(sql`"deleted_at" IS NULL`),
     // Drizzle has no covering columns: our SQL adds INCLUDE (title) to this index.
     index("idx_tasks_project_id").on(t.projectId),
-    index("idx_tasks_created_at").on(t.createdAt.desc().nullsFirst()).where(sql`deleted_at IS NULL`),
+    index("idx_tasks_created_at").on(t.createdAt.desc().nullsFirst()).where(sql`"deleted_at" IS NULL`),
     unique("uq_tasks_organization_id_id").on(t.organizationId, t.id),
-    check("ck_tasks_estimate_hours", sql`estimate_hours >= 0`),
+    check("ck_tasks_estimate_hours", sql`"estimate_hours" >= 0`),
     pgPolicy("tenant_select", {
       as: "permissive",
       for: "select",

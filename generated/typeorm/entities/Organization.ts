@@ -19,8 +19,8 @@ import { TaskLabel } from "./TaskLabel";
   name: "organizations",
   comment: "A customer account: the tenant every workspace row belongs to. Users see\nthe organizations they are members of; owners and admins may delete rows\nand change memberships (row-level security's membership mode).",
 })
-@Index("uq_organizations_slug", ["slug"], { unique: true, where: "deleted_at IS NULL" })
-@Check("ck_organizations_slug", "slug = lower(slug)")
+@Index("uq_organizations_slug", ["slug"], { unique: true, where: "\"deleted_at\" IS NULL" })
+@Check("ck_organizations_slug", "\"slug\" = lower(\"slug\")")
 export class Organization {
   @PrimaryGeneratedColumn("uuid", { name: "id", primaryKeyConstraintName: "pk_organizations" })
   id!: string;

@@ -11,12 +11,12 @@ import { User } from "./User";
 @Index("idx_projects_lead_id", ["leadId"])
 @Index("uq_projects_organization_id_code", ["organizationId", "code"], {
   unique: true,
-  where: "deleted_at IS NULL",
+  where: "\"deleted_at\" IS NULL",
 })
 @Index("idx_projects_created_by", ["createdBy"])
 @Index("idx_projects_updated_by", ["updatedBy"])
 @Unique("uq_projects_organization_id_id", ["organizationId", "id"])
-@Check("ck_projects_code", "code = upper(code)")
+@Check("ck_projects_code", "\"code\" = upper(\"code\")")
 export class Project {
   @PrimaryGeneratedColumn("uuid", { name: "id", primaryKeyConstraintName: "pk_projects" })
   id!: string;

@@ -101,9 +101,9 @@ class Post(Base):
     __table_args__ = (
         sa.PrimaryKeyConstraint("id", name="pk_posts"),
         sa.ForeignKeyConstraint(["author_id"], ["user.id"], name="fk_posts_author_id", ondelete="RESTRICT"),
-        sa.CheckConstraint("slug <> ''", name="ck_posts_slug"),
-        sa.Index("uq_posts_slug", "slug", unique=True, postgresql_where=sa.text("deleted_at IS NULL")),
-        sa.Index("idx_posts_state_published_at", "state", sa.text("\"published_at\" DESC"), postgresql_where=sa.text("deleted_at IS NULL")),
+        sa.CheckConstraint("\"slug\" <> ''", name="ck_posts_slug"),
+        sa.Index("uq_posts_slug", "slug", unique=True, postgresql_where=sa.text("\"deleted_at\" IS NULL")),
+        sa.Index("idx_posts_state_published_at", "state", sa.text("\"published_at\" DESC"), postgresql_where=sa.text("\"deleted_at\" IS NULL")),
         {"comment": "An article. Soft-deleted posts keep their slug reserved for nobody: the\nslug is unique among live posts only."},
     )
 

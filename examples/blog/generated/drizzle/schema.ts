@@ -97,9 +97,9 @@ export const posts = pgTable(
       columns: [t.authorId],
       foreignColumns: [user.id],
     }).onDelete("restrict"),
-    uniqueIndex("uq_posts_slug").on(t.slug).where(sql`deleted_at IS NULL`),
-    index("idx_posts_state_published_at").on(t.state, t.publishedAt.desc().nullsFirst()).where(sql`deleted_at IS NULL`),
-    check("ck_posts_slug", sql`slug <> ''`),
+    uniqueIndex("uq_posts_slug").on(t.slug).where(sql`"deleted_at" IS NULL`),
+    index("idx_posts_state_published_at").on(t.state, t.publishedAt.desc().nullsFirst()).where(sql`"deleted_at" IS NULL`),
+    check("ck_posts_slug", sql`"slug" <> ''`),
   ],
 );
 

@@ -235,7 +235,7 @@ class Entity(Base_):
     __tablename__ = "entities"
     __table_args__ = (
         sa.PrimaryKeyConstraint("id", name="pk_entities"),
-        sa.CheckConstraint("length(name) > 0", name="ck_entities_name"),
+        sa.CheckConstraint("length(\"name\") > 0", name="ck_entities_name"),
         {"comment": "Named like TypeORM's `@Entity` decorator."},
     )
 

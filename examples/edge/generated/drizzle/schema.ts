@@ -191,7 +191,7 @@ export const entities = pgTable(
   },
   (t) => [
     primaryKey({ name: "pk_entities", columns: [t.id] }),
-    check("ck_entities_name", sql`length(name) > 0`),
+    check("ck_entities_name", sql`length("name") > 0`),
   ],
 );
 

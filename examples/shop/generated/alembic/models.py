@@ -64,7 +64,7 @@ class OrderLine(Base):
         sa.ForeignKeyConstraint(["store_id", "order_id"], ["orders.store_id", "orders.id"], name="fk_order_lines_order_id", ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["store_id", "product_id"], ["products.store_id", "products.id"], name="fk_order_lines_product_id", ondelete="RESTRICT"),
         sa.ForeignKeyConstraint(["store_id"], ["stores.id"], name="fk_order_lines_store_id", ondelete="CASCADE"),
-        sa.CheckConstraint("quantity > 0", name="ck_order_lines_quantity"),
+        sa.CheckConstraint("\"quantity\" > 0", name="ck_order_lines_quantity"),
         sa.Index("uq_order_lines_order_id_product_id", "order_id", "product_id", unique=True),
         sa.Index("idx_order_lines_store_id", "store_id"),
         {"comment": "One product on an order, at the price it was sold for."},
@@ -121,9 +121,9 @@ class Product(Base):
     __table_args__ = (
         sa.PrimaryKeyConstraint("id", name="pk_products"),
         sa.ForeignKeyConstraint(["store_id"], ["stores.id"], name="fk_products_store_id", ondelete="CASCADE"),
-        sa.CheckConstraint("price >= 0", name="ck_products_price_positive"),
+        sa.CheckConstraint("\"price\" >= 0", name="ck_products_price_positive"),
         sa.UniqueConstraint("store_id", "id", name="uq_products_store_id_id"),
-        sa.Index("uq_products_store_id_sku", "store_id", "sku", unique=True, postgresql_where=sa.text("deleted_at IS NULL")),
+        sa.Index("uq_products_store_id_sku", "store_id", "sku", unique=True, postgresql_where=sa.text("\"deleted_at\" IS NULL")),
         {"comment": "Something a store sells. Who created and last changed it is kept as the\nstaff member's login name (the `app.user_id` setting)."},
     )
 
@@ -154,7 +154,7 @@ class Store(Base):
     __tablename__ = "stores"
     __table_args__ = (
         sa.PrimaryKeyConstraint("id", name="pk_stores"),
-        sa.CheckConstraint("currency = upper(currency)", name="ck_stores_currency"),
+        sa.CheckConstraint("\"currency\" = upper(\"currency\")", name="ck_stores_currency"),
         sa.Index("uq_stores_subdomain", "subdomain", unique=True),
         {"comment": "A shop front: the tenant."},
     )
@@ -179,8 +179,8 @@ class TaxRate(Base):
     __tablename__ = "tax_rates"
     __table_args__ = (
         sa.PrimaryKeyConstraint("id", name="pk_tax_rates"),
-        sa.CheckConstraint("country_code = upper(country_code)", name="ck_tax_rates_country_code"),
-        sa.CheckConstraint("rate >= 0", name="ck_tax_rates_rate"),
+        sa.CheckConstraint("\"country_code\" = upper(\"country_code\")", name="ck_tax_rates_country_code"),
+        sa.CheckConstraint("\"rate\" >= 0", name="ck_tax_rates_rate"),
         sa.Index("uq_tax_rates_country_code_category", "country_code", "category", unique=True),
         {"comment": "A sales-tax rate, the same for every store: maintained by the operator,\nread by every store; its history is visible to all of them."},
     )

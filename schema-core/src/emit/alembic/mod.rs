@@ -23,8 +23,10 @@ use super::names::import_as;
 use super::python::{class_name, string_literal as py_str};
 use super::{Artifact, Context, Emitted, Emitter};
 use crate::diagnostics::Diagnostic;
+use crate::fragment::render_sql;
 use crate::model::{Column, ColumnType, Entity, Schema};
 use crate::naming::snake_case;
+use crate::types::Dialect;
 
 mod models;
 mod revision;
@@ -370,7 +372,8 @@ fn constraints(
         ));
     }
     for check in &entity.checks {
-        out.push(format!("sa.CheckConstraint({}, name={})", py_str(&check.expr), py_str(&check.name)));
+        let expr = render_sql(&check.expr, Dialect::Postgres);
+        out.push(format!("sa.CheckConstraint({}, name={})", py_str(&expr), py_str(&check.name)));
     }
     // The `(tenant, key)` uniqueness is a table constraint in our SQL.
     for index in entity.indexes.iter().filter(|i| i.is_unique_constraint()) {
@@ -401,7 +404,7 @@ fn index_options(index: &crate::model::Index) -> String {
         out.push_str(&format!(", postgresql_include=[{}]", cols.join(", ")));
     }
     if let Some(predicate) = &index.predicate {
-        out.push_str(&format!(", postgresql_where=sa.text({})", py_str(predicate)));
+        out.push_str(&format!(", postgresql_where=sa.text({})", py_str(&render_sql(predicate, Dialect::Postgres))));
     }
     out
 }

@@ -86,7 +86,7 @@ fn column_types_and_defaults_restate_the_postgres_migration() {
     );
     assert!(models.contains(
         "sa.Index(\"uq_tasks_organization_id_title\", \"organization_id\", \"title\", unique=True, \
-         postgresql_where=sa.text(\"deleted_at IS NULL\")),"
+         postgresql_where=sa.text(\"\\\"deleted_at\\\" IS NULL\")),"
     ));
     // A key created after its target (a cycle) is `use_alter` in the models
     // and `op.create_foreign_key` after every table in the revision.

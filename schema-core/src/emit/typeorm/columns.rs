@@ -262,7 +262,7 @@ pub(super) fn default_option(column: &Column, default: &DefaultValue, ty: &OrmTy
         }
         DefaultValue::String(s) | DefaultValue::EnumValue(s) => string(s),
         DefaultValue::Now => raw(crate::emit::sql::postgres_now(&column.ty, crate::model::PostgresNow::default())),
-        DefaultValue::Sql(sql) => raw(sql),
+        DefaultValue::Sql(sql) => raw(&crate::fragment::render_sql(sql, crate::types::Dialect::Postgres)),
     }
 }
 

@@ -23,6 +23,7 @@ use super::names::{import_as, import_item};
 use super::relations::{Relation, Relations, camel_case, property_name};
 use super::{Artifact, Context, Emitted, Emitter};
 use crate::analysis::Analysis;
+use crate::fragment::render_sql;
 use crate::model::{Entity, ReferentialAction, Schema};
 use crate::types::Dialect;
 
@@ -177,7 +178,12 @@ fn entity_file(
     }
     for check in &entity.checks {
         orm_imports.insert("Check");
-        class_lines.extend(Decorator::new("Check").arg(string(&check.name)).arg(string(&check.expr)).lines(""));
+        class_lines.extend(
+            Decorator::new("Check")
+                .arg(string(&check.name))
+                .arg(string(&render_sql(&check.expr, Dialect::Postgres)))
+                .lines(""),
+        );
     }
 
     // Columns, in table order.
@@ -357,7 +363,7 @@ fn index_lines(entity: &Entity, index: &crate::model::Index) -> Vec<String> {
         options.push(("unique", "true".to_string()));
     }
     if let Some(predicate) = &index.predicate {
-        options.push(("where", string(predicate)));
+        options.push(("where", string(&render_sql(predicate, Dialect::Postgres))));
     }
     lines.extend(
         Decorator::new("Index")

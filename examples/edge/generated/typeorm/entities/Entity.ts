@@ -7,7 +7,7 @@ import { Relation } from "./Relation";
  * Named like TypeORM's `@Entity` decorator.
  */
 @_Entity({ name: "entities", comment: "Named like TypeORM's `@Entity` decorator." })
-@Check("ck_entities_name", "length(name) > 0")
+@Check("ck_entities_name", "length(\"name\") > 0")
 export class Entity {
   @PrimaryGeneratedColumn("uuid", { name: "id", primaryKeyConstraintName: "pk_entities" })
   id!: string;

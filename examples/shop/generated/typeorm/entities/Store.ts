@@ -9,7 +9,7 @@ import { Product } from "./Product";
  */
 @Entity({ name: "stores", comment: "A shop front: the tenant." })
 @Index("uq_stores_subdomain", ["subdomain"], { unique: true })
-@Check("ck_stores_currency", "currency = upper(currency)")
+@Check("ck_stores_currency", "\"currency\" = upper(\"currency\")")
 export class Store {
   @PrimaryGeneratedColumn("uuid", { name: "id", primaryKeyConstraintName: "pk_stores" })
   id!: string;
