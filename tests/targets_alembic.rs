@@ -31,7 +31,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::tools::{TempDir, copy_dir, node_bin, postgres_up_sql, python, run, venv_bin};
+use common::tools::{TempDir, copy_dir, generate_fixture, node_bin, postgres_up_sql, python, run, venv_bin};
 use common::{Database, PgDatabase, crate_dirs, diff_lines};
 
 /// Alembic's bookkeeping table: in DB B, not in our schema.
@@ -307,14 +307,7 @@ fn autogenerate_finds_no_difference_from_our_database() {
 /// fragments).
 #[test]
 fn the_reserved_words_fixture_upgrades_and_autogenerates_no_difference() {
-    let fixture = tempfile::tempdir().expect("a temp dir");
-    tablewright::build::Builder::new()
-        .with_crate_dir(env!("CARGO_MANIFEST_DIR"))
-        .with_src_dir("tests/fixtures/reserved")
-        .with_out_dir(fixture.path())
-        .generate()
-        .and_then(|artifacts| artifacts.write())
-        .unwrap_or_else(|e| panic!("the reserved-words fixture does not generate:\n{e}"));
+    let fixture = generate_fixture("reserved");
     let Some(mut ours) = PgDatabase::create().unwrap_or_else(|e| panic!("{e}")) else { return };
     ours.execute_batch(&postgres_up_sql(fixture.path())).unwrap_or_else(|e| panic!("{e}"));
     let copy = TempDir::new("alembic-reserved");

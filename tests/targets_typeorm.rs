@@ -27,7 +27,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::tools::{TempDir, copy_dir, node_bin, node_dir, postgres_up_sql, root, run};
+use common::tools::{TempDir, copy_dir, generate_fixture, node_bin, node_dir, postgres_up_sql, root, run};
 use common::{Database, PgDatabase, crate_dirs, diff_lines};
 
 /// What `tests/typeorm/check.cjs` reports.
@@ -135,14 +135,7 @@ fn typeorm_wants_no_change_after_our_migration() {
     let mut failures = Vec::new();
     // The reserved-words fixture adds quotes, backslashes and reserved words
     // in names, comments and defaults.
-    let fixture = tempfile::tempdir().expect("a temp dir");
-    tablewright::build::Builder::new()
-        .with_crate_dir(env!("CARGO_MANIFEST_DIR"))
-        .with_src_dir("tests/fixtures/reserved")
-        .with_out_dir(fixture.path())
-        .generate()
-        .and_then(|artifacts| artifacts.write())
-        .unwrap_or_else(|e| panic!("the reserved-words fixture does not generate:\n{e}"));
+    let fixture = generate_fixture("reserved");
     let generated = crate_dirs()
         .into_iter()
         .map(|(name, dir)| (name, dir.join("generated")))
