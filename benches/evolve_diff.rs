@@ -55,7 +55,7 @@ fn schema(n: usize) -> Schema {
         }
         entities.push(entity);
     }
-    Schema { enums: vec![], entities }
+    Schema::new(vec![], entities)
 }
 
 fn median(mut runs: Vec<Duration>) -> Duration {

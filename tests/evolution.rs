@@ -417,6 +417,47 @@ fn recording_is_idempotent_and_recorded_files_are_never_rewritten() {
     assert!(!now.keys().any(|p| p.to_string_lossy().contains("0003")), "nothing recorded without asking");
 }
 
+/// The one recorded file a build rewrites: the newest drizzle-kit snapshot,
+/// which `drizzle-kit generate` compares with schema.ts text for text. A
+/// history recorded by a release that wrote a check as written (`body <>
+/// ''`) gets that snapshot from its step's schema as schema.ts now renders
+/// it (`"body" <> ''`); older snapshots, which drizzle-kit does not read,
+/// keep their bytes.
+#[test]
+fn the_newest_drizzle_snapshot_follows_the_rendering_of_schema_ts() {
+    let source =
+        SMALL.replace("#[timestamps]\n", "#[timestamps]\n#[check(name = \"ck_notes_body\", \"body <> ''\")]\n");
+    let dir = krate(&source);
+    build(dir.path()).generate().unwrap().write().unwrap();
+    fs::write(
+        dir.path().join("src/schema.rs"),
+        source.replace("    pub body: String,", "    pub body: String,\n    pub title: Option<String>,"),
+    )
+    .unwrap();
+    build(dir.path()).with_record("add_title").generate().unwrap_or_else(|e| panic!("{e}")).write().unwrap();
+    let meta = dir.path().join("generated/drizzle/migrations/meta");
+    let (older, newest) = (meta.join("0000_snapshot.json"), meta.join("0001_snapshot.json"));
+    let rendered = fs::read_to_string(&newest).unwrap();
+    let schema_ts = fs::read_to_string(dir.path().join("generated/drizzle/schema.ts")).unwrap();
+    assert!(schema_ts.contains(r#"check("ck_notes_body", sql`"body" <> ''`)"#), "{schema_ts}");
+    assert!(rendered.contains(r#""value": "\"body\" <> ''""#), "{rendered}");
+
+    // As an older release recorded them: the check as written.
+    let as_written = |path: &Path| {
+        let text =
+            fs::read_to_string(path).unwrap().replace(r#""value": "\"body\" <> ''""#, r#""value": "body <> ''""#);
+        fs::write(path, &text).unwrap();
+        text
+    };
+    let older_text = as_written(&older);
+    as_written(&newest);
+    let again = build(dir.path()).generate().unwrap_or_else(|e| panic!("{e}"));
+    assert!(!again.history().draft, "{:?}", again.history().messages);
+    again.write().unwrap();
+    assert_eq!(fs::read_to_string(&newest).unwrap(), rendered, "the newest snapshot follows schema.ts");
+    assert_eq!(fs::read_to_string(&older).unwrap(), older_text, "an older snapshot is never rewritten");
+}
+
 /// Check mode (CI) fails while a draft exists, and says how to record it.
 #[test]
 fn check_mode_fails_on_a_pending_draft() {

@@ -17,7 +17,10 @@
 //! - SQLAlchemy's autogenerate, comparing the models with the database our
 //!   SQL built (types and server defaults included), finds no difference, and
 //!   finds one in a copy with a changed column type, a missing index or a
-//!   missing check (CHECK constraints compared by name, as `env.py` does).
+//!   missing check (CHECK constraints compared by name, as `env.py` does);
+//! - the reserved-words fixture (`tests/fixtures/reserved`, fragments naming
+//!   reserved words unquoted) upgrades to our schema and autogenerates no
+//!   difference.
 //!
 //! Needs the venv of `tools/python` and the Node tools of `tools/node`
 //! (`scripts/test` installs both) and PostgreSQL (`TABLEWRIGHT_PG_URL`).
@@ -28,7 +31,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::tools::{TempDir, copy_dir, node_bin, postgres_up_sql, python, run, venv_bin};
+use common::tools::{TempDir, copy_dir, generate_fixture, node_bin, postgres_up_sql, python, run, venv_bin};
 use common::{Database, PgDatabase, crate_dirs, diff_lines};
 
 /// Alembic's bookkeeping table: in DB B, not in our schema.
@@ -295,6 +298,28 @@ fn autogenerate_finds_no_difference_from_our_database() {
             "{name}: a missing check went unnoticed: {diff:?}"
         );
     }
+}
+
+/// The reserved-words fixture (`tests/fixtures/reserved`: reserved table and
+/// column names, fragments naming `order` unquoted, quotes and backslashes):
+/// `alembic upgrade head` builds the schema our SQL builds, and autogenerate
+/// finds no difference (its checks and partial index are the rendered
+/// fragments).
+#[test]
+fn the_reserved_words_fixture_upgrades_and_autogenerates_no_difference() {
+    let fixture = generate_fixture("reserved");
+    let Some(mut ours) = PgDatabase::create().unwrap_or_else(|e| panic!("{e}")) else { return };
+    ours.execute_batch(&postgres_up_sql(fixture.path())).unwrap_or_else(|e| panic!("{e}"));
+    let copy = TempDir::new("alembic-reserved");
+    fs::copy(fixture.path().join("alembic.ini"), copy.path().join("alembic.ini")).expect("alembic.ini");
+    copy_dir(&fixture.path().join("alembic"), &copy.path().join("alembic"));
+
+    let Some(mut db) = PgDatabase::create().unwrap() else { return };
+    alembic(copy.path(), &db, &["upgrade", "head"]).unwrap_or_else(|e| panic!("{e}"));
+    let (expected, head) = (ours.dump_schema().unwrap(), db.dump_schema_excluding(&[ALEMBIC_VERSION]).unwrap());
+    assert!(head == expected, "alembic upgrade head differs (- ours, + alembic):\n{}", diff_lines(&expected, &head));
+    let diff = autogenerate_diff(&copy.path().join("alembic"), &ours).unwrap_or_else(|e| panic!("{e}"));
+    assert!(diff.is_empty(), "autogenerate finds differences:\n{}", diff.join("\n"));
 }
 
 /// The showcase's models in use: rows written through relationships

@@ -27,7 +27,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::tools::{TempDir, node_bin, node_dir, postgres_up_sql, read, run};
+use common::tools::{TempDir, generate_fixture, node_bin, node_dir, postgres_up_sql, read, run};
 use common::{Database, PgDatabase};
 
 /// drizzle-kit's statement separator.
@@ -49,14 +49,7 @@ fn cases() -> Vec<Case> {
         .map(|(name, dir)| Case { name, generated: dir.join("generated"), _out: None })
         .collect();
     for fixture in ["reserved", "triggers"] {
-        let out = TempDir::new(&format!("drizzle-fixture-{fixture}"));
-        tablewright::build::Builder::new()
-            .with_crate_dir(env!("CARGO_MANIFEST_DIR"))
-            .with_src_dir(format!("tests/fixtures/{fixture}"))
-            .with_out_dir(out.path())
-            .generate()
-            .and_then(|artifacts| artifacts.write().map(|_| ()))
-            .unwrap_or_else(|e| panic!("the {fixture} fixture does not generate:\n{e}"));
+        let out = generate_fixture(fixture);
         cases.push(Case { name: format!("fixture {fixture}"), generated: out.path().to_path_buf(), _out: Some(out) });
     }
     cases

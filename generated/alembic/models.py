@@ -69,8 +69,8 @@ class Attachment(Base):
         sa.PrimaryKeyConstraint("id", name="pk_attachments"),
         sa.ForeignKeyConstraint(["uploaded_by_id"], ["users.id"], name="fk_attachments_uploaded_by_id"),
         sa.ForeignKeyConstraint(["organization_id"], ["organizations.id"], name="fk_attachments_organization_id", ondelete="CASCADE"),
-        sa.CheckConstraint("size_bytes >= 0", name="ck_attachments_size_bytes"),
-        sa.CheckConstraint("entity_type IN ('task', 'comment')", name="ck_attachments_entity_type"),
+        sa.CheckConstraint("\"size_bytes\" >= 0", name="ck_attachments_size_bytes"),
+        sa.CheckConstraint("\"entity_type\" IN ('task', 'comment')", name="ck_attachments_entity_type"),
         sa.Index("idx_attachments_uploaded_by_id", "uploaded_by_id"),
         sa.Index("idx_attachments_organization_id", "organization_id"),
         sa.Index("idx_attachments_entity_type_entity_id", "entity_type", "entity_id"),
@@ -86,8 +86,8 @@ class Attachment(Base):
     size_bytes: Mapped[int] = mapped_column(sa.BigInteger())
     uploaded_by_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid())
     checksum: Mapped[bytes | None] = mapped_column(sa.LargeBinary(), comment="SHA-256 of the content, when known.")
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
 
     organization: Mapped[Organization] = relationship(back_populates="attachments")
     uploaded_by: Mapped[User] = relationship(back_populates="uploaded_by_attachments")
@@ -112,7 +112,7 @@ class AuditLog(Base):
     entity_id: Mapped[str] = mapped_column(sa.String(255), comment="The primary key of the changed row, as text.")
     before: Mapped[Any | None] = mapped_column(postgresql.JSONB(), comment="The row before the change; NULL for an insert.")
     after: Mapped[Any | None] = mapped_column(postgresql.JSONB(), comment="The row after the change; NULL for a delete.")
-    occurred_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the change was written.")
+    occurred_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the change was written.")
 
 
 class Comment(Base):
@@ -136,8 +136,8 @@ class Comment(Base):
     author_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid())
     body: Mapped[str] = mapped_column(sa.Text())
     edited_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True), comment="When the row was soft-deleted; NULL while it is live.")
 
     author: Mapped[User] = relationship(back_populates="author_comments")
@@ -152,7 +152,7 @@ class Label(Base):
     __table_args__ = (
         sa.PrimaryKeyConstraint("id", name="pk_labels"),
         sa.ForeignKeyConstraint(["organization_id"], ["organizations.id"], name="fk_labels_organization_id", ondelete="CASCADE"),
-        sa.CheckConstraint("color LIKE '#%'", name="ck_labels_color"),
+        sa.CheckConstraint("\"color\" LIKE '#%'", name="ck_labels_color"),
         sa.UniqueConstraint("organization_id", "id", name="uq_labels_organization_id_id"),
         sa.Index("uq_labels_organization_id_name", "organization_id", "name", unique=True),
         {"comment": "A colored tag for tasks, per organization."},
@@ -162,8 +162,8 @@ class Label(Base):
     organization_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid(), comment="The organization this row belongs to.")
     name: Mapped[str] = mapped_column(sa.String(50))
     color: Mapped[str] = mapped_column(sa.String(7), server_default=sa.text("'#6b7280'"), comment="A CSS hex color such as '#6b7280'.")
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
 
     organization: Mapped[Organization] = relationship(back_populates="labels")
     task_labels: Mapped[list[TaskLabel]] = relationship(back_populates="label", primaryjoin="and_(TaskLabel.organization_id == Label.organization_id, foreign(TaskLabel.label_id) == Label.id)")
@@ -186,8 +186,8 @@ class OrganizationMember(Base):
     organization_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid(), comment="The organization this row belongs to.")
     user_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid())
     role: Mapped[MemberRole] = mapped_column(sa.Enum(MemberRole, name="member_role", values_callable=_enum_values), server_default=sa.text("'member'"))
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
 
     organization: Mapped[Organization] = relationship(back_populates="organization_members")
     user: Mapped[User] = relationship(back_populates="organization_members")
@@ -202,8 +202,8 @@ class Organization(Base):
     __tablename__ = "organizations"
     __table_args__ = (
         sa.PrimaryKeyConstraint("id", name="pk_organizations"),
-        sa.CheckConstraint("slug = lower(slug)", name="ck_organizations_slug"),
-        sa.Index("uq_organizations_slug", "slug", unique=True, postgresql_where=sa.text("deleted_at IS NULL")),
+        sa.CheckConstraint("\"slug\" = lower(\"slug\")", name="ck_organizations_slug"),
+        sa.Index("uq_organizations_slug", "slug", unique=True, postgresql_where=sa.text("\"deleted_at\" IS NULL")),
         {"comment": "A customer account: the tenant every workspace row belongs to. Users see\nthe organizations they are members of; owners and admins may delete rows\nand change memberships (row-level security's membership mode)."},
     )
 
@@ -212,8 +212,8 @@ class Organization(Base):
     slug: Mapped[str] = mapped_column(sa.String(100), comment="URL-safe handle, unique among live organizations.")
     plan: Mapped[Plan] = mapped_column(sa.Enum(Plan, name="plan", values_callable=_enum_values), server_default=sa.text("'free'"))
     settings: Mapped[Any] = mapped_column(postgresql.JSONB(), server_default=sa.text("('{}')"), comment="Free-form settings; the app validates their shape.")
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True), comment="When the row was soft-deleted; NULL while it is live.")
 
     attachments: Mapped[list[Attachment]] = relationship(back_populates="organization")
@@ -236,10 +236,10 @@ class Project(Base):
         sa.ForeignKeyConstraint(["organization_id"], ["organizations.id"], name="fk_projects_organization_id", ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["created_by"], ["users.id"], name="fk_projects_created_by", ondelete="SET NULL"),
         sa.ForeignKeyConstraint(["updated_by"], ["users.id"], name="fk_projects_updated_by", ondelete="SET NULL"),
-        sa.CheckConstraint("code = upper(code)", name="ck_projects_code"),
+        sa.CheckConstraint("\"code\" = upper(\"code\")", name="ck_projects_code"),
         sa.UniqueConstraint("organization_id", "id", name="uq_projects_organization_id_id"),
         sa.Index("idx_projects_lead_id", "lead_id"),
-        sa.Index("uq_projects_organization_id_code", "organization_id", "code", unique=True, postgresql_where=sa.text("deleted_at IS NULL")),
+        sa.Index("uq_projects_organization_id_code", "organization_id", "code", unique=True, postgresql_where=sa.text("\"deleted_at\" IS NULL")),
         sa.Index("idx_projects_created_by", "created_by"),
         sa.Index("idx_projects_updated_by", "updated_by"),
         {"comment": "A body of work inside an organization."},
@@ -252,8 +252,8 @@ class Project(Base):
     description: Mapped[str | None] = mapped_column(sa.Text())
     lead_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid(), comment="The person answerable for the project; kept when they leave (set to NULL).")
     archived_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     created_by: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid(), comment="Who created the row (the user setting when it was inserted); set by the database.")
     updated_by: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid(), comment="Who last changed the row (the user setting of the last write); set by the database.")
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True), comment="When the row was soft-deleted; NULL while it is live.")
@@ -290,8 +290,8 @@ class TaskAssignment(Base):
     task_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid())
     user_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid())
     assigned_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid())
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
 
     assigned_by: Mapped[User | None] = relationship(back_populates="assigned_by_task_assignments", foreign_keys="TaskAssignment.assigned_by_id")
     organization: Mapped[Organization] = relationship(back_populates="task_assignments")
@@ -334,14 +334,14 @@ class Task(Base):
         sa.ForeignKeyConstraint(["organization_id", "parent_id"], ["tasks.organization_id", "tasks.id"], name="fk_tasks_parent_id", ondelete="CASCADE", use_alter=True),
         sa.ForeignKeyConstraint(["created_by_id"], ["users.id"], name="fk_tasks_created_by_id"),
         sa.ForeignKeyConstraint(["organization_id"], ["organizations.id"], name="fk_tasks_organization_id", ondelete="CASCADE"),
-        sa.CheckConstraint("estimate_hours >= 0", name="ck_tasks_estimate_hours"),
+        sa.CheckConstraint("\"estimate_hours\" >= 0", name="ck_tasks_estimate_hours"),
         sa.UniqueConstraint("organization_id", "id", name="uq_tasks_organization_id_id"),
         sa.Index("idx_tasks_parent_id", "parent_id"),
         sa.Index("idx_tasks_created_by_id", "created_by_id"),
-        sa.Index("idx_tasks_project_id_status", "project_id", "status", postgresql_where=sa.text("deleted_at IS NULL")),
-        sa.Index("idx_tasks_due_date", "due_date", postgresql_where=sa.text("deleted_at IS NULL")),
+        sa.Index("idx_tasks_project_id_status", "project_id", "status", postgresql_where=sa.text("\"deleted_at\" IS NULL")),
+        sa.Index("idx_tasks_due_date", "due_date", postgresql_where=sa.text("\"deleted_at\" IS NULL")),
         sa.Index("idx_tasks_project_id", "project_id", postgresql_include=["title"]),
-        sa.Index("idx_tasks_created_at", sa.text("\"created_at\" DESC"), postgresql_where=sa.text("deleted_at IS NULL")),
+        sa.Index("idx_tasks_created_at", sa.text("\"created_at\" DESC"), postgresql_where=sa.text("\"deleted_at\" IS NULL")),
         {"comment": "A unit of work. Edited concurrently, so it is versioned: an update made\nfrom a stale copy is rejected."},
     )
 
@@ -357,8 +357,8 @@ class Task(Base):
     position: Mapped[float] = mapped_column(sa.Double(), server_default=sa.text("0.0"), comment="Order within its column on the board; fractional so a move touches one row.")
     estimate_hours: Mapped[decimal.Decimal | None] = mapped_column(sa.Numeric(6, 2))
     created_by_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid())
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True), comment="When the row was soft-deleted; NULL while it is live.")
     version: Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
@@ -389,8 +389,8 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(sa.String(200))
     avatar_url: Mapped[str | None] = mapped_column(sa.Text())
     last_seen_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
 
     uploaded_by_attachments: Mapped[list[Attachment]] = relationship(back_populates="uploaded_by")
     author_comments: Mapped[list[Comment]] = relationship(back_populates="author")

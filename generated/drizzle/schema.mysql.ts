@@ -90,7 +90,7 @@ export const organizations = mysqlTable(
   (t) => [
     primaryKey({ columns: [t.id] }),
     uniqueIndex("uq_organizations_slug").on(t.slug),
-    check("ck_organizations_slug", sql`slug = lower(slug)`),
+    check("ck_organizations_slug", sql`\`slug\` = lower(\`slug\`)`),
   ],
 );
 
@@ -121,7 +121,7 @@ export const labels = mysqlTable(
     }).onDelete("cascade"),
     uniqueIndex("uq_labels_organization_id_name").on(t.organizationId, t.name),
     unique("uq_labels_organization_id_id").on(t.organizationId, t.id),
-    check("ck_labels_color", sql`color LIKE '#%'`),
+    check("ck_labels_color", sql`\`color\` LIKE '#%'`),
   ],
 );
 
@@ -187,8 +187,8 @@ export const attachments = mysqlTable(
     index("idx_attachments_uploaded_by_id").on(t.uploadedById),
     index("idx_attachments_organization_id").on(t.organizationId),
     index("idx_attachments_entity_type_entity_id").on(t.entityType, t.entityId),
-    check("ck_attachments_size_bytes", sql`size_bytes >= 0`),
-    check("ck_attachments_entity_type", sql`entity_type IN ('task', 'comment')`),
+    check("ck_attachments_size_bytes", sql`\`size_bytes\` >= 0`),
+    check("ck_attachments_entity_type", sql`\`entity_type\` IN ('task', 'comment')`),
   ],
 );
 
@@ -283,7 +283,7 @@ export const projects = mysqlTable(
     index("idx_projects_created_by").on(t.createdBy),
     index("idx_projects_updated_by").on(t.updatedBy),
     unique("uq_projects_organization_id_id").on(t.organizationId, t.id),
-    check("ck_projects_code", sql`code = upper(code)`),
+    check("ck_projects_code", sql`\`code\` = upper(\`code\`)`),
   ],
 );
 
@@ -350,7 +350,7 @@ export const tasks = mysqlTable(
     index("idx_tasks_project_id").on(t.projectId),
     index("idx_tasks_created_at").on(desc(t.createdAt)),
     unique("uq_tasks_organization_id_id").on(t.organizationId, t.id),
-    check("ck_tasks_estimate_hours", sql`estimate_hours >= 0`),
+    check("ck_tasks_estimate_hours", sql`\`estimate_hours\` >= 0`),
   ],
 );
 

@@ -74,8 +74,8 @@ export const organizations = sqliteTable(
   },
   (t) => [
     primaryKey({ name: "pk_organizations", columns: [t.id] }),
-    uniqueIndex("uq_organizations_slug").on(t.slug).where(sql`deleted_at IS NULL`),
-    check("ck_organizations_slug", sql`slug = lower(slug)`),
+    uniqueIndex("uq_organizations_slug").on(t.slug).where(sql`"deleted_at" IS NULL`),
+    check("ck_organizations_slug", sql`"slug" = lower("slug")`),
   ],
 );
 
@@ -106,7 +106,7 @@ export const labels = sqliteTable(
     }).onDelete("cascade"),
     uniqueIndex("uq_labels_organization_id_name").on(t.organizationId, t.name),
     unique("uq_labels_organization_id_id").on(t.organizationId, t.id),
-    check("ck_labels_color", sql`color LIKE '#%'`),
+    check("ck_labels_color", sql`"color" LIKE '#%'`),
   ],
 );
 
@@ -172,8 +172,8 @@ export const attachments = sqliteTable(
     index("idx_attachments_uploaded_by_id").on(t.uploadedById),
     index("idx_attachments_organization_id").on(t.organizationId),
     index("idx_attachments_entity_type_entity_id").on(t.entityType, t.entityId),
-    check("ck_attachments_size_bytes", sql`size_bytes >= 0`),
-    check("ck_attachments_entity_type", sql`entity_type IN ('task', 'comment')`),
+    check("ck_attachments_size_bytes", sql`"size_bytes" >= 0`),
+    check("ck_attachments_entity_type", sql`"entity_type" IN ('task', 'comment')`),
   ],
 );
 
@@ -264,11 +264,11 @@ export const projects = sqliteTable(
       foreignColumns: [users.id],
     }).onDelete("set null"),
     index("idx_projects_lead_id").on(t.leadId),
-    uniqueIndex("uq_projects_organization_id_code").on(t.organizationId, t.code).where(sql`deleted_at IS NULL`),
+    uniqueIndex("uq_projects_organization_id_code").on(t.organizationId, t.code).where(sql`"deleted_at" IS NULL`),
     index("idx_projects_created_by").on(t.createdBy),
     index("idx_projects_updated_by").on(t.updatedBy),
     unique("uq_projects_organization_id_id").on(t.organizationId, t.id),
-    check("ck_projects_code", sql`code = upper(code)`),
+    check("ck_projects_code", sql`"code" = upper("code")`),
   ],
 );
 
@@ -330,12 +330,12 @@ export const tasks = sqliteTable(
     }).onDelete("cascade"),
     index("idx_tasks_parent_id").on(t.parentId),
     index("idx_tasks_created_by_id").on(t.createdById),
-    index("idx_tasks_project_id_status").on(t.projectId, t.status).where(sql`deleted_at IS NULL`),
-    index("idx_tasks_due_date").on(t.dueDate).where(sql`deleted_at IS NULL`),
+    index("idx_tasks_project_id_status").on(t.projectId, t.status).where(sql`"deleted_at" IS NULL`),
+    index("idx_tasks_due_date").on(t.dueDate).where(sql`"deleted_at" IS NULL`),
     index("idx_tasks_project_id").on(t.projectId),
-    index("idx_tasks_created_at").on(desc(t.createdAt)).where(sql`deleted_at IS NULL`),
+    index("idx_tasks_created_at").on(desc(t.createdAt)).where(sql`"deleted_at" IS NULL`),
     unique("uq_tasks_organization_id_id").on(t.organizationId, t.id),
-    check("ck_tasks_estimate_hours", sql`estimate_hours >= 0`),
+    check("ck_tasks_estimate_hours", sql`"estimate_hours" >= 0`),
   ],
 );
 

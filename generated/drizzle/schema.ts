@@ -68,7 +68,7 @@ export const auditLogs = pgTable(
     /** The row after the change; NULL for a delete. */
     after: jsonb("after"),
     /** When the change was written. */
-    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [
     primaryKey({ name: "pk_audit_logs", columns: [t.id] }),
@@ -108,16 +108,16 @@ export const organizations = pgTable(
     /** Free-form settings; the app validates their shape. */
     settings: jsonb("settings").notNull().default(sql`'{}'`),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was soft-deleted; NULL while it is live. */
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
   },
   (t) => [
     primaryKey({ name: "pk_organizations", columns: [t.id] }),
-    uniqueIndex("uq_organizations_slug").on(t.slug).where(sql`deleted_at IS NULL`),
-    check("ck_organizations_slug", sql`slug = lower(slug)`),
+    uniqueIndex("uq_organizations_slug").on(t.slug).where(sql`"deleted_at" IS NULL`),
+    check("ck_organizations_slug", sql`"slug" = lower("slug")`),
     pgPolicy("tenant_select", {
       as: "permissive",
       for: "select",
@@ -164,9 +164,9 @@ export const labels = pgTable(
     /** A CSS hex color such as '#6b7280'. */
     color: varchar("color", { length: 7 }).notNull().default("#6b7280"),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [
     primaryKey({ name: "pk_labels", columns: [t.id] }),
@@ -177,7 +177,7 @@ export const labels = pgTable(
     }).onDelete("cascade"),
     uniqueIndex("uq_labels_organization_id_name").on(t.organizationId, t.name),
     unique("uq_labels_organization_id_id").on(t.organizationId, t.id),
-    check("ck_labels_color", sql`color LIKE '#%'`),
+    check("ck_labels_color", sql`"color" LIKE '#%'`),
     pgPolicy("tenant_select", {
       as: "permissive",
       for: "select",
@@ -215,9 +215,9 @@ export const users = pgTable(
     avatarUrl: text("avatar_url"),
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [
     primaryKey({ name: "pk_users", columns: [t.id] }),
@@ -261,9 +261,9 @@ export const attachments = pgTable(
     /** SHA-256 of the content, when known. */
     checksum: bytea("checksum"),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [
     primaryKey({ name: "pk_attachments", columns: [t.id] }),
@@ -280,8 +280,8 @@ export const attachments = pgTable(
     index("idx_attachments_uploaded_by_id").on(t.uploadedById),
     index("idx_attachments_organization_id").on(t.organizationId),
     index("idx_attachments_entity_type_entity_id").on(t.entityType, t.entityId),
-    check("ck_attachments_size_bytes", sql`size_bytes >= 0`),
-    check("ck_attachments_entity_type", sql`entity_type IN ('task', 'comment')`),
+    check("ck_attachments_size_bytes", sql`"size_bytes" >= 0`),
+    check("ck_attachments_entity_type", sql`"entity_type" IN ('task', 'comment')`),
     pgPolicy("tenant_select", {
       as: "permissive",
       for: "select",
@@ -319,9 +319,9 @@ export const organizationMembers = pgTable(
     userId: uuid("user_id").notNull(),
     role: memberRoleEnum("role").notNull().default("member"),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [
     primaryKey({ name: "pk_organization_members", columns: [t.id] }),
@@ -379,9 +379,9 @@ export const projects = pgTable(
     leadId: uuid("lead_id"),
     archivedAt: timestamp("archived_at", { withTimezone: true }),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** Who created the row (the user setting when it was inserted); set by the database. */
     createdBy: uuid("created_by"),
     /** Who last changed the row (the user setting of the last write); set by the database. */
@@ -414,11 +414,11 @@ export const projects = pgTable(
       foreignColumns: [users.id],
     }).onDelete("set null"),
     index("idx_projects_lead_id").on(t.leadId),
-    uniqueIndex("uq_projects_organization_id_code").on(t.organizationId, t.code).where(sql`deleted_at IS NULL`),
+    uniqueIndex("uq_projects_organization_id_code").on(t.organizationId, t.code).where(sql`"deleted_at" IS NULL`),
     index("idx_projects_created_by").on(t.createdBy),
     index("idx_projects_updated_by").on(t.updatedBy),
     unique("uq_projects_organization_id_id").on(t.organizationId, t.id),
-    check("ck_projects_code", sql`code = upper(code)`),
+    check("ck_projects_code", sql`"code" = upper("code")`),
     pgPolicy("tenant_select", {
       as: "permissive",
       for: "select",
@@ -482,9 +482,9 @@ export const tasks = pgTable(
     estimateHours: numeric("estimate_hours", { precision: 6, scale: 2 }),
     createdById: uuid("created_by_id").notNull(),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was soft-deleted; NULL while it is live. */
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
     /** Optimistic-locking version, bumped on every update. */
@@ -514,13 +514,13 @@ export const tasks = pgTable(
     }).onDelete("cascade"),
     index("idx_tasks_parent_id").on(t.parentId),
     index("idx_tasks_created_by_id").on(t.createdById),
-    index("idx_tasks_project_id_status").on(t.projectId, t.status).where(sql`deleted_at IS NULL`),
-    index("idx_tasks_due_date").on(t.dueDate).where(sql`deleted_at IS NULL`),
+    index("idx_tasks_project_id_status").on(t.projectId, t.status).where(sql`"deleted_at" IS NULL`),
+    index("idx_tasks_due_date").on(t.dueDate).where(sql`"deleted_at" IS NULL`),
     // Drizzle has no covering columns: our SQL adds INCLUDE (title) to this index.
     index("idx_tasks_project_id").on(t.projectId),
-    index("idx_tasks_created_at").on(t.createdAt.desc().nullsFirst()).where(sql`deleted_at IS NULL`),
+    index("idx_tasks_created_at").on(t.createdAt.desc().nullsFirst()).where(sql`"deleted_at" IS NULL`),
     unique("uq_tasks_organization_id_id").on(t.organizationId, t.id),
-    check("ck_tasks_estimate_hours", sql`estimate_hours >= 0`),
+    check("ck_tasks_estimate_hours", sql`"estimate_hours" >= 0`),
     pgPolicy("tenant_select", {
       as: "permissive",
       for: "select",
@@ -573,9 +573,9 @@ export const comments = pgTable(
     body: text("body").notNull(),
     editedAt: timestamp("edited_at", { withTimezone: true }),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was soft-deleted; NULL while it is live. */
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
   },
@@ -650,9 +650,9 @@ export const taskAssignments = pgTable(
     userId: uuid("user_id").notNull(),
     assignedById: uuid("assigned_by_id"),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [
     primaryKey({ name: "pk_task_assignments", columns: [t.id] }),

@@ -182,7 +182,7 @@ mod transform {
 
         #[test]
         fn added_once_when_something_is_audited() {
-            let mut schema = Schema { enums: vec![], entities: vec![plain("Note", false)] };
+            let mut schema = Schema::new(vec![], vec![plain("Note", false)]);
             let mut diags = Vec::new();
             add_audit_log(&mut schema, &mut diags);
             assert_eq!(schema.entities.len(), 1);
@@ -203,7 +203,7 @@ mod transform {
         fn a_declared_audit_logs_table_is_an_error() {
             let mut mine = plain("AuditLog", false);
             mine.location.line = 7;
-            let mut schema = Schema { enums: vec![], entities: vec![plain("Note", true), mine] };
+            let mut schema = Schema::new(vec![], vec![plain("Note", true), mine]);
             let mut diags = Vec::new();
             add_audit_log(&mut schema, &mut diags);
             assert_eq!(diags.len(), 1);

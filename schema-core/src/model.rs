@@ -34,6 +34,39 @@ impl std::fmt::Display for Location {
 pub struct Schema {
     pub enums: Vec<EnumType>,
     pub entities: Vec<Entity>,
+    /// How the PostgreSQL migrations of this schema spell `#[default(now)]`
+    /// on a timestamp column. Always [`PostgresNow::Now`] for a schema the
+    /// front end reads; a snapshot recorded before the respelling has no
+    /// such key and reads back as [`PostgresNow::CurrentTimestamp`], so the
+    /// planner knows what the database it describes holds.
+    #[serde(default = "PostgresNow::before_respelling")]
+    pub postgres_now: PostgresNow,
+}
+
+/// The spelling of `#[default(now)]` on a PostgreSQL timestamp column.
+///
+/// PostgreSQL prints `DEFAULT now()` back as `now()` and `DEFAULT
+/// CURRENT_TIMESTAMP` as `CURRENT_TIMESTAMP`: the same value, but ORMs that
+/// compare catalog text (TypeORM rewrites `CURRENT_TIMESTAMP` to `now()`
+/// before comparing) see a difference in the second. Migrations recorded
+/// before the respelling created `CURRENT_TIMESTAMP`; the step that
+/// respells them is planned like any other change
+/// ([`crate::evolve::respell`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PostgresNow {
+    /// `now()`.
+    #[default]
+    Now,
+    /// `CURRENT_TIMESTAMP`, as the first releases wrote it.
+    CurrentTimestamp,
+}
+
+impl PostgresNow {
+    /// What a snapshot without the key describes.
+    pub fn before_respelling() -> Self {
+        PostgresNow::CurrentTimestamp
+    }
 }
 
 /// A `#[db_enum]`: a closed set of string values.
@@ -671,6 +704,12 @@ pub struct Check {
 }
 
 impl Schema {
+    /// A schema of these enums and entities, spelled as the current
+    /// release writes it.
+    pub fn new(enums: Vec<EnumType>, entities: Vec<Entity>) -> Self {
+        Schema { enums, entities, postgres_now: PostgresNow::default() }
+    }
+
     /// Sorts entities by table name and enums by SQL name: the canonical order
     /// every emitter starts from.
     pub fn normalize(&mut self) {
@@ -921,7 +960,7 @@ mod tests {
                     entity(format!("E{i}"), &targets)
                 })
                 .collect();
-            let schema = Schema { enums: vec![], entities };
+            let schema = Schema::new(vec![], entities);
             let fast: Vec<&str> = schema.dependency_order().iter().map(|e| e.name.as_str()).collect();
             assert_eq!(fast, reference_order(&schema), "round {round}");
         }

@@ -443,7 +443,7 @@ mod tests {
             &["id"],
         );
         task.traits.tenant_scoped = true;
-        let mut schema = Schema { enums: vec![], entities: vec![org(), task] };
+        let mut schema = Schema::new(vec![], vec![org(), task]);
         let diags = apply(&mut schema);
         assert!(diags.is_empty(), "{diags:?}");
         let task = schema.entity("Task").unwrap();
@@ -513,7 +513,7 @@ mod tests {
             &[],
         );
         tl.junction = Some(Junction { left: "Task".into(), right: "Label".into() });
-        let mut schema = Schema { enums: vec![], entities: vec![task, label, tl] };
+        let mut schema = Schema::new(vec![], vec![task, label, tl]);
         assert!(apply(&mut schema).is_empty());
         let tl = schema.entity("TaskLabel").unwrap();
         assert_eq!(tl.primary_key.columns, ["task_id", "label_id"]);
@@ -531,7 +531,7 @@ mod tests {
         let mut b = b;
         b.table = "tasks".into();
         b.location.line = 9;
-        let mut schema = Schema { enums: vec![], entities: vec![a, b] };
+        let mut schema = Schema::new(vec![], vec![a, b]);
         let diags = apply_and_validate(&mut schema);
         let text: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
         assert!(
@@ -576,7 +576,7 @@ mod tests {
                 location: Location::default(),
             });
         }
-        let mut schema = Schema { enums: vec![], entities: vec![user, post] };
+        let mut schema = Schema::new(vec![], vec![user, post]);
         let text: Vec<String> = apply_and_validate(&mut schema).iter().map(|d| d.message.clone()).collect();
         assert!(text.contains(&"`Post.author_id` references `User.id` but their types differ".to_string()), "{text:?}");
         assert!(

@@ -94,6 +94,21 @@ impl Drop for TempDir {
     }
 }
 
+/// What a build writes for the fixture `tests/fixtures/<name>`, generated
+/// with the Builder into a temporary directory (the directory is the
+/// fixture's `generated/`).
+pub fn generate_fixture(name: &str) -> TempDir {
+    let out = TempDir::new(&format!("fixture-{name}"));
+    tablewright::build::Builder::new()
+        .with_crate_dir(env!("CARGO_MANIFEST_DIR"))
+        .with_src_dir(format!("tests/fixtures/{name}"))
+        .with_out_dir(out.path())
+        .generate()
+        .and_then(|artifacts| artifacts.write())
+        .unwrap_or_else(|e| panic!("the {name} fixture does not generate:\n{e}"));
+    out
+}
+
 /// A generated file's text. Panics with the bless command when it is missing.
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path)

@@ -16,15 +16,6 @@ const fs = require("fs");
 const path = require("path");
 const { DataSource } = require("typeorm");
 
-// PostgreSQL 10+ prints a `DEFAULT CURRENT_TIMESTAMP` back as
-// `CURRENT_TIMESTAMP`, but TypeORM 1.1 rewrites the entity's
-// `default: () => "CURRENT_TIMESTAMP"` to `now()` before comparing, so it
-// would "change" every such column to the same function under another name
-// (and drop and re-create the indexes holding it). This is the one
-// equivalence the comparison adds; every use is reported as `tolerated` and
-// the Rust test checks each is a `#[default(now)]` column.
-const DATETIME_KEYWORDS = new Set(["CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME", "LOCALTIMESTAMP", "LOCALTIME"]);
-
 async function main() {
   const [mode, compiled, url] = process.argv.slice(2);
   if (!["migrate", "log"].includes(mode) || !compiled || !url) {
@@ -49,28 +40,15 @@ async function main() {
     logging: false,
   });
   await dataSource.initialize();
-  const report = { ran: [], reverted: [], leftovers: [], pending: [], tolerated: [] };
+  // TypeORM's own comparison, unchanged: no equivalence is added.
+  const report = { ran: [], reverted: [], leftovers: [], pending: [] };
   try {
     const driver = dataSource.driver;
-    const defaultEqual = driver.defaultEqual.bind(driver);
-    driver.defaultEqual = (column, tableColumn) => {
-      if (defaultEqual(column, tableColumn)) return true;
-      if (typeof column.default === "function" && typeof tableColumn.default === "string") {
-        const ours = String(column.default()).trim().toUpperCase();
-        if (DATETIME_KEYWORDS.has(ours) && tableColumn.default === ours) {
-          report.tolerated.push(`${column.entityMetadata.tableName}.${column.databaseName}`);
-          return true;
-        }
-      }
-      return false;
-    };
-
     if (mode === "migrate") {
       report.ran = (await dataSource.runMigrations({ transaction: "all" })).map((m) => m.name);
     }
     const sql = await driver.createSchemaBuilder().log();
     report.pending = sql.upQueries.map((q) => q.query);
-    report.tolerated = [...new Set(report.tolerated)].sort();
 
     if (mode === "migrate") {
       // Down through TypeORM must leave nothing of ours behind.

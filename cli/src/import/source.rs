@@ -22,7 +22,7 @@
 //! let mut id = Column::new("id", ColumnType::I64);
 //! id.generated = Generated::Identity;
 //! let title = Column::new("title", ColumnType::String);
-//! let schema = Schema { enums: vec![], entities: vec![Entity::new("Note", "notes", vec![id, title], &["id"])] };
+//! let schema = Schema::new(vec![], vec![Entity::new("Note", "notes", vec![id, title], &["id"])]);
 //! let source = write_source(&schema, &["table `legacy` has no primary key: skipped".to_string()]);
 //! assert!(source.contains("// - table `legacy` has no primary key: skipped"));
 //! assert!(source.contains("#[entity]\npub struct Note {\n    #[id(auto)]\n    pub id: i64,\n    pub title: String,\n}"));

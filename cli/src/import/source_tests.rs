@@ -145,7 +145,7 @@ fn an_imported_model_writes_idiomatic_source_and_reports_what_it_cannot_say() {
         doc: None,
         location: Location::default(),
     };
-    let schema = Schema { enums: vec![kinds], entities: vec![item] };
+    let schema = Schema::new(vec![kinds], vec![item]);
     let source = write_source(&schema, &["view `v_items` is not a table: left out".into()]);
     for expected in [
         "// - view `v_items` is not a table: left out",
@@ -203,7 +203,7 @@ fn what_the_dsl_cannot_say_is_reported_not_dropped_silently() {
         doc: None,
         location: Location::default(),
     };
-    let source = write_source(&Schema { enums: vec![odd], entities: vec![a, b] }, &[]);
+    let source = write_source(&Schema::new(vec![odd], vec![a, b]), &[]);
     assert!(
         source.contains("the foreign key `entries_account_code_fkey` points at `accounts`.code, not at a single-column primary key (id)"),
         "{source}"
@@ -243,7 +243,7 @@ fn a_single_column_key_to_one_column_of_a_composite_key_is_reported() {
         on_update: ReferentialAction::NoAction,
         ..key("fk_stocks_code", "code", ("Warehouse", "warehouses", "code"))
     });
-    let written = render(&Schema { enums: vec![], entities: vec![warehouse, stock] }, &[]);
+    let written = render(&Schema::new(vec![], vec![warehouse, stock]), &[]);
     assert!(!written.source.contains("#[belongs_to(Warehouse)]"), "{}", written.source);
     assert!(
         written
@@ -266,7 +266,7 @@ fn two_columns_that_would_share_a_field_get_two_fields() {
         vec![column("id", ColumnType::I64), spaced, column("order_date", ColumnType::String)],
         &["id"],
     );
-    let source = write_source(&Schema { enums: vec![], entities: vec![entity] }, &[]);
+    let source = write_source(&Schema::new(vec![], vec![entity]), &[]);
     assert!(
         source.contains(
             "    #[column(name = \"Order Date\")]\n    pub order_date_2: NaiveDate,\n    pub order_date: String,"

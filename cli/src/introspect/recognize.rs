@@ -497,7 +497,7 @@ mod tests {
             origin: ColumnOrigin::Declared,
             location: Location::default(),
         });
-        Schema { enums: vec![], entities: vec![e] }
+        Schema::new(vec![], vec![e])
     }
 
     fn base() -> Vec<Column> {

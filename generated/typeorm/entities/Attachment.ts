@@ -10,8 +10,8 @@ import { User } from "./User";
 @Index("idx_attachments_uploaded_by_id", ["uploadedById"])
 @Index("idx_attachments_organization_id", ["organizationId"])
 @Index("idx_attachments_entity_type_entity_id", ["entityType", "entityId"])
-@Check("ck_attachments_size_bytes", "size_bytes >= 0")
-@Check("ck_attachments_entity_type", "entity_type IN ('task', 'comment')")
+@Check("ck_attachments_size_bytes", "\"size_bytes\" >= 0")
+@Check("ck_attachments_entity_type", "\"entity_type\" IN ('task', 'comment')")
 export class Attachment {
   @PrimaryGeneratedColumn("uuid", { name: "id", primaryKeyConstraintName: "pk_attachments" })
   id!: string;
@@ -60,7 +60,7 @@ export class Attachment {
   @CreateDateColumn({
     name: "created_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was created.",
   })
   createdAt!: Date;
@@ -71,7 +71,7 @@ export class Attachment {
   @UpdateDateColumn({
     name: "updated_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was last changed.",
   })
   updatedAt!: Date;

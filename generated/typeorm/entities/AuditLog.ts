@@ -104,7 +104,7 @@ export class AuditLog {
   @Column({
     name: "occurred_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the change was written.",
   })
   occurredAt!: Date;

@@ -9,7 +9,7 @@ import { TaskLabel } from "./TaskLabel";
 @Entity({ name: "labels", comment: "A colored tag for tasks, per organization." })
 @Index("uq_labels_organization_id_name", ["organizationId", "name"], { unique: true })
 @Unique("uq_labels_organization_id_id", ["organizationId", "id"])
-@Check("ck_labels_color", "color LIKE '#%'")
+@Check("ck_labels_color", "\"color\" LIKE '#%'")
 export class Label {
   @PrimaryGeneratedColumn("uuid", { name: "id", primaryKeyConstraintName: "pk_labels" })
   id!: string;
@@ -41,7 +41,7 @@ export class Label {
   @CreateDateColumn({
     name: "created_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was created.",
   })
   createdAt!: Date;
@@ -52,7 +52,7 @@ export class Label {
   @UpdateDateColumn({
     name: "updated_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was last changed.",
   })
   updatedAt!: Date;

@@ -19,8 +19,8 @@ import { TaskLabel } from "./TaskLabel";
   name: "organizations",
   comment: "A customer account: the tenant every workspace row belongs to. Users see\nthe organizations they are members of; owners and admins may delete rows\nand change memberships (row-level security's membership mode).",
 })
-@Index("uq_organizations_slug", ["slug"], { unique: true, where: "deleted_at IS NULL" })
-@Check("ck_organizations_slug", "slug = lower(slug)")
+@Index("uq_organizations_slug", ["slug"], { unique: true, where: "\"deleted_at\" IS NULL" })
+@Check("ck_organizations_slug", "\"slug\" = lower(\"slug\")")
 export class Organization {
   @PrimaryGeneratedColumn("uuid", { name: "id", primaryKeyConstraintName: "pk_organizations" })
   id!: string;
@@ -62,7 +62,7 @@ export class Organization {
   @CreateDateColumn({
     name: "created_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was created.",
   })
   createdAt!: Date;
@@ -73,7 +73,7 @@ export class Organization {
   @UpdateDateColumn({
     name: "updated_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was last changed.",
   })
   updatedAt!: Date;

@@ -11,12 +11,12 @@ import { User } from "./User";
 @Index("idx_projects_lead_id", ["leadId"])
 @Index("uq_projects_organization_id_code", ["organizationId", "code"], {
   unique: true,
-  where: "deleted_at IS NULL",
+  where: "\"deleted_at\" IS NULL",
 })
 @Index("idx_projects_created_by", ["createdBy"])
 @Index("idx_projects_updated_by", ["updatedBy"])
 @Unique("uq_projects_organization_id_id", ["organizationId", "id"])
-@Check("ck_projects_code", "code = upper(code)")
+@Check("ck_projects_code", "\"code\" = upper(\"code\")")
 export class Project {
   @PrimaryGeneratedColumn("uuid", { name: "id", primaryKeyConstraintName: "pk_projects" })
   id!: string;
@@ -64,7 +64,7 @@ export class Project {
   @CreateDateColumn({
     name: "created_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was created.",
   })
   createdAt!: Date;
@@ -75,7 +75,7 @@ export class Project {
   @UpdateDateColumn({
     name: "updated_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was last changed.",
   })
   updatedAt!: Date;

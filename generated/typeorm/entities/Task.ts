@@ -18,14 +18,14 @@ import { User } from "./User";
 })
 @Index("idx_tasks_parent_id", ["parentId"])
 @Index("idx_tasks_created_by_id", ["createdById"])
-@Index("idx_tasks_project_id_status", ["projectId", "status"], { where: "deleted_at IS NULL" })
-@Index("idx_tasks_due_date", ["dueDate"], { where: "deleted_at IS NULL" })
+@Index("idx_tasks_project_id_status", ["projectId", "status"], { where: "\"deleted_at\" IS NULL" })
+@Index("idx_tasks_due_date", ["dueDate"], { where: "\"deleted_at\" IS NULL" })
 // Our SQL: (project_id) INCLUDE (title). TypeORM cannot declare INCLUDE: the migration owns this index.
 @Index("idx_tasks_project_id", { synchronize: false })
 // Our SQL: (created_at DESC). TypeORM cannot declare a sort order: the migration owns this index.
 @Index("idx_tasks_created_at", { synchronize: false })
 @Unique("uq_tasks_organization_id_id", ["organizationId", "id"])
-@Check("ck_tasks_estimate_hours", "estimate_hours >= 0")
+@Check("ck_tasks_estimate_hours", "\"estimate_hours\" >= 0")
 export class Task {
   @PrimaryGeneratedColumn("uuid", { name: "id", primaryKeyConstraintName: "pk_tasks" })
   id!: string;
@@ -95,7 +95,7 @@ export class Task {
   @CreateDateColumn({
     name: "created_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was created.",
   })
   createdAt!: Date;
@@ -106,7 +106,7 @@ export class Task {
   @UpdateDateColumn({
     name: "updated_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was last changed.",
   })
   updatedAt!: Date;

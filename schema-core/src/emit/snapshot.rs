@@ -34,7 +34,7 @@ impl Emitter for Snapshot {
 /// use tablewright_core::emit::snapshot::{from_json, to_json};
 /// use tablewright_core::model::Schema;
 /// let json = to_json(&Schema::default()).unwrap();
-/// assert_eq!(json, "{\n  \"enums\": [],\n  \"entities\": []\n}\n");
+/// assert_eq!(json, "{\n  \"enums\": [],\n  \"entities\": [],\n  \"postgres_now\": \"now\"\n}\n");
 /// assert_eq!(from_json(&json).unwrap(), Schema::default());
 /// ```
 pub fn to_json(schema: &Schema) -> Result<String, serde_json::Error> {
@@ -74,6 +74,15 @@ mod tests {
         clear_locations(&mut back);
         assert_eq!(back, expected);
         assert_eq!(to_json(&back).unwrap(), text);
+    }
+
+    #[test]
+    fn a_snapshot_recorded_before_the_respelling_reads_back_as_current_timestamp() {
+        let old = from_json("{\n  \"enums\": [],\n  \"entities\": []\n}\n").unwrap();
+        assert_eq!(old.postgres_now, crate::model::PostgresNow::CurrentTimestamp);
+        assert_eq!(Schema::default().postgres_now, crate::model::PostgresNow::Now);
+        let current = to_json(&Schema::default()).unwrap();
+        assert_eq!(from_json(&current).unwrap().postgres_now, crate::model::PostgresNow::Now);
     }
 
     fn clear_locations(schema: &mut Schema) {

@@ -397,7 +397,7 @@ fn column_change(old_schema: &Schema, old: &Column, new_schema: &Schema, new: &C
             || old.sql_type != new.sql_type
             || enum_of(old_schema, old) != enum_of(new_schema, new),
         nullable: old.nullable != new.nullable,
-        default: old.default != new.default,
+        default: old.default != new.default || super::respell::respelled(old_schema, old, new_schema, new),
         comment: old.doc != new.doc,
         generated: old.generated != new.generated,
     }

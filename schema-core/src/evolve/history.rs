@@ -251,6 +251,18 @@ pub fn apply(
     for step in &history.steps {
         for path in step_files(step.number, &step.name).into_iter().filter(|p| options.selection.generates(p)) {
             let file = out_dir.join(&path);
+            // The newest drizzle-kit snapshot is what `drizzle-kit generate`
+            // compares schema.ts with, text for text (check expressions and
+            // index predicates included): it follows the current rendering
+            // of its step's schema, the one exception to "recorded files are
+            // never rewritten" (drizzle-kit reads no other snapshot, and no
+            // migration runner reads any).
+            if step.number == last.number && path.starts_with("drizzle/migrations/meta") {
+                emitted
+                    .artifacts
+                    .push(Artifact { path, contents: drizzle_snapshot(&history, step, options).into_bytes() });
+                continue;
+            }
             match fs::read(&file) {
                 Ok(contents) => emitted.artifacts.push(Artifact { path, contents }),
                 // A step's snapshot is new when the history was read from
@@ -260,14 +272,9 @@ pub fn apply(
                 }
                 // drizzle-kit's snapshot of a step recorded before tablewright
                 // wrote them: it follows from the step's schema.
-                Err(_) if path.starts_with("drizzle/migrations/meta") => {
-                    let tag = drizzle_tag(step.number, &step.name);
-                    let previous = (step.number > 1)
-                        .then(|| drizzle_tag(step.number - 1, &history.steps[step.number as usize - 2].name));
-                    let text =
-                        crate::emit::drizzle::snapshot::snapshot(&step.schema, options, &tag, previous.as_deref());
-                    emitted.artifacts.push(Artifact { path, contents: text.into_bytes() });
-                }
+                Err(_) if path.starts_with("drizzle/migrations/meta") => emitted
+                    .artifacts
+                    .push(Artifact { path, contents: drizzle_snapshot(&history, step, options).into_bytes() }),
                 Err(e) => problems.push(error(
                     format!("recorded migration file {} is missing ({e})", file.display()),
                     "a recorded migration is never regenerated: restore it from version control",
@@ -385,6 +392,14 @@ pub fn apply(
     emitted.diagnostics.extend(diagnostics.iter().filter(|d| !d.is_error()).cloned());
     let errors: Vec<Diagnostic> = diagnostics.into_iter().filter(Diagnostic::is_error).collect();
     if errors.is_empty() { Ok(report) } else { Err(errors) }
+}
+
+/// drizzle-kit's snapshot of a recorded step, from the step's schema.
+fn drizzle_snapshot(history: &History, step: &Recorded, options: &EmitOptions) -> String {
+    let tag = drizzle_tag(step.number, &step.name);
+    let previous =
+        (step.number > 1).then(|| drizzle_tag(step.number - 1, &history.steps[step.number as usize - 2].name));
+    crate::emit::drizzle::snapshot::snapshot(&step.schema, options, &tag, previous.as_deref())
 }
 
 fn snapshot(schema: &Schema) -> Result<String, Vec<Diagnostic>> {

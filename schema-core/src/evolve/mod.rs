@@ -31,6 +31,7 @@ pub mod behavior;
 pub mod diff;
 pub mod history;
 pub mod phases;
+pub mod respell;
 pub mod retrofit;
 mod review;
 mod sqlite;
@@ -99,7 +100,7 @@ impl Step {
 /// use tablewright_core::types::Dialect;
 ///
 /// let id = Column::new("id", ColumnType::I64);
-/// let old = Schema { enums: vec![], entities: vec![Entity::new("Note", "notes", vec![id.clone()], &["id"])] };
+/// let old = Schema::new(vec![], vec![Entity::new("Note", "notes", vec![id.clone()], &["id"])]);
 /// let mut new = old.clone();
 /// new.entities[0].columns.push(Column { nullable: true, ..Column::new("body", ColumnType::String) });
 /// let step = plan(&old, &new, &EmitOptions::default());

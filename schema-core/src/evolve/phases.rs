@@ -184,7 +184,7 @@ impl Needs {
 /// use tablewright_core::types::Dialect;
 ///
 /// let id = Column::new("id", ColumnType::I64);
-/// let old = Schema { enums: vec![], entities: vec![Entity::new("Note", "notes", vec![id.clone()], &["id"])] };
+/// let old = Schema::new(vec![], vec![Entity::new("Note", "notes", vec![id.clone()], &["id"])]);
 /// let mut new = old.clone();
 /// let mut body = Column::new("body", ColumnType::String);
 /// body.evolution.backfill = Some("'(empty)'".into());

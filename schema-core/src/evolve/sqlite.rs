@@ -63,6 +63,7 @@ pub(super) fn render(
         .filter(|e| {
             diff.changes
                 .iter()
+                .filter(|c| !same_definition(from, to, diff, c))
                 .any(|c| needs_rebuild(c, &e.table) || changes_unique_constraint(c, e, old_entity(&e.table)))
                 || e.columns.iter().any(|c| to.enum_sql_name(c).is_some_and(|n| changed_enums.contains(&n.as_str())))
         })
@@ -137,6 +138,22 @@ pub(super) fn render(
 /// rebuilds too: the checks SQLite's tables carry for lengths and enums are
 /// named after the table and the column, and a fresh database has the new
 /// names.
+/// A changed default whose SQLite column definition is the same (a
+/// default respelled for PostgreSQL only, see [`super::respell`]): nothing
+/// to rebuild.
+fn same_definition(from: &Parts<'_>, to: &Parts<'_>, diff: &Diff, change: &Change) -> bool {
+    let Change::AlterColumn { table, column, change } = change else { return false };
+    let only_default = super::diff::ColumnChange { default: true, ..Default::default() };
+    if *change != only_default {
+        return false;
+    }
+    let old_table = diff.old_table(table).unwrap_or(table);
+    let old_column = diff.old_column(table, column).unwrap_or(column);
+    let (Some(was_entity), Some(is_entity)) = (from.entity(old_table), to.entity(table)) else { return false };
+    let (Some(was), Some(is)) = (was_entity.column(old_column), is_entity.column(column)) else { return false };
+    from.column_definition(D, was_entity, was) == to.column_definition(D, is_entity, is)
+}
+
 fn needs_rebuild(change: &Change, table: &str) -> bool {
     match change {
         Change::RenameTable { table: t, .. }

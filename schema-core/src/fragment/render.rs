@@ -129,6 +129,22 @@ mod tests {
     }
 
     #[test]
+    fn unquoted_reserved_words_are_quoted_per_dialect() {
+        assert_eq!(
+            all("order BETWEEN 0 AND 1000 OR group IS NULL"),
+            [
+                r#""order" BETWEEN 0 AND 1000 OR "group" IS NULL"#,
+                "`order` BETWEEN 0 AND 1000 OR `group` IS NULL",
+                r#""order" BETWEEN 0 AND 1000 OR "group" IS NULL"#,
+            ]
+        );
+        assert_eq!(
+            render_sql("select <> '' AND length(select) <= 100", Dialect::Mysql),
+            "`select` <> '' AND char_length(`select`) <= 100"
+        );
+    }
+
+    #[test]
     fn functions_and_literals_are_mapped() {
         assert_eq!(
             all("char_length(a) BETWEEN 1 AND 5 AND b IS NOT FALSE"),

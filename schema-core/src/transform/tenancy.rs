@@ -181,7 +181,7 @@ mod tests {
         label.traits.tenant_scoped = true;
         let mut tl = entity("TaskLabel", &["task_id", "label_id"], &[]);
         tl.junction = Some(Junction { left: "Task".into(), right: "Label".into() });
-        Schema { enums: vec![], entities: vec![org, project, user, task, label, tl] }
+        Schema::new(vec![], vec![org, project, user, task, label, tl])
     }
 
     #[test]

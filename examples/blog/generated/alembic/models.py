@@ -42,8 +42,8 @@ class Bookmark(Base):
     id: Mapped[int] = mapped_column(sa.BigInteger(), sa.Identity(), primary_key=True)
     post_id: Mapped[int] = mapped_column(sa.BigInteger())
     reader_email: Mapped[str] = mapped_column(sa.String(320))
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
 
     post: Mapped[Post] = relationship(back_populates="bookmarks")
 
@@ -65,8 +65,8 @@ class Comment(Base):
     parent_id: Mapped[int | None] = mapped_column(sa.BigInteger())
     author_name: Mapped[str] = mapped_column(sa.String(100), server_default=sa.text("'Anonymous'"))
     text: Mapped[str] = mapped_column(sa.Text())
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
 
     parent: Mapped[Comment | None] = relationship(back_populates="children", foreign_keys="Comment.parent_id", remote_side="Comment.id")
     post: Mapped[Post] = relationship(back_populates="comments")
@@ -101,9 +101,9 @@ class Post(Base):
     __table_args__ = (
         sa.PrimaryKeyConstraint("id", name="pk_posts"),
         sa.ForeignKeyConstraint(["author_id"], ["user.id"], name="fk_posts_author_id", ondelete="RESTRICT"),
-        sa.CheckConstraint("slug <> ''", name="ck_posts_slug"),
-        sa.Index("uq_posts_slug", "slug", unique=True, postgresql_where=sa.text("deleted_at IS NULL")),
-        sa.Index("idx_posts_state_published_at", "state", sa.text("\"published_at\" DESC"), postgresql_where=sa.text("deleted_at IS NULL")),
+        sa.CheckConstraint("\"slug\" <> ''", name="ck_posts_slug"),
+        sa.Index("uq_posts_slug", "slug", unique=True, postgresql_where=sa.text("\"deleted_at\" IS NULL")),
+        sa.Index("idx_posts_state_published_at", "state", sa.text("\"published_at\" DESC"), postgresql_where=sa.text("\"deleted_at\" IS NULL")),
         {"comment": "An article. Soft-deleted posts keep their slug reserved for nobody: the\nslug is unique among live posts only."},
     )
 
@@ -117,8 +117,8 @@ class Post(Base):
     published_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     view_count: Mapped[int] = mapped_column(sa.BigInteger(), server_default=sa.text("0"))
     comments_enabled: Mapped[bool] = mapped_column(sa.Boolean(), server_default=sa.text("TRUE"))
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True), comment="When the row was soft-deleted; NULL while it is live.")
 
     author: Mapped[Author] = relationship(back_populates="posts")
@@ -161,7 +161,7 @@ class Author(Base):
     email: Mapped[str] = mapped_column(sa.String(320))
     name: Mapped[str] = mapped_column(sa.String(100))
     bio: Mapped[str | None] = mapped_column(sa.Text())
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
 
     posts: Mapped[list[Post]] = relationship(back_populates="author")

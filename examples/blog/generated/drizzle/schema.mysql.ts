@@ -96,7 +96,7 @@ export const posts = mysqlTable(
     }).onDelete("restrict"),
     uniqueIndex("uq_posts_slug").on(t.slug),
     index("idx_posts_state_published_at").on(t.state, desc(t.publishedAt)),
-    check("ck_posts_slug", sql`slug <> ''`),
+    check("ck_posts_slug", sql`\`slug\` <> ''`),
   ],
 );
 

@@ -86,9 +86,9 @@ export const posts = sqliteTable(
       columns: [t.authorId],
       foreignColumns: [user.id],
     }).onDelete("restrict"),
-    uniqueIndex("uq_posts_slug").on(t.slug).where(sql`deleted_at IS NULL`),
-    index("idx_posts_state_published_at").on(t.state, desc(t.publishedAt)).where(sql`deleted_at IS NULL`),
-    check("ck_posts_slug", sql`slug <> ''`),
+    uniqueIndex("uq_posts_slug").on(t.slug).where(sql`"deleted_at" IS NULL`),
+    index("idx_posts_state_published_at").on(t.state, desc(t.publishedAt)).where(sql`"deleted_at" IS NULL`),
+    check("ck_posts_slug", sql`"slug" <> ''`),
   ],
 );
 

@@ -52,9 +52,9 @@ export const user = pgTable(
     name: varchar("name", { length: 100 }).notNull(),
     bio: text("bio"),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [
     primaryKey({ name: "pk_user", columns: [t.id] }),
@@ -84,9 +84,9 @@ export const posts = pgTable(
     viewCount: bigint("view_count", { mode: "number" }).notNull().default(0),
     commentsEnabled: boolean("comments_enabled").notNull().default(true),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was soft-deleted; NULL while it is live. */
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
   },
@@ -97,9 +97,9 @@ export const posts = pgTable(
       columns: [t.authorId],
       foreignColumns: [user.id],
     }).onDelete("restrict"),
-    uniqueIndex("uq_posts_slug").on(t.slug).where(sql`deleted_at IS NULL`),
-    index("idx_posts_state_published_at").on(t.state, t.publishedAt.desc().nullsFirst()).where(sql`deleted_at IS NULL`),
-    check("ck_posts_slug", sql`slug <> ''`),
+    uniqueIndex("uq_posts_slug").on(t.slug).where(sql`"deleted_at" IS NULL`),
+    index("idx_posts_state_published_at").on(t.state, t.publishedAt.desc().nullsFirst()).where(sql`"deleted_at" IS NULL`),
+    check("ck_posts_slug", sql`"slug" <> ''`),
   ],
 );
 
@@ -114,9 +114,9 @@ export const bookmarks = pgTable(
     postId: bigint("post_id", { mode: "number" }).notNull(),
     readerEmail: varchar("reader_email", { length: 320 }).notNull(),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [
     primaryKey({ name: "pk_bookmarks", columns: [t.id] }),
@@ -142,9 +142,9 @@ export const comments = pgTable(
     authorName: varchar("author_name", { length: 100 }).notNull().default("Anonymous"),
     text: text("text").notNull(),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [
     primaryKey({ name: "pk_comments", columns: [t.id] }),

@@ -73,8 +73,8 @@ class AtTheLimits(Base_):
     n: _Mapped[int] = mapped_column(sa.Integer())
     o: _Mapped[int] = mapped_column(sa.Integer())
     p: _Mapped[int] = mapped_column(sa.Integer())
-    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
@@ -95,8 +95,8 @@ class Author(Base_):
 
     id: _Mapped[uuid.UUID] = mapped_column(sa.Uuid(), primary_key=True, server_default=sa.text("gen_random_uuid()"))
     favorite_book_id: _Mapped[uuid.UUID | None] = mapped_column(sa.Uuid())
-    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
@@ -117,8 +117,8 @@ class BaseModel(Base_):
     id: _Mapped[uuid.UUID] = mapped_column(sa.Uuid(), primary_key=True, server_default=sa.text("gen_random_uuid()"))
     amount: _Mapped[decimal.Decimal] = mapped_column(sa.Numeric(65, 30))
     due_on: _Mapped[datetime.date] = mapped_column(sa.Date())
-    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
@@ -136,8 +136,8 @@ class Base(Base_):
     )
 
     id: _Mapped[uuid.UUID] = mapped_column(sa.Uuid(), primary_key=True, server_default=sa.text("gen_random_uuid()"))
-    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
@@ -153,8 +153,8 @@ class Book(Base_):
 
     id: _Mapped[uuid.UUID] = mapped_column(sa.Uuid(), primary_key=True, server_default=sa.text("gen_random_uuid()"))
     author_id: _Mapped[uuid.UUID] = mapped_column(sa.Uuid())
-    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
@@ -176,8 +176,8 @@ class Category(Base_):
 
     id: _Mapped[int] = mapped_column(sa.BigInteger(), sa.Identity(), primary_key=True)
     parent_id: _Mapped[int] = mapped_column(sa.BigInteger())
-    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
@@ -201,8 +201,8 @@ class Column(Base_):
     entity_id: _Mapped[uuid.UUID] = mapped_column(sa.Uuid())
     kind: _Mapped[Int] = mapped_column(sa.Enum(Int, name="int_kind", values_callable=_enum_values), server_default=sa.text("'one'"))
     settings: _Mapped[Any] = mapped_column(postgresql.JSONB())
-    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
@@ -222,8 +222,8 @@ class Date(Base_):
     id: _Mapped[uuid.UUID] = mapped_column(sa.Uuid(), primary_key=True, server_default=sa.text("gen_random_uuid()"))
     at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True))
     raw: _Mapped[bytes] = mapped_column(sa.LargeBinary())
-    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
@@ -235,14 +235,14 @@ class Entity(Base_):
     __tablename__ = "entities"
     __table_args__ = (
         sa.PrimaryKeyConstraint("id", name="pk_entities"),
-        sa.CheckConstraint("length(name) > 0", name="ck_entities_name"),
+        sa.CheckConstraint("length(\"name\") > 0", name="ck_entities_name"),
         {"comment": "Named like TypeORM's `@Entity` decorator."},
     )
 
     id: _Mapped[uuid.UUID] = mapped_column(sa.Uuid(), primary_key=True, server_default=sa.text("gen_random_uuid()"))
     name: _Mapped[str] = mapped_column(sa.String(80))
-    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
@@ -264,8 +264,8 @@ class Field(Base_):
 
     id: _Mapped[uuid.UUID] = mapped_column(sa.Uuid(), primary_key=True, server_default=sa.text("gen_random_uuid()"))
     base_model_id: _Mapped[uuid.UUID] = mapped_column(sa.Uuid())
-    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
@@ -284,8 +284,8 @@ class JsonValue(Base_):
 
     id: _Mapped[uuid.UUID] = mapped_column(sa.Uuid(), primary_key=True, server_default=sa.text("gen_random_uuid()"))
     data: _Mapped[Any] = mapped_column(postgresql.JSONB())
-    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
@@ -301,8 +301,8 @@ class Mapped(Base_):
     )
 
     id: _Mapped[uuid.UUID] = mapped_column(sa.Uuid(), primary_key=True, server_default=sa.text("gen_random_uuid()"))
-    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
@@ -318,8 +318,8 @@ class Player(Base_):
 
     id: _Mapped[uuid.UUID] = mapped_column(sa.Uuid(), primary_key=True, server_default=sa.text("gen_random_uuid()"))
     team_id: _Mapped[uuid.UUID] = mapped_column(sa.Uuid())
-    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
@@ -340,8 +340,8 @@ class Straße(Base_):
     id: _Mapped[uuid.UUID] = mapped_column(sa.Uuid(), primary_key=True, server_default=sa.text("gen_random_uuid()"))
     länge: _Mapped[float] = mapped_column(sa.Double())
     name_für_menschen: _Mapped[str] = mapped_column(sa.String(40))
-    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
@@ -362,8 +362,8 @@ class Team(Base_):
 
     id: _Mapped[uuid.UUID] = mapped_column(sa.Uuid(), primary_key=True, server_default=sa.text("gen_random_uuid()"))
     captain_id: _Mapped[uuid.UUID] = mapped_column(sa.Uuid())
-    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
@@ -387,8 +387,8 @@ class Relation(Base_):
 
     id: _Mapped[uuid.UUID] = mapped_column(sa.Uuid(), primary_key=True, server_default=sa.text("gen_random_uuid()"))
     entity_id: _Mapped[uuid.UUID] = mapped_column(sa.Uuid())
-    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: _Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     version: _Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"), comment="Optimistic-locking version, bumped on every update.")
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}

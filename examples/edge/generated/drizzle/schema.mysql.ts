@@ -182,7 +182,7 @@ export const entities = mysqlTable(
   },
   (t) => [
     primaryKey({ columns: [t.id] }),
-    check("ck_entities_name", sql`length(name) > 0`),
+    check("ck_entities_name", sql`char_length(\`name\`) > 0`),
   ],
 );
 

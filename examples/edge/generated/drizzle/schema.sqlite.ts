@@ -167,7 +167,7 @@ export const entities = sqliteTable(
   },
   (t) => [
     primaryKey({ name: "pk_entities", columns: [t.id] }),
-    check("ck_entities_name", sql`length(name) > 0`),
+    check("ck_entities_name", sql`length("name") > 0`),
   ],
 );
 

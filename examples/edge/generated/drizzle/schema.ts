@@ -69,9 +69,9 @@ export const atTheLimitsATableNameOfExactlySixtyThreeBytesLongxyz = pgTable(
     o: integer("o").notNull(),
     p: integer("p").notNull(),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** Optimistic-locking version, bumped on every update. */
     version: integer("version").notNull().default(1),
   },
@@ -93,9 +93,9 @@ export const baseModels = pgTable(
     amount: numeric("amount", { precision: 65, scale: 30 }).notNull(),
     dueOn: date("due_on").notNull(),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** Optimistic-locking version, bumped on every update. */
     version: integer("version").notNull().default(1),
   },
@@ -113,9 +113,9 @@ export const bases = pgTable(
   {
     id: uuid("id").notNull().defaultRandom(),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** Optimistic-locking version, bumped on every update. */
     version: integer("version").notNull().default(1),
   },
@@ -134,9 +134,9 @@ export const categories = pgTable(
     id: bigint("id", { mode: "number" }).notNull().generatedByDefaultAsIdentity(),
     parentId: bigint("parent_id", { mode: "number" }).notNull(),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** Optimistic-locking version, bumped on every update. */
     version: integer("version").notNull().default(1),
   },
@@ -162,9 +162,9 @@ export const dates = pgTable(
     at: timestamp("at", { withTimezone: true }).notNull(),
     raw: bytea("raw").notNull(),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** Optimistic-locking version, bumped on every update. */
     version: integer("version").notNull().default(1),
   },
@@ -183,15 +183,15 @@ export const entities = pgTable(
     id: uuid("id").notNull().defaultRandom(),
     name: varchar("name", { length: 80 }).notNull(),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** Optimistic-locking version, bumped on every update. */
     version: integer("version").notNull().default(1),
   },
   (t) => [
     primaryKey({ name: "pk_entities", columns: [t.id] }),
-    check("ck_entities_name", sql`length(name) > 0`),
+    check("ck_entities_name", sql`length("name") > 0`),
   ],
 );
 
@@ -207,9 +207,9 @@ export const columns = pgTable(
     kind: intKindEnum("kind").notNull().default("one"),
     settings: jsonb("settings").notNull(),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** Optimistic-locking version, bumped on every update. */
     version: integer("version").notNull().default(1),
   },
@@ -234,9 +234,9 @@ export const fields = pgTable(
     id: uuid("id").notNull().defaultRandom(),
     baseModelId: uuid("base_model_id").notNull(),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** Optimistic-locking version, bumped on every update. */
     version: integer("version").notNull().default(1),
   },
@@ -261,9 +261,9 @@ export const jsonValues = pgTable(
     id: uuid("id").notNull().defaultRandom(),
     data: jsonb("data").notNull(),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** Optimistic-locking version, bumped on every update. */
     version: integer("version").notNull().default(1),
   },
@@ -281,9 +281,9 @@ export const mappeds = pgTable(
   {
     id: uuid("id").notNull().defaultRandom(),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** Optimistic-locking version, bumped on every update. */
     version: integer("version").notNull().default(1),
   },
@@ -303,9 +303,9 @@ export const straßes = pgTable(
     länge: doublePrecision("länge").notNull(),
     nameFürMenschen: varchar("name_für_menschen", { length: 40 }).notNull(),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** Optimistic-locking version, bumped on every update. */
     version: integer("version").notNull().default(1),
   },
@@ -327,9 +327,9 @@ export const textTable = pgTable(
     id: uuid("id").notNull().defaultRandom(),
     entityId: uuid("entity_id").notNull(),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** Optimistic-locking version, bumped on every update. */
     version: integer("version").notNull().default(1),
   },
@@ -357,9 +357,9 @@ export const authors = pgTable(
     id: uuid("id").notNull().defaultRandom(),
     favoriteBookId: uuid("favorite_book_id"),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** Optimistic-locking version, bumped on every update. */
     version: integer("version").notNull().default(1),
   },
@@ -383,9 +383,9 @@ export const books = pgTable(
     id: uuid("id").notNull().defaultRandom(),
     authorId: uuid("author_id").notNull(),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** Optimistic-locking version, bumped on every update. */
     version: integer("version").notNull().default(1),
   },
@@ -409,9 +409,9 @@ export const players = pgTable(
     id: uuid("id").notNull().defaultRandom(),
     teamId: uuid("team_id").notNull(),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** Optimistic-locking version, bumped on every update. */
     version: integer("version").notNull().default(1),
   },
@@ -440,9 +440,9 @@ export const teams = pgTable(
     id: uuid("id").notNull().defaultRandom(),
     captainId: uuid("captain_id").notNull(),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** Optimistic-locking version, bumped on every update. */
     version: integer("version").notNull().default(1),
   },

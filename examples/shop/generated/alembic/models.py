@@ -52,7 +52,7 @@ class AuditLog(Base):
     entity_id: Mapped[str] = mapped_column(sa.String(255), comment="The primary key of the changed row, as text.")
     before: Mapped[Any | None] = mapped_column(postgresql.JSONB(), comment="The row before the change; NULL for an insert.")
     after: Mapped[Any | None] = mapped_column(postgresql.JSONB(), comment="The row after the change; NULL for a delete.")
-    occurred_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the change was written.")
+    occurred_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the change was written.")
 
 
 class OrderLine(Base):
@@ -64,7 +64,7 @@ class OrderLine(Base):
         sa.ForeignKeyConstraint(["store_id", "order_id"], ["orders.store_id", "orders.id"], name="fk_order_lines_order_id", ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["store_id", "product_id"], ["products.store_id", "products.id"], name="fk_order_lines_product_id", ondelete="RESTRICT"),
         sa.ForeignKeyConstraint(["store_id"], ["stores.id"], name="fk_order_lines_store_id", ondelete="CASCADE"),
-        sa.CheckConstraint("quantity > 0", name="ck_order_lines_quantity"),
+        sa.CheckConstraint("\"quantity\" > 0", name="ck_order_lines_quantity"),
         sa.Index("uq_order_lines_order_id_product_id", "order_id", "product_id", unique=True),
         sa.Index("idx_order_lines_store_id", "store_id"),
         {"comment": "One product on an order, at the price it was sold for."},
@@ -105,8 +105,8 @@ class Order(Base):
     ship_by: Mapped[datetime.date | None] = mapped_column(sa.Date())
     pickup_slot: Mapped[datetime.time | None] = mapped_column(sa.Time())
     total: Mapped[decimal.Decimal] = mapped_column(sa.Numeric(12, 2))
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
 
     store: Mapped[Store] = relationship(back_populates="orders")
     order_lines: Mapped[list[OrderLine]] = relationship(back_populates="order", primaryjoin="and_(OrderLine.store_id == Order.store_id, foreign(OrderLine.order_id) == Order.id)")
@@ -121,9 +121,9 @@ class Product(Base):
     __table_args__ = (
         sa.PrimaryKeyConstraint("id", name="pk_products"),
         sa.ForeignKeyConstraint(["store_id"], ["stores.id"], name="fk_products_store_id", ondelete="CASCADE"),
-        sa.CheckConstraint("price >= 0", name="ck_products_price_positive"),
+        sa.CheckConstraint("\"price\" >= 0", name="ck_products_price_positive"),
         sa.UniqueConstraint("store_id", "id", name="uq_products_store_id_id"),
-        sa.Index("uq_products_store_id_sku", "store_id", "sku", unique=True, postgresql_where=sa.text("deleted_at IS NULL")),
+        sa.Index("uq_products_store_id_sku", "store_id", "sku", unique=True, postgresql_where=sa.text("\"deleted_at\" IS NULL")),
         {"comment": "Something a store sells. Who created and last changed it is kept as the\nstaff member's login name (the `app.user_id` setting)."},
     )
 
@@ -135,8 +135,8 @@ class Product(Base):
     tags: Mapped[list[str]] = mapped_column(postgresql.ARRAY(sa.Text()))
     attributes: Mapped[Any | None] = mapped_column(postgresql.JSONB())
     active: Mapped[bool] = mapped_column(sa.Boolean(), server_default=sa.text("TRUE"))
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
     created_by: Mapped[str | None] = mapped_column(sa.Text(), comment="Who created the row (the user setting when it was inserted); set by the database.")
     updated_by: Mapped[str | None] = mapped_column(sa.Text(), comment="Who last changed the row (the user setting of the last write); set by the database.")
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True), comment="When the row was soft-deleted; NULL while it is live.")
@@ -154,7 +154,7 @@ class Store(Base):
     __tablename__ = "stores"
     __table_args__ = (
         sa.PrimaryKeyConstraint("id", name="pk_stores"),
-        sa.CheckConstraint("currency = upper(currency)", name="ck_stores_currency"),
+        sa.CheckConstraint("\"currency\" = upper(\"currency\")", name="ck_stores_currency"),
         sa.Index("uq_stores_subdomain", "subdomain", unique=True),
         {"comment": "A shop front: the tenant."},
     )
@@ -163,8 +163,8 @@ class Store(Base):
     name: Mapped[str] = mapped_column(sa.String(120))
     subdomain: Mapped[str] = mapped_column(sa.String(63))
     currency: Mapped[str] = mapped_column(sa.String(3), server_default=sa.text("'EUR'"), comment="ISO 4217 code of the store's currency.")
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")
 
     order_lines: Mapped[list[OrderLine]] = relationship(back_populates="store")
     orders: Mapped[list[Order]] = relationship(back_populates="store")
@@ -179,8 +179,8 @@ class TaxRate(Base):
     __tablename__ = "tax_rates"
     __table_args__ = (
         sa.PrimaryKeyConstraint("id", name="pk_tax_rates"),
-        sa.CheckConstraint("country_code = upper(country_code)", name="ck_tax_rates_country_code"),
-        sa.CheckConstraint("rate >= 0", name="ck_tax_rates_rate"),
+        sa.CheckConstraint("\"country_code\" = upper(\"country_code\")", name="ck_tax_rates_country_code"),
+        sa.CheckConstraint("\"rate\" >= 0", name="ck_tax_rates_rate"),
         sa.Index("uq_tax_rates_country_code_category", "country_code", "category", unique=True),
         {"comment": "A sales-tax rate, the same for every store: maintained by the operator,\nread by every store; its history is visible to all of them."},
     )
@@ -189,5 +189,5 @@ class TaxRate(Base):
     country_code: Mapped[str] = mapped_column(sa.String(2), comment="ISO 3166-1 alpha-2.")
     category: Mapped[str] = mapped_column(sa.String(40))
     rate: Mapped[decimal.Decimal] = mapped_column(sa.Numeric(5, 4))
-    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was created.")
-    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"), comment="When the row was last changed.")
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was created.")
+    updated_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.text("now()"), comment="When the row was last changed.")

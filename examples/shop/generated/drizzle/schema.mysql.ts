@@ -76,7 +76,7 @@ export const stores = mysqlTable(
   (t) => [
     primaryKey({ columns: [t.id] }),
     uniqueIndex("uq_stores_subdomain").on(t.subdomain),
-    check("ck_stores_currency", sql`currency = upper(currency)`),
+    check("ck_stores_currency", sql`\`currency\` = upper(\`currency\`)`),
   ],
 );
 
@@ -154,7 +154,7 @@ export const products = mysqlTable(
     }).onDelete("cascade"),
     uniqueIndex("uq_products_store_id_sku").on(t.storeId, t.sku),
     unique("uq_products_store_id_id").on(t.storeId, t.id),
-    check("ck_products_price_positive", sql`price >= 0`),
+    check("ck_products_price_positive", sql`\`price\` >= 0`),
   ],
 );
 
@@ -195,7 +195,7 @@ export const orderLines = mysqlTable(
     }).onDelete("cascade"),
     uniqueIndex("uq_order_lines_order_id_product_id").on(t.orderId, t.productId),
     index("idx_order_lines_store_id").on(t.storeId),
-    check("ck_order_lines_quantity", sql`quantity > 0`),
+    check("ck_order_lines_quantity", sql`\`quantity\` > 0`),
   ],
 );
 
@@ -222,8 +222,8 @@ export const taxRates = mysqlTable(
   (t) => [
     primaryKey({ columns: [t.id] }),
     uniqueIndex("uq_tax_rates_country_code_category").on(t.countryCode, t.category),
-    check("ck_tax_rates_country_code", sql`country_code = upper(country_code)`),
-    check("ck_tax_rates_rate", sql`rate >= 0`),
+    check("ck_tax_rates_country_code", sql`\`country_code\` = upper(\`country_code\`)`),
+    check("ck_tax_rates_rate", sql`\`rate\` >= 0`),
   ],
 );
 

@@ -65,7 +65,7 @@ export const stores = sqliteTable(
   (t) => [
     primaryKey({ name: "pk_stores", columns: [t.id] }),
     uniqueIndex("uq_stores_subdomain").on(t.subdomain),
-    check("ck_stores_currency", sql`currency = upper(currency)`),
+    check("ck_stores_currency", sql`"currency" = upper("currency")`),
   ],
 );
 
@@ -141,9 +141,9 @@ export const products = sqliteTable(
       columns: [t.storeId],
       foreignColumns: [stores.id],
     }).onDelete("cascade"),
-    uniqueIndex("uq_products_store_id_sku").on(t.storeId, t.sku).where(sql`deleted_at IS NULL`),
+    uniqueIndex("uq_products_store_id_sku").on(t.storeId, t.sku).where(sql`"deleted_at" IS NULL`),
     unique("uq_products_store_id_id").on(t.storeId, t.id),
-    check("ck_products_price_positive", sql`price >= 0`),
+    check("ck_products_price_positive", sql`"price" >= 0`),
   ],
 );
 
@@ -183,7 +183,7 @@ export const orderLines = sqliteTable(
     }).onDelete("cascade"),
     uniqueIndex("uq_order_lines_order_id_product_id").on(t.orderId, t.productId),
     index("idx_order_lines_store_id").on(t.storeId),
-    check("ck_order_lines_quantity", sql`quantity > 0`),
+    check("ck_order_lines_quantity", sql`"quantity" > 0`),
   ],
 );
 
@@ -209,8 +209,8 @@ export const taxRates = sqliteTable(
   },
   (t) => [
     uniqueIndex("uq_tax_rates_country_code_category").on(t.countryCode, t.category),
-    check("ck_tax_rates_country_code", sql`country_code = upper(country_code)`),
-    check("ck_tax_rates_rate", sql`rate >= 0`),
+    check("ck_tax_rates_country_code", sql`"country_code" = upper("country_code")`),
+    check("ck_tax_rates_rate", sql`"rate" >= 0`),
   ],
 );
 

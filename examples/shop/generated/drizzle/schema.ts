@@ -55,7 +55,7 @@ export const auditLogs = pgTable(
     /** The row after the change; NULL for a delete. */
     after: jsonb("after"),
     /** When the change was written. */
-    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [
     primaryKey({ name: "pk_audit_logs", columns: [t.id] }),
@@ -88,14 +88,14 @@ export const stores = pgTable(
     /** ISO 4217 code of the store's currency. */
     currency: varchar("currency", { length: 3 }).notNull().default("EUR"),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [
     primaryKey({ name: "pk_stores", columns: [t.id] }),
     uniqueIndex("uq_stores_subdomain").on(t.subdomain),
-    check("ck_stores_currency", sql`currency = upper(currency)`),
+    check("ck_stores_currency", sql`"currency" = upper("currency")`),
     pgPolicy("tenant_select", {
       as: "permissive",
       for: "select",
@@ -137,9 +137,9 @@ export const orders = pgTable(
     pickupSlot: time("pickup_slot"),
     total: numeric("total", { precision: 12, scale: 2 }).notNull(),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [
     primaryKey({ name: "pk_orders", columns: [t.id] }),
@@ -194,9 +194,9 @@ export const products = pgTable(
     attributes: jsonb("attributes"),
     active: boolean("active").notNull().default(true),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** Who created the row (the user setting when it was inserted); set by the database. */
     createdBy: text("created_by"),
     /** Who last changed the row (the user setting of the last write); set by the database. */
@@ -213,9 +213,9 @@ export const products = pgTable(
       columns: [t.storeId],
       foreignColumns: [stores.id],
     }).onDelete("cascade"),
-    uniqueIndex("uq_products_store_id_sku").on(t.storeId, t.sku).where(sql`deleted_at IS NULL`),
+    uniqueIndex("uq_products_store_id_sku").on(t.storeId, t.sku).where(sql`"deleted_at" IS NULL`),
     unique("uq_products_store_id_id").on(t.storeId, t.id),
-    check("ck_products_price_positive", sql`price >= 0`),
+    check("ck_products_price_positive", sql`"price" >= 0`),
     pgPolicy("tenant_select", {
       as: "permissive",
       for: "select",
@@ -290,7 +290,7 @@ export const orderLines = pgTable(
     }).onDelete("cascade"),
     uniqueIndex("uq_order_lines_order_id_product_id").on(t.orderId, t.productId),
     index("idx_order_lines_store_id").on(t.storeId),
-    check("ck_order_lines_quantity", sql`quantity > 0`),
+    check("ck_order_lines_quantity", sql`"quantity" > 0`),
     pgPolicy("tenant_select", {
       as: "permissive",
       for: "select",
@@ -331,15 +331,15 @@ export const taxRates = pgTable(
     category: varchar("category", { length: 40 }).notNull(),
     rate: numeric("rate", { precision: 5, scale: 4 }).notNull(),
     /** When the row was created. */
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
     /** When the row was last changed. */
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [
     primaryKey({ name: "pk_tax_rates", columns: [t.id] }),
     uniqueIndex("uq_tax_rates_country_code_category").on(t.countryCode, t.category),
-    check("ck_tax_rates_country_code", sql`country_code = upper(country_code)`),
-    check("ck_tax_rates_rate", sql`rate >= 0`),
+    check("ck_tax_rates_country_code", sql`"country_code" = upper("country_code")`),
+    check("ck_tax_rates_rate", sql`"rate" >= 0`),
   ],
 );
 

@@ -69,7 +69,7 @@ fn column_types_and_defaults_restate_the_postgres_migration() {
         ("settings: ", "Mapped[Any] = mapped_column(postgresql.JSONB(), server_default=sa.text(\"'{}'\"))"),
         ("tags: ", "Mapped[list[str] | None] = mapped_column(postgresql.ARRAY(sa.Text()))"),
         ("avatar: ", "Mapped[bytes | None] = mapped_column(sa.LargeBinary())"),
-        ("created_at: ", "sa.DateTime(timezone=True), server_default=sa.text(\"CURRENT_TIMESTAMP\")"),
+        ("created_at: ", "sa.DateTime(timezone=True), server_default=sa.text(\"now()\")"),
         ("seen_at: ", "Mapped[datetime.datetime] = mapped_column(sa.DateTime(), "),
         ("joined_on: ", "Mapped[datetime.date] = mapped_column(sa.Date(), server_default=sa.text(\"CURRENT_DATE\"))"),
         ("wake_time: ", "Mapped[datetime.time | None] = mapped_column(sa.Time())"),
@@ -86,7 +86,7 @@ fn column_types_and_defaults_restate_the_postgres_migration() {
     );
     assert!(models.contains(
         "sa.Index(\"uq_tasks_organization_id_title\", \"organization_id\", \"title\", unique=True, \
-         postgresql_where=sa.text(\"deleted_at IS NULL\")),"
+         postgresql_where=sa.text(\"\\\"deleted_at\\\" IS NULL\")),"
     ));
     // A key created after its target (a cycle) is `use_alter` in the models
     // and `op.create_foreign_key` after every table in the revision.

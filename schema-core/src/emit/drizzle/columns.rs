@@ -6,6 +6,7 @@
 use super::{File, enum_var, sql_tag};
 use crate::emit::js::string_literal as string_lit;
 use crate::emit::sql::{RANDOM_UUID_V4, is_keyed, now_default};
+use crate::fragment::render_sql;
 use crate::model::{Column, ColumnType, DefaultValue, Entity, Generated, Schema};
 use crate::types::{Dialect, sql_type};
 
@@ -276,8 +277,8 @@ pub(super) fn column_default(dialect: Dialect, entity: &Entity, c: &Column) -> O
         }
         // PostgreSQL takes any expression after DEFAULT; MySQL and SQLite
         // need an expression default parenthesized.
-        DefaultValue::Sql(sql) if dialect == Dialect::Postgres => DrizzleDefault::Sql(sql.clone()),
-        DefaultValue::Sql(sql) => DrizzleDefault::Sql(format!("({sql})")),
+        DefaultValue::Sql(sql) if dialect == Dialect::Postgres => DrizzleDefault::Sql(render_sql(sql, dialect)),
+        DefaultValue::Sql(sql) => DrizzleDefault::Sql(format!("({})", render_sql(sql, dialect))),
     })
 }
 

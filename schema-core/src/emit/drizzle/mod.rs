@@ -22,6 +22,7 @@ use super::names::{free, import_as, import_item};
 use super::relations::{Relations, camel_case, property_name as field_of};
 use super::{Artifact, Context, Emitted, Emitter};
 use crate::analysis::Analysis;
+use crate::fragment::render_sql;
 use crate::model::{Entity, ReferentialAction, Schema};
 use crate::security::{Policy, PolicyRole};
 use crate::types::Dialect;
@@ -301,7 +302,7 @@ fn write_table(file: &mut File<'_>, out: &mut String, entity: &Entity, policies:
             (Some(_), Dialect::Mysql) | (None, _) => {}
             (Some(predicate), _) => {
                 file.orm.insert("sql");
-                code.push_str(&format!(".where({})", sql_tag(predicate)));
+                code.push_str(&format!(".where({})", sql_tag(&render_sql(predicate, dialect))));
             }
         }
         if !index.include.is_empty() && dialect == Dialect::Postgres {
@@ -317,7 +318,8 @@ fn write_table(file: &mut File<'_>, out: &mut String, entity: &Entity, policies:
     for check in &entity.checks {
         file.core.insert("check");
         file.orm.insert("sql");
-        extras.push(format!("check({}, {})", js::string_literal(&check.name), sql_tag(&check.expr)));
+        let expr = render_sql(&check.expr, dialect);
+        extras.push(format!("check({}, {})", js::string_literal(&check.name), sql_tag(&expr)));
     }
     for policy in policies.into_iter().flatten() {
         file.core.insert("pgPolicy");

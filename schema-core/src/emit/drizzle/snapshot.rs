@@ -39,6 +39,7 @@ use sha1::{Digest, Sha1};
 use super::action;
 use super::columns::{DrizzleDefault, column_default, pg_snapshot_type};
 use crate::emit::EmitOptions;
+use crate::fragment::render_sql;
 use crate::model::{Entity, EnumType, Generated, Schema};
 use crate::security::{Policy, PolicyRole};
 use crate::types::Dialect;
@@ -218,7 +219,7 @@ fn table(schema: &Schema, by_name: &HashMap<&str, &Entity>, entity: &Entity, pol
         value.insert("columns".into(), Value::Array(columns));
         value.insert("isUnique".into(), json!(index.unique));
         if let Some(predicate) = &index.predicate {
-            value.insert("where".into(), json!(predicate));
+            value.insert("where".into(), json!(render_sql(predicate, Dialect::Postgres)));
         }
         // Covering columns have no Drizzle spelling: schema.ts (and so the
         // snapshot) declares the index without them.
@@ -274,7 +275,9 @@ fn table(schema: &Schema, by_name: &HashMap<&str, &Entity>, entity: &Entity, pol
     let checks: Map<String, Value> = entity
         .checks
         .iter()
-        .map(|check| (check.name.clone(), json!({ "name": check.name, "value": check.expr })))
+        .map(|check| {
+            (check.name.clone(), json!({ "name": check.name, "value": render_sql(&check.expr, Dialect::Postgres) }))
+        })
         .collect();
 
     json!({

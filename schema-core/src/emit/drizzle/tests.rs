@@ -70,8 +70,8 @@ fn pg_schema_maps_every_type_default_and_constraint() {
             "settings: jsonb(\"settings\").notNull().default(\"{}\"),",
             "tags: text(\"tags\").array(),",
             "avatar: bytea(\"avatar\"),",
-            "createdAt: timestamp(\"created_at\", { withTimezone: true }).notNull().default(sql`CURRENT_TIMESTAMP`),",
-            "seenAt: timestamp(\"seen_at\").notNull().default(sql`CURRENT_TIMESTAMP`),",
+            "createdAt: timestamp(\"created_at\", { withTimezone: true }).notNull().default(sql`now()`),",
+            "seenAt: timestamp(\"seen_at\").notNull().default(sql`now()`),",
             "joinedOn: date(\"joined_on\").notNull().default(sql`CURRENT_DATE`),",
             "wakeTime: time(\"wake_time\"),",
             "id: uuid(\"id\").notNull().defaultRandom(),",
@@ -82,10 +82,10 @@ fn pg_schema_maps_every_type_default_and_constraint() {
             "foreignKey({\n      name: \"fk_user_manager_id\",\n      columns: [t.managerId],\n      foreignColumns: [t.id],\n    }).onDelete(\"set null\"),",
             "foreignColumns: [projects.id],\n    }).onDelete(\"set null\"),",
             "}).onDelete(\"restrict\"),",
-            "uniqueIndex(\"uq_organizations_slug\").on(t.slug).where(sql`deleted_at IS NULL`),",
+            "uniqueIndex(\"uq_organizations_slug\").on(t.slug).where(sql`\"deleted_at\" IS NULL`),",
             "index(\"idx_tasks_updated_at\").on(t.updatedAt.desc().nullsFirst()),",
             "// Drizzle has no covering columns: our SQL adds INCLUDE (title) to this index.\n    index(\"idx_tasks_created_by_id\").on(t.createdById),",
-            "check(\"ck_user_score\", sql`score >= 0`),",
+            "check(\"ck_user_score\", sql`\"score\" >= 0`),",
             "export type TaskLabel = typeof taskLabels.$inferSelect;\nexport type NewTaskLabel = typeof taskLabels.$inferInsert;",
         ],
     );
@@ -129,6 +129,8 @@ fn mysql_and_sqlite_variants_follow_their_migrations() {
             // No partial indexes on MySQL: the predicate is dropped, as in our MySQL migration.
             "uniqueIndex(\"uq_organizations_slug\").on(t.slug),",
             "index(\"idx_tasks_updated_at\").on(desc(t.updatedAt)),",
+            // Fragments rendered for MySQL: identifiers in backticks.
+            "check(\"ck_user_score\", sql`\\`score\\` >= 0`),",
         ],
     );
     assert!(!my.contains("pgPolicy") && !my.contains(".where("), "{my}");
@@ -142,7 +144,7 @@ fn mysql_and_sqlite_variants_follow_their_migrations() {
             "group: text(\"group\", { enum: [\"admin\", \"member\"] }).notNull().default(\"member\"),",
             "active: integer(\"active\", { mode: \"boolean\" }).notNull().default(true),",
             "createdAt: text(\"created_at\").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),",
-            "uniqueIndex(\"uq_organizations_slug\").on(t.slug).where(sql`deleted_at IS NULL`),",
+            "uniqueIndex(\"uq_organizations_slug\").on(t.slug).where(sql`\"deleted_at\" IS NULL`),",
         ],
     );
     // The AUTOINCREMENT key is the column's own; no second primary key.
@@ -250,7 +252,7 @@ fn snapshot_records_schema_ts_as_drizzle_kit_does() {
     assert_eq!(column("balance")["type"], "numeric(12, 2)");
     assert_eq!(column("balance")["default"], "0");
     assert_eq!(column("created_at")["type"], "timestamp with time zone");
-    assert_eq!(column("created_at")["default"], "CURRENT_TIMESTAMP");
+    assert_eq!(column("created_at")["default"], "now()");
     assert_eq!(column("tags")["type"], "text[]");
     assert_eq!(column("avatar")["type"], "bytea");
     assert_eq!(column("email")["notNull"], true);
@@ -258,7 +260,7 @@ fn snapshot_records_schema_ts_as_drizzle_kit_does() {
     assert_eq!(user["compositePrimaryKeys"]["pk_user"]["columns"], serde_json::json!(["id"]));
     assert_eq!(user["foreignKeys"]["fk_user_manager_id"]["onDelete"], "set null");
     assert_eq!(user["foreignKeys"]["fk_user_manager_id"]["tableTo"], "user");
-    assert_eq!(user["checkConstraints"]["ck_user_score"]["value"], "score >= 0");
+    assert_eq!(user["checkConstraints"]["ck_user_score"]["value"], "\"score\" >= 0");
 
     let tasks = &value["tables"]["public.tasks"];
     assert_eq!(tasks["columns"]["id"]["default"], "gen_random_uuid()");
@@ -268,7 +270,7 @@ fn snapshot_records_schema_ts_as_drizzle_kit_does() {
     let partial = &value["tables"]["public.organizations"]["indexes"]["uq_organizations_slug"];
     assert_eq!(
         (&partial["isUnique"], &partial["where"]),
-        (&serde_json::json!(true), &serde_json::json!("deleted_at IS NULL"))
+        (&serde_json::json!(true), &serde_json::json!("\"deleted_at\" IS NULL"))
     );
 }
 

@@ -22,6 +22,7 @@ use super::relations::{Relation, Relations, camel_case, property_name as field_o
 use super::sql::doc_lines;
 use super::{Artifact, Context, EmitOptions, Emitted, Emitter};
 use crate::analysis::Analysis;
+use crate::fragment::render_sql;
 use crate::model::{
     Column, ColumnOrigin, ColumnType, DefaultValue, Entity, EnumType, Generated, Index, ReferentialAction, Schema,
 };
@@ -88,9 +89,9 @@ pub fn migration_id(number: u32, options: &EmitOptions) -> String {
 /// };
 /// let mut id = column("id", ColumnType::Uuid);
 /// id.generated = Generated::RandomUuid;
-/// let mut schema = Schema {
-///     enums: vec![],
-///     entities: vec![Entity {
+/// let mut schema = Schema::new(
+///     vec![],
+///     vec![Entity {
 ///         name: "User".into(), table: "users".into(), doc: Some("Who signs in.".into()),
 ///         columns: vec![id, column("display_name", ColumnType::String)],
 ///         primary_key: PrimaryKey { name: "pk_users".into(), columns: vec!["id".into()] },
@@ -98,7 +99,7 @@ pub fn migration_id(number: u32, options: &EmitOptions) -> String {
 ///         traits: EntityTraits::default(), tenant_scope: None, junction: None,
 ///         polymorphic: vec![], seed: Default::default(), allowed_lints: vec![], renamed_from: None, location: Location::default(),
 ///     }],
-/// };
+/// );
 /// let prisma = schema_prisma(&Context::new(&schema, &EmitOptions::default()));
 /// assert!(prisma.contains(
 ///     "/// Who signs in.\n\
@@ -467,7 +468,7 @@ fn default_value(analysis: &Analysis<'_>, column: &Column) -> Option<String> {
         DefaultValue::Sql(sql) if column.ty == ColumnType::Bool && bool_literal(sql).is_some() => {
             bool_literal(sql).unwrap_or_default().to_string()
         }
-        DefaultValue::Sql(sql) => db_generated(sql),
+        DefaultValue::Sql(sql) => db_generated(&render_sql(sql, Dialect::Postgres)),
     })
 }
 
@@ -660,7 +661,8 @@ fn index_attribute(entity: &Entity, index: &Index) -> (Vec<String>, String) {
     let suffix = if index.unique { "key" } else { "idx" };
     let prisma_default = format!("{}_{}_{suffix}", entity.table, names.join("_"));
     let map = map_arg(&index.name, &prisma_default);
-    let predicate = index.predicate.as_ref().map(|p| format!("where: raw({})", string_literal(p)));
+    let predicate =
+        index.predicate.as_ref().map(|p| format!("where: raw({})", string_literal(&render_sql(p, Dialect::Postgres))));
     let text = format!(
         "@@{}({})",
         if index.unique { "unique" } else { "index" },

@@ -96,8 +96,8 @@ fn indexes_keep_names_order_predicates_and_say_what_is_lost() {
     let prisma = schema_prisma(&Context::new(&test_fixture(), &EmitOptions::default()));
     let tasks = model_block(&prisma, "Task");
     for expected in [
-        "@@unique([organizationId, title], map: \"uq_tasks_organization_id_title\", where: raw(\"deleted_at IS NULL\"))",
-        "@@index([dueDate], map: \"idx_tasks_due_date\", where: raw(\"deleted_at IS NULL\"))",
+        "@@unique([organizationId, title], map: \"uq_tasks_organization_id_title\", where: raw(\"\\\"deleted_at\\\" IS NULL\"))",
+        "@@index([dueDate], map: \"idx_tasks_due_date\", where: raw(\"\\\"deleted_at\\\" IS NULL\"))",
         "  // Our SQL has INCLUDE (\"title\"): Prisma has no covering indexes and reads them as the last key columns.\n  \
          @@index([createdById, title], map: \"idx_tasks_created_by_id\")",
         "@@index([updatedAt(sort: Desc)], map: \"idx_tasks_updated_at\")",
@@ -106,7 +106,9 @@ fn indexes_keep_names_order_predicates_and_say_what_is_lost() {
     }
     // A partial unique stays a block attribute (a field's @unique has no `where`).
     let orgs = model_block(&prisma, "Organization");
-    assert!(orgs.contains("@@unique([slug], map: \"uq_organizations_slug\", where: raw(\"deleted_at IS NULL\"))"));
+    assert!(
+        orgs.contains("@@unique([slug], map: \"uq_organizations_slug\", where: raw(\"\\\"deleted_at\\\" IS NULL\"))")
+    );
 }
 
 #[test]

@@ -220,7 +220,7 @@ pub(crate) fn schema() -> Schema {
     let mut teams = entity("Team", "teams", vec![uuid_id(), null(col("lead_project_id", ColumnType::Uuid))], &["id"]);
     teams.foreign_keys.push(fk("teams", &["lead_project_id"], "Project", "projects", ReferentialAction::SetNull));
 
-    let mut schema = Schema { enums, entities: vec![user, tasks, orgs, task_labels, projects, teams] };
+    let mut schema = Schema::new(enums, vec![user, tasks, orgs, task_labels, projects, teams]);
     schema.normalize();
     schema
 }

@@ -100,9 +100,9 @@ pub struct Migration {
 ///     scale: None, sql_type: None, doc: None, origin: ColumnOrigin::Declared,
 ///     seed: Default::default(), allowed_lints: vec![], evolution: Default::default(), location: Location::default(),
 /// };
-/// let schema = Schema {
-///     enums: vec![],
-///     entities: vec![Entity {
+/// let schema = Schema::new(
+///     vec![],
+///     vec![Entity {
 ///         name: "User".into(), table: "user".into(), doc: Some("Who logs in.".into()),
 ///         columns: vec![id],
 ///         primary_key: PrimaryKey { name: "pk_user".into(), columns: vec!["id".into()] },
@@ -110,7 +110,7 @@ pub struct Migration {
 ///         traits: EntityTraits::default(), tenant_scope: None, junction: None,
 ///         polymorphic: vec![], seed: Default::default(), allowed_lints: vec![], renamed_from: None, location: Location::default(),
 ///     }],
-/// };
+/// );
 /// let options = EmitOptions::default();
 /// let cx = Context::new(&schema, &options);
 /// let mut diagnostics = Vec::new();
@@ -224,7 +224,7 @@ fn behavior(
 /// `CURRENT_TIMESTAMP(6)`, `(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`.
 pub fn now_default(dialect: Dialect, sql_type: &str, ty: &crate::model::ColumnType) -> String {
     let default = match dialect {
-        Dialect::Postgres => DefaultSql::Bare(postgres::now(ty).to_string()),
+        Dialect::Postgres => DefaultSql::Bare(postgres::now(ty, crate::model::PostgresNow::default()).to_string()),
         Dialect::Mysql => mysql::now(sql_type, ty),
         Dialect::Sqlite => DefaultSql::Expr(sqlite::now(ty).to_string()),
     };
@@ -243,15 +243,20 @@ pub struct Behavior {
 }
 
 /// What follows `DEFAULT` for `column` in the PostgreSQL migration, exactly
-/// as written there: `CURRENT_TIMESTAMP`, `'free'`, `gen_random_uuid()`,
+/// as written there: `now()`, `'free'`, `gen_random_uuid()`,
 /// `('{}')`. `None` when the column has no default (identity columns have
 /// none). Targets that restate our defaults (SQLAlchemy's `server_default`)
 /// use it so the database they build stores the same expression.
 pub fn postgres_default(column: &Column) -> Option<String> {
+    postgres_default_spelled(column, crate::model::PostgresNow::default())
+}
+
+/// [`postgres_default`] with `now` spelled as a recorded schema spells it.
+pub fn postgres_default_spelled(column: &Column, spelling: crate::model::PostgresNow) -> Option<String> {
     match column.generated {
         crate::model::Generated::Identity => None,
         crate::model::Generated::RandomUuid if column.default.is_none() => Some("gen_random_uuid()".to_string()),
-        _ => postgres::explicit_default(column).map(|sql| match sql {
+        _ => postgres::explicit_default(column, spelling).map(|sql| match sql {
             DefaultSql::Bare(sql) => sql,
             DefaultSql::Expr(sql) => format!("({sql})"),
         }),

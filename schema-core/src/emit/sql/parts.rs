@@ -117,7 +117,7 @@ impl<'a> Parts<'a> {
 
     /// What follows `DEFAULT` for the column on PostgreSQL, if anything.
     pub fn postgres_default(&self, column: &Column) -> Option<String> {
-        super::postgres_default(column)
+        super::postgres_default_spelled(column, self.cx.schema().postgres_now)
     }
 
     /// The index as the initial migration creates it: `CREATE INDEX`, or

@@ -7,7 +7,7 @@ use sea_query::extension::postgres::Type;
 use super::render::{self, IndexParts, Item};
 use super::{DefaultSql, Plan, Script, common_default};
 use crate::diagnostics::Diagnostic;
-use crate::model::{Column, ColumnType, DefaultValue, Entity, Generated};
+use crate::model::{Column, ColumnType, DefaultValue, Entity, Generated, PostgresNow};
 use crate::quote::{ident, string_literal};
 use crate::types::Dialect;
 
@@ -112,28 +112,34 @@ pub(super) fn column_def(plan: &Plan<'_>, entity: &Entity, c: &Column) -> sea_qu
         }
         Generated::RandomUuid | Generated::None | Generated::Cuid => {}
     }
-    if let Some(sql) = explicit_default(c) {
+    if let Some(sql) = explicit_default(c, plan.schema.postgres_now) {
         sql.apply(&mut def);
     }
     def
 }
 
 /// The column's `#[default(...)]` as Postgres writes it (the generated
-/// `gen_random_uuid()` and identity are handled by the caller).
-pub(super) fn explicit_default(c: &Column) -> Option<DefaultSql> {
+/// `gen_random_uuid()` and identity are handled by the caller), `now` spelled
+/// as `spelling` says.
+pub(super) fn explicit_default(c: &Column, spelling: PostgresNow) -> Option<DefaultSql> {
     match &c.default {
-        Some(DefaultValue::Now) => Some(DefaultSql::Bare(now(&c.ty).to_string())),
+        Some(DefaultValue::Now) => Some(DefaultSql::Bare(now(&c.ty, spelling).to_string())),
         Some(other) => common_default(D, other),
         None => None,
     }
 }
 
-/// `#[default(now)]` for the column's type.
-pub(crate) fn now(ty: &ColumnType) -> &'static str {
-    match ty {
-        ColumnType::NaiveDate => "CURRENT_DATE",
-        ColumnType::NaiveTime => "LOCALTIME",
-        _ => "CURRENT_TIMESTAMP",
+/// `#[default(now)]` for the column's type. A timestamp's is `now()`, which
+/// PostgreSQL prints back as written (`CURRENT_TIMESTAMP` is printed back
+/// as `CURRENT_TIMESTAMP`, which TypeORM reads as a change to `now()`);
+/// [`PostgresNow::CurrentTimestamp`] is the spelling of migrations recorded
+/// before that.
+pub(crate) fn now(ty: &ColumnType, spelling: PostgresNow) -> &'static str {
+    match (ty, spelling) {
+        (ColumnType::NaiveDate, _) => "CURRENT_DATE",
+        (ColumnType::NaiveTime, _) => "LOCALTIME",
+        (_, PostgresNow::Now) => "now()",
+        (_, PostgresNow::CurrentTimestamp) => "CURRENT_TIMESTAMP",
     }
 }
 

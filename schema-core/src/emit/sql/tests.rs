@@ -66,7 +66,7 @@ fn postgres_statements() {
     has(up, "  \"code\" VARCHAR(20) NOT NULL DEFAULT (lower('ABC')),\n");
     has(up, "  \"settings\" JSONB NOT NULL DEFAULT '{}',\n");
     has(up, "  \"tags\" TEXT[],\n");
-    has(up, "  \"created_at\" TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,\n");
+    has(up, "  \"created_at\" TIMESTAMPTZ NOT NULL DEFAULT now(),\n");
     has(up, "  \"joined_on\" DATE NOT NULL DEFAULT CURRENT_DATE,\n");
     has(up, "  \"id\" UUID NOT NULL DEFAULT gen_random_uuid(),\n");
     has(up, "  \"status\" \"task_status\" NOT NULL DEFAULT 'todo',\n");
@@ -315,7 +315,7 @@ fn a_transformed_schema_applies_on_sqlite() {
         targets: vec![PolymorphicTarget { entity: "Task".into(), value: "task".into() }],
         on_delete: Default::default(),
     });
-    let mut schema = Schema { enums: vec![], entities: vec![attachment, task, org] };
+    let mut schema = Schema::new(vec![], vec![attachment, task, org]);
     let diagnostics = crate::transform::apply(&mut schema);
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
 

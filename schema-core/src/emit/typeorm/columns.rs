@@ -261,8 +261,8 @@ pub(super) fn default_option(column: &Column, default: &DefaultValue, ty: &OrmTy
             raw(&crate::quote::string_literal(s))
         }
         DefaultValue::String(s) | DefaultValue::EnumValue(s) => string(s),
-        DefaultValue::Now => raw(crate::emit::sql::postgres_now(&column.ty)),
-        DefaultValue::Sql(sql) => raw(sql),
+        DefaultValue::Now => raw(crate::emit::sql::postgres_now(&column.ty, crate::model::PostgresNow::default())),
+        DefaultValue::Sql(sql) => raw(&crate::fragment::render_sql(sql, crate::types::Dialect::Postgres)),
     }
 }
 

@@ -91,7 +91,7 @@ fn defaults_are_spelled_as_postgres_prints_them() {
     assert_eq!(default(&column, DefaultValue::String("it's".into())), r#"() => "'it''s'""#);
     assert_eq!(default(&column, DefaultValue::EnumValue("todo".into())), r#""todo""#);
     column.ty = ColumnType::DateTimeUtc;
-    assert_eq!(default(&column, DefaultValue::Now), r#"() => "CURRENT_TIMESTAMP""#);
+    assert_eq!(default(&column, DefaultValue::Now), r#"() => "now()""#);
 }
 
 #[test]

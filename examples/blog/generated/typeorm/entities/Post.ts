@@ -14,10 +14,10 @@ import { PostTag } from "./PostTag";
   name: "posts",
   comment: "An article. Soft-deleted posts keep their slug reserved for nobody: the\nslug is unique among live posts only.",
 })
-@Index("uq_posts_slug", ["slug"], { unique: true, where: "deleted_at IS NULL" })
+@Index("uq_posts_slug", ["slug"], { unique: true, where: "\"deleted_at\" IS NULL" })
 // Our SQL: (state, published_at DESC). TypeORM cannot declare a sort order: the migration owns this index.
 @Index("idx_posts_state_published_at", { synchronize: false })
-@Check("ck_posts_slug", "slug <> ''")
+@Check("ck_posts_slug", "\"slug\" <> ''")
 export class Post {
   @PrimaryGeneratedColumn("identity", {
     name: "id",
@@ -74,7 +74,7 @@ export class Post {
   @CreateDateColumn({
     name: "created_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was created.",
   })
   createdAt!: Date;
@@ -85,7 +85,7 @@ export class Post {
   @UpdateDateColumn({
     name: "updated_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was last changed.",
   })
   updatedAt!: Date;

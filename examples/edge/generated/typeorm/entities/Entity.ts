@@ -7,7 +7,7 @@ import { Relation } from "./Relation";
  * Named like TypeORM's `@Entity` decorator.
  */
 @_Entity({ name: "entities", comment: "Named like TypeORM's `@Entity` decorator." })
-@Check("ck_entities_name", "length(name) > 0")
+@Check("ck_entities_name", "length(\"name\") > 0")
 export class Entity {
   @PrimaryGeneratedColumn("uuid", { name: "id", primaryKeyConstraintName: "pk_entities" })
   id!: string;
@@ -21,7 +21,7 @@ export class Entity {
   @CreateDateColumn({
     name: "created_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was created.",
   })
   createdAt!: Date;
@@ -32,7 +32,7 @@ export class Entity {
   @UpdateDateColumn({
     name: "updated_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was last changed.",
   })
   updatedAt!: Date;

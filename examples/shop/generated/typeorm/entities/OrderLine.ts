@@ -10,7 +10,7 @@ import { Store } from "./Store";
 @Entity({ name: "order_lines", comment: "One product on an order, at the price it was sold for." })
 @Index("uq_order_lines_order_id_product_id", ["orderId", "productId"], { unique: true })
 @Index("idx_order_lines_store_id", ["storeId"])
-@Check("ck_order_lines_quantity", "quantity > 0")
+@Check("ck_order_lines_quantity", "\"quantity\" > 0")
 export class OrderLine {
   @PrimaryGeneratedColumn("identity", {
     name: "id",

@@ -11,9 +11,9 @@ import { Store } from "./Store";
   name: "products",
   comment: "Something a store sells. Who created and last changed it is kept as the\nstaff member's login name (the `app.user_id` setting).",
 })
-@Index("uq_products_store_id_sku", ["storeId", "sku"], { unique: true, where: "deleted_at IS NULL" })
+@Index("uq_products_store_id_sku", ["storeId", "sku"], { unique: true, where: "\"deleted_at\" IS NULL" })
 @Unique("uq_products_store_id_id", ["storeId", "id"])
-@Check("ck_products_price_positive", "price >= 0")
+@Check("ck_products_price_positive", "\"price\" >= 0")
 export class Product {
   @PrimaryGeneratedColumn("uuid", { name: "id", primaryKeyConstraintName: "pk_products" })
   id!: string;
@@ -48,7 +48,7 @@ export class Product {
   @CreateDateColumn({
     name: "created_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was created.",
   })
   createdAt!: Date;
@@ -59,7 +59,7 @@ export class Product {
   @UpdateDateColumn({
     name: "updated_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was last changed.",
   })
   updatedAt!: Date;

@@ -9,7 +9,7 @@ import { Product } from "./Product";
  */
 @Entity({ name: "stores", comment: "A shop front: the tenant." })
 @Index("uq_stores_subdomain", ["subdomain"], { unique: true })
-@Check("ck_stores_currency", "currency = upper(currency)")
+@Check("ck_stores_currency", "\"currency\" = upper(\"currency\")")
 export class Store {
   @PrimaryGeneratedColumn("uuid", { name: "id", primaryKeyConstraintName: "pk_stores" })
   id!: string;
@@ -38,7 +38,7 @@ export class Store {
   @CreateDateColumn({
     name: "created_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was created.",
   })
   createdAt!: Date;
@@ -49,7 +49,7 @@ export class Store {
   @UpdateDateColumn({
     name: "updated_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was last changed.",
   })
   updatedAt!: Date;

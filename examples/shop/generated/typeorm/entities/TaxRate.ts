@@ -10,8 +10,8 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn,
   comment: "A sales-tax rate, the same for every store: maintained by the operator,\nread by every store; its history is visible to all of them.",
 })
 @Index("uq_tax_rates_country_code_category", ["countryCode", "category"], { unique: true })
-@Check("ck_tax_rates_country_code", "country_code = upper(country_code)")
-@Check("ck_tax_rates_rate", "rate >= 0")
+@Check("ck_tax_rates_country_code", "\"country_code\" = upper(\"country_code\")")
+@Check("ck_tax_rates_rate", "\"rate\" >= 0")
 export class TaxRate {
   @PrimaryGeneratedColumn("identity", {
     name: "id",
@@ -39,7 +39,7 @@ export class TaxRate {
   @CreateDateColumn({
     name: "created_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was created.",
   })
   createdAt!: Date;
@@ -50,7 +50,7 @@ export class TaxRate {
   @UpdateDateColumn({
     name: "updated_at",
     type: "timestamptz",
-    default: () => "CURRENT_TIMESTAMP",
+    default: () => "now()",
     comment: "When the row was last changed.",
   })
   updatedAt!: Date;
