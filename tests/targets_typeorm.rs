@@ -15,7 +15,11 @@
 //!   migration again the database's pg_dump equals that of a database where
 //!   our `migrations/postgres` SQL was applied directly (TypeORM's own
 //!   `migrations` bookkeeping table dropped first);
-//! - a copy of the entities with one changed length makes `log()` non-empty;
+//! - TypeORM's own CLI, `typeorm migration:generate` with a data source
+//!   over the compiled entities (`tests/typeorm/datasource.cjs`), finds no
+//!   change on that database and writes no file;
+//! - a copy of the entities with one changed length makes `log()` non-empty
+//!   and `migration:generate` write a migration;
 //! - showcase rows go in and come back through the entities (`smoke.cjs`).
 //!
 //! The compiled JavaScript runs from a temporary directory with
@@ -96,6 +100,45 @@ fn typeorm(mode: &str, compiled: &Path, url: &str) -> Result<Report, String> {
         leftovers: strings(&json, "leftovers"),
         pending: strings(&json, "pending"),
     })
+}
+
+/// What `typeorm migration:generate <dir>/Pending -d datasource.cjs` did:
+/// whether it exited 0, what it printed, the files it wrote under `dir`.
+struct Generated {
+    success: bool,
+    stdout: String,
+    files: Vec<String>,
+}
+
+/// TypeORM's own CLI, as a TypeORM user runs it after our migration.
+fn typeorm_migration_generate(compiled: &Path, url: &str, dir: &Path) -> Result<Generated, String> {
+    let mut cmd = Command::new("node");
+    cmd.arg(node_dir().join("node_modules/typeorm/cli.js"))
+        .arg("migration:generate")
+        .arg(dir.join("Pending"))
+        .arg("-d")
+        .arg(root().join("tests/typeorm/datasource.cjs"))
+        .env("NODE_PATH", node_dir().join("node_modules"))
+        .env("TW_TYPEORM_COMPILED", compiled)
+        .env("TW_TYPEORM_URL", url)
+        .env("NO_COLOR", "1")
+        .current_dir(compiled);
+    let output = cmd.output().map_err(|e| format!("cannot run TypeORM's CLI: {e}"))?;
+    let files = match fs::read_dir(dir) {
+        Ok(entries) => {
+            entries.map(|e| e.expect("a directory entry").file_name().to_string_lossy().into_owned()).collect()
+        }
+        Err(_) => Vec::new(),
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    if !output.status.success() && !stdout.contains("No changes in database schema were found") && files.is_empty() {
+        return Err(format!(
+            "typeorm migration:generate failed ({}):\n{stdout}\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(Generated { success: output.status.success(), stdout, files })
 }
 
 fn fresh_db() -> Option<PgDatabase> {
@@ -192,6 +235,19 @@ fn check_generated(dir: &Path) -> Result<bool, String> {
             report.pending.join(";\n")
         ));
     }
+    // And its CLI, as a user runs it, writes no migration (it exits 1 with
+    // "No changes in database schema were found").
+    let out = work.path().join("generated-migrations");
+    let generated = typeorm_migration_generate(&compiled, &direct.url(), &out)?;
+    if generated.success
+        || !generated.files.is_empty()
+        || !generated.stdout.contains("No changes in database schema were found")
+    {
+        return Err(format!(
+            "typeorm migration:generate wrote {:?} after our migration:\n{}",
+            generated.files, generated.stdout
+        ));
+    }
     Ok(true)
 }
 
@@ -213,6 +269,15 @@ fn a_changed_entity_makes_typeorm_want_a_change() {
     assert!(
         pending.contains(r#"ALTER TABLE "tasks""#) && pending.contains("character varying(501)"),
         "TypeORM must want to resize tasks.title; it wants:\n{pending}"
+    );
+    let out = work.path().join("generated-migrations");
+    let generated = typeorm_migration_generate(&compiled, &db.url(), &out).unwrap_or_else(|e| panic!("{e}"));
+    assert!(generated.success, "migration:generate must write the resize:\n{}", generated.stdout);
+    assert_eq!(generated.files.len(), 1, "migration:generate wrote {:?}", generated.files);
+    let written = fs::read_to_string(out.join(&generated.files[0])).expect("the generated migration");
+    assert!(
+        written.contains("character varying(501)"),
+        "the generated migration does not resize tasks.title:\n{written}"
     );
 }
 
