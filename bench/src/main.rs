@@ -127,9 +127,14 @@ fn stages(work: &Path, n: usize) {
         emitter.emit(&cx, &mut Emitted::default());
         timed(emitter.name(), start);
     }
+    tablewright_core::timings::enable();
     let start = Instant::now();
     let artifacts = pipeline::generate(&input, &options).expect("generate");
     timed("all, in parallel", start);
+    // The same generation as the build script's TABLEWRIGHT_TIMINGS=1 sees it.
+    for line in tablewright_core::timings::lines(&tablewright_core::timings::take()) {
+        println!("  {line}");
+    }
     let start = Instant::now();
     artifacts.write().expect("write");
     timed("write", start);

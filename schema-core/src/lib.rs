@@ -49,6 +49,8 @@ pub mod frontend;
 pub mod emit;
 #[cfg(feature = "emit")]
 pub mod evolve;
+#[cfg(feature = "emit")]
+pub mod timings;
 
 #[cfg(feature = "build")]
 pub mod build;

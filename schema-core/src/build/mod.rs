@@ -422,6 +422,10 @@ impl Builder {
     /// rule, each dialect limitation) and counts the rest; `review.md` has
     /// every review finding.
     ///
+    /// With `TABLEWRIGHT_TIMINGS=1` ([`crate::timings`]) it generates in full
+    /// (the stamp is neither read nor written) and prints, as cargo warnings,
+    /// one `tablewright timing: <stage> <ms>` line per stage and emitter.
+    ///
     /// On failure prints every diagnostic as `path:line:col: error: message`
     /// (with its `help:` line) to stderr and exits with status 1, which
     /// fails the build.
@@ -438,7 +442,14 @@ impl Builder {
         if env::var(crate::evolve::history::ONE_STEP_ENV).is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true")) {
             self.history.one_step = true;
         }
-        let stamp = env::var_os("OUT_DIR").map(|dir| PathBuf::from(dir).join(stamp::STAMP_FILE));
+        println!("cargo::rerun-if-env-changed={}", crate::timings::TIMINGS_ENV);
+        let timed = env::var(crate::timings::TIMINGS_ENV).is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
+        let started = std::time::Instant::now();
+        if timed {
+            crate::timings::enable();
+        }
+        // A timed run generates in full: the stamp would stop it after reading.
+        let stamp = env::var_os("OUT_DIR").filter(|_| !timed).map(|dir| PathBuf::from(dir).join(stamp::STAMP_FILE));
         let result = self.resolve().and_then(|(input, options)| {
             let config = input.crate_dir.join(config::CONFIG_FILE);
             if config.is_file() {
@@ -447,6 +458,12 @@ impl Builder {
             let outcome = pipeline::run(&input, &options, mode, stamp.as_deref())?;
             Ok((input, outcome))
         });
+        if timed {
+            crate::timings::record("total", started);
+            for line in crate::timings::lines(&crate::timings::take()) {
+                println!("cargo::warning={line}");
+            }
+        }
         match result {
             Ok((_, pipeline::Outcome::Generated(artifacts))) => {
                 artifacts.emit_cargo_directives();

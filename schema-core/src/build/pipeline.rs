@@ -59,6 +59,7 @@
 //! ```
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use super::artifacts::Artifacts;
 use super::stamp::{self, Fingerprint, Stamp};
@@ -67,6 +68,7 @@ use crate::diagnostics::Diagnostic;
 use crate::emit::{self, Context, EmitOptions, Emitted, Emitter as _};
 use crate::frontend::scan::{self as front, Scanned, Sources};
 use crate::model::Schema;
+use crate::timings;
 
 pub use crate::evolve::history::Request;
 
@@ -112,33 +114,37 @@ pub enum Outcome {
 /// Stage 1: reads and parses the sources. Paths of the files read are absolute.
 pub fn scan(input: &Input) -> Result<(Sources, Scanned), Error> {
     let sources = read(input)?;
-    let scanned = sources.scan();
+    let scanned = timings::time("scan", || sources.scan());
     Ok((sources, scanned))
 }
 
 fn read(input: &Input) -> Result<Sources, Error> {
+    let start = Instant::now();
     let mut sources = front::read_dir(&input.src_dir, &input.crate_dir).map_err(|e| Error::io(&input.src_dir, e))?;
     for file in &mut sources.files {
         if file.is_relative() {
             *file = input.crate_dir.join(&*file);
         }
     }
+    timings::record("read sources", start);
     Ok(sources)
 }
 
 /// Stage 2: applies the cross-cutting transforms in place.
 pub fn transform(schema: &mut Schema) -> Vec<Diagnostic> {
-    crate::transform::apply(schema)
+    timings::time("transform", || crate::transform::apply(schema))
 }
 
 /// Stage 3: the whole-schema checks of a transformed schema: the model's
 /// own rules ([`crate::validate`]), who may do what ([`crate::security`])
 /// and the SQL written inside the schema ([`crate::fragment`]).
 pub fn validate(schema: &Schema) -> Vec<Diagnostic> {
+    let start = Instant::now();
     let mut diagnostics = Vec::new();
     crate::validate::check_schema(schema, &mut diagnostics);
     crate::security::check(schema, &mut diagnostics);
     crate::fragment::check_schema(schema, &mut diagnostics);
+    timings::record("validate", start);
     diagnostics
 }
 
@@ -154,7 +160,7 @@ pub fn model(schema: &mut Schema) -> Vec<Diagnostic> {
 /// Stages 4 and 5: the schema review, then (unless it reported an error)
 /// every target, over one shared [`Context`]. Artifacts sorted by path.
 pub fn emit(schema: &Schema, options: &EmitOptions) -> Emitted {
-    let cx = Context::new(schema, options);
+    let cx = timings::time("context", || Context::new(schema, options));
     let mut out = Emitted::default();
     // A selection that names no dialect or an unknown limit: reported at the build script.
     out.diagnostics.extend(options.selection.check(&crate::model::Location {
@@ -162,7 +168,7 @@ pub fn emit(schema: &Schema, options: &EmitOptions) -> Emitted {
         line: 1,
         column: 1,
     }));
-    emit::review::SchemaReview.emit(&cx, &mut out);
+    timings::time("review", || emit::review::SchemaReview.emit(&cx, &mut out));
     if !out.diagnostics.iter().any(Diagnostic::is_error) {
         let mut targets = emit::targets();
         targets.retain(|e| options.selection.runs(e.name()));
@@ -198,8 +204,10 @@ fn generate_scanned(input: &Input, options: &EmitOptions, scanned: Scanned) -> R
         return Err(Error::Diagnostics(finish(diagnostics)));
     }
     // Stage 6: the migration history.
+    let start = Instant::now();
     let history = crate::evolve::history::apply(&input.out_dir, &schema, options, &input.history, &mut emitted)
         .map_err(|errors| Error::Diagnostics(finish(diagnostics.iter().cloned().chain(errors).collect())))?;
+    timings::record("history", start);
     diagnostics.extend(emitted.diagnostics);
     // Only the selected dialects and targets reach the disk and the console.
     emitted.artifacts.retain(|a| options.selection.generates(&a.path));
@@ -233,7 +241,7 @@ pub fn run(input: &Input, options: &EmitOptions, mode: Mode, stamp: Option<&Path
     {
         return Ok(unchanged(sources, prior));
     }
-    let scanned = sources.scan();
+    let scanned = timings::time("scan", || sources.scan());
     let model_hash = Fingerprint::default().hash(&scanned.schema).hash(&scanned.diagnostics).finish();
     if let (Some(path), Some(prior)) = (stamp, &prior)
         && prior.setup == setup
@@ -245,6 +253,7 @@ pub fn run(input: &Input, options: &EmitOptions, mode: Mode, stamp: Option<&Path
     }
 
     let artifacts = generate_scanned(input, options, scanned)?;
+    let start = Instant::now();
     match mode {
         Mode::Write => {
             artifacts.write()?;
@@ -256,6 +265,7 @@ pub fn run(input: &Input, options: &EmitOptions, mode: Mode, stamp: Option<&Path
             }
         }
     }
+    timings::record(if mode == Mode::Write { "write" } else { "check" }, start);
     if let Some(path) = stamp {
         let next = Stamp {
             setup,

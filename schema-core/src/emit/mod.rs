@@ -147,15 +147,23 @@ pub fn emit_all(schema: &Schema, options: &EmitOptions) -> Emitted {
     out
 }
 
+/// One emitter, timed for [`crate::timings`] (wall time of its thread).
+fn timed_emit(emitter: &dyn Emitter, cx: &Context<'_>, out: &mut Emitted) {
+    let start = std::time::Instant::now();
+    emitter.emit(cx, out);
+    crate::timings::record(format!("emit {}", emitter.name()), start);
+}
+
 /// Runs `emitters` over `cx`, side by side on the machine's cores, and
 /// merges what they add in the order given: the result is the same as
 /// running them one after the other.
 pub fn run(cx: &Context<'_>, emitters: &[Box<dyn Emitter>]) -> Emitted {
+    let start = std::time::Instant::now();
     let threads = std::thread::available_parallelism().map_or(1, usize::from).min(emitters.len().max(1));
     let mut outputs: Vec<Emitted> = emitters.iter().map(|_| Emitted::default()).collect();
     if threads <= 1 {
         for (emitter, out) in emitters.iter().zip(&mut outputs) {
-            emitter.emit(cx, out);
+            timed_emit(emitter.as_ref(), cx, out);
         }
     } else {
         // Each worker takes the next emitter not yet started; every emitter
@@ -169,12 +177,13 @@ pub fn run(cx: &Context<'_>, emitters: &[Box<dyn Emitter>]) -> Emitted {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(emitter) = emitters.get(i) else { break };
                         let mut slot = slots[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                        emitter.emit(cx, &mut slot);
+                        timed_emit(emitter.as_ref(), cx, &mut slot);
                     }
                 });
             }
         });
     }
+    crate::timings::record("emit, all targets side by side", start);
     let mut merged = Emitted::default();
     for out in outputs {
         merged.artifacts.extend(out.artifacts);

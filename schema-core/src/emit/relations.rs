@@ -244,6 +244,18 @@ pub fn camel_case(snake: &str) -> String {
 /// and `Title`) keep distinct properties: the later one its field name as
 /// written (see [`properties`]).
 pub fn property_name(entity: &Entity, column: &str) -> String {
+    // Called per column by several targets: the common case (no earlier
+    // column can have taken the field's camelCase) costs one conversion,
+    // not one per earlier column.
+    if let Some(i) = entity.columns.iter().position(|c| c.name == column) {
+        let camel = camel_case(&entity.columns[i].field);
+        if !camel.is_empty()
+            && !OBJECT_MEMBERS.contains(&camel.as_str())
+            && entity.columns[..i].iter().all(|c| cannot_be_property(&c.field, &camel))
+        {
+            return camel;
+        }
+    }
     // A column's property depends only on the columns before it: stop there.
     let mut taken: HashSet<String> = HashSet::new();
     for c in &entity.columns {
@@ -268,6 +280,21 @@ pub fn properties(entity: &Entity) -> Vec<(String, String)> {
         out.push((c.name.clone(), property));
     }
     out
+}
+
+/// Whether no property of a column with Rust field `field` (its camelCase,
+/// or `field` with `_`s appended: [`next_property`]) can be `property`,
+/// decided without converting `field`; `false` when unsure.
+fn cannot_be_property(field: &str, property: &str) -> bool {
+    if !field.is_ascii() || !property.is_ascii() {
+        return false;
+    }
+    // camelCase drops the `_`s and changes only the case of ASCII letters.
+    let letters = field.bytes().filter(|&b| b != b'_');
+    let could_be_camel = letters.clone().count() == property.len()
+        && letters.zip(property.bytes()).all(|(a, b)| a.eq_ignore_ascii_case(&b));
+    let could_be_free = property.strip_prefix(field).is_some_and(|rest| rest.bytes().all(|b| b == b'_'));
+    !could_be_camel && !could_be_free
 }
 
 /// The members of JavaScript's `Object.prototype`: no property takes one.
@@ -306,6 +333,26 @@ mod tests {
         }
         let props: Vec<String> = properties(&entity).into_iter().map(|(_, p)| p).take(4).collect();
         assert_eq!(props, ["constructor_", "to_string", "value_of", "title"]);
+    }
+
+    #[test]
+    fn property_name_agrees_with_properties() {
+        let mut entity = crate::emit::sql::test_fixture().entities[0].clone();
+        let fields = ["id_", "id", "Title", "title", "to_string", "toString", "ärger", "Ärger", "a_b", "aB", "a_b_"];
+        let template = entity.columns[0].clone();
+        entity.columns = fields
+            .iter()
+            .enumerate()
+            .map(|(i, field)| {
+                let mut column = template.clone();
+                column.name = format!("c{i}");
+                column.field = field.to_string();
+                column
+            })
+            .collect();
+        for (column, property) in properties(&entity) {
+            assert_eq!(property_name(&entity, &column), property, "{column}");
+        }
     }
 
     #[test]

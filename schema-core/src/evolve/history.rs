@@ -26,6 +26,7 @@ use std::path::{Path, PathBuf};
 use super::phases::{self, Phase, Plan};
 use super::{Change, Destructive, Step};
 use crate::diagnostics::Diagnostic;
+use crate::emit::snapshot::SNAPSHOT_PATH;
 use crate::emit::sql::HEADER;
 use crate::emit::{Artifact, EmitOptions, Emitted};
 use crate::model::{Location, Schema};
@@ -287,8 +288,13 @@ pub fn apply(
     }
 
     // The common case, nothing changed since the last recorded step, costs
-    // one serialization instead of a plan.
-    let unchanged = crate::emit::snapshot::to_json(&last.schema).ok() == crate::emit::snapshot::to_json(current).ok();
+    // one serialization instead of a plan: the current schema's is the
+    // snapshot emitter's, when it ran.
+    let current_json = match emitted.artifacts.iter().find(|a| a.path == Path::new(SNAPSHOT_PATH)) {
+        Some(artifact) => Some(artifact.contents.clone()),
+        None => crate::emit::snapshot::to_json(current).ok().map(String::into_bytes),
+    };
+    let unchanged = crate::emit::snapshot::to_json(&last.schema).ok().map(String::into_bytes) == current_json;
     let plan = if unchanged {
         Plan {
             phases: vec![Phase {
