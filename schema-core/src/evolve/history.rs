@@ -290,11 +290,11 @@ pub fn apply(
     // The common case, nothing changed since the last recorded step, costs
     // one serialization instead of a plan: the current schema's is the
     // snapshot emitter's, when it ran.
-    let current_json = match emitted.artifacts.iter().find(|a| a.path == Path::new(SNAPSHOT_PATH)) {
-        Some(artifact) => Some(artifact.contents.clone()),
-        None => crate::emit::snapshot::to_json(current).ok().map(String::into_bytes),
+    let last_json = crate::emit::snapshot::to_json(&last.schema).ok();
+    let unchanged = match emitted.artifacts.iter().find(|a| a.path == Path::new(SNAPSHOT_PATH)) {
+        Some(artifact) => last_json.as_deref().map(str::as_bytes) == Some(artifact.contents.as_slice()),
+        None => last_json == crate::emit::snapshot::to_json(current).ok(),
     };
-    let unchanged = crate::emit::snapshot::to_json(&last.schema).ok().map(String::into_bytes) == current_json;
     let plan = if unchanged {
         Plan {
             phases: vec![Phase {

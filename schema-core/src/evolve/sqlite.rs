@@ -134,10 +134,6 @@ pub(super) fn render(
     (wrapped, true)
 }
 
-/// Changes of a table that SQLite's `ALTER TABLE` cannot make. A rename
-/// rebuilds too: the checks SQLite's tables carry for lengths and enums are
-/// named after the table and the column, and a fresh database has the new
-/// names.
 /// A changed default whose SQLite column definition is the same (a
 /// default respelled for PostgreSQL only, see [`super::respell`]): nothing
 /// to rebuild.
@@ -154,6 +150,10 @@ fn same_definition(from: &Parts<'_>, to: &Parts<'_>, diff: &Diff, change: &Chang
     from.column_definition(D, was_entity, was) == to.column_definition(D, is_entity, is)
 }
 
+/// Changes of a table that SQLite's `ALTER TABLE` cannot make. A rename
+/// rebuilds too: the checks SQLite's tables carry for lengths and enums are
+/// named after the table and the column, and a fresh database has the new
+/// names.
 fn needs_rebuild(change: &Change, table: &str) -> bool {
     match change {
         Change::RenameTable { table: t, .. }
