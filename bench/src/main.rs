@@ -32,7 +32,11 @@
 //!
 //! `build_speed --stages 1000` instead times each stage and emitter of one
 //! generation in this process (built in whatever profile ran it): where
-//! the time goes.
+//! the time goes, starting with syn's bare parse of the sources (the floor
+//! under any generation, since the build script reads the schema with the
+//! macros' front end). `--stages 1000 --tenancy` does the same for the
+//! schema made multi-tenant
+//! ([`synthetic::SyntheticSchema::tablewright_source_multi_tenant`]).
 
 use std::fmt::Write as _;
 use std::fs;
@@ -64,11 +68,12 @@ fn main() {
             "--work" => work = PathBuf::from(args.next().expect("--work takes a directory")),
             "--stages" => {
                 let n = args.next().and_then(|n| n.parse().ok()).expect("--stages takes a number of tables");
-                stages(&work, n);
+                let tenancy = args.next().is_some_and(|a| a == "--tenancy");
+                stages(&work, n, tenancy);
                 return;
             }
             "-h" | "--help" => {
-                println!("build_speed [--sizes 50,200,1000] [--work <dir>] | --stages <N>");
+                println!("build_speed [--sizes 50,200,1000] [--work <dir>] | --stages <N> [--tenancy]");
                 return;
             }
             other => panic!("unknown argument `{other}` (try --help)"),
@@ -92,13 +97,18 @@ fn main() {
 }
 
 /// Times each stage of one generation of the N-table schema, in process.
-fn stages(work: &Path, n: usize) {
+fn stages(work: &Path, n: usize, tenancy: bool) {
     use tablewright_core::build::pipeline;
     use tablewright_core::emit::{self, Context, EmitOptions, Emitted};
 
-    let dir = work.join(format!("stages-{n}"));
+    let schema = synthetic::generate(n);
+    let (dir, source) = if tenancy {
+        (work.join(format!("stages-{n}-tenancy")), schema.tablewright_source_multi_tenant())
+    } else {
+        (work.join(format!("stages-{n}")), schema.tablewright_source())
+    };
     fs::create_dir_all(dir.join("src")).expect("create the crate dir");
-    write_if_changed(&dir.join("src/schema.rs"), &synthetic::generate(n).tablewright_source());
+    write_if_changed(&dir.join("src/schema.rs"), &source);
     let input = pipeline::Input {
         crate_dir: dir.clone(),
         src_dir: dir.join("src"),
@@ -108,6 +118,12 @@ fn stages(work: &Path, n: usize) {
     let options = EmitOptions::default();
     let timed =
         |label: &str, start: Instant| println!("{label:>12} {:>9.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    // The floor under any generation: syn's parse of the sources, nothing else.
+    let source = fs::read_to_string(dir.join("src/schema.rs")).expect("read the schema");
+    let start = Instant::now();
+    let file = syn::parse_file(&source).expect("the synthetic schema parses");
+    timed("syn parse", start);
+    drop(file);
     let start = Instant::now();
     let (_, scanned) = pipeline::scan(&input).expect("scan");
     timed("scan", start);
@@ -179,6 +195,10 @@ impl Bench {
         let cargo = std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from);
         let bench = Bench { repo, work, target, cargo };
         bench.write_workspace(sizes);
+        // The timed builds run `--offline` (no index update inside a figure);
+        // on a fresh machine the registry cache may lack a crate only the
+        // synthetic crates need, so fetch the lockfile's crates once first.
+        bench.cargo(&["fetch"], &[]);
         bench
     }
 

@@ -36,6 +36,7 @@ pub struct Analysis<'a> {
     order: Vec<&'a Entity>,
     position: HashMap<&'a str, usize>,
     referencing: HashMap<&'a str, Vec<(&'a Entity, &'a ForeignKey)>>,
+    audit_log: Option<&'a Entity>,
 }
 
 impl<'a> Analysis<'a> {
@@ -61,7 +62,8 @@ impl<'a> Analysis<'a> {
         for (i, entity) in order.iter().enumerate() {
             position.entry(entity.table.as_str()).or_insert(i);
         }
-        Analysis { schema, by_name, by_table, enums, order, position, referencing }
+        let audit_log = schema.entities.iter().find(|e| e.traits.audit_log);
+        Analysis { schema, by_name, by_table, enums, order, position, referencing, audit_log }
     }
 
     /// The schema analysed.
@@ -98,6 +100,12 @@ impl<'a> Analysis<'a> {
     /// entity holding each: in schema order, then key order.
     pub fn referencing(&self, name: &str) -> &[(&'a Entity, &'a ForeignKey)] {
         self.referencing.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// The audit log entity (the first marked `audit_log`, which the
+    /// transform adds for `#[audited]` entities), if the schema has one.
+    pub fn audit_log(&self) -> Option<&'a Entity> {
+        self.audit_log
     }
 }
 

@@ -2,7 +2,7 @@
 //! one `check_<rule>` function; the build script reports what they find as
 //! `path:line:col: message` and fails.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostics::Diagnostic;
 use crate::model::*;
@@ -75,6 +75,37 @@ pub fn check_schema(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
     check_polymorphic_targets(schema, diagnostics);
     check_membership(schema, diagnostics);
     limits::check_dialect_limits(schema, diagnostics);
+}
+
+/// The schema's entities and enums by Rust name, built once per check: a
+/// check looks a name up per key, link or column, and a scan of the lists
+/// each time made whole-schema validation quadratic in the schema's size.
+/// The first of a name wins, as with [`Schema::entity`].
+struct Names<'a> {
+    entities: HashMap<&'a str, &'a Entity>,
+    enums: HashMap<&'a str, &'a EnumType>,
+}
+
+impl<'a> Names<'a> {
+    fn of(schema: &'a Schema) -> Self {
+        let mut entities = HashMap::with_capacity(schema.entities.len());
+        for e in &schema.entities {
+            entities.entry(e.name.as_str()).or_insert(e);
+        }
+        let mut enums = HashMap::with_capacity(schema.enums.len());
+        for e in &schema.enums {
+            enums.entry(e.name.as_str()).or_insert(e);
+        }
+        Names { entities, enums }
+    }
+
+    fn entity(&self, name: &str) -> Option<&'a Entity> {
+        self.entities.get(name).copied()
+    }
+
+    fn enum_type(&self, name: &str) -> Option<&'a EnumType> {
+        self.enums.get(name).copied()
+    }
 }
 
 /// Two entities claiming one table name.
@@ -167,10 +198,11 @@ pub fn check_unique_constraint_names(schema: &Schema, diagnostics: &mut Vec<Diag
 
 /// Enum-typed columns name a `#[db_enum]`, and enum defaults are values of it.
 pub fn check_enum_columns(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
+    let names = Names::of(schema);
     for entity in &schema.entities {
         for column in &entity.columns {
             let ColumnType::Enum(name) = &column.ty else { continue };
-            match schema.enum_type(name) {
+            match names.enum_type(name) {
                 None if column.sql_type.is_none() => diagnostics.push(
                     Diagnostic::error(
                         &column.location,
@@ -203,9 +235,10 @@ pub fn check_enum_columns(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
 
 /// A foreign key column has the type of the key it references.
 pub fn check_foreign_key_types(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
+    let names = Names::of(schema);
     for entity in &schema.entities {
         for fk in &entity.foreign_keys {
-            let Some(target) = schema.entity(&fk.target) else { continue };
+            let Some(target) = names.entity(&fk.target) else { continue };
             // Resolved keys name their target columns (a same-tenant key points
             // at the target's `(tenant, id)` unique); others the primary key.
             let target_columns =
@@ -249,10 +282,11 @@ pub fn check_foreign_key_types(schema: &Schema, diagnostics: &mut Vec<Diagnostic
 
 /// Both sides of a junction are entities.
 pub fn check_junction_sides(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
+    let names = Names::of(schema);
     for entity in &schema.entities {
         let Some(j) = &entity.junction else { continue };
         for side in [&j.left, &j.right] {
-            if schema.entity(side).is_none() {
+            if names.entity(side).is_none() {
                 diagnostics.push(
                     Diagnostic::error(
                         &entity.location,
@@ -270,11 +304,12 @@ pub fn check_junction_sides(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) 
 
 /// Polymorphic targets exist and share the id column's key type.
 pub fn check_polymorphic_targets(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
+    let names = Names::of(schema);
     for entity in &schema.entities {
         for link in &entity.polymorphic {
             let Some(id) = entity.column(&link.id_column) else { continue };
             for target in &link.targets {
-                match schema.entity(&target.entity) {
+                match names.entity(&target.entity) {
                     None => diagnostics.push(
                         Diagnostic::error(&id.location, format!("`#[polymorphic]` target `{}` is not an `#[entity]`", target.entity))
                             .with_help(format!("mark `{}` with `#[entity]`, or remove it from the list", target.entity)),
@@ -299,12 +334,13 @@ pub fn check_polymorphic_targets(schema: &Schema, diagnostics: &mut Vec<Diagnost
 /// scoped to this tenant, its user column references the users entity, `r` is
 /// one of its columns, and each admin role is a value of `r`'s `#[db_enum]`.
 pub fn check_membership(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
+    let names = Names::of(schema);
     for tenant in schema.entities.iter().filter(|e| e.traits.tenant) {
         let Some(m) = &tenant.traits.membership else { continue };
         let at = if m.location.file.is_empty() { &tenant.location } else { &m.location };
         let quoted =
             |items: &mut dyn Iterator<Item = &str>| items.map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ");
-        let Some(member) = schema.entity(&m.entity) else {
+        let Some(member) = names.entity(&m.entity) else {
             diagnostics.push(
                 Diagnostic::error(at, format!("the membership entity `{}` of `{}` is not an `#[entity]`", m.entity, tenant.name))
                     .with_help(format!(
@@ -358,7 +394,7 @@ pub fn check_membership(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
         };
         match &role.ty {
             ColumnType::Enum(name) => {
-                let Some(e) = schema.enum_type(name) else { continue };
+                let Some(e) = names.enum_type(name) else { continue };
                 let roles = m
                     .admin_roles
                     .iter()

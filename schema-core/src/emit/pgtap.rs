@@ -21,13 +21,13 @@
 //! (in dependency order, polymorphic targets included), nullable columns and
 //! columns with a default are left out.
 
-use std::collections::BTreeSet;
+use std::collections::HashMap;
 
 use super::TenancyOptions;
 use super::sql::HEADER;
 use super::sql::triggers;
 use crate::audit;
-use crate::model::{ColumnType, Entity, Generated, PolicyCommand, Schema};
+use crate::model::{self, ColumnType, Entity, Generated, PolicyCommand, Schema};
 use crate::quote::{ident, string_literal};
 use crate::security::{Access, PolicyRole, SecurityPlan, Tenancy, plan};
 use crate::types::Dialect;
@@ -660,36 +660,38 @@ struct Fixtures<'a> {
     t: &'a Tenancy<'a>,
     /// Insert order: foreign-key and polymorphic targets first.
     order: Vec<&'a Entity>,
+    /// Each entity by name, with its 1-based position in the schema (the
+    /// number its fixture keys are made of): looked up per fixture column.
+    by_name: HashMap<&'a str, (usize, &'a Entity)>,
 }
 
 impl<'a> Fixtures<'a> {
     fn new(schema: &'a Schema, t: &'a Tenancy<'a>) -> Self {
+        let by_name: HashMap<&str, (usize, &Entity)> =
+            schema.entities.iter().enumerate().rev().map(|(i, e)| (e.name.as_str(), (i + 1, e))).collect();
+        // The dependency order again, now with polymorphic targets as edges
+        // too (a link's target row must exist before the row pointing at
+        // it); names that are no entity are no edge.
         let base = schema.dependency_order();
-        let deps = |e: &Entity| -> Vec<String> {
-            let mut d: Vec<String> =
-                e.foreign_keys.iter().filter(|fk| fk.target != e.name).map(|fk| fk.target.clone()).collect();
-            d.extend(e.polymorphic.iter().flat_map(|p| p.targets.iter().map(|t| t.entity.clone())));
-            d
-        };
-        let mut done: BTreeSet<String> = BTreeSet::new();
-        let mut order = Vec::new();
-        while order.len() < base.len() {
-            let next = base
-                .iter()
-                .find(|e| {
-                    !done.contains(&e.name) && deps(e).iter().all(|d| done.contains(d) || schema.entity(d).is_none())
-                })
-                .or_else(|| base.iter().find(|e| !done.contains(&e.name)))
-                .copied();
-            let Some(next) = next else { break };
-            done.insert(next.name.clone());
-            order.push(next);
-        }
-        Fixtures { schema, t, order }
+        let order = model::stable_topological_order(
+            &base,
+            |e| e.name.as_str(),
+            |e| {
+                let keys = e.foreign_keys.iter().map(|fk| fk.target.as_str()).filter(|t| *t != e.name);
+                let links = e.polymorphic.iter().flat_map(|p| p.targets.iter().map(|t| t.entity.as_str()));
+                keys.chain(links).filter(|d| by_name.contains_key(d)).collect()
+            },
+        );
+        let order = order.into_iter().map(|i| base[i]).collect();
+        Fixtures { schema, t, order, by_name }
+    }
+
+    fn entity(&self, name: &str) -> Option<&'a Entity> {
+        self.by_name.get(name).map(|&(_, e)| e)
     }
 
     fn index(&self, entity: &Entity) -> usize {
-        self.schema.entities.iter().position(|e| e.name == entity.name).unwrap_or(0) + 1
+        self.by_name.get(entity.name.as_str()).map_or(1, |&(i, _)| i)
     }
 
     fn soft(&self, entity: &Entity) -> bool {
@@ -739,7 +741,7 @@ impl<'a> Fixtures<'a> {
     fn user_entity(&self, member: &Entity) -> Option<&'a Entity> {
         let (_, m) = self.t.membership?;
         let fk = member.foreign_keys.iter().find(|fk| fk.columns.last() == Some(&m.user_column))?;
-        self.schema.entity(&fk.target)
+        self.entity(&fk.target)
     }
 
     fn user_key_column(&self, member: &Entity) -> Option<String> {
@@ -802,7 +804,7 @@ impl<'a> Fixtures<'a> {
             if column.nullable || fk.target == entity.name {
                 return None;
             }
-            let target = self.schema.entity(&fk.target)?;
+            let target = self.entity(&fk.target)?;
             let target_column = fk.target_columns.last()?;
             let slot = if plain_member && !self.scoped(target) { row.slot } else { tenant_slot };
             return Some(string_literal(&self.key(target, target_column, slot)));
@@ -814,7 +816,7 @@ impl<'a> Fixtures<'a> {
                 return Some(string_literal(&first.value));
             }
             if column.name == link.id_column {
-                let target = self.schema.entity(&first.entity)?;
+                let target = self.entity(&first.entity)?;
                 let key = self.single_key(target)?;
                 return Some(string_literal(&self.key(target, &key, tenant_slot)));
             }

@@ -111,7 +111,7 @@ fn tenant_refs<'a>(plan: &Plan<'a>) -> Vec<TenantRef<'a>> {
             if fk.origin == ColumnOrigin::Tenant || *column == scope.column {
                 continue;
             }
-            let Some(target) = plan.schema.entity(&fk.target) else { continue };
+            let Some(target) = plan.analysis.entity(&fk.target) else { continue };
             if target.tenant_scope.as_ref().is_some_and(|s| s.column == scope.column) && *key != scope.column {
                 out.push(TenantRef { owner, column, target, key, tenant: &scope.column });
             }
@@ -195,7 +195,7 @@ fn audit_log<'a>(plan: &Plan<'a>, entity: &Entity) -> Option<&'a Entity> {
     if !entity.traits.audited {
         return None;
     }
-    plan.schema.entities.iter().find(|e| e.traits.audit_log)
+    plan.analysis.audit_log()
 }
 
 /// The column holding the row's tenant: the tenant key of a scoped entity,
@@ -221,7 +221,7 @@ fn links<'a>(plan: &Plan<'a>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Link<'a>
         for link in &owner.polymorphic {
             let mut targets = Vec::new();
             for t in &link.targets {
-                let target = plan.schema.entity(&t.entity);
+                let target = plan.analysis.entity(&t.entity);
                 match target.map(|e| (e, e.primary_key.columns.as_slice())) {
                     Some((e, [key])) => targets.push((t.value.as_str(), e, key.as_str())),
                     _ => diagnostics.push(
@@ -332,7 +332,7 @@ END;",
         );
         pg_shared(out, PG_USERSTAMPS, false, &body);
     }
-    let log = plan.schema.entities.iter().find(|e| e.traits.audit_log);
+    let log = plan.analysis.audit_log();
     let audited = plan.order.iter().any(|e| e.traits.audited);
     if let (Some(log), true) = (log, audited) {
         let tenant_type = log.column(audit::TENANT_ID).map(|c| plan.column_type(PG, log, c));
