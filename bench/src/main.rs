@@ -119,7 +119,6 @@ fn stages(work: &Path, n: usize, tenancy: bool) {
     let timed =
         |label: &str, start: Instant| println!("{label:>12} {:>9.1} ms", start.elapsed().as_secs_f64() * 1000.0);
     // The floor under any generation: syn's parse of the sources, nothing else.
-    let source = fs::read_to_string(dir.join("src/schema.rs")).expect("read the schema");
     let start = Instant::now();
     let file = syn::parse_file(&source).expect("the synthetic schema parses");
     timed("syn parse", start);

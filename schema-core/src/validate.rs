@@ -2,8 +2,9 @@
 //! one `check_<rule>` function; the build script reports what they find as
 //! `path:line:col: message` and fails.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
+use crate::analysis::Analysis;
 use crate::diagnostics::Diagnostic;
 use crate::model::*;
 use crate::transform::TenantInfo;
@@ -69,43 +70,15 @@ pub fn check_schema(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
     check_unique_table_names(schema, diagnostics);
     check_unique_enum_names(schema, diagnostics);
     check_unique_constraint_names(schema, diagnostics);
-    check_enum_columns(schema, diagnostics);
-    check_foreign_key_types(schema, diagnostics);
-    check_junction_sides(schema, diagnostics);
-    check_polymorphic_targets(schema, diagnostics);
-    check_membership(schema, diagnostics);
+    // One index of the names, which the checks below look up per key, link
+    // and column (a scan of the lists each time was quadratic).
+    let names = Analysis::new(schema);
+    check_enum_columns(&names, diagnostics);
+    check_foreign_key_types(&names, diagnostics);
+    check_junction_sides(&names, diagnostics);
+    check_polymorphic_targets(&names, diagnostics);
+    check_membership(&names, diagnostics);
     limits::check_dialect_limits(schema, diagnostics);
-}
-
-/// The schema's entities and enums by Rust name, built once per check: a
-/// check looks a name up per key, link or column, and a scan of the lists
-/// each time made whole-schema validation quadratic in the schema's size.
-/// The first of a name wins, as with [`Schema::entity`].
-struct Names<'a> {
-    entities: HashMap<&'a str, &'a Entity>,
-    enums: HashMap<&'a str, &'a EnumType>,
-}
-
-impl<'a> Names<'a> {
-    fn of(schema: &'a Schema) -> Self {
-        let mut entities = HashMap::with_capacity(schema.entities.len());
-        for e in &schema.entities {
-            entities.entry(e.name.as_str()).or_insert(e);
-        }
-        let mut enums = HashMap::with_capacity(schema.enums.len());
-        for e in &schema.enums {
-            enums.entry(e.name.as_str()).or_insert(e);
-        }
-        Names { entities, enums }
-    }
-
-    fn entity(&self, name: &str) -> Option<&'a Entity> {
-        self.entities.get(name).copied()
-    }
-
-    fn enum_type(&self, name: &str) -> Option<&'a EnumType> {
-        self.enums.get(name).copied()
-    }
 }
 
 /// Two entities claiming one table name.
@@ -197,8 +170,8 @@ pub fn check_unique_constraint_names(schema: &Schema, diagnostics: &mut Vec<Diag
 }
 
 /// Enum-typed columns name a `#[db_enum]`, and enum defaults are values of it.
-pub fn check_enum_columns(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
-    let names = Names::of(schema);
+pub fn check_enum_columns(names: &Analysis<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let schema = names.schema();
     for entity in &schema.entities {
         for column in &entity.columns {
             let ColumnType::Enum(name) = &column.ty else { continue };
@@ -234,8 +207,8 @@ pub fn check_enum_columns(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// A foreign key column has the type of the key it references.
-pub fn check_foreign_key_types(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
-    let names = Names::of(schema);
+pub fn check_foreign_key_types(names: &Analysis<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let schema = names.schema();
     for entity in &schema.entities {
         for fk in &entity.foreign_keys {
             let Some(target) = names.entity(&fk.target) else { continue };
@@ -281,8 +254,8 @@ pub fn check_foreign_key_types(schema: &Schema, diagnostics: &mut Vec<Diagnostic
 }
 
 /// Both sides of a junction are entities.
-pub fn check_junction_sides(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
-    let names = Names::of(schema);
+pub fn check_junction_sides(names: &Analysis<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let schema = names.schema();
     for entity in &schema.entities {
         let Some(j) = &entity.junction else { continue };
         for side in [&j.left, &j.right] {
@@ -303,8 +276,8 @@ pub fn check_junction_sides(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) 
 }
 
 /// Polymorphic targets exist and share the id column's key type.
-pub fn check_polymorphic_targets(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
-    let names = Names::of(schema);
+pub fn check_polymorphic_targets(names: &Analysis<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let schema = names.schema();
     for entity in &schema.entities {
         for link in &entity.polymorphic {
             let Some(id) = entity.column(&link.id_column) else { continue };
@@ -333,8 +306,8 @@ pub fn check_polymorphic_targets(schema: &Schema, diagnostics: &mut Vec<Diagnost
 /// `#[tenant(membership = M, role = r, admin_roles = [...])]`: `M` is an entity
 /// scoped to this tenant, its user column references the users entity, `r` is
 /// one of its columns, and each admin role is a value of `r`'s `#[db_enum]`.
-pub fn check_membership(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
-    let names = Names::of(schema);
+pub fn check_membership(names: &Analysis<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let schema = names.schema();
     for tenant in schema.entities.iter().filter(|e| e.traits.tenant) {
         let Some(m) = &tenant.traits.membership else { continue };
         let at = if m.location.file.is_empty() { &tenant.location } else { &m.location };

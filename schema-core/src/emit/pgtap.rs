@@ -26,6 +26,7 @@ use std::collections::HashMap;
 use super::TenancyOptions;
 use super::sql::HEADER;
 use super::sql::triggers;
+use crate::analysis::Analysis;
 use crate::audit;
 use crate::model::{self, ColumnType, Entity, Generated, PolicyCommand, Schema};
 use crate::quote::{ident, string_literal};
@@ -49,10 +50,11 @@ const SLOT_VIEWER: u32 = 14;
 const SLOT_AUDIT: u32 = 21;
 
 /// The suite, or `None` when the schema has no tenant.
-pub fn suite(schema: &Schema, options: &TenancyOptions) -> Option<String> {
+pub fn suite(analysis: &Analysis<'_>, options: &TenancyOptions) -> Option<String> {
+    let schema = analysis.schema();
     let plan = plan(schema, options, &mut Vec::new())?;
     let t = &plan.tenancy;
-    let f = Fixtures::new(schema, t);
+    let f = Fixtures::new(analysis, t);
     let mut s = Suite::default();
     // The tenant and the tenant-scoped tables, in the plan's order.
     let scoped: Vec<&Entity> = plan
@@ -657,41 +659,43 @@ impl Row {
 
 struct Fixtures<'a> {
     schema: &'a Schema,
+    analysis: &'a Analysis<'a>,
     t: &'a Tenancy<'a>,
     /// Insert order: foreign-key and polymorphic targets first.
     order: Vec<&'a Entity>,
-    /// Each entity by name, with its 1-based position in the schema (the
-    /// number its fixture keys are made of): looked up per fixture column.
-    by_name: HashMap<&'a str, (usize, &'a Entity)>,
+    /// Each entity's 1-based position in the schema, by name: the number its
+    /// fixture keys are made of, looked up per fixture column.
+    positions: HashMap<&'a str, usize>,
 }
 
 impl<'a> Fixtures<'a> {
-    fn new(schema: &'a Schema, t: &'a Tenancy<'a>) -> Self {
-        let by_name: HashMap<&str, (usize, &Entity)> =
-            schema.entities.iter().enumerate().rev().map(|(i, e)| (e.name.as_str(), (i + 1, e))).collect();
+    fn new(analysis: &'a Analysis<'a>, t: &'a Tenancy<'a>) -> Self {
+        let schema = analysis.schema();
+        let positions: HashMap<&str, usize> =
+            schema.entities.iter().enumerate().rev().map(|(i, e)| (e.name.as_str(), i + 1)).collect();
         // The dependency order again, now with polymorphic targets as edges
         // too (a link's target row must exist before the row pointing at
         // it); names that are no entity are no edge.
-        let base = schema.dependency_order();
+        let base = analysis.dependency_order();
         let order = model::stable_topological_order(
-            &base,
+            base,
             |e| e.name.as_str(),
             |e| {
                 let keys = e.foreign_keys.iter().map(|fk| fk.target.as_str()).filter(|t| *t != e.name);
                 let links = e.polymorphic.iter().flat_map(|p| p.targets.iter().map(|t| t.entity.as_str()));
-                keys.chain(links).filter(|d| by_name.contains_key(d)).collect()
+                keys.chain(links).filter(|d| positions.contains_key(d)).collect()
             },
         );
         let order = order.into_iter().map(|i| base[i]).collect();
-        Fixtures { schema, t, order, by_name }
+        Fixtures { schema, analysis, t, order, positions }
     }
 
     fn entity(&self, name: &str) -> Option<&'a Entity> {
-        self.by_name.get(name).map(|&(_, e)| e)
+        self.analysis.entity(name)
     }
 
     fn index(&self, entity: &Entity) -> usize {
-        self.by_name.get(entity.name.as_str()).map_or(1, |&(i, _)| i)
+        self.positions.get(entity.name.as_str()).copied().unwrap_or(1)
     }
 
     fn soft(&self, entity: &Entity) -> bool {

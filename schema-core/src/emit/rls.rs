@@ -52,7 +52,7 @@ impl Emitter for RlsArtifacts {
             );
         }
         out.artifacts.push(Artifact::text("postgres/rls.sql", rls_sql(&rls)));
-        if let Some(suite) = super::pgtap::suite(schema, &options.tenancy) {
+        if let Some(suite) = super::pgtap::suite(cx.analysis(), &options.tenancy) {
             out.artifacts.push(Artifact::text("postgres/rls_test.sql", suite));
         }
     }
