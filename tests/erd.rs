@@ -1,7 +1,8 @@
 //! The ERDs of the showcase and the examples: the `.mmd` parsed by mermaid's
 //! own parser (Node, `tools/node`), entity and relation counts checked
-//! against the model, the SVG parsed as XML with one box per entity and one
-//! connector per relation.
+//! against the model, the SVG parsed as XML with one box per entity, one
+//! connector per relation but the tenant keys, and a tag on each
+//! tenant-scoped box instead.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -25,8 +26,16 @@ fn crates() -> Vec<PathBuf> {
     out
 }
 
-/// (entities, relations) the model says the ERD must draw.
-fn expected_counts(krate: &Path) -> (usize, usize) {
+/// What the model says the ERDs must draw.
+struct Expected {
+    entities: usize,
+    /// Foreign keys and polymorphic targets: Mermaid's lines.
+    relations: usize,
+    /// Tables scoped to a tenant, each with one tenant key: tags in the SVG.
+    tenant_scoped: usize,
+}
+
+fn expected_counts(krate: &Path) -> Expected {
     let artifacts = Builder::new()
         .with_crate_dir(krate)
         .with_out_dir("generated")
@@ -35,14 +44,29 @@ fn expected_counts(krate: &Path) -> (usize, usize) {
     let snapshot = artifacts.get("migrations/schema.snapshot.json").expect("snapshot");
     let schema: serde_json::Value = serde_json::from_slice(&snapshot.contents).expect("snapshot json");
     let entities = schema["entities"].as_array().expect("entities");
-    let mut relations = 0;
+    let table_of = |name: &serde_json::Value| entities.iter().find(|e| &e["name"] == name).map(|e| &e["table"]);
+    let (mut relations, mut tenant_scoped) = (0, 0);
     for e in entities {
-        relations += e["foreign_keys"].as_array().map_or(0, Vec::len);
+        // The snapshot leaves empty lists out.
+        let foreign_keys = e["foreign_keys"].as_array().map_or(&[][..], Vec::as_slice);
+        relations += foreign_keys.len();
         for link in e["polymorphic"].as_array().into_iter().flatten() {
             relations += link["targets"].as_array().map_or(0, Vec::len);
         }
+        let scope = &e["tenant_scope"];
+        if !scope.is_null() {
+            tenant_scoped += 1;
+            let tenant_keys = foreign_keys
+                .iter()
+                .filter(|fk| {
+                    fk["columns"] == serde_json::json!([scope["column"]])
+                        && Some(&fk["target_table"]) == table_of(&scope["tenant"])
+                })
+                .count();
+            assert_eq!(tenant_keys, 1, "{}: one tenant key to the tenant", e["table"]);
+        }
     }
-    (entities.len(), relations)
+    Expected { entities: entities.len(), relations, tenant_scoped }
 }
 
 #[test]
@@ -68,12 +92,13 @@ fn mermaid_parses_the_erds_and_counts_match_the_model() {
             .filter(|l| l.starts_with("    ") && !l.starts_with("        ") && !l.contains(':') && l.trim() != "}")
             .count();
         let relations = mmd.lines().filter(|l| l.contains("--o{") || l.contains("..o{")).count();
-        assert_eq!((entities, relations), expected_counts(&krate), "{}", mmd_path.display());
+        let expected = expected_counts(&krate);
+        assert_eq!((entities, relations), (expected.entities, expected.relations), "{}", mmd_path.display());
     }
 }
 
 #[test]
-fn the_svg_has_one_box_per_entity_and_one_connector_per_relation() {
+fn the_svg_has_one_box_per_entity_one_connector_per_relation_and_tags_for_tenant_keys() {
     for krate in crates() {
         let path = krate.join("generated/erd/erd.svg");
         let text = std::fs::read_to_string(&path).expect("svg");
@@ -85,7 +110,17 @@ fn the_svg_has_one_box_per_entity_and_one_connector_per_relation() {
         };
         let boxes = classes("erd-entity");
         let connectors = classes("erd-relation");
-        assert_eq!((boxes.len(), connectors.len()), expected_counts(&krate), "{}", path.display());
+        let tags = classes("erd-tenant-scoped");
+        let expected = expected_counts(&krate);
+        assert_eq!(
+            (boxes.len(), connectors.len(), tags.len()),
+            (expected.entities, expected.relations - expected.tenant_scoped, expected.tenant_scoped),
+            "{}",
+            path.display()
+        );
+        for tag in &tags {
+            assert!(tag.parent().is_some_and(|g| g.attribute("class") == Some("erd-entity")), "{tag:?} inside a box");
+        }
         for c in &connectors {
             assert_eq!(c.tag_name().name(), "path");
             // The crow's foot is at the child's end, which is the start of the path

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 
 use crate::analysis::Analysis;
 use crate::diagnostics::Diagnostic;
-use crate::model::{ColumnType, Entity, Location};
+use crate::model::{ColumnType, Entity, Location, TenantScope};
 
 use super::{Artifact, Context, Emitted, Emitter};
 
@@ -101,6 +101,9 @@ pub(crate) struct Relation {
     pub kind: RelationKind,
     /// For junction sides: the other side's table.
     pub other_side: Option<String>,
+    /// The tenant key of a `#[tenant_scoped]` table: Mermaid draws it, the
+    /// SVG tags the table's box instead (see [`svg`]).
+    pub tenant_key: bool,
 }
 
 impl Relation {
@@ -168,6 +171,9 @@ impl<'a> Diagram<'a> {
                     }
                     _ => (RelationKind::ForeignKey, None),
                 };
+                let tenant_key = e.tenant_scope.as_ref().is_some_and(|scope| {
+                    fk.columns == [scope.column.as_str()] && fk.target_table == tenant_table(analysis, scope)
+                });
                 relations.push(Relation {
                     parent: fk.target_table.clone(),
                     child: e.table.clone(),
@@ -175,6 +181,7 @@ impl<'a> Diagram<'a> {
                     optional,
                     kind,
                     other_side,
+                    tenant_key,
                 });
             }
             for link in &e.polymorphic {
@@ -188,6 +195,7 @@ impl<'a> Diagram<'a> {
                         optional,
                         kind: RelationKind::Polymorphic,
                         other_side: None,
+                        tenant_key: false,
                     });
                 }
             }
@@ -195,6 +203,12 @@ impl<'a> Diagram<'a> {
         relations.retain(|r| drawn.contains(r.parent.as_str()) && drawn.contains(r.child.as_str()));
         Ok(Diagram { entities, relations, analysis, hide_columns: options.hide_columns })
     }
+}
+
+/// The table of a tenant scope's tenant entity (its Rust name, when the
+/// entity is unknown: validation has reported that already).
+pub(crate) fn tenant_table<'a>(analysis: &'a Analysis<'_>, scope: &'a TenantScope) -> &'a str {
+    analysis.entity(&scope.tenant).map_or(scope.tenant.as_str(), |t| t.table.as_str())
 }
 
 /// A column's type as the diagrams print it: the PostgreSQL spelling, in

@@ -3,17 +3,29 @@
 //!
 //! Each box is a `<g class="erd-entity">`, each relation one
 //! `<path class="erd-relation ...">`, so tools (and the tests) can count them.
+//!
+//! Tenant keys are the exception: in a multi-tenant schema every
+//! `#[tenant_scoped]` table has a key to the tenant, and drawn as lines they
+//! bury the schema's own relations under one fan into a single box (and each
+//! line spanning many ranks costs the layout a slot on every rank it
+//! crosses: tables times depth). So the SVG leaves them out and tags the
+//! table's box `per organization` (`<text class="erd-tenant-scoped">`, its
+//! `<title>` naming the key); `erd.mmd` keeps every relation.
 //! Text is monospace, so box widths follow from character counts without
 //! font metrics. Coordinates are whole pixels.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use super::layout::{self, NodeSize, Rect};
-use super::{Diagram, RelationKind, key_markers, type_label};
+use super::{Diagram, Relation, RelationKind, key_markers, type_label};
 
 const CHAR_W: f64 = 7.3;
 const TITLE_CHAR_W: f64 = 8.2;
 const HEADER_H: i64 = 28;
+/// The tenant tag's line under the title.
+const TAG_H: i64 = 14;
+const TAG_CHAR_W: f64 = 6.1;
 const ROW_H: i64 = 18;
 const PAD: i64 = 10;
 const FONT: &str = "DejaVu Sans Mono, Menlo, Consolas, monospace";
@@ -55,12 +67,23 @@ fn columns(rows: &[Row]) -> (f64, f64, f64) {
     (key, name, ty)
 }
 
-fn size(d: &Diagram, i: usize, rows: &[Row]) -> NodeSize {
+/// `per organization` for a table scoped to `Organization`.
+fn tenant_tag(d: &Diagram, i: usize) -> Option<String> {
+    let scope = d.entities[i].tenant_scope.as_ref()?;
+    Some(format!("per {}", crate::naming::snake_case(&scope.tenant).replace('_', " ")))
+}
+
+fn header_height(tag: &Option<String>) -> i64 {
+    HEADER_H + if tag.is_some() { TAG_H } else { 0 }
+}
+
+fn size(d: &Diagram, i: usize, rows: &[Row], tag: &Option<String>) -> NodeSize {
     let title = chars(&d.entities[i].table) * TITLE_CHAR_W;
+    let tag_w = tag.as_deref().map_or(0.0, |t| chars(t) * TAG_CHAR_W);
     let (key, name, ty) = columns(rows);
     let body = if rows.is_empty() { 0.0 } else { key + 8.0 + name + 20.0 + ty };
-    let width = (title.max(body) + 2.0 * PAD as f64).ceil() as i64;
-    let height = HEADER_H + if rows.is_empty() { 0 } else { rows.len() as i64 * ROW_H + 8 };
+    let width = (title.max(tag_w).max(body) + 2.0 * PAD as f64).ceil() as i64;
+    let height = header_height(tag) + if rows.is_empty() { 0 } else { rows.len() as i64 * ROW_H + 8 };
     NodeSize { width: width.max(96), height }
 }
 
@@ -110,8 +133,9 @@ fn markers(out: &mut String) {
     );
 }
 
-fn draw_box(out: &mut String, d: &Diagram, i: usize, r: Rect, rows: &[Row]) {
+fn draw_box(out: &mut String, d: &Diagram, i: usize, r: Rect, rows: &[Row], tag: &Option<String>) {
     let e = d.entities[i];
+    let header = header_height(tag);
     let _ = writeln!(out, r#"  <g class="erd-entity" id="entity-{}">"#, esc(&e.table));
     if let Some(doc) = &e.doc {
         let _ = writeln!(out, "    <title>{}: {}</title>", esc(&e.table), esc(&super::first_sentence(doc)));
@@ -131,7 +155,7 @@ fn draw_box(out: &mut String, d: &Diagram, i: usize, r: Rect, rows: &[Row]) {
         y5 = r.y + 5,
         xr = r.x + r.width,
         xr5 = r.x + r.width - 5,
-        yb = r.y + HEADER_H,
+        yb = r.y + header,
     );
     let _ = writeln!(
         out,
@@ -140,9 +164,20 @@ fn draw_box(out: &mut String, d: &Diagram, i: usize, r: Rect, rows: &[Row]) {
         r.y + 19,
         esc(&e.table)
     );
+    if let (Some(tag), Some(scope)) = (tag, &e.tenant_scope) {
+        let _ = writeln!(
+            out,
+            r##"    <text class="erd-tenant-scoped" x="{}" y="{}" text-anchor="middle" font-size="10" fill="#1d4ed8"><title>{}: the tenant key, a foreign key to {} (not drawn as a line)</title>{}</text>"##,
+            r.x + r.width / 2,
+            r.y + 19 + TAG_H,
+            esc(&scope.column),
+            esc(super::tenant_table(d.analysis, scope)),
+            esc(tag)
+        );
+    }
     let (key_w, _, _) = columns(rows);
     for (k, row) in rows.iter().enumerate() {
-        let y = r.y + HEADER_H + 4 + (k as i64 + 1) * ROW_H - 5;
+        let y = r.y + header + 4 + (k as i64 + 1) * ROW_H - 5;
         if !row.keys.is_empty() {
             let _ = writeln!(
                 out,
@@ -187,10 +222,16 @@ fn path_data(points: &[(i64, i64)]) -> String {
 
 pub(super) fn render(d: &Diagram) -> String {
     let all_rows: Vec<Vec<Row>> = (0..d.entities.len()).map(|i| rows(d, i)).collect();
-    let sizes: Vec<NodeSize> = (0..d.entities.len()).map(|i| size(d, i, &all_rows[i])).collect();
-    let index = |table: &str| d.entities.iter().position(|e| e.table == table);
-    let edges: Vec<(usize, usize)> =
-        d.relations.iter().filter_map(|r| Some((index(&r.parent)?, index(&r.child)?))).collect();
+    let tags: Vec<Option<String>> = (0..d.entities.len()).map(|i| tenant_tag(d, i)).collect();
+    let sizes: Vec<NodeSize> = (0..d.entities.len()).map(|i| size(d, i, &all_rows[i], &tags[i])).collect();
+    let index: HashMap<&str, usize> = d.entities.iter().enumerate().map(|(i, e)| (e.table.as_str(), i)).collect();
+    // Both ends are drawn entities: `Diagram::new` keeps no other relation.
+    let (relations, edges): (Vec<&Relation>, Vec<(usize, usize)>) = d
+        .relations
+        .iter()
+        .filter(|r| !r.tenant_key)
+        .filter_map(|r| Some((r, (*index.get(r.parent.as_str())?, *index.get(r.child.as_str())?))))
+        .unzip();
     let placed = layout::layout(&sizes, &edges);
 
     let mut out = String::new();
@@ -206,7 +247,7 @@ pub(super) fn render(d: &Diagram) -> String {
     let _ = writeln!(out, r##"  <rect width="{}" height="{}" fill="#f8fafc"/>"##, placed.width, placed.height);
 
     // Connectors first, so boxes are drawn over their ends.
-    for (k, r) in d.relations.iter().enumerate() {
+    for (k, r) in relations.iter().enumerate() {
         let parent_marker = if r.optional { "zero-or-one" } else { "one" };
         let (class, dash) = match r.kind {
             RelationKind::ForeignKey => ("erd-relation foreign-key", ""),
@@ -227,7 +268,7 @@ pub(super) fn render(d: &Diagram) -> String {
             None => {
                 // A self-reference: a loop on the box's right side.
                 let b = placed.boxes[edges[k].0];
-                let (x, y1, y2) = (b.x + b.width, b.y + 10, b.y + HEADER_H + 10);
+                let (x, y1, y2) = (b.x + b.width, b.y + 10, b.y + header_height(&tags[edges[k].0]) + 10);
                 (
                     format!("M{x},{y1} C{},{y1} {},{y2} {x},{y2}", x + 44, x + 44),
                     format!("{parent_marker}-start"),
@@ -252,7 +293,7 @@ pub(super) fn render(d: &Diagram) -> String {
         }
     }
     for (i, rect) in placed.boxes.iter().enumerate() {
-        draw_box(&mut out, d, i, *rect, &all_rows[i]);
+        draw_box(&mut out, d, i, *rect, &all_rows[i], &tags[i]);
     }
     out.push_str("</svg>\n");
     out

@@ -117,11 +117,47 @@ fn subsystem_and_hidden_columns() {
     assert!(!mmd.contains('{') || mmd.lines().all(|l| !l.ends_with('{')), "{mmd}");
     let svg = svg::render(&d);
     assert_eq!(svg.matches("class=\"erd-entity\"").count(), 2);
-    assert_eq!(svg.matches("class=\"erd-relation").count(), d.relations.len());
+    // Tenant keys are tags, every other relation a line.
+    let drawn = d.relations.iter().filter(|r| !r.tenant_key).count();
+    assert_eq!(svg.matches("class=\"erd-relation").count(), drawn, "{svg}");
+    let scoped = d.entities.iter().filter(|e| e.tenant_scope.is_some()).count();
+    assert_eq!(svg.matches("class=\"erd-tenant-scoped\"").count(), scoped, "{svg}");
     let analysis = Analysis::new(&schema);
     let bad = Diagram::new(&analysis, &ErdOptions::default().with_entities(["Nope"]));
     let Err(diags) = bad else { panic!("unknown entity accepted") };
     assert_eq!(diags[0].message, "the ERD options name `Nope`, which is not an entity");
+}
+
+#[test]
+fn the_svg_tags_tenant_scoped_tables_instead_of_drawing_their_tenant_keys() {
+    let schema = fixture();
+    let analysis = Analysis::new(&schema);
+    let d = Diagram::new(&analysis, &ErdOptions::default()).unwrap();
+    let scoped: Vec<&str> =
+        schema.entities.iter().filter(|e| e.tenant_scope.is_some()).map(|e| e.table.as_str()).collect();
+    assert!(scoped.len() >= 3, "{scoped:?}");
+    let tenant_keys: Vec<&Relation> = d.relations.iter().filter(|r| r.tenant_key).collect();
+    assert_eq!(tenant_keys.len(), scoped.len(), "one tenant key per scoped table");
+    assert!(tenant_keys.iter().all(|r| r.parent == "organizations" && r.columns == "organization_id"));
+
+    let svg = svg::render(&d);
+    assert_eq!(svg.matches("class=\"erd-relation").count(), d.relations.len() - scoped.len(), "{svg}");
+    assert!(!svg.contains("-&gt; organizations: organization_id</title></path>"), "no tenant line: {svg}");
+    for table in &scoped {
+        let group = svg.split(&format!("id=\"entity-{table}\"")).nth(1).expect("box").split("</g>").next().unwrap();
+        assert!(
+            group.contains(
+                "<text class=\"erd-tenant-scoped\" x=\""
+            ) && group.contains("<title>organization_id: the tenant key, a foreign key to organizations (not drawn as a line)</title>per organization</text>"),
+            "{table}: {group}"
+        );
+    }
+    // The tenant's own box and the unscoped junction carry no tag; Mermaid keeps every line.
+    assert_eq!(svg.matches("class=\"erd-tenant-scoped\"").count(), scoped.len());
+    let mmd = mermaid::render(&d);
+    for table in &scoped {
+        assert!(mmd.contains(&format!("    organizations ||--o{{ {table} : \"organization_id\"")), "{table}\n{mmd}");
+    }
 }
 
 #[test]
