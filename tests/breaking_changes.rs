@@ -532,6 +532,94 @@ fn the_application_role_sees_each_tenant_exactly(db: &mut dyn Database, late_wri
     assert_eq!(none, "0", "no tenant set: nothing visible");
 }
 
+const TENANT_BOOKS: &str = r#"use tablewright::prelude::*;
+
+#[entity]
+#[tenant]
+pub struct Organization {
+    #[id(auto)]
+    pub id: i64,
+    pub name: String,
+}
+
+#[entity]
+#[tenant_scoped]
+pub struct Book {
+    #[id(auto)]
+    pub id: i64,
+    pub title: String,
+    pub price: String,
+}
+"#;
+
+/// Managed PostgreSQL migrates as a role that owns the tables and is not a
+/// superuser, and FORCE ROW LEVEL SECURITY holds it to the tenant policies:
+/// with no tenant set while migrating, a backfill would see no row, and a
+/// shadow column swapped in would hold NULL where the prices were. The
+/// plan's data statements lift FORCE for themselves; here the whole plan
+/// (a backfilled column and a type change through a shadow) runs as such a
+/// role, and every row of both tenants is filled and converted, FORCE is
+/// back on after each step, and the downs bring the text prices back.
+#[test]
+fn a_phased_plan_reaches_every_tenants_rows_when_the_migration_role_is_not_a_superuser() {
+    let dir = krate(TENANT_BOOKS);
+    retrofit_build(dir.path()).generate().unwrap_or_else(|e| panic!("{e}")).write().unwrap();
+    let edited = TENANT_BOOKS.replace(
+        "    pub price: String,\n",
+        "    #[column(using = \"CAST(price AS INTEGER)\")]\n    pub price: i32,\n    #[column(backfill = \"lower(title)\")]\n    pub slug: String,\n",
+    );
+    fs::write(dir.path().join("src/schema.rs"), edited).unwrap();
+    retrofit_build(dir.path())
+        .with_record("price_and_slug")
+        .acknowledge(["narrow column books.price"])
+        .generate()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .write()
+        .unwrap();
+    let migrations = common::load_migrations(&dir.path().join("generated/migrations/postgres")).unwrap();
+    let names: Vec<&str> = migrations.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["0001_initial", "0002_price_and_slug_expand", "0003_price_and_slug_backfill", "0004_price_and_slug_contract"]
+    );
+
+    let Some(mut db) = common::PgDatabase::create().unwrap_or_else(|e| panic!("{e}")) else { return };
+    let mut owner = db.owned_by_a_login_role().unwrap_or_else(|e| panic!("{e}"));
+    let mut run = |file: &Path| {
+        let sql = fs::read_to_string(file).unwrap();
+        assert!(!sql.starts_with("-- no-transaction"), "{}", file.display());
+        if let Err(e) = owner.batch_execute(&sql) {
+            panic!(
+                "{} as the owner: {}",
+                file.display(),
+                e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().into())
+            );
+        }
+    };
+    run(&migrations[0].up);
+    // Two tenants' rows, written past row-level security by the superuser.
+    db.execute_batch(
+        "INSERT INTO organizations (name) VALUES ('a'), ('b');
+         INSERT INTO books (organization_id, title, price) VALUES (1, 'Dune', '10'), (2, 'Emma', '7'), (1, 'Ulysses', '23')",
+    )
+    .unwrap();
+    let forced = "SELECT bool_and(relforcerowsecurity)::text FROM pg_class WHERE relname IN ('books', 'organizations')";
+    for m in &migrations[1..] {
+        run(&m.up);
+        assert_eq!(scalar(&mut db, forced), "true", "FORCE is back on after {}", m.name);
+    }
+    assert_eq!(
+        scalar(&mut db, "SELECT SUM(price) || '/' || COUNT(*) FILTER (WHERE slug = lower(title)) FROM books"),
+        "40/3",
+        "every tenant's prices converted and slugs filled"
+    );
+    for m in migrations[1..].iter().rev() {
+        run(&m.down);
+        assert_eq!(scalar(&mut db, forced), "true", "FORCE is back on after undoing {}", m.name);
+    }
+    assert_eq!(scalar(&mut db, "SELECT string_agg(price, ',' ORDER BY id) FROM books"), "10,7,23");
+}
+
 /// The migration review through the build: a one-step type change is a
 /// cargo warning at the field, listed in the draft's header and README; the
 /// same change planned in phases is not; `with_lint_errors` fails the

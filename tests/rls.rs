@@ -38,11 +38,26 @@ fn read(path: &str) -> String {
     std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}; run `cargo build` first"))
 }
 
-/// A fresh database with the showcase's Postgres migration applied (membership
-/// mode, as generated); `None` when skipping.
+/// The showcase's recorded PostgreSQL up migrations, in order: (file name, SQL).
+fn recorded_up_steps() -> Vec<(String, String)> {
+    let dir = root().join("generated/migrations/postgres");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}; run `cargo build` first", dir.display()))
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".up.sql"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 4, "{names:?}");
+    names.into_iter().map(|n| (n.clone(), read(&format!("generated/migrations/postgres/{n}")))).collect()
+}
+
+/// A fresh database with the showcase's recorded Postgres migrations applied
+/// (membership mode, as generated); `None` when skipping.
 fn migrated() -> Option<PgDatabase> {
     let mut db = PgDatabase::create().unwrap_or_else(|e| panic!("{e}"))?;
-    db.execute_batch(&read("generated/migrations/postgres/0001_initial.up.sql")).unwrap_or_else(|e| panic!("{e}"));
+    for (name, sql) in recorded_up_steps() {
+        db.execute_batch(&sql).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
     Some(db)
 }
 
@@ -668,4 +683,57 @@ pub struct Note { #[id] pub id: Uuid, pub body: String }
         !passed && output.contains("not ok") && output.contains("notes: another tenant's rows are invisible"),
         "{output}"
     );
+}
+
+/// Managed PostgreSQL (RDS, Cloud SQL, Supabase, Neon) migrates as a role
+/// that owns the tables but is not a superuser. FORCE ROW LEVEL SECURITY
+/// holds that owner to the policies, and the membership functions run as
+/// it: before `0004_membership_read_policy` they recursed through the
+/// membership table's own policies, and every query of the application role
+/// failed. The recorded steps run here as such a role; after 0003 the failure
+/// is there, after 0004 the application role works and stays isolated.
+#[test]
+fn a_migration_role_that_is_not_a_superuser_gets_working_isolation() {
+    let Some(mut db) = PgDatabase::create().unwrap_or_else(|e| panic!("{e}")) else { return };
+    let mut client = db.owned_by_a_login_role().unwrap_or_else(|e| panic!("{e}"));
+    let owner = client.query_one("SELECT current_user::text", &[]).expect("current_user").get::<_, String>(0);
+    let steps = recorded_up_steps();
+    let (before, after): (Vec<_>, Vec<_>) = steps.iter().partition(|(name, _)| name.as_str() < "0004");
+    for (name, sql) in &before {
+        client.batch_execute(sql).unwrap_or_else(|e| panic!("{name} as a non-superuser owner: {e}"));
+    }
+    // The rows, written past row-level security by the test's superuser; the
+    // owner may act as the application role.
+    seed_members(db.client());
+    db.client().batch_execute(&format!("GRANT app_user TO \"{owner}\"")).unwrap_or_else(|e| panic!("{e}"));
+
+    let projects = "SELECT id::text FROM projects ORDER BY id";
+    let a = [("app.user_id", USER_A)];
+    let failure = as_role(&mut client, "app_user", &a, |tx| tx.query(projects, &[]).map(|_| ()));
+    let err = failure.expect_err("before 0004 the membership functions recurse");
+    assert_eq!(err.as_db_error().map(|e| e.code().code()), Some("54001"), "stack depth limit exceeded: {err}");
+
+    for (name, sql) in &after {
+        client.batch_execute(sql).unwrap_or_else(|e| panic!("{name} as a non-superuser owner: {e}"));
+    }
+    let members = "SELECT organization_id::text || ' ' || user_id::text FROM organization_members ORDER BY 1";
+    assert_eq!(as_role(&mut client, "app_user", &a, |tx| ids(tx, projects)), [PROJECT_A]);
+    assert_eq!(as_role(&mut client, "app_user", &a, |tx| ids(tx, "SELECT id::text FROM organizations")), [ORG_A]);
+    // The owner's read is the owner's: the application role sees the
+    // memberships of its own organizations only, and none without a user.
+    let seen = as_role(&mut client, "app_user", &a, |tx| ids(tx, members));
+    assert!(!seen.is_empty() && seen.iter().all(|m| m.starts_with(ORG_A)), "{seen:?}");
+    let b = [("app.user_id", USER_B)];
+    let seen = as_role(&mut client, "app_user", &b, |tx| ids(tx, members));
+    assert!(!seen.is_empty() && seen.iter().all(|m| m.starts_with(ORG_B)), "{seen:?}");
+    assert!(as_role(&mut client, "app_user", &[], |tx| ids(tx, members)).is_empty());
+    let both = [("app.user_id", USER_BOTH)];
+    assert_eq!(as_role(&mut client, "app_user", &both, |tx| ids(tx, projects)), [PROJECT_A, PROJECT_B]);
+    // Writes keep to the tenant boundary too.
+    let err = as_role(&mut client, "app_user", &a, |tx| {
+        tx.batch_execute(&format!("INSERT INTO projects (organization_id, name, code) VALUES ('{ORG_B}', 'n', 'N')"))
+            .unwrap_err()
+    });
+    assert_eq!(err.as_db_error().map(|e| e.code().code()), Some("42501"), "{err}");
+    drop(client);
 }

@@ -244,6 +244,8 @@ COMMENT ON POLICY "tenant_update" ON "organization_members" IS 'rows of the curr
 --> statement-breakpoint
 COMMENT ON POLICY "tenant_delete" ON "organization_members" IS 'rows of a tenant where the user has an admin role';
 --> statement-breakpoint
+COMMENT ON POLICY "membership_read" ON "organization_members" IS 'the membership functions (SECURITY DEFINER, owned by the migration role) read every membership';
+--> statement-breakpoint
 ALTER TABLE "projects" ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE "projects" FORCE ROW LEVEL SECURITY;

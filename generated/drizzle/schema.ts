@@ -358,6 +358,12 @@ export const organizationMembers = pgTable(
       for: "delete",
       using: sql`"organization_id" IN (SELECT tw_admin_tenants())`,
     }),
+    pgPolicy("membership_read", {
+      as: "permissive",
+      for: "select",
+      to: "current_user",
+      using: sql`true`,
+    }),
   ],
 );
 

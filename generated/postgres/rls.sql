@@ -201,6 +201,8 @@ CREATE POLICY "tenant_update" ON "organization_members" FOR UPDATE USING ("organ
 
 CREATE POLICY "tenant_delete" ON "organization_members" FOR DELETE USING ("organization_id" IN (SELECT tw_admin_tenants()));
 
+CREATE POLICY "membership_read" ON "organization_members" FOR SELECT TO CURRENT_USER USING (true);
+
 COMMENT ON POLICY "tenant_select" ON "organization_members" IS 'rows of the current tenant';
 
 COMMENT ON POLICY "tenant_insert" ON "organization_members" IS 'new rows must belong to the current tenant';
@@ -208,6 +210,8 @@ COMMENT ON POLICY "tenant_insert" ON "organization_members" IS 'new rows must be
 COMMENT ON POLICY "tenant_update" ON "organization_members" IS 'rows of the current tenant, which must stay in it';
 
 COMMENT ON POLICY "tenant_delete" ON "organization_members" IS 'rows of a tenant where the user has an admin role';
+
+COMMENT ON POLICY "membership_read" ON "organization_members" IS 'the membership functions (SECURITY DEFINER, owned by the migration role) read every membership';
 
 ALTER TABLE "projects" ENABLE ROW LEVEL SECURITY;
 

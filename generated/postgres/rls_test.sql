@@ -4,7 +4,7 @@
 -- Everything happens in one transaction that is rolled back.
 
 BEGIN;
-SELECT plan(313);
+SELECT plan(316);
 
 -- Fixtures, inserted by the session user (who must bypass row-level security)
 INSERT INTO "audit_logs" ("id", "action", "entity_type", "entity_id") VALUES ('2001', '2001', '2001', '2001');
@@ -69,6 +69,7 @@ SELECT policies_are('audit_logs', ARRAY['audit_select', 'audit_insert'], 'audit_
 SELECT policy_cmd_is('audit_logs', 'audit_select', 'SELECT', 'audit_logs: policy audit_select is for SELECT');
 SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"audit_logs"'::regclass AND polname = 'audit_select'), 'audit_logs: policy audit_select applies to every role');
 SELECT policy_cmd_is('audit_logs', 'audit_insert', 'INSERT', 'audit_logs: policy audit_insert is for INSERT');
+SELECT ok((SELECT p.polroles = ARRAY[c.relowner] FROM pg_catalog.pg_policy AS p JOIN pg_catalog.pg_class AS c ON c.oid = p.polrelid WHERE p.polrelid = '"audit_logs"'::regclass AND p.polname = 'audit_insert'), 'audit_logs: policy audit_insert applies to the table''s owner only');
 SELECT ok((SELECT relrowsecurity AND relforcerowsecurity FROM pg_catalog.pg_class WHERE oid = '"labels"'::regclass), 'labels: row-level security is enabled and forced');
 SELECT policies_are('labels', ARRAY['tenant_select', 'tenant_insert', 'tenant_update', 'tenant_delete'], 'labels: exactly the generated policies');
 SELECT policy_cmd_is('labels', 'tenant_select', 'SELECT', 'labels: policy tenant_select is for SELECT');
@@ -98,7 +99,7 @@ SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE pol
 SELECT policy_cmd_is('attachments', 'tenant_delete', 'DELETE', 'attachments: policy tenant_delete is for DELETE');
 SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"attachments"'::regclass AND polname = 'tenant_delete'), 'attachments: policy tenant_delete applies to every role');
 SELECT ok((SELECT relrowsecurity AND relforcerowsecurity FROM pg_catalog.pg_class WHERE oid = '"organization_members"'::regclass), 'organization_members: row-level security is enabled and forced');
-SELECT policies_are('organization_members', ARRAY['tenant_select', 'tenant_insert', 'tenant_update', 'tenant_delete'], 'organization_members: exactly the generated policies');
+SELECT policies_are('organization_members', ARRAY['tenant_select', 'tenant_insert', 'tenant_update', 'tenant_delete', 'membership_read'], 'organization_members: exactly the generated policies');
 SELECT policy_cmd_is('organization_members', 'tenant_select', 'SELECT', 'organization_members: policy tenant_select is for SELECT');
 SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"organization_members"'::regclass AND polname = 'tenant_select'), 'organization_members: policy tenant_select applies to every role');
 SELECT policy_cmd_is('organization_members', 'tenant_insert', 'INSERT', 'organization_members: policy tenant_insert is for INSERT');
@@ -107,6 +108,8 @@ SELECT policy_cmd_is('organization_members', 'tenant_update', 'UPDATE', 'organiz
 SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"organization_members"'::regclass AND polname = 'tenant_update'), 'organization_members: policy tenant_update applies to every role');
 SELECT policy_cmd_is('organization_members', 'tenant_delete', 'DELETE', 'organization_members: policy tenant_delete is for DELETE');
 SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"organization_members"'::regclass AND polname = 'tenant_delete'), 'organization_members: policy tenant_delete applies to every role');
+SELECT policy_cmd_is('organization_members', 'membership_read', 'SELECT', 'organization_members: policy membership_read is for SELECT');
+SELECT ok((SELECT p.polroles = ARRAY[c.relowner] FROM pg_catalog.pg_policy AS p JOIN pg_catalog.pg_class AS c ON c.oid = p.polrelid WHERE p.polrelid = '"organization_members"'::regclass AND p.polname = 'membership_read'), 'organization_members: policy membership_read applies to the table''s owner only');
 SELECT ok((SELECT relrowsecurity AND relforcerowsecurity FROM pg_catalog.pg_class WHERE oid = '"projects"'::regclass), 'projects: row-level security is enabled and forced');
 SELECT policies_are('projects', ARRAY['tenant_select', 'tenant_insert', 'tenant_update', 'tenant_delete', 'restore_select', 'restore_update'], 'projects: exactly the generated policies');
 SELECT policy_cmd_is('projects', 'tenant_select', 'SELECT', 'projects: policy tenant_select is for SELECT');

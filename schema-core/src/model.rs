@@ -41,6 +41,14 @@ pub struct Schema {
     /// planner knows what the database it describes holds.
     #[serde(default = "PostgresNow::before_respelling")]
     pub postgres_now: PostgresNow,
+    /// How the migration role reads the membership table of a
+    /// membership-mode tenancy. Always [`MembershipRead::OwnerPolicy`] for
+    /// a schema the front end reads; a snapshot recorded before that policy
+    /// existed has no such key and reads back as
+    /// [`MembershipRead::TenantPoliciesOnly`], so the planner adds the
+    /// policy to the database it describes as a step.
+    #[serde(default = "MembershipRead::before_owner_policy")]
+    pub membership_read: MembershipRead,
 }
 
 /// The spelling of `#[default(now)]` on a PostgreSQL timestamp column.
@@ -66,6 +74,35 @@ impl PostgresNow {
     /// What a snapshot without the key describes.
     pub fn before_respelling() -> Self {
         PostgresNow::CurrentTimestamp
+    }
+}
+
+/// How the migration role, which owns the tables and the `SECURITY DEFINER`
+/// membership functions, reads the membership table.
+///
+/// The tables are under FORCE ROW LEVEL SECURITY, which holds their owner
+/// to the policies too. The membership functions run as the owner, and the
+/// membership table's own policies call them: a superuser skips the
+/// policies, but an owner that is not one (managed PostgreSQL: RDS, Cloud
+/// SQL, Supabase, Neon) recursed until PostgreSQL stopped with "stack depth
+/// limit exceeded", and every query of the application role with it. The
+/// owner-only policy ([`crate::security`]) lets the owner read the table;
+/// the owner could lift FORCE on its own tables anyway, so this gives it
+/// nothing it did not have.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MembershipRead {
+    /// The membership table has a SELECT policy for the migration role.
+    #[default]
+    OwnerPolicy,
+    /// Only the tenant policies, as the first releases wrote them.
+    TenantPoliciesOnly,
+}
+
+impl MembershipRead {
+    /// What a snapshot without the key describes.
+    pub fn before_owner_policy() -> Self {
+        MembershipRead::TenantPoliciesOnly
     }
 }
 
@@ -707,7 +744,7 @@ impl Schema {
     /// A schema of these enums and entities, spelled as the current
     /// release writes it.
     pub fn new(enums: Vec<EnumType>, entities: Vec<Entity>) -> Self {
-        Schema { enums, entities, postgres_now: PostgresNow::default() }
+        Schema { enums, entities, postgres_now: PostgresNow::default(), membership_read: MembershipRead::default() }
     }
 
     /// Sorts entities by table name and enums by SQL name: the canonical order

@@ -47,7 +47,7 @@
 use std::collections::BTreeSet;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{Entity, Generated, Membership, PolicyCommand, RowPolicy, Schema};
+use crate::model::{Entity, Generated, Membership, MembershipRead, PolicyCommand, RowPolicy, Schema};
 use crate::quote::{ident, string_literal};
 use crate::types::{Dialect, sql_type};
 
@@ -414,6 +414,10 @@ pub fn plan<'a>(
             Access::Global => global_policies(entity),
             Access::Unclassified => Vec::new(),
         };
+        let mut policies = policies;
+        if t.is_membership_table(entity) && schema.membership_read == MembershipRead::OwnerPolicy {
+            policies.push(membership_read_policy(entity));
+        }
         if !policies.is_empty() {
             tables.push(SecuredTable { entity, access, policies: policies.clone() });
         }
@@ -599,6 +603,27 @@ fn tenant_policies(t: &Tenancy<'_>, entity: &Entity) -> Vec<Policy> {
         ));
     }
     out
+}
+
+/// Every row of the membership table, for the migration role only: the
+/// `SECURITY DEFINER` membership functions run as that role, and without
+/// this policy one that is not a superuser recursed through the table's
+/// tenant policies (see [`MembershipRead`]). `USING (true)` is what keeps
+/// it from recursing: PostgreSQL combines permissive policies with OR and
+/// folds `true OR ...` away before it would call the functions; a narrower
+/// condition would leave the tenant policies to be evaluated (and recurse)
+/// on the rows it does not admit.
+fn membership_read_policy(membership: &Entity) -> Policy {
+    Policy {
+        table: membership.table.clone(),
+        name: "membership_read".to_string(),
+        command: PolicyCommand::Select,
+        role: PolicyRole::MigrationRole,
+        using: Some("true".to_string()),
+        with_check: None,
+        comment: "the membership functions (SECURITY DEFINER, owned by the migration role) read every membership"
+            .to_string(),
+    }
 }
 
 /// The audit log: readable per tenant (plus the rows of global tables marked

@@ -22,6 +22,9 @@ pub struct PgDatabase {
     admin: Config,
     config: Config,
     client: Option<Client>,
+    /// The login role [`PgDatabase::owned_by_a_login_role`] made, dropped
+    /// after the database.
+    owner_role: Option<String>,
 }
 
 impl PgDatabase {
@@ -46,9 +49,31 @@ impl PgDatabase {
         let mut config = admin.clone();
         config.dbname(&name);
         // From here on the guard exists, so the database is dropped on any error.
-        let mut db = PgDatabase { name, url, admin, config: config.clone(), client: None };
+        let mut db = PgDatabase { name, url, admin, config: config.clone(), client: None, owner_role: None };
         db.client = Some(config.connect(NoTls).map_err(|e| format!("PostgreSQL: {}", error_text(&e, None)))?);
         Ok(Some(db))
+    }
+
+    /// Hands the database to a new login role that is neither a superuser
+    /// nor BYPASSRLS (with CREATEROLE, as managed PostgreSQL's admin role)
+    /// and connects as it: a migration role as RDS, Cloud SQL or Supabase
+    /// have it. The test's own connection stays a superuser's. The role is
+    /// dropped with the database.
+    #[allow(dead_code)]
+    pub fn owned_by_a_login_role(&mut self) -> Result<Client, String> {
+        let role = format!("{}_owner", self.name);
+        let password = "owner-password";
+        let setup = format!(
+            "CREATE ROLE {r} LOGIN NOSUPERUSER NOBYPASSRLS CREATEROLE PASSWORD '{password}';
+             ALTER DATABASE {d} OWNER TO {r}",
+            r = quote_ident(&role, '"'),
+            d = quote_ident(&self.name, '"')
+        );
+        self.client().batch_execute(&setup).map_err(|e| error_text(&e, Some(&setup)))?;
+        self.owner_role = Some(role.clone());
+        let mut config = self.config.clone();
+        config.user(&role).password(password);
+        config.connect(NoTls).map_err(|e| format!("PostgreSQL: connecting as {role}: {}", error_text(&e, None)))
     }
 
     /// The connection, for tests that need more than [`Database`].
@@ -183,7 +208,10 @@ impl Database for PgDatabase {
 impl Drop for PgDatabase {
     fn drop(&mut self) {
         drop(self.client.take());
-        let drop_sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote_ident(&self.name, '"'));
+        let mut drop_sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote_ident(&self.name, '"'));
+        if let Some(role) = &self.owner_role {
+            drop_sql.push_str(&format!("; DROP ROLE IF EXISTS {}", quote_ident(role, '"')));
+        }
         match self.admin.connect(NoTls) {
             Ok(mut admin) => {
                 if let Err(e) = admin.batch_execute(&drop_sql) {

@@ -433,8 +433,15 @@ fn catalog_checks(s: &mut Suite, plan: &SecurityPlan<'_>) {
                     string_literal(role),
                     desc(table.entity, &format!("policy {} applies to {role}", p.name))
                 )),
-                // The role that ran the migration: whoever that was.
-                PolicyRole::MigrationRole => {}
+                // The role that ran the migration, whoever that was: the
+                // tables' owner, and no other role.
+                PolicyRole::MigrationRole => s.test(format!(
+                    "ok((SELECT p.polroles = ARRAY[c.relowner] FROM pg_catalog.pg_policy AS p JOIN pg_catalog.pg_class \
+                     AS c ON c.oid = p.polrelid WHERE p.polrelid = {}::regclass AND p.polname = {}), {})",
+                    string_literal(&ident(D, &table.entity.table)),
+                    string_literal(&p.name),
+                    desc(table.entity, &format!("policy {} applies to the table's owner only", p.name))
+                )),
             }
         }
     }

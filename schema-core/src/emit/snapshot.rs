@@ -34,7 +34,10 @@ impl Emitter for Snapshot {
 /// use tablewright_core::emit::snapshot::{from_json, to_json};
 /// use tablewright_core::model::Schema;
 /// let json = to_json(&Schema::default()).unwrap();
-/// assert_eq!(json, "{\n  \"enums\": [],\n  \"entities\": [],\n  \"postgres_now\": \"now\"\n}\n");
+/// assert_eq!(
+///     json,
+///     "{\n  \"enums\": [],\n  \"entities\": [],\n  \"postgres_now\": \"now\",\n  \"membership_read\": \"owner_policy\"\n}\n"
+/// );
 /// assert_eq!(from_json(&json).unwrap(), Schema::default());
 /// ```
 pub fn to_json(schema: &Schema) -> Result<String, serde_json::Error> {
@@ -83,6 +86,16 @@ mod tests {
         assert_eq!(Schema::default().postgres_now, crate::model::PostgresNow::Now);
         let current = to_json(&Schema::default()).unwrap();
         assert_eq!(from_json(&current).unwrap().postgres_now, crate::model::PostgresNow::Now);
+    }
+
+    #[test]
+    fn a_snapshot_recorded_before_the_membership_read_policy_reads_back_without_it() {
+        use crate::model::MembershipRead;
+        let old = from_json("{\n  \"enums\": [],\n  \"entities\": []\n}\n").unwrap();
+        assert_eq!(old.membership_read, MembershipRead::TenantPoliciesOnly);
+        assert_eq!(Schema::default().membership_read, MembershipRead::OwnerPolicy);
+        let current = to_json(&Schema::default()).unwrap();
+        assert_eq!(from_json(&current).unwrap().membership_read, MembershipRead::OwnerPolicy);
     }
 
     fn clear_locations(schema: &mut Schema) {

@@ -435,9 +435,10 @@ fn add_column(
         }
     };
     let nullable = Column { nullable: true, ..c.clone() };
+    let update = format!("UPDATE {table} SET {} = {fill}", q(&c.name));
     let mut out = vec![
         format!("ALTER TABLE {table} ADD COLUMN {}{}", to.column_definition(d, entity, &nullable), place()),
-        format!("UPDATE {table} SET {} = {fill}", q(&c.name)),
+        super::past_row_security(d, to.schema(), &entity.table, update),
     ];
     out.push(match d {
         Dialect::Postgres => format!("ALTER TABLE {table} ALTER COLUMN {} SET NOT NULL", q(&c.name)),
@@ -478,7 +479,7 @@ fn alter_column(
         {
             out.push(format!("UPDATE {} SET {} = ({using})", ident(d, &entity.table), ident(d, &is.name)));
         }
-        out.extend(fill_before_not_null(d, entity, was, is));
+        out.extend(fill_before_not_null(d, to, entity, was, is));
         out.push(modify(to, entity, is));
         return out;
     }
@@ -502,7 +503,7 @@ fn alter_column(
         out.push(format!("ALTER TABLE {table} ALTER COLUMN {column} TYPE {new_type} USING {using}"));
     }
     if was.nullable != is.nullable {
-        out.extend(fill_before_not_null(d, entity, was, is));
+        out.extend(fill_before_not_null(d, to, entity, was, is));
         let what = if is.nullable { "DROP NOT NULL" } else { "SET NOT NULL" };
         out.push(format!("ALTER TABLE {table} ALTER COLUMN {column} {what}"));
     }
@@ -522,10 +523,11 @@ fn alter_column(
 /// A nullable column becoming NOT NULL with `#[column(backfill)]`: its
 /// empty rows filled first (in one step; a phased plan fills them in its
 /// backfill migration and finds none left here).
-fn fill_before_not_null(d: Dialect, entity: &Entity, was: &Column, is: &Column) -> Option<String> {
+fn fill_before_not_null(d: Dialect, to: &Parts<'_>, entity: &Entity, was: &Column, is: &Column) -> Option<String> {
     let fill = is.evolution.backfill.as_ref().filter(|_| was.nullable && !is.nullable)?;
     let (table, column) = (ident(d, &entity.table), ident(d, &is.name));
-    Some(format!("UPDATE {table} SET {column} = ({fill}) WHERE {column} IS NULL"))
+    let update = format!("UPDATE {table} SET {column} = ({fill}) WHERE {column} IS NULL");
+    Some(super::past_row_security(d, to.schema(), &entity.table, update))
 }
 
 fn set_primary_key(d: Dialect, diff: &Diff, old: &Entity, entity: &Entity) -> Vec<String> {

@@ -108,6 +108,12 @@ pub enum Change {
     TableComment {
         table: String,
     },
+    /// The membership table gains the policy through which the migration
+    /// role reads it ([`crate::model::MembershipRead`]): row-level security
+    /// only, on PostgreSQL.
+    MembershipRead {
+        table: String,
+    },
 }
 
 /// What changed about one column.
@@ -175,6 +181,13 @@ impl Diff {
         }
         for entity in old.entities.iter().filter(|e| !matched_old.contains(e.table.as_str())) {
             diff.changes.push(Change::DropTable { table: entity.table.clone() });
+        }
+        if old.membership_read != new.membership_read
+            && let Some(membership) = new.tenant().and_then(|t| t.traits.membership.as_ref())
+            && let Some(entity) = new.entity(&membership.entity)
+            && diff.tables.contains_key(&entity.table)
+        {
+            diff.changes.push(Change::MembershipRead { table: entity.table.clone() });
         }
         diff
     }
@@ -488,5 +501,32 @@ pub struct Task {
             assert!(d.changes.contains(&expected), "missing {expected:?} in {d:#?}");
         }
         assert_eq!(d.changes.len(), 4, "{d:#?}");
+    }
+
+    #[test]
+    fn the_membership_read_policy_is_a_change_of_membership_schemas_only() {
+        const MEMBERSHIP: &str = r#"
+#[entity]
+#[tenant(membership = Member, role = role, admin_roles = ["owner"])]
+pub struct Organization {
+    #[id]
+    pub id: Uuid,
+}
+#[entity]
+#[tenant_scoped]
+pub struct Member {
+    #[id]
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub role: String,
+}
+"#;
+        let new = schema(MEMBERSHIP);
+        let recorded = Schema { membership_read: crate::model::MembershipRead::TenantPoliciesOnly, ..new.clone() };
+        assert_eq!(Diff::between(&recorded, &new).changes, [Change::MembershipRead { table: "members".into() }]);
+        // A schema without a membership table has nothing to add.
+        let plain = schema(BASE);
+        let recorded = Schema { membership_read: crate::model::MembershipRead::TenantPoliciesOnly, ..plain.clone() };
+        assert!(Diff::between(&recorded, &plain).is_empty());
     }
 }

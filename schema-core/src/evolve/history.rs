@@ -481,6 +481,10 @@ pub fn describe(change: &Change) -> String {
         Change::DropCheck { name, .. } => format!("drop check {name}"),
         Change::RenameCheck { old, name, .. } => format!("rename check {old} to {name}"),
         Change::TableComment { table } => format!("set the comment of {table}"),
+        Change::MembershipRead { table } => format!(
+            "let the migration role read {table} (policy membership_read): the membership functions run as that \
+             role, and one that is not a superuser recursed through the table's tenant policies"
+        ),
     }
 }
 

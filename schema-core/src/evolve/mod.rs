@@ -372,6 +372,35 @@ fn describe_narrowing(was: &Column, is: &Column) -> String {
 }
 
 /// Whether a column can be added to a table that has rows.
+/// `statement`, a data change a PostgreSQL migration makes on `table`
+/// (a backfill, a copy into a shadow or renamed column), made to reach
+/// every row when `schema` has a tenant.
+///
+/// FORCE ROW LEVEL SECURITY holds the tables' owner, the migration role, to
+/// the policies. A superuser or BYPASSRLS role skips them, but one that is
+/// neither (managed PostgreSQL) sets no tenant or user while migrating and
+/// so sees no row: the fill would change nothing, and a shadow column
+/// swapped in afterwards would hold NULL where the data was. So the block
+/// lifts FORCE on the table around the statement when both hold (the table
+/// is forced, the role is held to it), inside the migration's transaction:
+/// nobody else sees the table unforced, and a superuser's run is as before.
+/// The statement runs through `EXECUTE`, so no column name can collide with
+/// a PL/pgSQL variable.
+pub(crate) fn past_row_security(d: Dialect, schema: &Schema, table: &str, statement: String) -> String {
+    if d != Dialect::Postgres || schema.tenant().is_none() {
+        return statement;
+    }
+    let quoted = crate::quote::ident(d, table);
+    format!(
+        "DO $tw_data$\nDECLARE\n  held boolean := (SELECT c.relforcerowsecurity AND NOT (r.rolsuper OR r.rolbypassrls) \
+         FROM pg_catalog.pg_class AS c, pg_catalog.pg_roles AS r WHERE c.oid = {}::regclass AND r.rolname = \
+         current_user);\nBEGIN\n  IF held THEN\n    ALTER TABLE {quoted} NO FORCE ROW LEVEL SECURITY;\n  END IF;\n  \
+         EXECUTE {};\n  IF held THEN\n    ALTER TABLE {quoted} FORCE ROW LEVEL SECURITY;\n  END IF;\nEND\n$tw_data$",
+        crate::quote::string_literal(&quoted),
+        crate::quote::string_literal(&statement)
+    )
+}
+
 pub(crate) fn fills_existing_rows(column: &Column) -> bool {
     column.nullable
         || column.default.is_some()

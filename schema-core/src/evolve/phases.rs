@@ -669,12 +669,13 @@ impl<'a> Stages<'a> {
         for table in &order {
             for fill in needs.fills.iter().filter(|f| f.table == *table) {
                 let Some(expr) = &fill.expr else { continue };
-                out.push(format!(
+                let update = format!(
                     "UPDATE {t} SET {c} = ({}) WHERE {c} IS NULL",
                     expr.sql(d, table),
                     t = q(table),
                     c = q(&fill.column)
-                ));
+                );
+                out.push(super::past_row_security(d, self.tenancy_schema(), table, update));
             }
         }
         out.extend(self.refill_statements(d, needs, true));
@@ -687,20 +688,31 @@ impl<'a> Stages<'a> {
     fn refill_statements(&self, d: Dialect, needs: &Needs, forward: bool) -> Vec<String> {
         let q = |s: &str| ident(d, s);
         let mut out = Vec::new();
+        let secured = |table: &str, update: String| super::past_row_security(d, self.tenancy_schema(), table, update);
         for s in &needs.shadows {
-            out.push(format!(
+            let update = format!(
                 "UPDATE {t} SET {sh} = ({}) WHERE {sh} IS NULL AND {c} IS NOT NULL",
                 s.using,
                 t = q(&s.table),
                 sh = q(&s.shadow),
                 c = q(&s.column)
-            ));
+            );
+            out.push(secured(&s.table, update));
         }
         for dual in &needs.duals {
             let (to, from) = if forward { (&dual.column, &dual.old) } else { (&dual.old, &dual.column) };
-            out.push(format!("UPDATE {t} SET {c} = {o} WHERE {c} IS NULL", t = q(&dual.table), c = q(to), o = q(from)));
+            let update =
+                format!("UPDATE {t} SET {c} = {o} WHERE {c} IS NULL", t = q(&dual.table), c = q(to), o = q(from));
+            out.push(secured(&dual.table, update));
         }
         out
+    }
+
+    /// The schema whose tenancy puts the tables under row-level security
+    /// while the plan runs: the new one, or the old one when the plan takes
+    /// the tenant away.
+    fn tenancy_schema(&self) -> &Schema {
+        if self.new.tenant().is_some() { self.new } else { self.old }
     }
 
     /// The schema the contract starts from on PostgreSQL and MySQL: each

@@ -339,3 +339,34 @@ fn review_findings_are_silenced_by_allow_lint() {
     assert_eq!(findings.len(), 1);
     assert!(findings[0].allowed);
 }
+
+#[test]
+fn the_data_statements_of_a_tenant_schema_lift_force_for_a_role_held_to_it() {
+    let tenant = |src: &str| {
+        schema(&format!(
+            "#[entity]\n#[tenant]\npub struct Organization {{\n    #[id(auto)]\n    pub id: i64,\n}}\n{}",
+            src.replace("#[entity]\npub struct Task", "#[entity]\n#[tenant_scoped]\npub struct Task")
+        ))
+    };
+    let secured = plan(&tenant(OLD), &tenant(&edited()), &EmitOptions::default(), false);
+    let backfill = &phase(&secured, "backfill").step.scripts(Dialect::Postgres).up;
+    let updates: Vec<&String> = backfill.iter().filter(|s| s.contains("UPDATE ")).collect();
+    assert_eq!(updates.len(), 3, "the code fill, the price shadow, the dual-written name: {backfill:#?}");
+    for s in &updates {
+        assert!(s.starts_with("DO $tw_data$\n"), "{s}");
+        assert!(s.contains("r.rolname = current_user"), "{s}");
+        assert!(s.contains("  IF held THEN\n    ALTER TABLE \"tasks\" NO FORCE ROW LEVEL SECURITY;\n  END IF;\n  EXECUTE 'UPDATE \"tasks\" SET "), "{s}");
+        assert!(
+            s.ends_with(
+                "  IF held THEN\n    ALTER TABLE \"tasks\" FORCE ROW LEVEL SECURITY;\n  END IF;\nEND\n$tw_data$"
+            ),
+            "{s}"
+        );
+    }
+    // Without a tenant, and on the other dialects, the statements are bare.
+    let plain = plan(&schema(OLD), &schema(&edited()), &EmitOptions::default(), false);
+    let bare = phase(&plain, "backfill").step.scripts(Dialect::Postgres).up.clone();
+    assert!(bare.iter().filter(|s| s.contains("UPDATE ")).all(|s| s.starts_with("UPDATE ")), "{bare:#?}");
+    let mysql = &phase(&secured, "backfill").step.scripts(Dialect::Mysql).up;
+    assert!(mysql.iter().filter(|s| s.contains("UPDATE ")).all(|s| s.starts_with("UPDATE ")), "{mysql:#?}");
+}

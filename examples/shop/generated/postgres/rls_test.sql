@@ -4,7 +4,7 @@
 -- Everything happens in one transaction that is rolled back.
 
 BEGIN;
-SELECT plan(122);
+SELECT plan(123);
 
 -- Fixtures, inserted by the session user (who must bypass row-level security)
 INSERT INTO "audit_logs" ("id", "action", "entity_type", "entity_id") VALUES ('1001', '1001', '1001', '1001');
@@ -47,6 +47,7 @@ SELECT policies_are('audit_logs', ARRAY['audit_select', 'audit_insert'], 'audit_
 SELECT policy_cmd_is('audit_logs', 'audit_select', 'SELECT', 'audit_logs: policy audit_select is for SELECT');
 SELECT ok((SELECT polroles = ARRAY[0]::oid[] FROM pg_catalog.pg_policy WHERE polrelid = '"audit_logs"'::regclass AND polname = 'audit_select'), 'audit_logs: policy audit_select applies to every role');
 SELECT policy_cmd_is('audit_logs', 'audit_insert', 'INSERT', 'audit_logs: policy audit_insert is for INSERT');
+SELECT ok((SELECT p.polroles = ARRAY[c.relowner] FROM pg_catalog.pg_policy AS p JOIN pg_catalog.pg_class AS c ON c.oid = p.polrelid WHERE p.polrelid = '"audit_logs"'::regclass AND p.polname = 'audit_insert'), 'audit_logs: policy audit_insert applies to the table''s owner only');
 SELECT ok((SELECT relrowsecurity AND relforcerowsecurity FROM pg_catalog.pg_class WHERE oid = '"orders"'::regclass), 'orders: row-level security is enabled and forced');
 SELECT policies_are('orders', ARRAY['tenant_select', 'tenant_insert', 'tenant_update', 'tenant_delete'], 'orders: exactly the generated policies');
 SELECT policy_cmd_is('orders', 'tenant_select', 'SELECT', 'orders: policy tenant_select is for SELECT');

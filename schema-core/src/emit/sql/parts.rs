@@ -41,6 +41,11 @@ impl<'a> Parts<'a> {
         Parts { plan: Plan::new(cx), cx }
     }
 
+    /// The schema these pieces are of.
+    pub fn schema(&self) -> &'a crate::model::Schema {
+        self.cx.schema()
+    }
+
     pub fn entity(&self, table: &str) -> Option<&'a Entity> {
         self.plan.order.iter().copied().find(|e| e.table == table)
     }
