@@ -408,13 +408,12 @@ pub fn plan<'a>(
     let mut tables = Vec::new();
     for entity in std::iter::once(t.tenant).chain(order.iter().copied().filter(|e| !e.traits.tenant)) {
         let access = Access::of(entity);
-        let policies = match access {
+        let mut policies = match access {
             Access::Tenant | Access::TenantScoped => tenant_policies(&t, entity),
             Access::AuditLog => audit_policies(&t, schema, entity),
             Access::Global => global_policies(entity),
             Access::Unclassified => Vec::new(),
         };
-        let mut policies = policies;
         if t.is_membership_table(entity) && schema.membership_read == MembershipRead::OwnerPolicy {
             policies.push(membership_read_policy(entity));
         }

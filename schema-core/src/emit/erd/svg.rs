@@ -3,6 +3,8 @@
 //!
 //! Each box is a `<g class="erd-entity">`, each relation one
 //! `<path class="erd-relation ...">`, so tools (and the tests) can count them.
+//! Text is monospace, so box widths follow from character counts without
+//! font metrics. Coordinates are whole pixels.
 //!
 //! Tenant keys are the exception: in a multi-tenant schema every
 //! `#[tenant_scoped]` table has a key to the tenant, and drawn as lines they
@@ -11,8 +13,6 @@
 //! crosses: tables times depth). So the SVG leaves them out and tags the
 //! table's box `per organization` (`<text class="erd-tenant-scoped">`, its
 //! `<title>` naming the key); `erd.mmd` keeps every relation.
-//! Text is monospace, so box widths follow from character counts without
-//! font metrics. Coordinates are whole pixels.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -73,13 +73,13 @@ fn tenant_tag(d: &Diagram, i: usize) -> Option<String> {
     Some(format!("per {}", crate::naming::snake_case(&scope.tenant).replace('_', " ")))
 }
 
-fn header_height(tag: &Option<String>) -> i64 {
+fn header_height(tag: Option<&str>) -> i64 {
     HEADER_H + if tag.is_some() { TAG_H } else { 0 }
 }
 
-fn size(d: &Diagram, i: usize, rows: &[Row], tag: &Option<String>) -> NodeSize {
+fn size(d: &Diagram, i: usize, rows: &[Row], tag: Option<&str>) -> NodeSize {
     let title = chars(&d.entities[i].table) * TITLE_CHAR_W;
-    let tag_w = tag.as_deref().map_or(0.0, |t| chars(t) * TAG_CHAR_W);
+    let tag_w = tag.map_or(0.0, |t| chars(t) * TAG_CHAR_W);
     let (key, name, ty) = columns(rows);
     let body = if rows.is_empty() { 0.0 } else { key + 8.0 + name + 20.0 + ty };
     let width = (title.max(tag_w).max(body) + 2.0 * PAD as f64).ceil() as i64;
@@ -133,7 +133,7 @@ fn markers(out: &mut String) {
     );
 }
 
-fn draw_box(out: &mut String, d: &Diagram, i: usize, r: Rect, rows: &[Row], tag: &Option<String>) {
+fn draw_box(out: &mut String, d: &Diagram, i: usize, r: Rect, rows: &[Row], tag: Option<&str>) {
     let e = d.entities[i];
     let header = header_height(tag);
     let _ = writeln!(out, r#"  <g class="erd-entity" id="entity-{}">"#, esc(&e.table));
@@ -223,7 +223,7 @@ fn path_data(points: &[(i64, i64)]) -> String {
 pub(super) fn render(d: &Diagram) -> String {
     let all_rows: Vec<Vec<Row>> = (0..d.entities.len()).map(|i| rows(d, i)).collect();
     let tags: Vec<Option<String>> = (0..d.entities.len()).map(|i| tenant_tag(d, i)).collect();
-    let sizes: Vec<NodeSize> = (0..d.entities.len()).map(|i| size(d, i, &all_rows[i], &tags[i])).collect();
+    let sizes: Vec<NodeSize> = (0..d.entities.len()).map(|i| size(d, i, &all_rows[i], tags[i].as_deref())).collect();
     let index: HashMap<&str, usize> = d.entities.iter().enumerate().map(|(i, e)| (e.table.as_str(), i)).collect();
     // Both ends are drawn entities: `Diagram::new` keeps no other relation.
     let (relations, edges): (Vec<&Relation>, Vec<(usize, usize)>) = d
@@ -268,7 +268,7 @@ pub(super) fn render(d: &Diagram) -> String {
             None => {
                 // A self-reference: a loop on the box's right side.
                 let b = placed.boxes[edges[k].0];
-                let (x, y1, y2) = (b.x + b.width, b.y + 10, b.y + header_height(&tags[edges[k].0]) + 10);
+                let (x, y1, y2) = (b.x + b.width, b.y + 10, b.y + header_height(tags[edges[k].0].as_deref()) + 10);
                 (
                     format!("M{x},{y1} C{},{y1} {},{y2} {x},{y2}", x + 44, x + 44),
                     format!("{parent_marker}-start"),
@@ -293,7 +293,7 @@ pub(super) fn render(d: &Diagram) -> String {
         }
     }
     for (i, rect) in placed.boxes.iter().enumerate() {
-        draw_box(&mut out, d, i, *rect, &all_rows[i], &tags[i]);
+        draw_box(&mut out, d, i, *rect, &all_rows[i], tags[i].as_deref());
     }
     out.push_str("</svg>\n");
     out
