@@ -4,3 +4,4 @@
 -- Changes:
 --   let the migration role read organization_members (policy membership_read): the membership functions run as that role, and one that is not a superuser recursed through the table's tenant policies
 -- MySQL/MariaDB run DDL outside transactions: if a statement fails, the ones before it stay applied. Keys and indexes are dropped before what they use and added after, so fix the cause and run the remaining statements.
+-- Nothing to run on this dialect: the changes above do not reach it.

@@ -3,3 +3,4 @@
 -- Dialect: SQLite
 -- Changes:
 --   let the migration role read organization_members (policy membership_read): the membership functions run as that role, and one that is not a superuser recursed through the table's tenant policies
+-- Nothing to run on this dialect: the changes above do not reach it.

@@ -581,6 +581,11 @@ fn script(lines: Vec<String>, statements: &[String], no_transaction: bool) -> St
         out.push_str(&line);
         out.push('\n');
     }
+    if statements.is_empty() {
+        // A step of row-level security only, say, on MySQL and SQLite: the
+        // file exists so every history has every step.
+        out.push_str("-- Nothing to run on this dialect: the changes above do not reach it.\n");
+    }
     for statement in statements {
         out.push('\n');
         out.push_str(statement);
@@ -737,4 +742,23 @@ fn draft_artifacts(plan: &Plan, number: u32, previous: &str, request: &Request) 
 fn journal(steps: &[(u32, String)]) -> String {
     let tags: Vec<String> = steps.iter().map(|(n, name)| drizzle_tag(*n, name)).collect();
     crate::emit::drizzle::migrations::journal(&tags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_script_without_statements_says_there_is_nothing_to_run() {
+        let header = || vec!["-- Migration: 0004_x (up)".to_string()];
+        let empty = script(header(), &[], false);
+        assert!(
+            empty.ends_with(
+                "-- Migration: 0004_x (up)\n-- Nothing to run on this dialect: the changes above do not reach it.\n"
+            ),
+            "{empty}"
+        );
+        let full = script(header(), &["SELECT 1".to_string()], false);
+        assert!(!full.contains("Nothing to run") && full.ends_with("\nSELECT 1;\n"), "{full}");
+    }
 }
