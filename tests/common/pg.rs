@@ -208,14 +208,18 @@ impl Database for PgDatabase {
 impl Drop for PgDatabase {
     fn drop(&mut self) {
         drop(self.client.take());
-        let mut drop_sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote_ident(&self.name, '"'));
-        if let Some(role) = &self.owner_role {
-            drop_sql.push_str(&format!("; DROP ROLE IF EXISTS {}", quote_ident(role, '"')));
-        }
+        let drop_sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote_ident(&self.name, '"'));
         match self.admin.connect(NoTls) {
             Ok(mut admin) => {
                 if let Err(e) = admin.batch_execute(&drop_sql) {
                     eprintln!("warning: could not drop test database {}: {}", self.name, error_text(&e, None));
+                }
+                // Its own statement: DROP DATABASE cannot run in the
+                // implicit transaction of a multi-statement batch.
+                if let Some(role) = &self.owner_role
+                    && let Err(e) = admin.batch_execute(&format!("DROP ROLE IF EXISTS {}", quote_ident(role, '"')))
+                {
+                    eprintln!("warning: could not drop test role {role}: {}", error_text(&e, None));
                 }
             }
             Err(e) => eprintln!("warning: could not drop test database {}: {}", self.name, error_text(&e, None)),
